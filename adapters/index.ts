@@ -1,0 +1,12 @@
+import type { AdapterDefinition } from '../src/adapter.ts'
+
+/**
+ * The explicit registry of adapters: a config's `adapter:` names one of these keys, and an
+ * unknown name stops the start. Loaders are lazy so a gateway that never talks to HubSpot never
+ * loads its code. `npm run new-adapter` adds a line here.
+ */
+export type AdapterRegistry = Readonly<Record<string, () => Promise<AdapterDefinition>>>
+
+export const builtinAdapters: AdapterRegistry = Object.freeze({
+  memory: async () => (await import('./memory/index.ts')).default,
+})

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto'
+import { Type } from '@sinclair/typebox'
+import type { AdapterDefinition, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter.ts'
+
+const MemoryOptions = Type.Object(
+  {
+    maxBatch: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * Tasks in a Map of this process: they live exactly as long as the process does. Every method
+ * runs to completion without awaiting, so concurrent requests cannot interleave inside one.
+ */
+export function createMemoryAdapter(maxBatch = 1000, now: () => number = Date.now): TaskAdapterV1 {
+  const tasks = new Map<string, NativeTask>()
+
+  const setCompleted = (task: NativeTask, completed: boolean) => {
+    if (completed && !task.completed) task.completedAt = now()
+    if (!completed) task.completedAt = null
+    task.completed = completed
+  }
+
+  return {
+    specificationVersion: 'v1',
+    adapter: 'memory',
+    capabilities: { maxBatchRead: maxBatch, maxBatchUpdate: maxBatch },
+
+    async doCreate(input) {
+      // 128 random bits: ids cannot be guessed or enumerated.
+      const id = randomBytes(16).toString('base64url')
+      const task: NativeTask = { ...input, id, completed: false, completedAt: null }
+      tasks.set(id, task)
+      return { ...task }
+    },
+
+    async doGetMany(ids) {
+      return ids.flatMap((id) => {
+        const task = tasks.get(id)
+        return task ? [{ ...task }] : []
+      })
+    },
+
+    async doUpdate(id, patch: NativeTaskPatch) {
+      const task = tasks.get(id)
+      if (!task) return null
+      const { completed, ...fields } = patch
+      Object.assign(task, fields)
+      if (completed !== undefined) setCompleted(task, completed)
+      return { ...task }
+    },
+
+    async doCompleteMany(ids, completed) {
+      return ids.flatMap((id) => {
+        const task = tasks.get(id)
+        if (!task) return []
+        setCompleted(task, completed)
+        return [{ ...task }]
+      })
+    },
+
+    async doCheck() {},
+  }
+}
+
+const definition: AdapterDefinition<typeof MemoryOptions> = {
+  options: MemoryOptions,
+  create: (options) => createMemoryAdapter(options.maxBatch),
+}
+export default definition

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import type { GatewayConfig } from './config/load.ts'
+import { isDueDate } from './dates.ts'
+import { createLogger } from './logger.ts'
+import errorHandler from './plugins/error-handler.ts'
+import gateway from './plugins/gateway.ts'
+import healthRoutes from './routes/health.ts'
+import taskRoutes from './routes/tasks.ts'
+import { buildRuntime } from './runtime.ts'
+
+export interface BuildOptions {
+  readonly config: GatewayConfig
+  readonly logger?: Logger
+  /** Replaces every connection's HTTP pool; tests pass undici's MockAgent here. */
+  readonly dispatcher?: Dispatcher
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** Builds the gateway without listening: `src/server.ts` listens, tests use `inject()`. */
+export async function buildApp(options: BuildOptions): Promise<FastifyInstance> {
+  const logger = options.logger ?? createLogger()
+  const { config } = options
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.limits.bodyLimitBytes,
+    maxParamLength: 512,
+    requestIdHeader: false,
+    requestIdLogLabel: 'requestId',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ajv: {
+      customOptions: {
+        // The contract makes a field of the wrong type a 400: no silent "1" -> 1 or "true" -> true.
+        coerceTypes: false,
+        formats: { 'enginy-datetime': { type: 'string', validate: isDueDate } },
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  await app.register(errorHandler)
+  await app.register(gateway, {
+    runtime: buildRuntime(config, { logger, dispatcher: options.dispatcher }),
+  })
+  await app.register(healthRoutes)
+  await app.register(taskRoutes)
+  return app
+}

@@ -1,0 +1,115 @@
+import { readFile } from 'node:fs/promises'
+import type { Static, TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { parse } from 'yaml'
+import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
+import type { AdapterDefinition } from '../adapter.ts'
+import { ConfigError } from '../errors.ts'
+import { CONNECTION_NAME } from '../ids.ts'
+import { interpolate } from './interpolate.ts'
+import { CORE_CONNECTION_KEYS, ConnectionCore, GatewayConfig, type GatewayConfigInput } from './schema.ts'
+
+export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
+
+export interface ResolvedConnection {
+  readonly name: string
+  readonly core: ConnectionCore
+  /** The adapter's own options, validated by its schema. */
+  readonly options: unknown
+  readonly definition: AdapterDefinition
+}
+
+export interface GatewayConfig {
+  readonly apiKeys: readonly string[]
+  readonly limits: GatewayConfigInput['limits']
+  readonly connections: ReadonlyMap<string, ResolvedConnection>
+  readonly active: string
+}
+
+/** Reads, interpolates and validates a config file; throws `ConfigError` naming the bad key. */
+export async function loadConfigFile(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+  registry: AdapterRegistry = builtinAdapters,
+): Promise<GatewayConfig> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError('', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+  }
+  let raw: unknown
+  try {
+    raw = parse(text)
+  } catch (err) {
+    throw new ConfigError('', `${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`)
+  }
+  return resolveConfig(raw, env, registry)
+}
+
+export async function resolveConfig(
+  raw: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+  registry: AdapterRegistry = builtinAdapters,
+): Promise<GatewayConfig> {
+  const input = validate(GatewayConfig, interpolate(raw ?? {}, env), '')
+  const connections = new Map<string, ResolvedConnection>()
+  for (const [name, entry] of Object.entries(input.connections)) {
+    connections.set(name, await resolveConnection(name, entry, registry))
+  }
+  if (!connections.has(input.active)) {
+    const known = [...connections.keys()].join(', ') || 'none'
+    throw new ConfigError('active', `"${input.active}" is not a configured connection (configured: ${known})`)
+  }
+  return {
+    apiKeys: splitKeys(input.auth.apiKeys),
+    limits: input.limits,
+    connections,
+    active: input.active,
+  }
+}
+
+async function resolveConnection(name: string, entry: object, registry: AdapterRegistry): Promise<ResolvedConnection> {
+  const path = `connections.${name}`
+  if (!CONNECTION_NAME.test(name)) {
+    throw new ConfigError(path, 'a connection name is 1-32 lower-case letters, digits or "-", starting with a letter or digit')
+  }
+  const core = validate(ConnectionCore, pick(entry, CORE_CONNECTION_KEYS), path)
+  const load = Object.hasOwn(registry, core.adapter) ? registry[core.adapter] : undefined
+  if (!load) {
+    throw new ConfigError(
+      `${path}.adapter`,
+      `unknown adapter "${core.adapter}" (known: ${Object.keys(registry).join(', ')})`,
+    )
+  }
+  const definition = await load()
+  const adapterKeys = Object.keys(entry).filter((key) => !CORE_CONNECTION_KEYS.includes(key))
+  const options = validate(definition.options, pick(entry, adapterKeys), path)
+  return { name, core, options, definition }
+}
+
+function validate<S extends TSchema>(schema: S, value: unknown, path: string): Static<S> {
+  const withDefaults = Value.Default(schema, Value.Clone(value))
+  const first = Value.Errors(schema, withDefaults).First()
+  if (first) {
+    const at = first.path.split('/').filter(Boolean).join('.')
+    const key = [path, at].filter(Boolean).join('.')
+    throw new ConfigError(key, describe(first.message, first.schema))
+  }
+  return withDefaults as Static<S>
+}
+
+function describe(message: string, schema: TSchema): string {
+  if (message === 'Expected required property') return 'is required'
+  if (message.startsWith('Unexpected property')) return 'is not a known key'
+  return schema.description ? `${message} (${schema.description})` : message
+}
+
+function pick(entry: object, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entry).filter(([key]) => keys.includes(key)))
+}
+
+function splitKeys(keys: string | string[]): string[] {
+  const list = Array.isArray(keys) ? keys : keys.split(',')
+  return list.map((key) => key.trim()).filter((key) => key.length > 0)
+}

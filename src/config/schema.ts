@@ -1,0 +1,83 @@
+import { type Static, Type } from '@sinclair/typebox'
+
+/**
+ * The gateway's config file, as TypeBox schemas. Adapter-specific connection keys (`baseUrl`,
+ * credentials…) are validated separately, by the schema each adapter registers.
+ */
+
+const PositiveInt = (defaults: number, max = 1_000_000_000) =>
+  Type.Integer({ minimum: 1, maximum: max, default: defaults })
+
+export const RateLimitConfig = Type.Object(
+  {
+    requests: Type.Integer({ minimum: 1 }),
+    intervalMs: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+)
+export type RateLimitConfig = Static<typeof RateLimitConfig>
+
+export const TimeoutsConfig = Type.Object(
+  {
+    connectMs: PositiveInt(5_000),
+    headersMs: PositiveInt(10_000),
+    bodyMs: PositiveInt(10_000),
+  },
+  { additionalProperties: false, default: {} },
+)
+
+export const RetryConfig = Type.Object(
+  {
+    maxRetries: Type.Integer({ minimum: 0, maximum: 20, default: 5 }),
+    minDelayMs: Type.Integer({ minimum: 0, default: 500 }),
+    maxDelayMs: Type.Integer({ minimum: 0, default: 30_000 }),
+  },
+  { additionalProperties: false, default: {} },
+)
+export type RetryConfig = Static<typeof RetryConfig>
+
+export const BreakerConfig = Type.Object(
+  {
+    failures: PositiveInt(5, 1000),
+    cooldownMs: PositiveInt(10_000),
+  },
+  { additionalProperties: false, default: {} },
+)
+export type BreakerConfig = Static<typeof BreakerConfig>
+
+/** The keys the core reads from every connection; the rest belong to its adapter. */
+export const ConnectionCore = Type.Object({
+  adapter: Type.String({ minLength: 1 }),
+  concurrency: PositiveInt(8, 1000),
+  rateLimit: Type.Optional(RateLimitConfig),
+  timeouts: TimeoutsConfig,
+  retry: RetryConfig,
+  breaker: BreakerConfig,
+  typeMap: Type.Record(Type.String(), Type.String({ minLength: 1 }), { default: {} }),
+  defaultType: Type.Optional(Type.String({ minLength: 1 })),
+})
+export type ConnectionCore = Static<typeof ConnectionCore>
+export const CORE_CONNECTION_KEYS = Object.keys(ConnectionCore.properties)
+
+export const GatewayConfig = Type.Object(
+  {
+    auth: Type.Object(
+      {
+        apiKeys: Type.Union([Type.String(), Type.Array(Type.String())], { default: [] }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    limits: Type.Object(
+      {
+        maxBatchIds: PositiveInt(1000, 100_000),
+        bodyLimitBytes: PositiveInt(1_048_576),
+        requestTimeoutMs: PositiveInt(15_000),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    connections: Type.Record(Type.String(), Type.Object({ adapter: Type.String() })),
+    active: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+)
+export type GatewayConfigInput = Static<typeof GatewayConfig>

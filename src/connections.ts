@@ -1,0 +1,57 @@
+import pLimit, { type LimitFunction } from 'p-limit'
+import type { Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import type { TaskAdapterV1 } from './adapter.ts'
+import type { ResolvedConnection } from './config/load.ts'
+import { TypeMap } from './type-map.ts'
+import { type UpstreamClient, createUpstreamClient } from './upstream/client.ts'
+
+/** A configured connection made live: its adapter, its concurrency limit and its type map. */
+export interface Connection {
+  readonly name: string
+  readonly adapter: TaskAdapterV1
+  /** Every adapter call of this connection runs through this limit, across all requests. */
+  readonly limit: LimitFunction
+  readonly types: TypeMap
+  /** The upstream clients the adapter made, for health and metrics. */
+  readonly upstream: readonly UpstreamClient[]
+  /** The resolved config this connection was opened from, to tell whether a reload changed it. */
+  readonly source: ResolvedConnection
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  readonly logger: Logger
+  readonly dispatcher?: Dispatcher
+}
+
+export function openConnection(resolved: ResolvedConnection, options: OpenOptions): Connection {
+  const { name, core, definition } = resolved
+  const logger = options.logger.child({ connection: name })
+  const upstream: UpstreamClient[] = []
+  const adapter = definition.create(resolved.options, {
+    connection: name,
+    logger,
+    upstream: (clientOptions) => {
+      const client = createUpstreamClient({ connection: name, core, logger, dispatcher: options.dispatcher }, clientOptions)
+      upstream.push(client)
+      return client
+    },
+  })
+  if (adapter.specificationVersion !== 'v1') {
+    throw new Error(`adapter "${core.adapter}" implements specification ${String(adapter.specificationVersion)}, not v1`)
+  }
+  const concurrency = Math.min(core.concurrency, adapter.capabilities.maxConcurrency ?? Number.POSITIVE_INFINITY)
+  return {
+    name,
+    adapter,
+    limit: pLimit(concurrency),
+    types: new TypeMap(core.typeMap, core.defaultType),
+    upstream,
+    source: resolved,
+    async close() {
+      await adapter.close?.()
+      await Promise.all(upstream.map((client) => client.close()))
+    },
+  }
+}

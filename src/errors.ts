@@ -1,0 +1,169 @@
+/**
+ * The one error catalogue of the gateway. Every error a client can see is declared here with a
+ * stable code and an HTTP status; `src/plugins/error-handler.ts` is the only place that turns
+ * them into responses. Adapters and the upstream client throw these, never raw undici errors.
+ */
+
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'BATCH_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'BODY_TOO_LARGE',
+  'ROUTE_NOT_FOUND',
+  'UNAUTHORIZED',
+  'TASK_NOT_FOUND',
+  'UPSTREAM_REJECTED',
+  'UPSTREAM_AUTH',
+  'UPSTREAM_RATE_LIMITED',
+  'UPSTREAM_CIRCUIT_OPEN',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_BAD_RESPONSE',
+  'UPSTREAM_TIMEOUT',
+  'SHUTTING_DOWN',
+  'INTERNAL',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export abstract class GatewayError extends Error {
+  abstract readonly code: ErrorCode
+  abstract readonly statusCode: number
+  /** Seconds a client should wait before trying again, sent as `Retry-After`. */
+  retryAfterSeconds?: number
+}
+
+export class BadRequestError extends GatewayError {
+  readonly code = 'BAD_REQUEST'
+  readonly statusCode = 400
+}
+
+export class BatchTooLargeError extends GatewayError {
+  readonly code = 'BATCH_TOO_LARGE'
+  readonly statusCode = 400
+  constructor(limit: number) {
+    super(`body/ids must NOT have more than ${limit} items`)
+  }
+}
+
+export class UnsupportedMediaTypeError extends GatewayError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE'
+  readonly statusCode = 415
+}
+
+export class BodyTooLargeError extends GatewayError {
+  readonly code = 'BODY_TOO_LARGE'
+  readonly statusCode = 413
+}
+
+export class RouteNotFoundError extends GatewayError {
+  readonly code = 'ROUTE_NOT_FOUND'
+  readonly statusCode = 404
+}
+
+export class UnauthorizedError extends GatewayError {
+  readonly code = 'UNAUTHORIZED'
+  readonly statusCode = 401
+  constructor() {
+    super('missing or unknown X-API-Key')
+  }
+}
+
+export class TaskNotFoundError extends GatewayError {
+  readonly code = 'TASK_NOT_FOUND'
+  readonly statusCode = 404
+  constructor() {
+    super('task not found')
+  }
+}
+
+/** The CRM refused the data itself (an unknown owner, a field it cannot hold): the caller can fix it. */
+export class UpstreamRejectedError extends GatewayError {
+  readonly code = 'UPSTREAM_REJECTED'
+  readonly statusCode = 422
+}
+
+/** The CRM refused the gateway's own credentials: the operator must fix the connection. */
+export class UpstreamAuthError extends GatewayError {
+  readonly code = 'UPSTREAM_AUTH'
+  readonly statusCode = 502
+  constructor(connection: string) {
+    super(`the CRM of connection "${connection}" rejected the gateway's credentials`)
+  }
+}
+
+export class UpstreamRateLimitedError extends GatewayError {
+  readonly code = 'UPSTREAM_RATE_LIMITED'
+  readonly statusCode = 503
+  constructor(connection: string, retryAfterSeconds: number, why = 'is rate-limiting') {
+    super(`the CRM of connection "${connection}" ${why}; retry after ${retryAfterSeconds} s`)
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+export class UpstreamCircuitOpenError extends GatewayError {
+  readonly code = 'UPSTREAM_CIRCUIT_OPEN'
+  readonly statusCode = 503
+  constructor(connection: string, retryAfterSeconds: number) {
+    super(`the CRM of connection "${connection}" failed repeatedly; calls are paused for ${retryAfterSeconds} s`)
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+export class UpstreamUnavailableError extends GatewayError {
+  readonly code = 'UPSTREAM_UNAVAILABLE'
+  readonly statusCode = 502
+}
+
+export class UpstreamBadResponseError extends GatewayError {
+  readonly code = 'UPSTREAM_BAD_RESPONSE'
+  readonly statusCode = 502
+}
+
+export class UpstreamTimeoutError extends GatewayError {
+  readonly code = 'UPSTREAM_TIMEOUT'
+  readonly statusCode = 504
+  constructor(connection: string) {
+    super(`the CRM of connection "${connection}" did not answer in time`)
+  }
+}
+
+export class ShuttingDownError extends GatewayError {
+  readonly code = 'SHUTTING_DOWN'
+  readonly statusCode = 503
+  constructor() {
+    super('the gateway is shutting down')
+  }
+}
+
+/** Anything unexpected. Its message is logged, never sent: it may hold internals. */
+export class InternalError extends GatewayError {
+  readonly code = 'INTERNAL'
+  readonly statusCode = 500
+  constructor() {
+    super('internal error')
+  }
+}
+
+/**
+ * Fastify's own errors that a client can cause, mapped to ours (as Fastify maps avvio's codes
+ * to its own in lib/errors.js). Validation errors are handled by their `validation` field.
+ */
+export const FASTIFY_ERRORS: Readonly<Record<string, (message: string) => GatewayError>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (m) => new UnsupportedMediaTypeError(m),
+  FST_ERR_CTP_BODY_TOO_LARGE: (m) => new BodyTooLargeError(m),
+  FST_ERR_CTP_EMPTY_JSON_BODY: (m) => new BadRequestError(m),
+  FST_ERR_CTP_INVALID_JSON_BODY: (m) => new BadRequestError(m),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: (m) => new BadRequestError(m),
+  FST_ERR_BAD_URL: (m) => new BadRequestError(m),
+  FST_ERR_ASYNC_CONSTRAINT: (m) => new BadRequestError(m),
+}
+
+/** Not an HTTP error: a configuration that cannot be served. It stops a start or a reload. */
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    problem: string,
+  ) {
+    super(key ? `config: ${key}: ${problem}` : `config: ${problem}`)
+  }
+}

@@ -1,0 +1,72 @@
+import type { CallOptions, NativeTask } from './adapter.ts'
+import type { Connection } from './connections.ts'
+
+export interface FanOutItem {
+  readonly connection: Connection
+  readonly nativeId: string
+}
+
+export type ChunkCall = (
+  connection: Connection,
+  nativeIds: readonly string[],
+  options: CallOptions,
+) => Promise<NativeTask[]>
+
+/**
+ * The one batch engine. Groups items by connection, cuts each group into chunks of `chunkSize`
+ * (the adapter's native batch size, 1 where it has none), runs the chunks under each
+ * connection's concurrency limit — p-limit's sliding window, so a slow chunk does not hold back a
+ * whole wave — and returns what the adapter found, keyed by `resultKey`. Items must be unique.
+ *
+ * The batch succeeds or fails as a whole: the first failing chunk aborts the others and its
+ * error is thrown, because an id may be left out only when the CRM says it does not exist.
+ */
+export async function fanOut(
+  items: readonly FanOutItem[],
+  chunkSize: (connection: Connection) => number,
+  call: ChunkCall,
+  options: CallOptions,
+): Promise<Map<string, NativeTask>> {
+  const groups = new Map<Connection, string[]>()
+  for (const { connection, nativeId } of items) {
+    const group = groups.get(connection)
+    if (group) group.push(nativeId)
+    else groups.set(connection, [nativeId])
+  }
+
+  const abort = new AbortController()
+  const chunkOptions: CallOptions = { ...options, signal: AbortSignal.any([options.signal, abort.signal]) }
+  const found = new Map<string, NativeTask>()
+  const runs: Promise<void>[] = []
+  for (const [connection, ids] of groups) {
+    const size = Math.max(1, chunkSize(connection))
+    for (let start = 0; start < ids.length; start += size) {
+      const chunk = ids.slice(start, start + size)
+      const wanted = new Set(chunk)
+      runs.push(
+        connection.limit(async () => {
+          if (abort.signal.aborted) return
+          const tasks = await call(connection, chunk, chunkOptions)
+          // Only ids that were asked for count: a CRM answer cannot add tasks to a batch.
+          for (const task of tasks) {
+            if (wanted.has(task.id)) found.set(resultKey(connection.name, task.id), task)
+          }
+        }),
+      )
+    }
+  }
+  const settled = await Promise.allSettled(
+    runs.map((run) =>
+      run.catch((error: unknown) => {
+        if (!abort.signal.aborted) abort.abort(error)
+        throw error
+      }),
+    ),
+  )
+  if (settled.some((result) => result.status === 'rejected')) throw abort.signal.reason
+  return found
+}
+
+export function resultKey(connection: string, nativeId: string): string {
+  return `${connection}\u0000${nativeId}`
+}

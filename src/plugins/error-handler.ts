@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { STATUS_CODES } from 'node:http'
+import { BadRequestError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../errors.ts'
+
+/**
+ * The one place errors become responses: `{statusCode, error, message, code}` always, the status
+ * taken from the typed error, `Retry-After` when the error knows it. 5xx are logged at `error`,
+ * 4xx at `info`. Anything that is not one of ours is a 500 whose message is logged, not sent.
+ */
+function toGatewayError(error: FastifyError | Error): GatewayError {
+  if (error instanceof GatewayError) return error
+  const fastifyError = error as FastifyError
+  if (fastifyError.validation) return new BadRequestError(error.message)
+  const mapped = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined
+  if (mapped) return mapped(error.message)
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new BadRequestError(error.message)
+  }
+  return new InternalError()
+}
+
+async function errorHandler(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = toGatewayError(error)
+    if (mapped.statusCode >= 500) {
+      request.log.error({ err: mapped === error ? { code: mapped.code, message: mapped.message } : error }, 'request failed')
+    } else {
+      request.log.info({ code: mapped.code, message: mapped.message }, 'request rejected')
+    }
+    if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds))
+    return reply.status(mapped.statusCode).send({
+      statusCode: mapped.statusCode,
+      error: STATUS_CODES[mapped.statusCode] ?? 'Error',
+      message: mapped.message,
+      code: mapped.code,
+    })
+  })
+
+  app.setNotFoundHandler((request) => {
+    throw new RouteNotFoundError(`Route ${request.method} ${request.url.split('?')[0]} not found`)
+  })
+}
+
+export default fp(errorHandler, { name: 'error-handler', fastify: '5.x' })

@@ -1,0 +1,108 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import type { CallOptions } from '../adapter.ts'
+import { UnauthorizedError } from '../errors.ts'
+import type { Runtime, Tenant } from '../runtime.ts'
+import {
+  BatchCompleteBody,
+  BatchGetBody,
+  ErrorBody,
+  Task,
+  TaskCreate,
+  TaskIdParams,
+  TaskList,
+  TaskPatch,
+} from '../schemas.ts'
+import type { TaskService } from '../task-service.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant: Tenant
+    runtime: Runtime
+    tasks: TaskService
+  }
+}
+
+const errors = { '4xx': ErrorBody, '5xx': ErrorBody }
+const security = [{ apiKey: [] }]
+
+/**
+ * The five contract routes, in an encapsulated context whose `onRequest` hook checks the API key,
+ * so the key covers every task route and nothing else.
+ */
+const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.decorateRequest('tenant', null as unknown as Tenant)
+  app.decorateRequest('runtime', null as unknown as Runtime)
+  app.decorateRequest('tasks', null as unknown as TaskService)
+
+  app.addHook('onRequest', async (request) => {
+    const { runtime, service } = app.gateway.current
+    const tenant = runtime.keys.find(request.headers['x-api-key'] as string | undefined)
+    if (!tenant) throw new UnauthorizedError()
+    request.runtime = runtime
+    request.tenant = tenant
+    request.tasks = service
+  })
+
+  const callOptions = (request: FastifyRequest): CallOptions => {
+    const ms = request.runtime.config.limits.requestTimeoutMs
+    return {
+      signal: AbortSignal.timeout(ms),
+      deadline: Date.now() + ms,
+      warn: (warning) => request.log.warn({ warning }, 'adapter warning'),
+    }
+  }
+
+  app.post(
+    '/tasks',
+    { schema: { operationId: 'createTask', body: TaskCreate, response: { 201: Task, ...errors }, security } },
+    async (request, reply) => {
+      const task = await request.tasks.create(request.tenant, request.body, callOptions(request))
+      return reply.status(201).send(task)
+    },
+  )
+
+  app.get(
+    '/tasks/:taskId',
+    { schema: { operationId: 'getTask', params: TaskIdParams, response: { 200: Task, ...errors }, security } },
+    async (request) => request.tasks.get(request.tenant, request.params.taskId, callOptions(request)),
+  )
+
+  for (const method of ['PATCH', 'PUT'] as const) {
+    app.route({
+      method,
+      url: '/tasks/:taskId',
+      schema: {
+        operationId: method === 'PATCH' ? 'updateTask' : 'replaceTask',
+        params: TaskIdParams,
+        body: TaskPatch,
+        response: { 200: Task, ...errors },
+        security,
+      },
+      handler: async (request) =>
+        request.tasks.update(request.tenant, request.params.taskId, request.body, callOptions(request)),
+    })
+  }
+
+  app.post(
+    '/tasks/batch',
+    { schema: { operationId: 'getTasksBatch', body: BatchGetBody, response: { 200: TaskList, ...errors }, security } },
+    async (request) => request.tasks.getMany(request.tenant, request.body.ids, callOptions(request)),
+  )
+
+  app.patch(
+    '/tasks/batch',
+    {
+      schema: {
+        operationId: 'completeTasksBatch',
+        body: BatchCompleteBody,
+        response: { 200: TaskList, ...errors },
+        security,
+      },
+    },
+    async (request) =>
+      request.tasks.completeMany(request.tenant, request.body.ids, request.body.completed, callOptions(request)),
+  )
+}
+
+export default taskRoutes

@@ -1,0 +1,127 @@
+import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch } from './adapter.ts'
+import type { Connection } from './connections.ts'
+import { formatUtc, parseDueDate } from './dates.ts'
+import { BadRequestError, BatchTooLargeError, TaskNotFoundError, UpstreamBadResponseError } from './errors.ts'
+import { type FanOutItem, fanOut, resultKey } from './fanout.ts'
+import { decodeTaskId, encodeTaskId } from './ids.ts'
+import type { Tenant } from './runtime.ts'
+import type { Task, TaskCreate, TaskPatch } from './schemas.ts'
+
+const WRITABLE = ['subject', 'description', 'type', 'ownerId', 'contactId', 'companyId', 'dueDate'] as const
+
+/**
+ * The contract's semantics on top of adapters: ids in and out, type mapping, due dates in UTC,
+ * batches through the fan-out. Routes call this; it never sees HTTP.
+ */
+export class TaskService {
+  constructor(private readonly maxBatchIds: number) {}
+
+  async create(tenant: Tenant, body: TaskCreate, options: CallOptions): Promise<Task> {
+    const connection = tenant.active
+    const input = toNativeInput(connection, body, options) as NativeTaskInput
+    const created = await connection.limit(() => connection.adapter.doCreate(input, options))
+    return toTask(connection, created)
+  }
+
+  async get(tenant: Tenant, id: string, options: CallOptions): Promise<Task> {
+    const [task] = await this.getMany(tenant, [id], options)
+    if (!task) throw new TaskNotFoundError()
+    return task
+  }
+
+  async update(tenant: Tenant, id: string, body: TaskPatch, options: CallOptions): Promise<Task> {
+    if (body.completed === undefined && WRITABLE.every((field) => body[field] === undefined)) {
+      throw new BadRequestError(`body must have at least one of: completed, ${WRITABLE.join(', ')}`)
+    }
+    const target = locate(tenant, id)
+    if (!target) throw new TaskNotFoundError()
+    const { connection, nativeId } = target
+    const patch = toNativeInput(connection, body, options)
+    if (body.completed !== undefined) patch.completed = body.completed
+    const updated = await connection.limit(() => connection.adapter.doUpdate(nativeId, patch, options))
+    if (!updated) throw new TaskNotFoundError()
+    return toTask(connection, updated)
+  }
+
+  async getMany(tenant: Tenant, ids: readonly string[], options: CallOptions): Promise<Task[]> {
+    const items = this.resolveBatch(tenant, ids)
+    const found = await fanOut(
+      items,
+      (connection) => connection.adapter.capabilities.maxBatchRead,
+      (connection, chunk, chunkOptions) => connection.adapter.doGetMany(chunk, chunkOptions),
+      options,
+    )
+    return assemble(items, found)
+  }
+
+  async completeMany(tenant: Tenant, ids: readonly string[], completed: boolean, options: CallOptions): Promise<Task[]> {
+    const items = this.resolveBatch(tenant, ids)
+    const found = await fanOut(
+      items,
+      (connection) => connection.adapter.capabilities.maxBatchUpdate,
+      (connection, chunk, chunkOptions) => connection.adapter.doCompleteMany(chunk, completed, chunkOptions),
+      options,
+    )
+    return assemble(items, found)
+  }
+
+  /** Unique, decodable ids of connections this tenant may see, in order of first appearance. */
+  private resolveBatch(tenant: Tenant, ids: readonly string[]): FanOutItem[] {
+    if (ids.length > this.maxBatchIds) throw new BatchTooLargeError(this.maxBatchIds)
+    const seen = new Set<string>()
+    const items: FanOutItem[] = []
+    for (const id of ids) {
+      if (seen.has(id)) continue
+      seen.add(id)
+      const target = locate(tenant, id)
+      if (target) items.push(target)
+    }
+    return items
+  }
+}
+
+function locate(tenant: Tenant, id: string): FanOutItem | undefined {
+  const decoded = decodeTaskId(id)
+  const connection = decoded && tenant.connections.get(decoded.connection)
+  return connection && decoded ? { connection, nativeId: decoded.nativeId } : undefined
+}
+
+function assemble(items: readonly FanOutItem[], found: ReadonlyMap<string, NativeTask>): Task[] {
+  return items.flatMap(({ connection, nativeId }) => {
+    const task = found.get(resultKey(connection.name, nativeId))
+    return task ? [toTask(connection, task)] : []
+  })
+}
+
+/** The writable fields present in a request, in the adapter's terms. */
+function toNativeInput(connection: Connection, body: TaskPatch, options: CallOptions): NativeTaskPatch {
+  const input: NativeTaskPatch = {}
+  if (body.subject !== undefined) input.subject = body.subject
+  if (body.description !== undefined) input.description = body.description
+  if (body.type !== undefined) input.type = connection.types.toCrm(body.type, options.warn)
+  if (body.ownerId !== undefined) input.ownerId = body.ownerId
+  if (body.contactId !== undefined) input.contactId = body.contactId
+  if (body.companyId !== undefined) input.companyId = body.companyId
+  if (body.dueDate !== undefined) {
+    const due = parseDueDate(body.dueDate)
+    if (due === undefined) throw new BadRequestError('body/dueDate must be an ISO 8601 date or date-time')
+    input.dueDate = due
+  }
+  return input
+}
+
+function toTask(connection: Connection, native: NativeTask): Task {
+  const id = encodeTaskId(connection.name, native.id)
+  if (!id) {
+    throw new UpstreamBadResponseError(`connection "${connection.name}" returned a task id too long to encode`)
+  }
+  const task: Task = { id, subject: native.subject, completed: native.completed, completedAt: null }
+  if (native.description !== undefined) task.description = native.description
+  if (native.type !== undefined) task.type = connection.types.fromCrm(native.type)
+  if (native.ownerId !== undefined) task.ownerId = native.ownerId
+  if (native.contactId !== undefined) task.contactId = native.contactId
+  if (native.companyId !== undefined) task.companyId = native.companyId
+  if (native.dueDate !== undefined) task.dueDate = formatUtc(native.dueDate)
+  if (native.completedAt !== null) task.completedAt = formatUtc(native.completedAt)
+  return task
+}

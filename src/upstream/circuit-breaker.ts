@@ -1,0 +1,76 @@
+import type { BreakerConfig } from '../config/schema.ts'
+import { UpstreamCircuitOpenError } from '../errors.ts'
+import { TransportError } from './transport.ts'
+import type { Layer } from './types.ts'
+
+export type BreakerState = 'closed' | 'open' | 'half-open'
+
+/**
+ * Per connection: after `failures` failed attempts in a row (a 5xx or a broken connection) calls
+ * fail fast with 503 for `cooldownMs`; then one probe goes through, and its outcome closes the
+ * circuit or opens it again. 4xx and 429 are answers, not failures: they never open it.
+ */
+export class CircuitBreaker {
+  private consecutive = 0
+  private openedAt = 0
+  private probing = false
+  state: BreakerState = 'closed'
+
+  constructor(
+    private readonly config: BreakerConfig,
+    private readonly connection: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Throws when a call may not go through now. */
+  admit(): void {
+    if (this.state === 'closed') return
+    const left = this.openedAt + this.config.cooldownMs - this.now()
+    if (this.state === 'open' && left <= 0) {
+      this.state = 'half-open'
+      this.probing = false
+    }
+    if (this.state === 'half-open' && !this.probing) {
+      this.probing = true
+      return
+    }
+    throw new UpstreamCircuitOpenError(this.connection, Math.max(1, Math.ceil(Math.max(left, 0) / 1000)))
+  }
+
+  succeeded(): void {
+    this.consecutive = 0
+    this.state = 'closed'
+    this.probing = false
+  }
+
+  /** The call never reached the CRM (cancelled, or refused by the rate limiter): no verdict. */
+  release(): void {
+    this.probing = false
+  }
+
+  failed(): void {
+    this.consecutive++
+    if (this.state === 'half-open' || this.consecutive >= this.config.failures) {
+      this.state = 'open'
+      this.openedAt = this.now()
+      this.probing = false
+    }
+  }
+}
+
+export function circuitBreakerLayer(breaker: CircuitBreaker): Layer {
+  return (next) => async (attempt) => {
+    breaker.admit()
+    let response: Awaited<ReturnType<typeof next>>
+    try {
+      response = await next(attempt)
+    } catch (error) {
+      if (error instanceof TransportError && error.kind !== 'aborted') breaker.failed()
+      else breaker.release()
+      throw error
+    }
+    if (response.status >= 500) breaker.failed()
+    else breaker.succeeded()
+    return response
+  }
+}

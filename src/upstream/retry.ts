@@ -1,0 +1,105 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { RetryConfig } from '../config/schema.ts'
+import { GatewayError, UpstreamRateLimitedError } from '../errors.ts'
+import { TransportError } from './transport.ts'
+import type { Attempt, Layer, RateLimitSignals, UpstreamRequest, UpstreamResponse } from './types.ts'
+import { header } from './types.ts'
+
+/**
+ * The retry layer. It keeps undici's retry policy (lib/handler/retry-handler.js): retry on
+ * 429/500/502/503/504 and socket errors, back off exponentially from 0.5 s capped at 30 s, at most
+ * 5 retries, `Retry-After` as seconds or an HTTP date, and an abort cancels the pending backoff.
+ * It is not built on undici's RetryHandler itself, and that is a choice: RetryHandler lives in the
+ * dispatcher handler protocol (onResponseStart/controllers) that changes between majors, and our
+ * rate-limit and breaker layers must run, and may fail with a typed error, before every attempt,
+ * which a dispatch interceptor cannot await. So the layers here see only status and headers.
+ *
+ * What differs from undici: backoff uses full jitter; a CRM's own reset header counts like
+ * `Retry-After`; a wait that would pass the request's deadline is not slept but answered at once
+ * (503 with `Retry-After` for a 429); and creates follow `mayRetry` below.
+ */
+
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504])
+
+export type Outcome = { response: UpstreamResponse } | { error: unknown }
+
+/**
+ * The swappable decision. A request is retried only if it is idempotent, or if the CRM surely
+ * did not process it: the connection was refused before sending, or the CRM answered 429.
+ */
+export function mayRetry(request: UpstreamRequest, outcome: Outcome): boolean {
+  const idempotent = request.method !== 'POST' || request.idempotent === true
+  if ('response' in outcome) {
+    const { status } = outcome.response
+    if (status === 429) return true
+    return idempotent && RETRY_STATUS.has(status)
+  }
+  const { error } = outcome
+  if (!(error instanceof TransportError) || error.kind === 'aborted') return false
+  return idempotent || error.notSent
+}
+
+export function retryAfterMs(response: UpstreamResponse, now = Date.now()): number | undefined {
+  const value = header(response, 'retry-after')
+  if (value === undefined) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
+
+export interface RetryLayerOptions {
+  readonly connection: string
+  readonly config: RetryConfig
+  readonly signals: RateLimitSignals
+  readonly decide?: typeof mayRetry
+  readonly random?: () => number
+}
+
+export function retryLayer(options: RetryLayerOptions): Layer {
+  const { config, signals, connection } = options
+  const decide = options.decide ?? mayRetry
+  const random = options.random ?? Math.random
+  return (next) => async (first: Attempt) => {
+    for (let number = 0; ; number++) {
+      const attempt: Attempt = { ...first, number, waitedMs: 0 }
+      let outcome: Outcome
+      try {
+        outcome = { response: await next(attempt) }
+      } catch (error) {
+        if (error instanceof GatewayError) throw error
+        outcome = { error }
+      }
+      if ('response' in outcome && !RETRY_STATUS.has(outcome.response.status)) return outcome.response
+      const retryable = number < config.maxRetries && decide(first, outcome)
+      if (!retryable) return finish(outcome)
+
+      const asked = 'response' in outcome ? askedWait(outcome.response, signals) : undefined
+      const backoff = random() * Math.min(config.maxDelayMs, config.minDelayMs * 2 ** number)
+      const delay = asked?.ms ?? backoff
+      const left = first.options.deadline - Date.now()
+      if (delay >= left) {
+        if ('response' in outcome && outcome.response.status === 429) {
+          throw new UpstreamRateLimitedError(connection, Math.max(1, Math.ceil(delay / 1000)))
+        }
+        return finish(outcome)
+      }
+      try {
+        await sleep(delay, undefined, { signal: first.options.signal })
+      } catch {
+        throw new TransportError('aborted', 'ABORTED')
+      }
+    }
+  }
+}
+
+function askedWait(response: UpstreamResponse, signals: RateLimitSignals) {
+  const fromCrm = signals.retryAfter?.(response)
+  if (fromCrm) return fromCrm
+  const ms = retryAfterMs(response)
+  return ms === undefined ? undefined : { ms }
+}
+
+function finish(outcome: Outcome): UpstreamResponse {
+  if ('response' in outcome) return outcome.response
+  throw outcome.error
+}

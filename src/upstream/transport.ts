@@ -1,0 +1,73 @@
+import { type Dispatcher, request } from 'undici'
+import type { Attempt, Call } from './types.ts'
+
+/**
+ * A transport failure before any status arrived. `notSent` is true only when the CRM cannot
+ * have seen the request (the connection was refused or never opened): the one case where a
+ * create may be sent again. Internal to `src/upstream/`; `client.ts` translates it.
+ */
+export class TransportError extends Error {
+  constructor(
+    readonly kind: 'not-sent' | 'broken' | 'timeout' | 'aborted',
+    readonly causeCode: string,
+  ) {
+    super(`upstream transport ${kind} (${causeCode})`)
+  }
+  get notSent(): boolean {
+    return this.kind === 'not-sent'
+  }
+}
+
+const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'])
+const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+export interface TransportOptions {
+  readonly baseUrl: string
+  readonly dispatcher: Dispatcher
+  readonly headers: Readonly<Record<string, string>>
+  readonly headersTimeoutMs: number
+  readonly bodyTimeoutMs: number
+}
+
+/** The innermost call: one HTTP exchange over undici, body read whole (CRM answers are small JSON). */
+export function createTransport(options: TransportOptions): Call {
+  const base = options.baseUrl.replace(/\/+$/, '')
+  return async (attempt: Attempt) => {
+    const url = new URL(base + attempt.path)
+    for (const [key, value] of Object.entries(attempt.query ?? {})) url.searchParams.set(key, value)
+    const hasBody = attempt.body !== undefined
+    try {
+      const res = await request(url, {
+        method: attempt.method,
+        dispatcher: options.dispatcher,
+        headers: {
+          accept: 'application/json',
+          ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
+        body: hasBody ? JSON.stringify(attempt.body) : undefined,
+        signal: attempt.options.signal,
+        headersTimeout: options.headersTimeoutMs,
+        bodyTimeout: options.bodyTimeoutMs,
+      })
+      const text = await res.body.text()
+      return { status: res.statusCode, headers: res.headers, text }
+    } catch (err) {
+      if (attempt.options.signal.aborted) throw new TransportError('aborted', 'ABORTED')
+      const code = errorCode(err)
+      if (NOT_SENT.has(code)) throw new TransportError('not-sent', code)
+      if (TIMEOUT.has(code)) throw new TransportError('timeout', code)
+      throw new TransportError('broken', code)
+    }
+  }
+}
+
+function errorCode(err: unknown): string {
+  let current: unknown = err
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    current = (current as { cause?: unknown }).cause
+  }
+  return 'UNKNOWN'
+}

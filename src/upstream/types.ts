@@ -1,0 +1,52 @@
+import type { CallOptions } from '../adapter.ts'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+/** One call to a CRM, as adapters describe it. */
+export interface UpstreamRequest {
+  readonly method: HttpMethod
+  /** Path and query, appended to the connection's base URL. */
+  readonly path: string
+  /** The path with ids left out (`/crm/v3/objects/tasks/{id}`): what logs and metrics name. */
+  readonly route: string
+  readonly query?: Readonly<Record<string, string>>
+  readonly body?: unknown
+  /** A POST that is safe to repeat (a batch read). PATCH and PUT are taken as idempotent here. */
+  readonly idempotent?: boolean
+  readonly options: CallOptions
+}
+
+/** One attempt of a request; the layers below retry see one of these each time. */
+export interface Attempt extends UpstreamRequest {
+  /** 0 for the first try. */
+  readonly number: number
+  /** Milliseconds this attempt waited for the rate limiter. */
+  waitedMs: number
+}
+
+export interface UpstreamResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>
+  readonly text: string
+}
+
+export type Call = (attempt: Attempt) => Promise<UpstreamResponse>
+
+/** A layer takes the next call and returns one of the same shape, as undici's interceptors do. */
+export type Layer = (next: Call) => Call
+
+/** What a CRM tells about its rate limit, read by the adapter that knows its headers. */
+export interface RateLimitSignals {
+  /** Requests left in the CRM's current window and milliseconds until it resets. */
+  budget?(response: UpstreamResponse): { remaining: number; resetMs: number } | undefined
+  /**
+   * How long a 429 asks to wait. `daily: true` marks a spent daily cap: calls fail fast until
+   * it resets instead of queueing behind it.
+   */
+  retryAfter?(response: UpstreamResponse): { ms: number; daily?: boolean } | undefined
+}
+
+export function header(response: UpstreamResponse, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()]
+  return Array.isArray(value) ? value[0] : value
+}
