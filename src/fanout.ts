@@ -46,7 +46,14 @@ export async function fanOut(
       runs.push(
         connection.limit(async () => {
           if (abort.signal.aborted) return
-          const tasks = await call(connection, chunk, chunkOptions)
+          let tasks: NativeTask[]
+          try {
+            tasks = await call(connection, chunk, chunkOptions)
+          } catch (error) {
+            // Aborting here, before p-limit starts the next queued chunk, keeps it from starting.
+            if (!abort.signal.aborted) abort.abort(error)
+            throw error
+          }
           // Only ids that were asked for count: a CRM answer cannot add tasks to a batch.
           for (const task of tasks) {
             if (wanted.has(task.id)) found.set(resultKey(connection.name, task.id), task)
@@ -55,14 +62,7 @@ export async function fanOut(
       )
     }
   }
-  const settled = await Promise.allSettled(
-    runs.map((run) =>
-      run.catch((error: unknown) => {
-        if (!abort.signal.aborted) abort.abort(error)
-        throw error
-      }),
-    ),
-  )
+  const settled = await Promise.allSettled(runs)
   if (settled.some((result) => result.status === 'rejected')) throw abort.signal.reason
   return found
 }

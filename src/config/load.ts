@@ -7,7 +7,7 @@ import type { AdapterDefinition } from '../adapter.ts'
 import { ConfigError } from '../errors.ts'
 import { CONNECTION_NAME } from '../ids.ts'
 import { interpolate } from './interpolate.ts'
-import { CORE_CONNECTION_KEYS, ConnectionCore, GatewayConfig, type GatewayConfigInput } from './schema.ts'
+import { CORE_CONNECTION_KEYS, ConnectionCore, GatewayConfigFile } from './schema.ts'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
 
@@ -21,7 +21,7 @@ export interface ResolvedConnection {
 
 export interface GatewayConfig {
   readonly apiKeys: readonly string[]
-  readonly limits: GatewayConfigInput['limits']
+  readonly limits: GatewayConfigFile['limits']
   readonly connections: ReadonlyMap<string, ResolvedConnection>
   readonly active: string
 }
@@ -52,7 +52,7 @@ export async function resolveConfig(
   env: NodeJS.ProcessEnv = process.env,
   registry: AdapterRegistry = builtinAdapters,
 ): Promise<GatewayConfig> {
-  const input = validate(GatewayConfig, interpolate(raw ?? {}, env), '')
+  const input = validate(GatewayConfigFile, interpolate(raw ?? {}, env), '')
   const connections = new Map<string, ResolvedConnection>()
   for (const [name, entry] of Object.entries(input.connections)) {
     connections.set(name, await resolveConnection(name, entry, registry))
@@ -94,13 +94,12 @@ function validate<S extends TSchema>(schema: S, value: unknown, path: string): S
   if (first) {
     const at = first.path.split('/').filter(Boolean).join('.')
     const key = [path, at].filter(Boolean).join('.')
-    throw new ConfigError(key, describe(first.message, first.schema))
+    throw new ConfigError(key, first.value === undefined ? 'is required' : describe(first.message, first.schema))
   }
   return withDefaults as Static<S>
 }
 
 function describe(message: string, schema: TSchema): string {
-  if (message === 'Expected required property') return 'is required'
   if (message.startsWith('Unexpected property')) return 'is not a known key'
   return schema.description ? `${message} (${schema.description})` : message
 }

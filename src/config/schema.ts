@@ -59,7 +59,7 @@ export const ConnectionCore = Type.Object({
 export type ConnectionCore = Static<typeof ConnectionCore>
 export const CORE_CONNECTION_KEYS = Object.keys(ConnectionCore.properties)
 
-export const GatewayConfig = Type.Object(
+export const GatewayConfigFile = Type.Object(
   {
     auth: Type.Object(
       {
@@ -80,4 +80,4 @@ export const GatewayConfig = Type.Object(
   },
   { additionalProperties: false },
 )
-export type GatewayConfigInput = Static<typeof GatewayConfig>
+export type GatewayConfigFile = Static<typeof GatewayConfigFile>

@@ -1,0 +1,92 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ensureApiKeys } from '../src/config/api-keys.ts'
+import { loadConfigFile, resolveConfig } from '../src/config/load.ts'
+import { ConfigError } from '../src/errors.ts'
+import { capturedLogger } from './helpers/app.ts'
+
+const write = async (text: string) => {
+  const dir = await mkdtemp(join(tmpdir(), 'gateway-config-'))
+  const path = join(dir, 'config.yaml')
+  await writeFile(path, text)
+  return path
+}
+
+const base = `
+auth:
+  apiKeys: \${GATEWAY_API_KEYS}
+connections:
+  local:
+    adapter: memory
+active: local
+`
+
+describe('config', () => {
+  it('loads the shipped default config with the documented defaults', async () => {
+    const config = await loadConfigFile('config/default.yaml', { GATEWAY_API_KEYS: 'a, b ,,c' })
+    expect(config.apiKeys).toEqual(['a', 'b', 'c'])
+    expect(config.limits).toEqual({ maxBatchIds: 1000, bodyLimitBytes: 1_048_576, requestTimeoutMs: 15_000 })
+    expect(config.active).toBe('local')
+    expect(config.connections.get('local')?.core).toMatchObject({ adapter: 'memory', concurrency: 8 })
+  })
+
+  it('interpolates ${VAR} and ${VAR:-fallback} after parsing, so values with YAML syntax stay whole', async () => {
+    const path = await write(`${base}limits:\n  maxBatchIds: 10\n`.replace('apiKeys: ${GATEWAY_API_KEYS}', 'apiKeys: ${KEYS:-fallback-key}'))
+    expect((await loadConfigFile(path, {})).apiKeys).toEqual(['fallback-key'])
+    expect((await loadConfigFile(path, { KEYS: 'k: #1' })).apiKeys).toEqual(['k: #1'])
+  })
+
+  it('names the key and the variable when a variable is unset', async () => {
+    const path = await write(base)
+    await expect(loadConfigFile(path, {})).rejects.toThrow(
+      new ConfigError('auth.apiKeys', 'environment variable GATEWAY_API_KEYS is not set'),
+    )
+  })
+
+  it('names an unknown adapter and lists the known ones', async () => {
+    const path = await write(base.replace('adapter: memory', 'adapter: salesforce'))
+    await expect(loadConfigFile(path, { GATEWAY_API_KEYS: 'k' })).rejects.toThrow(
+      'config: connections.local.adapter: unknown adapter "salesforce" (known: memory',
+    )
+  })
+
+  it('refuses an active connection that is not configured', async () => {
+    const path = await write(base.replace('active: local', 'active: hubspot'))
+    await expect(loadConfigFile(path, { GATEWAY_API_KEYS: 'k' })).rejects.toThrow(
+      'config: active: "hubspot" is not a configured connection (configured: local)',
+    )
+  })
+
+  it.each([
+    [{ limits: { maxBatchIds: 'many' } }, 'config: limits.maxBatchIds: Expected integer'],
+    [{ limits: { maxBatch: 3 } }, 'config: limits.maxBatch: is not a known key'],
+    [{ connections: { local: { adapter: 'memory', concurrency: 0 } } }, 'config: connections.local.concurrency: Expected integer to be greater or equal to 1'],
+    [{ connections: { local: { adapter: 'memory', colour: 'red' } } }, 'config: connections.local.colour: is not a known key'],
+    [{ connections: { 'Bad Name': { adapter: 'memory' } }, active: 'Bad Name' }, 'config: connections.Bad Name: a connection name'],
+    [{ active: undefined }, 'config: active: is required'],
+  ])('explains what is wrong with %j', async (change, message) => {
+    const raw = { auth: { apiKeys: 'k' }, connections: { local: { adapter: 'memory' } }, active: 'local', ...change }
+    await expect(resolveConfig(raw, {})).rejects.toThrow(message)
+  })
+
+  it('says why a file cannot be read or parsed', async () => {
+    await expect(loadConfigFile('/nonexistent/gateway.yaml', {})).rejects.toThrow('cannot read /nonexistent/gateway.yaml: ENOENT')
+    const path = await write('connections: [unclosed')
+    await expect(loadConfigFile(path, {})).rejects.toThrow('is not valid YAML')
+  })
+
+  it('generates and logs one API key outside production, and refuses to start without one in production', async () => {
+    const config = await resolveConfig({ connections: { local: { adapter: 'memory' } }, active: 'local' }, {})
+    expect(config.apiKeys).toEqual([])
+    const { logger, lines } = capturedLogger('info')
+    const dev = ensureApiKeys(config, {}, logger)
+    expect(dev.apiKeys).toHaveLength(1)
+    expect(dev.apiKeys[0]!.length).toBeGreaterThanOrEqual(32)
+    expect(lines.join('\n')).toContain(dev.apiKeys[0])
+    expect(() => ensureApiKeys(config, { NODE_ENV: 'production' }, logger)).toThrow(
+      'config: auth.apiKeys: no API key is configured; set GATEWAY_API_KEYS',
+    )
+  })
+})

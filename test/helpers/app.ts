@@ -1,0 +1,49 @@
+import { Writable } from 'node:stream'
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Dispatcher } from 'undici'
+import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
+import { buildApp } from '../../src/app.ts'
+import { resolveConfig } from '../../src/config/load.ts'
+import { createLogger } from '../../src/logger.ts'
+
+export const KEY = 'test-key-0123456789'
+
+export interface TestAppOptions {
+  connections?: Record<string, Record<string, unknown>>
+  active?: string
+  apiKeys?: string[]
+  limits?: Record<string, number>
+  registry?: AdapterRegistry
+  dispatcher?: Dispatcher
+  logger?: Logger
+}
+
+/** A gateway built from a config object, on the memory adapter unless told otherwise. */
+export async function testApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
+  const config = await resolveConfig(
+    {
+      auth: { apiKeys: options.apiKeys ?? [KEY] },
+      limits: options.limits ?? {},
+      connections: options.connections ?? { local: { adapter: 'memory' } },
+      active: options.active ?? Object.keys(options.connections ?? { local: 1 })[0],
+    },
+    {},
+    options.registry ?? builtinAdapters,
+  )
+  return buildApp({ config, dispatcher: options.dispatcher, logger: options.logger ?? createLogger('silent') })
+}
+
+/** A logger whose every line lands in `lines`, for asserting on what was logged. */
+export function capturedLogger(level = 'debug'): { logger: Logger; lines: string[] } {
+  const lines: string[] = []
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean))
+      done()
+    },
+  })
+  return { logger: createLogger(level, stream), lines }
+}
+
+export const headers = { 'x-api-key': KEY, 'content-type': 'application/json' }

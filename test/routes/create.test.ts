@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { headers, testApp } from '../helpers/app.ts'
+import { countingMemory } from '../helpers/counting-memory.ts'
+
+describe('POST /tasks', () => {
+  let app: FastifyInstance
+  let count: () => number
+  beforeEach(async () => {
+    const memory = countingMemory()
+    count = memory.writes
+    app = await testApp({ limits: { bodyLimitBytes: 200_000 }, registry: memory.registry })
+  })
+  afterEach(() => app.close())
+
+  const post = (payload: unknown, extra: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url: '/tasks', headers: { ...headers, ...extra }, payload: payload as string })
+
+  it('creates the example task of Enginy\'s page and answers 201 with it', async () => {
+    const res = await post({
+      subject: 'Follow up with John',
+      description: 'Discuss pricing proposal from last meeting',
+      type: 'call',
+      ownerId: 'user-123',
+      dueDate: '2024-01-15T10:00:00Z',
+      contactId: 'contact-456',
+      companyId: 'company-789',
+    })
+    expect(res.statusCode).toBe(201)
+    expect(res.headers['content-type']).toMatch(/application\/json/)
+    expect(res.json()).toEqual({
+      id: expect.stringMatching(/^local\.[A-Za-z0-9_-]{22}$/),
+      subject: 'Follow up with John',
+      description: 'Discuss pricing proposal from last meeting',
+      type: 'call',
+      ownerId: 'user-123',
+      dueDate: '2024-01-15T10:00:00Z',
+      contactId: 'contact-456',
+      companyId: 'company-789',
+      completed: false,
+      completedAt: null,
+    })
+  })
+
+  it('leaves unset optional fields out of the response and ignores unknown fields', async () => {
+    const res = await post({ subject: 'Only a subject', priority: 'high', id: 'chosen-by-client', completed: true })
+    expect(res.statusCode).toBe(201)
+    const task = res.json()
+    expect(Object.keys(task).sort()).toEqual(['completed', 'completedAt', 'id', 'subject'])
+    expect(task.id).not.toBe('chosen-by-client')
+    expect(task.completed).toBe(false)
+  })
+
+  it('keeps milliseconds of a due date only when they are not zero', async () => {
+    expect((await post({ subject: 's', dueDate: '2024-01-15T10:00:00.250+01:00' })).json().dueDate).toBe(
+      '2024-01-15T09:00:00.250Z',
+    )
+    expect((await post({ subject: 's', dueDate: '2024-01-15T10:00:00.000Z' })).json().dueDate).toBe(
+      '2024-01-15T10:00:00Z',
+    )
+  })
+
+  it.each([
+    ['no subject', {}, "body must have required property 'subject'"],
+    ['empty subject', { subject: '' }, 'body/subject must NOT have fewer than 1 characters'],
+    ['long subject', { subject: 'x'.repeat(1001) }, 'body/subject must NOT have more than 1000 characters'],
+    ['numeric subject', { subject: 42 }, 'body/subject must be string'],
+    ['long description', { subject: 's', description: 'x'.repeat(65537) }, 'body/description must NOT have more than 65536 characters'],
+    ['dueDate word', { subject: 's', dueDate: 'tomorrow' }, 'body/dueDate must match format "enginy-datetime"'],
+    ['dueDate Feb 30', { subject: 's', dueDate: '2024-02-30' }, 'body/dueDate must match format "enginy-datetime"'],
+    ['dueDate hour 25', { subject: 's', dueDate: '2024-01-15T25:00:00Z' }, 'body/dueDate must match format "enginy-datetime"'],
+    ['numeric ownerId', { subject: 's', ownerId: 123 }, 'body/ownerId must be string'],
+    ['long contactId', { subject: 's', contactId: 'x'.repeat(257) }, 'body/contactId must NOT have more than 256 characters'],
+    ['null type', { subject: 's', type: null }, 'body/type must be string'],
+    ['array body', [{ subject: 's' }], 'body must be object'],
+  ])('rejects a body with %s: 400 naming the field, nothing written', async (_label, body, message) => {
+    const res = await post(body)
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toEqual({ statusCode: 400, error: 'Bad Request', message, code: 'BAD_REQUEST' })
+    expect(count()).toBe(0)
+  })
+
+  it('answers 400 to a body that is not JSON, 415 to another content type, 413 to a large body', async () => {
+    const bad = await post('{"subject": ', { 'content-type': 'application/json' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' })
+
+    const text = await post('subject=x', { 'content-type': 'text/plain' })
+    expect(text.statusCode).toBe(415)
+    expect(text.json()).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type', code: 'UNSUPPORTED_MEDIA_TYPE' })
+
+    const large = await post({ subject: 's', description: 'x'.repeat(300_000) })
+    expect(large.statusCode).toBe(413)
+    expect(large.json()).toMatchObject({ statusCode: 413, error: 'Payload Too Large', code: 'BODY_TOO_LARGE' })
+    expect(count()).toBe(0)
+  })
+})
