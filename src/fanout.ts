@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { CallOptions, NativeTask } from './adapter.ts'
 import type { Connection } from './connections.ts'
 
@@ -35,7 +36,11 @@ export async function fanOut(
   }
 
   const abort = new AbortController()
-  const chunkOptions: CallOptions = { ...options, signal: AbortSignal.any([options.signal, abort.signal]) }
+  const signal = AbortSignal.any([options.signal, abort.signal])
+  // Every chunk in flight listens to it (its HTTP call, its rate-limit wait): more than Node's
+  // default of 10 listeners is expected here, not a leak.
+  setMaxListeners(0, signal)
+  const chunkOptions: CallOptions = { ...options, signal }
   const found = new Map<string, NativeTask>()
   const runs: Promise<void>[] = []
   for (const [connection, ids] of groups) {

@@ -12,6 +12,8 @@ export const RateLimitConfig = Type.Object(
   {
     requests: Type.Integer({ minimum: 1 }),
     intervalMs: Type.Integer({ minimum: 1 }),
+    /** Extra spacing for network jitter; default 2% of the interval, at least 50 ms. */
+    marginMs: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 )

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import type { CallOptions } from '../adapter.ts'
@@ -46,8 +47,11 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const callOptions = (request: FastifyRequest): CallOptions => {
     const ms = request.runtime.config.limits.requestTimeoutMs
+    const signal = AbortSignal.timeout(ms)
+    // A batch's chunks all listen to this one signal.
+    setMaxListeners(0, signal)
     return {
-      signal: AbortSignal.timeout(ms),
+      signal,
       deadline: Date.now() + ms,
       warn: (warning) => request.log.warn({ warning }, 'adapter warning'),
     }

@@ -9,42 +9,56 @@ import type { Layer, RateLimitSignals } from './types.ts'
  * A sliding-window limiter: at most `requests` calls start in any `intervalMs` window. We chose
  * it over a token bucket because CRMs count rolling windows (HubSpot's TEN_SECONDLY_ROLLING): a
  * full bucket spent at the end of one window and refilled at the start of the next would pass
- * twice the limit inside one rolling window. Each call reserves the earliest free start time, so
- * waiting calls keep their order and the limiter never sleeps in a loop.
+ * twice the limit inside one rolling window.
+ *
+ * Two steps per call. `reserve` books the earliest free start in queue order, which tells at
+ * once whether the call can start before its deadline (else 503 with `Retry-After`), and how long
+ * to sleep. `admit`, when the sleep ends, checks the window against the times calls really went
+ * out: a timer that fired late must not let a later call in early. A margin (`marginMs`; by
+ * default 2% of the window, at least 50 ms) absorbs the jitter between when we send and when the
+ * CRM counts: measured on loopback, arrival times vary by up to ~25 ms under load.
  */
 export class SlidingWindowLimiter {
-  private readonly starts: number[] = []
+  private readonly booked: number[] = []
+  private readonly sent: number[] = []
   private pausedUntil = 0
   private pausedDaily = false
+  private readonly marginMs: number
 
   constructor(
     private readonly limit: RateLimitConfig | undefined,
     private readonly connection: string,
     private readonly now: () => number = Date.now,
-    /** Room for jitter between our clock and the CRM's arrival times. */
-    private readonly marginMs = limit ? Math.max(5, Math.ceil(limit.intervalMs * 0.01)) : 0,
-  ) {}
+  ) {
+    this.marginMs = limit ? (limit.marginMs ?? Math.max(50, Math.ceil(limit.intervalMs * 0.02))) : 0
+  }
 
-  /** Reserves a start time no later than `deadline` and returns how long to wait for it. */
+  /** Books a start no later than `deadline`; returns how long to wait for it. */
   reserve(deadline: number): number {
     const now = this.now()
-    let at = Math.max(now, this.pausedUntil)
-    if (this.limit && this.starts.length >= this.limit.requests) {
-      const oldest = this.starts[this.starts.length - this.limit.requests]!
-      at = Math.max(at, oldest + this.limit.intervalMs + this.marginMs)
-    }
-    // Starts stay sorted, so the window's oldest start is always `length - requests` back.
-    at = Math.max(at, this.starts.at(-1) ?? 0)
-    if (at > deadline) {
-      const seconds = Math.max(1, Math.ceil((at - now) / 1000))
-      const why = this.pausedDaily && at === this.pausedUntil ? 'has spent its daily limit' : 'is rate-limiting'
-      throw new UpstreamRateLimitedError(this.connection, seconds, why)
-    }
-    if (this.limit) {
-      this.starts.push(at)
-      if (this.starts.length > this.limit.requests) this.starts.splice(0, this.starts.length - this.limit.requests)
-    }
+    const at = Math.max(now, this.nextFree(this.booked), this.booked.at(-1) ?? 0)
+    this.refuseBeyond(at, now, deadline)
+    this.remember(this.booked, at)
     return at - now
+  }
+
+  /** Milliseconds still to wait before a call may really go out; 0 records it as sent now. */
+  admit(deadline: number): number {
+    const now = this.now()
+    const at = this.nextFree(this.sent)
+    if (at <= now) {
+      this.remember(this.sent, now)
+      return 0
+    }
+    this.refuseBeyond(at, now, deadline)
+    return at - now
+  }
+
+  private refuseBeyond(at: number, now: number, deadline: number): void {
+    if (at <= deadline) return
+    const seconds = Math.max(1, Math.ceil((at - now) / 1000))
+    const why = this.pausedDaily && at === this.pausedUntil ? 'has spent its daily limit' : 'is rate-limiting'
+    throw new UpstreamRateLimitedError(this.connection, seconds, why)
   }
 
   /** The CRM said how much is left: stop before it answers 429. */
@@ -59,19 +73,38 @@ export class SlidingWindowLimiter {
       this.pausedDaily = daily
     }
   }
+
+  private nextFree(starts: readonly number[]): number {
+    if (!this.limit || starts.length < this.limit.requests) return this.pausedUntil
+    // Only the last `requests` starts are kept, sorted: the first opens the next slot.
+    return Math.max(this.pausedUntil, starts[0]! + this.limit.intervalMs + this.marginMs)
+  }
+
+  private remember(starts: number[], at: number): void {
+    if (!this.limit) return
+    starts.push(at)
+    if (starts.length > this.limit.requests) starts.shift()
+  }
 }
 
 export function rateLimitLayer(limiter: SlidingWindowLimiter, signals: RateLimitSignals): Layer {
   return (next) => async (attempt) => {
-    const wait = limiter.reserve(attempt.options.deadline)
-    if (wait > 0) {
-      try {
-        await sleep(wait, undefined, { signal: attempt.options.signal })
-      } catch {
-        throw new TransportError('aborted', 'ABORTED')
+    const { deadline, signal } = attempt.options
+    let waited = 0
+    let wait = limiter.reserve(deadline)
+    for (;;) {
+      if (wait > 0) {
+        try {
+          await sleep(wait, undefined, { signal })
+        } catch {
+          throw new TransportError('aborted', 'ABORTED')
+        }
+        waited += wait
       }
+      wait = limiter.admit(deadline)
+      if (wait === 0) break
     }
-    attempt.waitedMs = wait
+    attempt.waitedMs = waited
     const response = await next(attempt)
     const budget = signals.budget?.(response)
     if (budget) limiter.observeBudget(budget.remaining, budget.resetMs)

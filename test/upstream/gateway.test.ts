@@ -1,0 +1,178 @@
+import type { FastifyInstance } from 'fastify'
+import { request } from 'undici'
+import { afterEach, describe, expect, it } from 'vitest'
+import { capturedLogger, headers, testApp } from '../helpers/app.ts'
+import type { HttpFake } from '../fakes/http-fake.ts'
+import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../fakes/simple-crm.ts'
+
+/** The upstream client as Enginy meets it: through the gateway, against a CRM on a real socket. */
+describe('upstream trouble, through the gateway', () => {
+  let fake: HttpFake
+  let app: FastifyInstance
+  const log = capturedLogger('debug')
+
+  const start = async (connection: Record<string, unknown>, limits: Record<string, number> = {}) => {
+    fake = await startSimpleCrm()
+    app = await testApp({
+      connections: {
+        crm: { adapter: 'simple', baseUrl: fake.url, token: SIMPLE_TOKEN, ...connection },
+        local: { adapter: 'memory' },
+      },
+      limits,
+      registry: { ...simpleRegistry, memory: async () => (await import('../../adapters/memory/index.ts')).default },
+      logger: log.logger,
+    })
+  }
+  afterEach(async () => {
+    await app?.close()
+    await fake?.close()
+  })
+
+  const create = (subject = 'task') => app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject } })
+
+  it('answers 504 within the deadline when the CRM hangs, and keeps serving meanwhile', async () => {
+    await start({ retry: { maxRetries: 0 } }, { requestTimeoutMs: 1000 })
+    const task = (await create()).json()
+    fake.handler = () => ({ hang: true })
+    const started = Date.now()
+    const hanging = app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+    const health = await app.inject({ method: 'GET', url: '/healthz' })
+    expect(health.statusCode).toBe(200)
+    expect(Date.now() - started).toBeLessThan(500)
+    const res = await hanging
+    expect(res.statusCode).toBe(504)
+    expect(res.json()).toMatchObject({ statusCode: 504, error: 'Gateway Timeout', code: 'UPSTREAM_TIMEOUT' })
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
+
+  it('does not repeat a create whose connection was reset after sending: one create upstream, a 502 here', async () => {
+    await start({})
+    fake.queue.push({ reset: true })
+    const res = await create()
+    expect(res.statusCode).toBe(502)
+    expect(res.json()).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })
+    expect(fake.count('POST', '/tasks')).toBe(1)
+  })
+
+  it('repeats a create refused with 429 and creates it once', async () => {
+    await start({})
+    fake.queue.push({ status: 429, headers: { 'retry-after': '1' } })
+    const res = await create('once')
+    expect(res.statusCode).toBe(201)
+    expect(fake.count('POST', '/tasks')).toBe(2)
+    const batch = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids: ['crm.1', 'crm.2'] } })
+    expect(batch.json().map((task: { subject: string }) => task.subject)).toEqual(['once'])
+  })
+
+  it('opens the breaker after repeated failures, fails fast without calling the CRM, and closes after a good probe', async () => {
+    await start({ retry: { maxRetries: 0 }, breaker: { failures: 3, cooldownMs: 400 } })
+    const task = (await create()).json()
+    const healthy = fake.handler
+    fake.handler = () => ({ status: 503 })
+    for (let i = 0; i < 3; i++) {
+      const res = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+      expect(res.statusCode).toBe(502)
+    }
+    const seen = fake.requests.length
+    const open = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+    expect(open.statusCode).toBe(503)
+    expect(open.json()).toMatchObject({ code: 'UPSTREAM_CIRCUIT_OPEN' })
+    expect(open.headers['retry-after']).toBe('1')
+    expect(fake.requests.length).toBe(seen)
+
+    fake.handler = healthy
+    await new Promise((resolve) => setTimeout(resolve, 450))
+    const probe = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+    expect(probe.statusCode).toBe(200)
+    expect(fake.requests.length).toBe(seen + 1)
+    const after = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+    expect(after.statusCode).toBe(200)
+    expect(app.gateway.current.runtime.connections.get('crm')!.upstream[0]!.breaker.state).toBe('closed')
+  })
+
+  it('reads 1,000 tasks one call each against a CRM allowing 50 calls a second, without one 429', async () => {
+    await start(
+      { maxBatchRead: 1, concurrency: 8, rateLimit: { requests: 50, intervalMs: 1000 } },
+      { requestTimeoutMs: 120_000 },
+    )
+    // Seeded straight into the fake, so only the batch passes the gateway's limiter.
+    const ids = []
+    for (let i = 0; i < 1000; i++) {
+      const res = await request(`${fake.url}/tasks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SIMPLE_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: `t${i}` }),
+      })
+      ids.push(`crm.${((await res.body.json()) as { id: string }).id}`)
+    }
+    fake.reset()
+    fake.rateLimit = { requests: 50, windowMs: 1000, onLimited: () => ({ status: 429, headers: { 'retry-after': '1' } }) }
+    const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids } })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toHaveLength(1000)
+    expect(fake.rateLimited).toBe(0)
+    expect(fake.count('POST', '/tasks/read')).toBe(1000)
+  }, 90_000)
+
+  it('answers 503 with Retry-After at once when the wait for a rate-limit slot passes the deadline', async () => {
+    await start({ rateLimit: { requests: 2, intervalMs: 60_000 } }, { requestTimeoutMs: 2000 })
+    expect((await create()).statusCode).toBe(201)
+    expect((await create()).statusCode).toBe(201)
+    const started = Date.now()
+    const res = await create()
+    expect(res.statusCode).toBe(503)
+    expect(res.json()).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED' })
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(50)
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(fake.count('POST', '/tasks')).toBe(2)
+  })
+
+  it('slows down when the CRM says its budget is spent, before it answers 429', async () => {
+    await start({})
+    const task = (await create()).json()
+    const healthy = fake.handler
+    let spent = true
+    fake.handler = async (request) => {
+      const step = await healthy(request)
+      if (!spent) return step
+      spent = false
+      return { ...step, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1' } }
+    }
+    fake.reset()
+    await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+    await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+    const [first, second] = fake.requests
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950)
+  })
+
+  it('fails fast with 503 once a daily cap is spent, without calling the CRM again', async () => {
+    await start({})
+    const task = (await create()).json()
+    fake.queue.push({ status: 429, headers: { 'x-daily-limit': 'spent' } })
+    const first = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+    expect(first.statusCode).toBe(503)
+    expect(Number(first.headers['retry-after'])).toBe(3600)
+    const seen = fake.requests.length
+    const second = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+    expect(second.statusCode).toBe(503)
+    expect(second.json().message).toContain('daily limit')
+    expect(fake.requests.length).toBe(seen)
+  })
+
+  it('answers 502 UPSTREAM_AUTH when the CRM refuses the token, and never logs the token', async () => {
+    fake = await startSimpleCrm()
+    app = await testApp({
+      connections: { crm: { adapter: 'simple', baseUrl: fake.url, token: 'wrong-token-77ab' } },
+      registry: simpleRegistry,
+      logger: log.logger,
+    })
+    const res = await create()
+    expect(res.statusCode).toBe(502)
+    expect(res.json()).toMatchObject({ code: 'UPSTREAM_AUTH' })
+    expect(res.body).not.toContain('wrong-token-77ab')
+    const lines = log.lines.join('\n')
+    expect(lines).toContain('upstream call')
+    expect(lines).not.toContain('wrong-token-77ab')
+    expect(lines).not.toContain(SIMPLE_TOKEN)
+  })
+})

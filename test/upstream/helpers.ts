@@ -1,0 +1,26 @@
+import { Value } from '@sinclair/typebox/value'
+import type { Logger } from 'pino'
+import type { CallOptions } from '../../src/adapter.ts'
+import { ConnectionCore } from '../../src/config/schema.ts'
+import { type UpstreamClientOptions, createUpstreamClient } from '../../src/upstream/client.ts'
+import { createLogger } from '../../src/logger.ts'
+
+export function core(overrides: Record<string, unknown> = {}): ConnectionCore {
+  return Value.Default(ConnectionCore, { adapter: 'test', ...overrides }) as ConnectionCore
+}
+
+export function client(
+  baseUrl: string,
+  overrides: Record<string, unknown> = {},
+  options: Partial<UpstreamClientOptions> = {},
+  logger: Logger = createLogger('silent'),
+) {
+  return createUpstreamClient(
+    { connection: 'crm', core: core(overrides), logger },
+    { baseUrl, headers: { authorization: 'Bearer secret-token-5f2b9c' }, ...options },
+  )
+}
+
+export function within(ms: number): CallOptions {
+  return { signal: AbortSignal.timeout(ms), deadline: Date.now() + ms, warn: () => {} }
+}
