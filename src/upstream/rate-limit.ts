@@ -62,8 +62,8 @@ export class SlidingWindowLimiter {
   }
 
   /** The CRM said how much is left: stop before it answers 429. */
-  observeBudget(remaining: number, resetMs: number): void {
-    if (remaining <= 0) this.pause(resetMs, false)
+  observeBudget(remaining: number, resetMs: number, daily = false): void {
+    if (remaining <= 0) this.pause(resetMs, daily)
   }
 
   pause(ms: number, daily: boolean): void {
@@ -107,7 +107,7 @@ export function rateLimitLayer(limiter: SlidingWindowLimiter, signals: RateLimit
     attempt.waitedMs = waited
     const response = await next(attempt)
     const budget = signals.budget?.(response)
-    if (budget) limiter.observeBudget(budget.remaining, budget.resetMs)
+    if (budget) limiter.observeBudget(budget.remaining, budget.resetMs, budget.daily)
     if (response.status === 429) {
       const asked = signals.retryAfter?.(response)
       const ms = asked?.ms ?? retryAfterMs(response)

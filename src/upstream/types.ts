@@ -37,8 +37,9 @@ export type Layer = (next: Call) => Call
 
 /** What a CRM tells about its rate limit, read by the adapter that knows its headers. */
 export interface RateLimitSignals {
-  /** Requests left in the CRM's current window and milliseconds until it resets. */
-  budget?(response: UpstreamResponse): { remaining: number; resetMs: number } | undefined
+  /** Requests left in the CRM's current window and milliseconds until it resets; `daily` when
+   * it is the daily budget that is spent. */
+  budget?(response: UpstreamResponse): { remaining: number; resetMs: number; daily?: boolean } | undefined
   /**
    * How long a 429 asks to wait. `daily: true` marks a spent daily cap: calls fail fast until
    * it resets instead of queueing behind it.

@@ -38,6 +38,9 @@ export class HttpFake {
   rateLimited = 0
   inFlight = 0
   peakInFlight = 0
+  /** The most requests at once, by `METHOD path`. */
+  readonly peakByRoute = new Map<string, number>()
+  private readonly inFlightByRoute = new Map<string, number>()
   private readonly sockets = new Set<Socket>()
 
   private constructor(
@@ -74,6 +77,7 @@ export class HttpFake {
     this.queue.length = 0
     this.rateLimited = 0
     this.peakInFlight = 0
+    this.peakByRoute.clear()
   }
 
   async close(): Promise<void> {
@@ -84,8 +88,12 @@ export class HttpFake {
   private async serve(req: IncomingMessage, res: ServerResponse) {
     // A CRM counts a request when it arrives, before it has read the body.
     const at = Date.now()
+    const route = `${req.method} ${new URL(req.url ?? '/', 'http://fake').pathname}`
     this.inFlight++
     this.peakInFlight = Math.max(this.peakInFlight, this.inFlight)
+    const routeInFlight = (this.inFlightByRoute.get(route) ?? 0) + 1
+    this.inFlightByRoute.set(route, routeInFlight)
+    this.peakByRoute.set(route, Math.max(this.peakByRoute.get(route) ?? 0, routeInFlight))
     try {
       const chunks: Buffer[] = []
       for await (const chunk of req) chunks.push(chunk as Buffer)
@@ -114,6 +122,7 @@ export class HttpFake {
       res.end(payload)
     } finally {
       this.inFlight--
+      this.inFlightByRoute.set(route, this.inFlightByRoute.get(route)! - 1)
     }
   }
 

@@ -1,0 +1,48 @@
+import type { ErrorMessagePicker } from '../../src/upstream/json.ts'
+import { type RateLimitSignals, type UpstreamResponse, header } from '../../src/upstream/types.ts'
+
+/** HubSpot's error body: `{status: "error", message, correlationId, category}`. */
+export const hubspotErrorMessage: ErrorMessagePicker = (body) => {
+  const { message, category } = body as { message?: unknown; category?: unknown }
+  if (typeof message !== 'string') return undefined
+  return typeof category === 'string' ? `${message} (${category})` : message
+}
+
+/**
+ * HubSpot's limits: `X-HubSpot-RateLimit-Remaining` in the current window (its length in
+ * `-Interval-Milliseconds`) and `-Daily-Remaining`. A 429 names its `policyName`: `DAILY` is spent
+ * until midnight (we take UTC: HubSpot resets at the portal's midnight, which it does not send),
+ * the others are short. HubSpot rarely sends `Retry-After`, so a rolling-window 429 waits 2 s.
+ */
+export const hubspotRateLimits: RateLimitSignals = {
+  budget(response) {
+    if (header(response, 'x-hubspot-ratelimit-daily-remaining') === '0') {
+      return { remaining: 0, resetMs: untilUtcMidnight(), daily: true }
+    }
+    const remaining = header(response, 'x-hubspot-ratelimit-remaining')
+    if (remaining === undefined || !/^\d+$/.test(remaining)) return undefined
+    return { remaining: Number(remaining), resetMs: Number(header(response, 'x-hubspot-ratelimit-interval-milliseconds') ?? 10_000) }
+  },
+  retryAfter(response) {
+    if (response.status !== 429) return undefined
+    const policy = policyName(response)
+    if (policy === 'DAILY') return { ms: untilUtcMidnight(), daily: true }
+    const seconds = header(response, 'retry-after')
+    if (seconds && /^\d+$/.test(seconds)) return { ms: Number(seconds) * 1000 }
+    return { ms: policy === 'SECONDLY' ? 1000 : 2000 }
+  },
+}
+
+function policyName(response: UpstreamResponse): string | undefined {
+  try {
+    return (JSON.parse(response.text) as { policyName?: string }).policyName
+  } catch {
+    return undefined
+  }
+}
+
+function untilUtcMidnight(now = Date.now()): number {
+  const midnight = new Date(now)
+  midnight.setUTCHours(24, 0, 0, 0)
+  return midnight.getTime() - now
+}

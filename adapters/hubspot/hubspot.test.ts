@@ -1,0 +1,226 @@
+import type { FastifyInstance } from 'fastify'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describeAdapterConformance } from '../../test/conformance/suite.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
+import { headers, testApp } from '../../test/helpers/app.ts'
+
+const connection = (fake: HubSpotFake, extra: Record<string, unknown> = {}) => ({
+  adapter: 'hubspot',
+  accessToken: HUBSPOT_TOKEN,
+  baseUrl: fake.url,
+  typeMap: { call: 'CALL', email: 'EMAIL', todo: 'TODO' },
+  defaultType: 'TODO',
+  ...extra,
+})
+
+describeAdapterConformance('hubspot', async () => {
+  const fake = await HubSpotFake.start()
+  const healthy = fake.http.handler
+  return {
+    connection: connection(fake),
+    missingNativeId: '12345678901',
+    roundTripTypes: ['call', 'email', 'todo'],
+    refs: { ownerId: '111', contactId: '501', companyId: '701' },
+    breakUpstream: (kind) => {
+      fake.http.handler = () => (kind === 'auth' ? { status: 401, body: { status: 'error', message: 'expired', category: 'INVALID_AUTHENTICATION' } } : { status: 503 })
+    },
+    heal: () => {
+      fake.http.handler = healthy
+    },
+    peakInFlight: () => fake.http.peakInFlight,
+    close: async () => {
+      expect(fake.violations, 'requests HubSpot would refuse').toEqual([])
+      await fake.close()
+    },
+  }
+})
+
+describe('hubspot adapter', () => {
+  let fake: HubSpotFake
+  let app: FastifyInstance
+  beforeAll(async () => {
+    fake = await HubSpotFake.start()
+    app = await testApp({ connections: { hubspot: connection(fake, { concurrency: 4 }) } })
+  })
+  afterEach(() => {
+    expect(fake.violations, 'requests HubSpot would refuse').toEqual([])
+  })
+  afterAll(async () => {
+    await app.close()
+    await fake.close()
+  })
+
+  const create = async (body: Record<string, unknown>) => {
+    const res = await app.inject({ method: 'POST', url: '/tasks', headers, payload: body })
+    expect(res.statusCode, res.body).toBe(201)
+    return res.json()
+  }
+
+  it('creates a HubSpot task with hs_timestamp as due date and associations 204 and 192', async () => {
+    const task = await create({
+      subject: 'Call Ann',
+      description: 'Ask about <pricing> & terms\nthen follow up',
+      type: 'call',
+      ownerId: '222',
+      dueDate: '2024-01-15T12:00:00+02:00',
+      contactId: '502',
+      companyId: '702',
+    })
+    expect(task.id).toMatch(/^hubspot\.\d+$/)
+    const stored = fake.tasks.get(task.id.slice('hubspot.'.length))!
+    expect(stored.properties).toMatchObject({
+      hs_task_subject: 'Call Ann',
+      hs_task_body: 'Ask about &lt;pricing&gt; &amp; terms<br>then follow up',
+      hs_task_type: 'CALL',
+      hs_task_status: 'NOT_STARTED',
+      hubspot_owner_id: '222',
+      hs_timestamp: '2024-01-15T10:00:00.000Z',
+    })
+    expect([...stored.associations.contacts]).toEqual(['502'])
+    expect([...stored.associations.companies]).toEqual(['702'])
+    expect(task).toMatchObject({ type: 'call', dueDate: '2024-01-15T10:00:00Z', contactId: '502', companyId: '702' })
+  })
+
+  it('uses the creation time as hs_timestamp when Enginy gives no due date', async () => {
+    const before = Date.now()
+    const task = await create({ subject: 'no due date' })
+    expect(Date.parse(task.dueDate)).toBeGreaterThanOrEqual(before - 1000)
+    expect(Date.parse(task.dueDate)).toBeLessThanOrEqual(Date.now() + 1000)
+  })
+
+  it('stores a type missing from typeMap as defaultType and reads it back in lower case', async () => {
+    const task = await create({ subject: 'meeting', type: 'meeting' })
+    expect(fake.tasks.get(task.id.slice(8))!.properties.hs_task_type).toBe('TODO')
+    expect(task.type).toBe('todo')
+    fake.tasks.get(task.id.slice(8))!.properties.hs_task_type = 'LINKED_IN'
+    const read = (await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })).json()
+    expect(read.type).toBe('linked_in')
+  })
+
+  it('takes completedAt from hs_task_completion_date and reads other open statuses as not completed', async () => {
+    const task = await create({ subject: 'complete me' })
+    const done = (await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: { completed: true } })).json()
+    const stored = fake.tasks.get(task.id.slice(8))!
+    expect(done.completedAt).toBe(stored.properties.hs_task_completion_date!.replace('.000Z', 'Z'))
+    stored.properties.hs_task_status = 'WAITING'
+    const read = (await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })).json()
+    expect(read).toMatchObject({ completed: false, completedAt: null })
+  })
+
+  it('resolves an owner e-mail to the owner id once, and answers 422 for an unknown owner', async () => {
+    fake.http.reset()
+    const first = await create({ subject: 'owned', ownerId: 'Ann@Example.com' })
+    const second = await create({ subject: 'owned again', ownerId: 'ann@example.com' })
+    expect(first.ownerId).toBe('111')
+    expect(second.ownerId).toBe('111')
+    expect(fake.http.count('GET', '/crm/v3/owners')).toBe(1)
+    const unknown = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', ownerId: 'nobody@example.com' } })
+    expect(unknown.statusCode).toBe(422)
+    expect(unknown.json().message).toContain('ownerId "nobody@example.com" is not an owner')
+    const notAnId = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', ownerId: '333' } })
+    expect(notAnId.statusCode).toBe(422)
+    expect(notAnId.json().message).toContain('333 is not a valid owner id')
+  })
+
+  it('answers 422 naming the field for a contact or company id HubSpot cannot hold, and writes nothing', async () => {
+    fake.http.reset()
+    const res = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', contactId: 'contact-456' } })
+    expect(res.statusCode).toBe(422)
+    expect(res.json().message).toContain('contactId must be a HubSpot record id')
+    expect(fake.http.count('POST', '/crm/v3/objects/tasks')).toBe(0)
+    const missing = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', companyId: '799' } })
+    expect(missing.statusCode).toBe(422)
+    expect(missing.json().message).toContain('companies 799 does not exist')
+  })
+
+  it('re-associates when contactId or companyId changes', async () => {
+    const task = await create({ subject: 'move me', contactId: '501', companyId: '701' })
+    const res = await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: { contactId: '503' } })
+    expect(res.json()).toMatchObject({ contactId: '503', companyId: '701' })
+    expect([...fake.tasks.get(task.id.slice(8))!.associations.contacts]).toEqual(['503'])
+  })
+
+  it('reads a batch of 1,000 ids with exactly 10 batch/read calls, never more than 4 calls at once', async () => {
+    const ids = []
+    for (let i = 0; i < 250; i++) ids.push((await create({ subject: `bulk ${i}`, contactId: '501' })).id)
+    const asked = [...ids, ...Array.from({ length: 750 }, (_, i) => `hubspot.${80_000_000_000 + i}`)]
+    fake.http.reset()
+    const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids: asked } })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().map((task: { id: string }) => task.id)).toEqual(ids)
+    expect(res.json().every((task: { contactId: string }) => task.contactId === '501')).toBe(true)
+    expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/read')).toBe(10)
+    // Association reads only for the chunks where tasks were found: 3 chunks hold the 250.
+    expect(fake.http.count('POST', /^\/crm\/v4\/associations\/tasks\/(contacts|companies)\/batch\/read$/)).toBe(6)
+    expect(fake.http.peakByRoute.get('POST /crm/v3/objects/tasks/batch/read')).toBeLessThanOrEqual(4)
+    expect(fake.http.peakInFlight).toBeLessThanOrEqual(4)
+  })
+
+  it('completes a batch through batch/update, leaving out ids HubSpot reports missing (207)', async () => {
+    const ids = []
+    for (let i = 0; i < 3; i++) ids.push((await create({ subject: `done ${i}` })).id)
+    fake.http.reset()
+    const res = await app.inject({ method: 'PATCH', url: '/tasks/batch', headers, payload: { ids: [...ids, 'hubspot.404404404'], completed: true } })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().map((task: { id: string }) => task.id)).toEqual(ids)
+    expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/update')).toBe(1)
+  })
+
+  it('answers 503 with Retry-After to a DAILY 429, then fails fast without calling HubSpot', async () => {
+    const gateway = await testApp({ connections: { hubspot: connection(fake) } })
+    try {
+      const task = (await gateway.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's' } })).json()
+      fake.http.reset()
+      fake.http.queue.push({
+        status: 429,
+        body: { status: 'error', message: 'You have reached your daily limit.', errorType: 'RATE_LIMIT', policyName: 'DAILY' },
+      })
+      const res = await gateway.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+      expect(res.statusCode).toBe(503)
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0)
+      const again = await gateway.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+      expect(again.statusCode).toBe(503)
+      expect(again.json().message).toContain('daily limit')
+      expect(fake.http.requests).toHaveLength(1)
+    } finally {
+      await gateway.close()
+    }
+  })
+
+  it('stops before the 429 when HubSpot says the daily budget is down to zero', async () => {
+    const limited = await HubSpotFake.start({ daily: 1 })
+    const gateway = await testApp({ connections: { hubspot: connection(limited) } })
+    try {
+      const task = (await gateway.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's' } })).json()
+      const res = await gateway.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+      expect(res.statusCode).toBe(503)
+      expect(res.json()).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED' })
+      expect(limited.http.requests).toHaveLength(1)
+    } finally {
+      await gateway.close()
+      await limited.close()
+    }
+  })
+
+  it('stays under a 10-per-second portal limit with the same rateLimit configured', async () => {
+    const limited = await HubSpotFake.start({ perWindow: 10, windowMs: 1000 })
+    const gateway = await testApp({
+      connections: { hubspot: connection(limited, { rateLimit: { requests: 10, intervalMs: 1000 }, concurrency: 4 }) },
+      limits: { requestTimeoutMs: 30_000 },
+    })
+    try {
+      const ids = []
+      for (let i = 0; i < 25; i++) {
+        const res = await gateway.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: `r${i}` } })
+        expect(res.statusCode).toBe(201)
+        ids.push(res.json().id)
+      }
+      const done = await gateway.inject({ method: 'PATCH', url: '/tasks/batch', headers, payload: { ids, completed: true } })
+      expect(done.statusCode).toBe(200)
+      expect(limited.http.rateLimited).toBe(0)
+    } finally {
+      await gateway.close()
+      await limited.close()
+    }
+  }, 30_000)
+})

@@ -1,0 +1,45 @@
+import { LRUCache } from 'lru-cache'
+import type { CallOptions } from '../../src/adapter.ts'
+import { UpstreamRejectedError } from '../../src/errors.ts'
+import type { UpstreamClient } from '../../src/upstream/client.ts'
+import { Owners } from './schemas.ts'
+
+/**
+ * Enginy may name an owner by e-mail; HubSpot wants an owner id (from `/crm/v3/owners`, not a
+ * user id). Lookups are cached, bounded and with a TTL, and concurrent lookups of one address
+ * share one call (lru-cache's `fetch`).
+ */
+export class OwnerResolver {
+  private readonly cache: LRUCache<string, string, CallOptions>
+
+  constructor(client: UpstreamClient, options: { max: number; ttlMs: number }) {
+    this.cache = new LRUCache<string, string, CallOptions>({
+      max: options.max,
+      ttl: options.ttlMs,
+      fetchMethod: async (email, _stale, { context }) => {
+        const found = await client.json(
+          {
+            method: 'GET',
+            path: '/crm/v3/owners',
+            route: '/crm/v3/owners',
+            query: { email, limit: '1' },
+            options: context,
+          },
+          Owners,
+        )
+        const owner = found.results.find((o) => o.email?.toLowerCase() === email) ?? found.results[0]
+        if (!owner) throw new UpstreamRejectedError(`ownerId "${email}" is not an owner in this HubSpot account`)
+        return owner.id
+      },
+    })
+  }
+
+  async resolve(ownerId: string, options: CallOptions): Promise<string> {
+    if (/^\d+$/.test(ownerId)) return ownerId
+    if (!ownerId.includes('@')) {
+      throw new UpstreamRejectedError('ownerId must be a HubSpot owner id (digits) or the e-mail address of an owner')
+    }
+    const id = await this.cache.fetch(ownerId.toLowerCase(), { context: options })
+    return id!
+  }
+}

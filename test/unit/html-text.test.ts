@@ -1,0 +1,30 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { htmlToText, textToHtml } from '../../src/html-text.ts'
+
+describe('plain text in HTML fields', () => {
+  it.each([
+    ['a < b & c > d', 'a &lt; b &amp; c &gt; d'],
+    ['<b>not bold</b>', '&lt;b&gt;not bold&lt;/b&gt;'],
+    ['line 1\nline 2\r\nline 3', 'line 1<br>line 2<br>line 3'],
+    [`"quoted" and 'single'`, '&quot;quoted&quot; and &#39;single&#39;'],
+  ])('writes %j as %j', (text, html) => {
+    expect(textToHtml(text)).toBe(html)
+    expect(htmlToText(html)).toBe(text.replace(/\r\n/g, '\n'))
+  })
+
+  it('reads HTML a CRM user wrote as plain text', () => {
+    expect(htmlToText('<p>Call <strong>Ann</strong></p><p>then&nbsp;email &#x263A; &#9731;</p>')).toBe(
+      'Call Ann\nthen\u00a0email \u263a \u2603',
+    )
+  })
+
+  it('reads back any text it wrote', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(htmlToText(textToHtml(text))).toBe(text.replace(/\r\n/g, '\n'))
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})
