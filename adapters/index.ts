@@ -10,4 +10,5 @@ export type AdapterRegistry = Readonly<Record<string, () => Promise<AdapterDefin
 export const builtinAdapters: AdapterRegistry = Object.freeze({
   memory: async () => (await import('./memory/index.ts')).default,
   hubspot: async () => (await import('./hubspot/index.ts')).default,
+  pipedrive: async () => (await import('./pipedrive/index.ts')).default,
 })

@@ -109,6 +109,8 @@ export interface AdapterContext {
   readonly logger: Logger
   /** Builds the connection's upstream HTTP client with its retry, limit and breaker layers. */
   readonly upstream: UpstreamClientFactory
+  /** The connection's `defaultType`: what to store when the CRM does not hold a given type. */
+  readonly defaultType?: string
 }
 
 /** One entry of the adapter registry (`adapters/index.ts`). */

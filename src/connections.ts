@@ -32,6 +32,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
   const adapter = definition.create(resolved.options, {
     connection: name,
     logger,
+    defaultType: core.defaultType,
     upstream: (clientOptions) => {
       const client = createUpstreamClient({ connection: name, core, logger, dispatcher: options.dispatcher }, clientOptions)
       upstream.push(client)

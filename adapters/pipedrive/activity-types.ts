@@ -1,0 +1,31 @@
+import { LRUCache } from 'lru-cache'
+import type { CallOptions } from '../../src/adapter.ts'
+import type { UpstreamClient } from '../../src/upstream/client.ts'
+import { ActivityTypes } from './schemas.ts'
+
+const KEY = 'active'
+
+/**
+ * The account's active activity types (`key_string`s), from v1's `/activityTypes` (v2 has no
+ * such endpoint), cached with a TTL; concurrent reads share one call.
+ */
+export class ActivityTypeList {
+  private readonly cache: LRUCache<string, ReadonlySet<string>, CallOptions>
+
+  constructor(client: UpstreamClient, ttlMs: number) {
+    this.cache = new LRUCache<string, ReadonlySet<string>, CallOptions>({
+      max: 1,
+      ttl: ttlMs,
+      fetchMethod: async (_key, _stale, { context }) => {
+        const route = '/api/v1/activityTypes'
+        const answer = await client.json({ method: 'GET', path: route, route, options: context }, ActivityTypes)
+        return new Set(answer.data.filter((t) => t.active_flag).map((t) => t.key_string))
+      },
+    })
+  }
+
+  async has(type: string, options: CallOptions): Promise<boolean> {
+    const types = await this.cache.fetch(KEY, { context: options })
+    return types!.has(type)
+  }
+}

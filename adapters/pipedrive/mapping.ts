@@ -1,0 +1,76 @@
+import type { NativeTask, NativeTaskPatch } from '../../src/adapter.ts'
+import { UpstreamRejectedError } from '../../src/errors.ts'
+import { htmlToText, textToHtml } from '../../src/html-text.ts'
+import type { Activity } from './schemas.ts'
+
+/** The body Pipedrive's v2 `POST`/`PATCH /activities` takes, as far as tasks use it. */
+export interface ActivityBody {
+  subject?: string
+  type?: string
+  owner_id?: number
+  person_id?: number
+  org_id?: number
+  due_date?: string
+  due_time?: string
+  note?: string
+  done?: boolean
+}
+
+const REFERENCES = [
+  ['ownerId', 'owner_id', 'a Pipedrive user id'],
+  ['contactId', 'person_id', 'a Pipedrive person id'],
+  ['companyId', 'org_id', 'a Pipedrive organization id'],
+] as const
+
+/**
+ * Gateway fields to an activity. Pipedrive keeps the due moment as `due_date` and `due_time`
+ * in UTC; ids are integers (v2 does not read "42" as 42), so another id is a 422 naming the field.
+ */
+export function toActivity(patch: NativeTaskPatch): ActivityBody {
+  const body: ActivityBody = {}
+  if (patch.subject !== undefined) body.subject = patch.subject
+  if (patch.type !== undefined) body.type = patch.type
+  if (patch.description !== undefined) body.note = textToHtml(patch.description)
+  for (const [field, key, what] of REFERENCES) {
+    const value = patch[field]
+    if (value === undefined) continue
+    if (!/^[1-9]\d{0,15}$/.test(value)) throw new UpstreamRejectedError(`${field} must be ${what} (a positive integer), got "${value.slice(0, 64)}"`)
+    body[key] = Number(value)
+  }
+  if (patch.dueDate !== undefined) {
+    const iso = new Date(patch.dueDate).toISOString()
+    body.due_date = iso.slice(0, 10)
+    body.due_time = iso.slice(17, 19) === '00' ? iso.slice(11, 16) : iso.slice(11, 19)
+  }
+  if (patch.completed !== undefined) body.done = patch.completed
+  return body
+}
+
+/** An activity to the gateway's model; one with no `due_time` is due at 00:00 UTC of its date. */
+export function fromActivity(activity: Activity): NativeTask {
+  const task: NativeTask = {
+    id: String(activity.id),
+    subject: activity.subject ?? '',
+    completed: activity.done,
+    completedAt: activity.done ? (parseTime(activity.marked_as_done_time) ?? null) : null,
+  }
+  if (activity.note) task.description = htmlToText(activity.note)
+  if (activity.type) task.type = activity.type
+  if (activity.owner_id) task.ownerId = String(activity.owner_id)
+  if (activity.person_id) task.contactId = String(activity.person_id)
+  if (activity.org_id) task.companyId = String(activity.org_id)
+  if (activity.due_date) {
+    const time = activity.due_time ? activity.due_time.padEnd(8, ':00') : '00:00:00'
+    const due = Date.parse(`${activity.due_date}T${time}Z`)
+    if (!Number.isNaN(due)) task.dueDate = due
+  }
+  return task
+}
+
+/** RFC 3339, or v1's `YYYY-MM-DD HH:MM:SS`, which is UTC. */
+function parseTime(value: string | null | undefined): number | undefined {
+  if (!value) return undefined
+  const normalized = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`
+  const ms = Date.parse(normalized)
+  return Number.isNaN(ms) ? undefined : ms
+}
