@@ -7,16 +7,19 @@ import type { GatewayConfig } from './config/load.ts'
 import { isDueDate } from './dates.ts'
 import { createLogger } from './logger.ts'
 import errorHandler from './plugins/error-handler.ts'
+import configReload, { type ConfigReloadOptions } from './plugins/config-reload.ts'
 import gateway from './plugins/gateway.ts'
-import healthRoutes from './routes/health.ts'
+import openapi from './plugins/openapi.ts'
+import opsRoutes from './routes/ops.ts'
 import taskRoutes from './routes/tasks.ts'
-import { buildRuntime } from './runtime.ts'
 
 export interface BuildOptions {
   readonly config: GatewayConfig
   readonly logger?: Logger
   /** Replaces every connection's HTTP pool; tests pass undici's MockAgent here. */
   readonly dispatcher?: Dispatcher
+  /** Watch this config file, and reload it on change (and on SIGHUP with `onSignal`). */
+  readonly reload?: ConfigReloadOptions
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -49,10 +52,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     reply.header('x-request-id', request.id)
   })
   await app.register(errorHandler)
-  await app.register(gateway, {
-    runtime: buildRuntime(config, { logger, dispatcher: options.dispatcher }),
-  })
-  await app.register(healthRoutes)
+  await app.register(gateway, { config, runtime: { logger, dispatcher: options.dispatcher } })
+  if (options.reload) await app.register(configReload, options.reload)
+  await app.register(openapi)
+  await app.register(opsRoutes)
   await app.register(taskRoutes)
   return app
 }

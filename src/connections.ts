@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici'
 import type { TaskAdapterV1 } from './adapter.ts'
 import type { ResolvedConnection } from './config/load.ts'
 import { TypeMap } from './type-map.ts'
-import { type UpstreamClient, createUpstreamClient } from './upstream/client.ts'
+import { type AttemptObserver, type UpstreamClient, createUpstreamClient } from './upstream/client.ts'
 
 /** A configured connection made live: its adapter, its concurrency limit and its type map. */
 export interface Connection {
@@ -23,6 +23,7 @@ export interface Connection {
 export interface OpenOptions {
   readonly logger: Logger
   readonly dispatcher?: Dispatcher
+  readonly observer?: AttemptObserver
 }
 
 export function openConnection(resolved: ResolvedConnection, options: OpenOptions): Connection {
@@ -34,7 +35,10 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     logger,
     defaultType: core.defaultType,
     upstream: (clientOptions) => {
-      const client = createUpstreamClient({ connection: name, core, logger, dispatcher: options.dispatcher }, clientOptions)
+      const client = createUpstreamClient(
+        { connection: name, core, logger, dispatcher: options.dispatcher, observer: options.observer },
+        clientOptions,
+      )
       upstream.push(client)
       return client
     },

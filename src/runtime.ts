@@ -1,8 +1,10 @@
+import { isDeepStrictEqual } from 'node:util'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import type { GatewayConfig } from './config/load.ts'
+import type { GatewayConfig, ResolvedConnection } from './config/load.ts'
 import { type Connection, openConnection } from './connections.ts'
 import { KeyRing } from './keys.ts'
+import type { AttemptObserver } from './upstream/client.ts'
 
 /** Who a key belongs to: the connection that receives its new tasks, and the ones it may read. */
 export interface Tenant {
@@ -13,31 +15,77 @@ export interface Tenant {
 
 /**
  * Everything one config makes live. A request takes the runtime in force when it starts and
- * keeps it to its end, so a swapped config never changes under a request.
+ * holds it to its end (`hold`), so a swapped config never changes under a request, and a
+ * replaced runtime is closed only when the last request holding it has ended.
  */
 export interface Runtime {
   readonly config: GatewayConfig
+  readonly version: number
   readonly connections: ReadonlyMap<string, Connection>
+  readonly tenants: readonly Tenant[]
   readonly keys: KeyRing<Tenant>
-  close(): Promise<void>
+  /** Marks a request as using this runtime; call the returned function when it ends. */
+  hold(): () => void
+  /** Resolves when no request holds this runtime any more. */
+  drained(): Promise<void>
+  /** Closes the connections that `next` does not reuse (all of them without `next`). */
+  close(next?: Runtime): Promise<void>
 }
 
 export interface RuntimeOptions {
   readonly logger: Logger
   readonly dispatcher?: Dispatcher
+  readonly observer?: AttemptObserver
 }
 
-export function buildRuntime(config: GatewayConfig, options: RuntimeOptions): Runtime {
+/**
+ * Makes a config live. Connections whose resolved config is unchanged from `previous` are reused
+ * as they are, with their pools, limiters, breakers and caches.
+ */
+export function buildRuntime(config: GatewayConfig, options: RuntimeOptions, previous?: Runtime): Runtime {
   const connections = new Map<string, Connection>()
-  for (const [name, resolved] of config.connections) connections.set(name, openConnection(resolved, options))
-  const tenant: Tenant = { name: 'default', active: connections.get(config.active)!, connections }
-  const keys = new KeyRing<Tenant>(config.apiKeys.map((key) => [key, tenant]))
+  for (const [name, resolved] of config.connections) {
+    const old = previous?.connections.get(name)
+    connections.set(name, old && sameConnection(old.source, resolved) ? old : openConnection(resolved, options))
+  }
+  const tenants = config.tenants.map(
+    (tenant): Tenant => ({
+      name: tenant.name,
+      active: connections.get(tenant.active)!,
+      connections: new Map(tenant.connections.map((name) => [name, connections.get(name)!])),
+    }),
+  )
+  const keys = new KeyRing<Tenant>(tenants.flatMap((tenant, i) => config.tenants[i]!.apiKeys.map((key): [string, Tenant] => [key, tenant])))
+
+  let holders = 0
+  const waiting: (() => void)[] = []
   return {
     config,
+    version: (previous?.version ?? 0) + 1,
     connections,
+    tenants,
     keys,
-    async close() {
-      await Promise.all([...connections.values()].map((connection) => connection.close()))
+    hold() {
+      holders++
+      let released = false
+      return () => {
+        if (released) return
+        released = true
+        holders--
+        if (holders === 0) for (const resolve of waiting.splice(0)) resolve()
+      }
+    },
+    drained() {
+      if (holders === 0) return Promise.resolve()
+      return new Promise((resolve) => waiting.push(resolve))
+    },
+    async close(next) {
+      const kept = new Set(next ? next.connections.values() : [])
+      await Promise.all([...connections.values()].filter((c) => !kept.has(c)).map((c) => c.close()))
     },
   }
+}
+
+function sameConnection(a: ResolvedConnection, b: ResolvedConnection): boolean {
+  return a.definition === b.definition && isDeepStrictEqual(a.core, b.core) && isDeepStrictEqual(a.options, b.options)
 }

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   let app: Awaited<ReturnType<typeof buildApp>>
   try {
     const config = ensureApiKeys(await loadConfigFile(path, env), env, logger)
-    app = await buildApp({ config, logger })
+    app = await buildApp({ config, logger, reload: { path, env, onSignal: true } })
   } catch (error) {
     if (error instanceof ConfigError) {
       logger.fatal({ configFile: path }, error.message)

@@ -26,16 +26,15 @@ active: local
 describe('config', () => {
   it('loads the shipped default config with the documented defaults', async () => {
     const config = await loadConfigFile('config/default.yaml', { GATEWAY_API_KEYS: 'a, b ,,c' })
-    expect(config.apiKeys).toEqual(['a', 'b', 'c'])
+    expect(config.tenants).toEqual([{ name: 'default', apiKeys: ['a', 'b', 'c'], active: 'local', connections: ['local'] }])
     expect(config.limits).toEqual({ maxBatchIds: 1000, bodyLimitBytes: 1_048_576, requestTimeoutMs: 15_000 })
-    expect(config.active).toBe('local')
     expect(config.connections.get('local')?.core).toMatchObject({ adapter: 'memory', concurrency: 8 })
   })
 
   it('interpolates ${VAR} and ${VAR:-fallback} after parsing, so values with YAML syntax stay whole', async () => {
     const path = await write(`${base}limits:\n  maxBatchIds: 10\n`.replace('apiKeys: ${GATEWAY_API_KEYS}', 'apiKeys: ${KEYS:-fallback-key}'))
-    expect((await loadConfigFile(path, {})).apiKeys).toEqual(['fallback-key'])
-    expect((await loadConfigFile(path, { KEYS: 'k: #1' })).apiKeys).toEqual(['k: #1'])
+    expect((await loadConfigFile(path, {})).tenants[0]!.apiKeys).toEqual(['fallback-key'])
+    expect((await loadConfigFile(path, { KEYS: 'k: #1' })).tenants[0]!.apiKeys).toEqual(['k: #1'])
   })
 
   it('names the key and the variable when a variable is unset', async () => {
@@ -65,10 +64,28 @@ describe('config', () => {
     [{ connections: { local: { adapter: 'memory', concurrency: 0 } } }, 'config: connections.local.concurrency: Expected integer to be greater or equal to 1'],
     [{ connections: { local: { adapter: 'memory', colour: 'red' } } }, 'config: connections.local.colour: is not a known key'],
     [{ connections: { 'Bad Name': { adapter: 'memory' } }, active: 'Bad Name' }, 'config: connections.Bad Name: a connection name'],
-    [{ active: undefined }, 'config: active: is required'],
+    [{ active: undefined }, 'config: active: is required (or configure tenants)'],
+    [{ tenants: { a: { apiKeys: 'k1', active: 'nope' } } }, 'config: tenants.a.active: "nope" is not a configured connection'],
+    [{ tenants: { a: { apiKeys: 'k1', active: 'local', connections: ['gone'] } } }, 'config: tenants.a.connections[0]: "gone" is not a configured connection'],
+    [{ tenants: { a: { apiKeys: '', active: 'local' } } }, 'config: tenants.a.apiKeys: a tenant needs at least one API key'],
+    [{ tenants: { a: { apiKeys: 'k1', active: 'local' }, b: { apiKeys: 'k2,k1', active: 'local' } } }, 'config: tenants.b.apiKeys: a key is also a key of tenant "a"'],
   ])('explains what is wrong with %j', async (change, message) => {
     const raw = { auth: { apiKeys: 'k' }, connections: { local: { adapter: 'memory' } }, active: 'local', ...change }
     await expect(resolveConfig(raw, {})).rejects.toThrow(message)
+  })
+
+  it('reads tenants: their keys, their active connection and the connections they may use', async () => {
+    const config = await resolveConfig(
+      {
+        connections: { a: { adapter: 'memory' }, b: { adapter: 'memory' }, old: { adapter: 'memory' } },
+        tenants: { acme: { apiKeys: 'k1,k2', active: 'a', connections: ['old'] }, globex: { apiKeys: ['k3'], active: 'b' } },
+      },
+      {},
+    )
+    expect(config.tenants).toEqual([
+      { name: 'acme', apiKeys: ['k1', 'k2'], active: 'a', connections: ['a', 'old'] },
+      { name: 'globex', apiKeys: ['k3'], active: 'b', connections: ['b'] },
+    ])
   })
 
   it('says why a file cannot be read or parsed', async () => {
@@ -79,9 +96,9 @@ describe('config', () => {
 
   it('generates and logs one API key outside production, and refuses to start without one in production', async () => {
     const config = await resolveConfig({ connections: { local: { adapter: 'memory' } }, active: 'local' }, {})
-    expect(config.apiKeys).toEqual([])
+    expect(config.tenants[0]!.apiKeys).toEqual([])
     const { logger, lines } = capturedLogger('info')
-    const dev = ensureApiKeys(config, {}, logger)
+    const dev = ensureApiKeys(config, {}, logger).tenants[0]!
     expect(dev.apiKeys).toHaveLength(1)
     expect(dev.apiKeys[0]!.length).toBeGreaterThanOrEqual(32)
     expect(lines.join('\n')).toContain(dev.apiKeys[0])

@@ -19,12 +19,24 @@ export interface ResolvedConnection {
   readonly definition: AdapterDefinition
 }
 
-export interface GatewayConfig {
+export interface TenantConfig {
+  readonly name: string
   readonly apiKeys: readonly string[]
+  readonly active: string
+  /** Every connection the tenant may use, the active one included. */
+  readonly connections: readonly string[]
+}
+
+export interface GatewayConfig {
   readonly limits: GatewayConfigFile['limits']
   readonly connections: ReadonlyMap<string, ResolvedConnection>
-  readonly active: string
+  /** Without `tenants:` in the file, one tenant named `default` with every connection. */
+  readonly tenants: readonly TenantConfig[]
+  readonly health: GatewayConfigFile['health']
+  readonly metrics: GatewayConfigFile['metrics']
 }
+
+export const DEFAULT_TENANT = 'default'
 
 /** Reads, interpolates and validates a config file; throws `ConfigError` naming the bad key. */
 export async function loadConfigFile(
@@ -57,16 +69,41 @@ export async function resolveConfig(
   for (const [name, entry] of Object.entries(input.connections)) {
     connections.set(name, await resolveConnection(name, entry, registry))
   }
-  if (!connections.has(input.active)) {
-    const known = [...connections.keys()].join(', ') || 'none'
-    throw new ConfigError('active', `"${input.active}" is not a configured connection (configured: ${known})`)
-  }
-  return {
-    apiKeys: splitKeys(input.auth.apiKeys),
-    limits: input.limits,
-    connections,
-    active: input.active,
-  }
+  const tenants = input.tenants ? resolveTenants(input.tenants, connections) : [defaultTenant(input, connections)]
+  return { limits: input.limits, connections, tenants, health: input.health, metrics: input.metrics }
+}
+
+function defaultTenant(input: GatewayConfigFile, connections: ReadonlyMap<string, ResolvedConnection>): TenantConfig {
+  if (input.active === undefined) throw new ConfigError('active', 'is required (or configure tenants)')
+  checkConnection('active', input.active, connections)
+  return { name: DEFAULT_TENANT, apiKeys: splitKeys(input.auth.apiKeys), active: input.active, connections: [...connections.keys()] }
+}
+
+function resolveTenants(
+  tenants: NonNullable<GatewayConfigFile['tenants']>,
+  connections: ReadonlyMap<string, ResolvedConnection>,
+): TenantConfig[] {
+  const owners = new Map<string, string>()
+  return Object.entries(tenants).map(([name, tenant]) => {
+    const path = `tenants.${name}`
+    checkConnection(`${path}.active`, tenant.active, connections)
+    const allowed = tenant.connections ?? []
+    allowed.forEach((connection, i) => checkConnection(`${path}.connections[${i}]`, connection, connections))
+    const apiKeys = splitKeys(tenant.apiKeys)
+    if (apiKeys.length === 0) throw new ConfigError(`${path}.apiKeys`, 'a tenant needs at least one API key')
+    for (const key of apiKeys) {
+      const other = owners.get(key)
+      if (other) throw new ConfigError(`${path}.apiKeys`, `a key is also a key of tenant "${other}"; keys must be unique`)
+      owners.set(key, name)
+    }
+    return { name, apiKeys, active: tenant.active, connections: [...new Set([tenant.active, ...allowed])] }
+  })
+}
+
+function checkConnection(key: string, name: string, connections: ReadonlyMap<string, ResolvedConnection>): void {
+  if (connections.has(name)) return
+  const known = [...connections.keys()].join(', ') || 'none'
+  throw new ConfigError(key, `"${name}" is not a configured connection (configured: ${known})`)
 }
 
 async function resolveConnection(name: string, entry: object, registry: AdapterRegistry): Promise<ResolvedConnection> {

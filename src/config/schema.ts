@@ -61,14 +61,21 @@ export const ConnectionCore = Type.Object({
 export type ConnectionCore = Static<typeof ConnectionCore>
 export const CORE_CONNECTION_KEYS = Object.keys(ConnectionCore.properties)
 
+const ApiKeys = Type.Union([Type.String(), Type.Array(Type.String())], { default: [] })
+
+export const TenantFile = Type.Object(
+  {
+    apiKeys: ApiKeys,
+    active: Type.String({ minLength: 1 }),
+    /** The connections this tenant may read and complete tasks of; the active one is added. */
+    connections: Type.Optional(Type.Array(Type.String())),
+  },
+  { additionalProperties: false },
+)
+
 export const GatewayConfigFile = Type.Object(
   {
-    auth: Type.Object(
-      {
-        apiKeys: Type.Union([Type.String(), Type.Array(Type.String())], { default: [] }),
-      },
-      { additionalProperties: false, default: {} },
-    ),
+    auth: Type.Object({ apiKeys: ApiKeys }, { additionalProperties: false, default: {} }),
     limits: Type.Object(
       {
         maxBatchIds: PositiveInt(1000, 100_000),
@@ -78,7 +85,25 @@ export const GatewayConfigFile = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     connections: Type.Record(Type.String(), Type.Object({ adapter: Type.String() })),
-    active: Type.String({ minLength: 1 }),
+    /** The connection that receives new tasks; required unless `tenants` is given. */
+    active: Type.Optional(Type.String({ minLength: 1 })),
+    tenants: Type.Optional(Type.Record(Type.String(), TenantFile)),
+    health: Type.Object(
+      {
+        /** How often each active connection is checked for `/readyz`; 0 turns the checks off
+         * (for tight daily CRM budgets), leaving readiness to the circuit breakers. */
+        intervalMs: Type.Integer({ minimum: 0, default: 15_000 }),
+        timeoutMs: PositiveInt(5_000),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    metrics: Type.Object(
+      {
+        /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
+        token: Type.Optional(Type.String()),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 )

@@ -1,30 +1,51 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Runtime } from '../runtime.ts'
+import type { GatewayConfig } from '../config/load.ts'
+import { HealthMonitor } from '../health.ts'
+import { Metrics } from '../metrics.ts'
+import { type Runtime, type RuntimeOptions, buildRuntime } from '../runtime.ts'
 import { TaskService } from '../task-service.ts'
 
 /**
- * Holds the runtime in force. Requests read `current` once, when they start; a reload puts a new
- * runtime in with `swap`, and the old one is closed only after the requests that hold it ended.
+ * Holds the runtime in force. Requests read `current` once, when they start; `apply` builds the
+ * runtime of a new config (reusing unchanged connections), puts it in force at once, and closes
+ * what the old one does not share only after the requests holding it have ended.
  */
 export class Gateway {
   private runtime: Runtime
   private service: TaskService
+  readonly metrics: Metrics
+  readonly health: HealthMonitor
 
-  constructor(runtime: Runtime) {
-    this.runtime = runtime
-    this.service = new TaskService(runtime.config.limits.maxBatchIds)
+  constructor(
+    config: GatewayConfig,
+    private readonly options: RuntimeOptions,
+  ) {
+    this.metrics = new Metrics(() => this.runtime)
+    this.options = { ...options, observer: this.metrics.observeAttempt }
+    this.runtime = buildRuntime(config, this.options)
+    this.service = new TaskService(config.limits.maxBatchIds)
+    this.health = new HealthMonitor(() => this.runtime, options.logger)
   }
 
   get current(): { runtime: Runtime; service: TaskService } {
     return { runtime: this.runtime, service: this.service }
   }
 
-  swap(runtime: Runtime): Runtime {
+  apply(config: GatewayConfig): Runtime {
     const previous = this.runtime
-    this.runtime = runtime
-    this.service = new TaskService(runtime.config.limits.maxBatchIds)
-    return previous
+    const next = buildRuntime(config, this.options, previous)
+    this.runtime = next
+    this.service = new TaskService(config.limits.maxBatchIds)
+    void previous.drained().then(() => previous.close(next))
+    void this.health.checkNow()
+    return next
+  }
+
+  async close(): Promise<void> {
+    this.health.stop()
+    await this.runtime.drained()
+    await this.runtime.close()
   }
 }
 
@@ -34,10 +55,13 @@ declare module 'fastify' {
   }
 }
 
-async function gatewayPlugin(app: FastifyInstance, options: { runtime: Runtime }) {
-  app.decorate('gateway', new Gateway(options.runtime))
-  app.addHook('onClose', async () => {
-    await app.gateway.current.runtime.close()
+async function gatewayPlugin(app: FastifyInstance, options: { config: GatewayConfig; runtime: RuntimeOptions }) {
+  const gateway = new Gateway(options.config, options.runtime)
+  app.decorate('gateway', gateway)
+  gateway.health.start()
+  app.addHook('onClose', () => gateway.close())
+  app.addHook('onResponse', async (request, reply) => {
+    gateway.metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000)
   })
 }
 

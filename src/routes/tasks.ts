@@ -21,6 +21,8 @@ declare module 'fastify' {
     tenant: Tenant
     runtime: Runtime
     tasks: TaskService
+    /** Lets go of the runtime this request holds. */
+    release: () => void
   }
 }
 
@@ -35,6 +37,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.decorateRequest('tenant', null as unknown as Tenant)
   app.decorateRequest('runtime', null as unknown as Runtime)
   app.decorateRequest('tasks', null as unknown as TaskService)
+  app.decorateRequest('release', () => {})
 
   app.addHook('onRequest', async (request) => {
     const { runtime, service } = app.gateway.current
@@ -43,7 +46,10 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     request.runtime = runtime
     request.tenant = tenant
     request.tasks = service
+    request.release = runtime.hold()
   })
+  app.addHook('onResponse', async (request) => request.release())
+  app.addHook('onRequestAbort', async (request) => request.release())
 
   const callOptions = (request: FastifyRequest): CallOptions => {
     const ms = request.runtime.config.limits.requestTimeoutMs
@@ -59,7 +65,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/tasks',
-    { schema: { operationId: 'createTask', body: TaskCreate, response: { 201: Task, ...errors }, security } },
+    { schema: { operationId: 'createTask', summary: 'Create a task', body: TaskCreate, response: { 201: Task, ...errors }, security } },
     async (request, reply) => {
       const task = await request.tasks.create(request.tenant, request.body, callOptions(request))
       return reply.status(201).send(task)
@@ -68,7 +74,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/tasks/:taskId',
-    { schema: { operationId: 'getTask', params: TaskIdParams, response: { 200: Task, ...errors }, security } },
+    { schema: { operationId: 'getTask', summary: 'Get a task', params: TaskIdParams, response: { 200: Task, ...errors }, security } },
     async (request) => request.tasks.get(request.tenant, request.params.taskId, callOptions(request)),
   )
 
@@ -77,7 +83,8 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       method,
       url: '/tasks/:taskId',
       schema: {
-        operationId: method === 'PATCH' ? 'updateTask' : 'replaceTask',
+        operationId: method === 'PATCH' ? 'updateTask' : 'updateTaskWithPut',
+        summary: method === 'PATCH' ? 'Update a task, e.g. complete it' : 'Update a task (same as PATCH)',
         params: TaskIdParams,
         body: TaskPatch,
         response: { 200: Task, ...errors },
@@ -90,7 +97,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/tasks/batch',
-    { schema: { operationId: 'getTasksBatch', body: BatchGetBody, response: { 200: TaskList, ...errors }, security } },
+    { schema: { operationId: 'getTasksBatch', summary: 'Get many tasks; missing ids are left out', body: BatchGetBody, response: { 200: TaskList, ...errors }, security } },
     async (request) => request.tasks.getMany(request.tenant, request.body.ids, callOptions(request)),
   )
 
@@ -99,6 +106,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         operationId: 'completeTasksBatch',
+        summary: 'Complete (or reopen) many tasks; missing ids are left out',
         body: BatchCompleteBody,
         response: { 200: TaskList, ...errors },
         security,

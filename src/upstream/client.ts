@@ -40,12 +40,28 @@ export interface UpstreamClient {
 
 export type UpstreamClientFactory = (options: UpstreamClientOptions) => UpstreamClient
 
+/** One attempt of one upstream call, as logs and metrics see it. */
+export interface AttemptRecord {
+  readonly connection: string
+  readonly method: string
+  readonly route: string
+  /** 0 for the first try. */
+  readonly attempt: number
+  /** The HTTP status, or the transport error's code. */
+  readonly outcome: number | string
+  readonly waitedMs: number
+  readonly ms: number
+}
+
+export type AttemptObserver = (record: AttemptRecord) => void
+
 export interface ConnectionUpstreamSetup {
   readonly connection: string
   readonly core: ConnectionCore
   readonly logger: Logger
   /** A dispatcher to use instead of the connection's own pool (tests pass undici's MockAgent). */
   readonly dispatcher?: Dispatcher
+  readonly observer?: AttemptObserver
 }
 
 export function upstreamClientFactory(setup: ConnectionUpstreamSetup): UpstreamClientFactory {
@@ -72,7 +88,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
     retryLayer({ connection, config: core.retry, signals }),
     circuitBreakerLayer(breaker),
     rateLimitLayer(limiter, signals),
-    logLayer(connection, logger),
+    observeLayer(connection, logger, setup.observer),
   ]
   const transport = createTransport({
     baseUrl: options.baseUrl,
@@ -133,20 +149,30 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   } as UpstreamClient
 }
 
-function logLayer(connection: string, logger: Logger): Layer {
+/** Logs each attempt (connection, method, route template, status, attempt, wait) and reports it. */
+function observeLayer(connection: string, logger: Logger, observer: AttemptObserver | undefined): Layer {
   return (next) => async (attempt: Attempt) => {
     const started = performance.now()
-    const fields = { connection, method: attempt.method, route: attempt.route, attempt: attempt.number }
+    const report = (outcome: number | string) => {
+      const record: AttemptRecord = {
+        connection,
+        method: attempt.method,
+        route: attempt.route,
+        attempt: attempt.number,
+        outcome,
+        waitedMs: Math.round(attempt.waitedMs),
+        ms: Math.round(performance.now() - started),
+      }
+      const failed = typeof outcome === 'string' || outcome >= 500 || outcome === 429
+      logger[failed ? 'warn' : 'debug'](record, failed ? 'upstream call failed' : 'upstream call')
+      observer?.(record)
+    }
     try {
       const response = await next(attempt)
-      const ms = Math.round(performance.now() - started)
-      const level = response.status >= 500 || response.status === 429 ? 'warn' : 'debug'
-      logger[level]({ ...fields, status: response.status, waitedMs: attempt.waitedMs, ms }, 'upstream call')
+      report(response.status)
       return response
     } catch (error) {
-      const ms = Math.round(performance.now() - started)
-      const code = error instanceof TransportError ? error.causeCode : (error as Error).name
-      logger.warn({ ...fields, error: code, waitedMs: attempt.waitedMs, ms }, 'upstream call failed')
+      report(error instanceof TransportError ? error.causeCode : (error as Error).name)
       throw error
     }
   }

@@ -14,6 +14,9 @@ export interface TestAppOptions {
   active?: string
   apiKeys?: string[]
   limits?: Record<string, number>
+  /** Active health checks are off unless a test turns them on: they are CRM calls of their own. */
+  health?: Record<string, number>
+  tenants?: Record<string, unknown>
   registry?: AdapterRegistry
   dispatcher?: Dispatcher
   logger?: Logger
@@ -25,8 +28,11 @@ export async function testApp(options: TestAppOptions = {}): Promise<FastifyInst
     {
       auth: { apiKeys: options.apiKeys ?? [KEY] },
       limits: options.limits ?? {},
+      health: options.health ?? { intervalMs: 0 },
       connections: options.connections ?? { local: { adapter: 'memory' } },
-      active: options.active ?? Object.keys(options.connections ?? { local: 1 })[0],
+      ...(options.tenants
+        ? { tenants: options.tenants }
+        : { active: options.active ?? Object.keys(options.connections ?? { local: 1 })[0] }),
     },
     {},
     options.registry ?? builtinAdapters,

@@ -1,0 +1,93 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { BreakerState } from './upstream/circuit-breaker.ts'
+import type { AttemptRecord } from './upstream/client.ts'
+import type { Runtime } from './runtime.ts'
+
+const BREAKER: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 }
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (so two gateways in one process,
+ * as in tests, do not share counters).
+ */
+export class Metrics {
+  readonly registry = new Registry()
+  private readonly requests = new Counter({
+    name: 'gateway_http_requests_total',
+    help: 'Requests answered, by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [this.registry],
+  })
+  private readonly latency = new Histogram({
+    name: 'gateway_http_request_duration_seconds',
+    help: 'Time to answer a request, by route and method',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  })
+  private readonly upstream = new Counter({
+    name: 'gateway_upstream_calls_total',
+    help: 'Attempts of CRM calls, by connection, route, outcome (status or error) and attempt number',
+    labelNames: ['connection', 'route', 'outcome', 'attempt'] as const,
+    registers: [this.registry],
+  })
+  private readonly retries = new Counter({
+    name: 'gateway_upstream_retries_total',
+    help: 'CRM call attempts that were retries',
+    labelNames: ['connection'] as const,
+    registers: [this.registry],
+  })
+  private readonly waits = new Histogram({
+    name: 'gateway_rate_limit_wait_seconds',
+    help: "Time CRM calls waited for the connection's rate limiter",
+    labelNames: ['connection'] as const,
+    buckets: [0, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  })
+  readonly reloads = new Counter({
+    name: 'gateway_config_reloads_total',
+    help: 'Config reloads, by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  })
+
+  constructor(current: () => Runtime) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' })
+    new Gauge({
+      name: 'gateway_circuit_breaker_state',
+      help: 'Circuit breaker of each connection: 0 closed, 1 half-open, 2 open',
+      labelNames: ['connection'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const connection of current().connections.values()) {
+          const worst = Math.max(0, ...connection.upstream.map((client) => BREAKER[client.breaker.state]))
+          this.set({ connection: connection.name }, worst)
+        }
+      },
+    })
+    new Gauge({
+      name: 'gateway_config_version',
+      help: 'Version of the config in force: 1 at start, one more for each reload taken',
+      registers: [this.registry],
+      collect() {
+        this.set(current().version)
+      },
+    })
+  }
+
+  observeRequest(route: string, method: string, status: number, seconds: number): void {
+    this.requests.inc({ route, method, status: String(status) })
+    this.latency.observe({ route, method }, seconds)
+  }
+
+  observeAttempt = (record: AttemptRecord): void => {
+    this.upstream.inc({
+      connection: record.connection,
+      route: record.route,
+      outcome: String(record.outcome),
+      attempt: String(record.attempt),
+    })
+    if (record.attempt > 0) this.retries.inc({ connection: record.connection })
+    this.waits.observe({ connection: record.connection }, record.waitedMs / 1000)
+  }
+}
