@@ -17,6 +17,7 @@ export interface TestAppOptions {
   /** Active health checks are off unless a test turns them on: they are CRM calls of their own. */
   health?: Record<string, number>
   tenants?: Record<string, unknown>
+  metrics?: Record<string, string>
   registry?: AdapterRegistry
   dispatcher?: Dispatcher
   logger?: Logger
@@ -29,6 +30,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<FastifyInst
       auth: { apiKeys: options.apiKeys ?? [KEY] },
       limits: options.limits ?? {},
       health: options.health ?? { intervalMs: 0 },
+      metrics: options.metrics ?? {},
       connections: options.connections ?? { local: { adapter: 'memory' } },
       ...(options.tenants
         ? { tenants: options.tenants }

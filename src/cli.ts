@@ -1,0 +1,130 @@
+import type { CallOptions } from './adapter.ts'
+import { DEFAULT_CONFIG_PATH, type GatewayConfig, loadConfigFile } from './config/load.ts'
+import { ConfigError, GatewayError } from './errors.ts'
+import { createLogger } from './logger.ts'
+import { buildRuntime } from './runtime.ts'
+
+/**
+ * The operator's command line:
+ *   config check [file] [--against file]   validate a config, print what it makes live, secrets masked
+ *   connections test [name]                one cheap authenticated read against each CRM
+ * Exits 1 when something is wrong, 2 on a usage error.
+ */
+
+const SECRET = /token|secret|password|key/i
+const USAGE = 'usage: enginy-gateway config check [file] [--against file] | connections test [name]'
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [group, command, ...rest] = argv
+  const configPath = process.env.GATEWAY_CONFIG ?? DEFAULT_CONFIG_PATH
+  if (group === 'config' && command === 'check') {
+    const against = flag(rest, '--against')
+    const file = rest.find((arg, i) => !arg.startsWith('--') && rest[i - 1] !== '--against') ?? configPath
+    return configCheck(file, against ?? (file === configPath ? undefined : configPath))
+  }
+  if (group === 'connections' && command === 'test') return connectionsTest(configPath, rest[0])
+  console.error(USAGE)
+  return 2
+}
+
+async function configCheck(file: string, against: string | undefined): Promise<number> {
+  let config: GatewayConfig
+  try {
+    config = await loadConfigFile(file)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(`${file}: invalid\n  ${error.message}`)
+    return 1
+  }
+  console.log(`${file}: valid`)
+  for (const tenant of config.tenants) {
+    const keys = tenant.apiKeys.length === 0 ? 'no API key (one is generated outside production)' : `${tenant.apiKeys.length} API key(s)`
+    console.log(`tenant ${tenant.name}: ${keys}; new tasks go to "${tenant.active}"`)
+    for (const name of tenant.connections) {
+      const connection = config.connections.get(name)!
+      const options = Object.entries(connection.options as Record<string, unknown>)
+        .map(([key, value]) => `${key}=${SECRET.test(key) ? '****' : JSON.stringify(value)}`)
+        .join(' ')
+      const marker = name === tenant.active ? '*' : ' '
+      console.log(`  ${marker} ${name}: adapter=${connection.core.adapter} concurrency=${connection.core.concurrency} ${options}`.trimEnd())
+    }
+  }
+  if (against) await warnRemovals(config, against)
+  return 0
+}
+
+/** Ids record their connection: one that disappears takes its tasks out of Enginy's reach. */
+async function warnRemovals(next: GatewayConfig, currentPath: string): Promise<void> {
+  let current: GatewayConfig
+  try {
+    current = await loadConfigFile(currentPath)
+  } catch {
+    return
+  }
+  for (const name of current.connections.keys()) {
+    if (!next.connections.has(name)) {
+      console.warn(`warning: connection "${name}" (in ${currentPath}) is removed: the task ids it issued will answer "not found"`)
+    }
+  }
+  for (const tenant of current.tenants) {
+    const after = next.tenants.find((t) => t.name === tenant.name)
+    for (const name of tenant.connections) {
+      if (after && next.connections.has(name) && !after.connections.includes(name)) {
+        console.warn(`warning: tenant "${tenant.name}" loses connection "${name}": its task ids will answer "not found" to that tenant`)
+      }
+    }
+  }
+}
+
+async function connectionsTest(file: string, only: string | undefined): Promise<number> {
+  let config: GatewayConfig
+  try {
+    config = await loadConfigFile(file)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    console.error(error.message)
+    return 1
+  }
+  if (only && !config.connections.has(only)) {
+    console.error(`no connection "${only}" in ${file} (configured: ${[...config.connections.keys()].join(', ')})`)
+    return 1
+  }
+  const runtime = buildRuntime(config, { logger: createLogger('silent') })
+  let failed = 0
+  try {
+    for (const [name, connection] of runtime.connections) {
+      if (only && name !== only) continue
+      const verdict = await check(connection.adapter.doCheck?.bind(connection.adapter))
+      if (verdict !== 'ok') failed++
+      console.log(`${name} (${connection.adapter.adapter}): ${verdict}`)
+    }
+  } finally {
+    await runtime.close()
+  }
+  return failed === 0 ? 0 : 1
+}
+
+async function check(doCheck: ((options: CallOptions) => Promise<void>) | undefined): Promise<string> {
+  if (!doCheck) return 'ok (nothing to check)'
+  try {
+    await doCheck({ signal: AbortSignal.timeout(10_000), deadline: Date.now() + 10_000, warn: () => {} })
+    return 'ok'
+  } catch (error) {
+    if (!(error instanceof GatewayError)) return `failed: ${(error as Error).message}`
+    const verdicts: Partial<Record<GatewayError['code'], string>> = {
+      UPSTREAM_AUTH: 'bad credentials',
+      UPSTREAM_RATE_LIMITED: 'rate-limited',
+      UPSTREAM_CIRCUIT_OPEN: 'unreachable',
+      UPSTREAM_UNAVAILABLE: 'unreachable',
+      UPSTREAM_TIMEOUT: 'unreachable (timed out)',
+    }
+    return `${verdicts[error.code] ?? 'failed'}: ${error.message}`
+  }
+}
+
+function flag(args: readonly string[], name: string): string | undefined {
+  const at = args.indexOf(name)
+  return at >= 0 ? args[at + 1] : undefined
+}
+
+process.exitCode = await main(process.argv.slice(2))

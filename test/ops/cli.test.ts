@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
+
+const run = promisify(execFile)
+
+/** The command line as an operator runs it: a spawned process, its output and its exit code. */
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/enginy-gateway.mjs', ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+  }
+}
+
+describe('enginy-gateway command line', () => {
+  let dir: string
+  let hubspot: HubSpotFake
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gateway-cli-'))
+    hubspot = await HubSpotFake.start()
+  })
+  afterAll(() => hubspot.close())
+
+  const file = async (name: string, text: string) => {
+    const path = join(dir, name)
+    await writeFile(path, text)
+    return path
+  }
+  const good = (url: string) => `
+auth:
+  apiKeys: \${GATEWAY_API_KEYS}
+connections:
+  hubspot:
+    adapter: hubspot
+    accessToken: \${HUBSPOT_ACCESS_TOKEN}
+    baseUrl: ${url}
+    retry: { maxRetries: 0 }
+  local:
+    adapter: memory
+active: hubspot
+`
+
+  it('config check prints the effective connections with secrets masked, and exits 0', async () => {
+    const path = await file('good.yaml', good(hubspot.url))
+    const result = await cli(['config', 'check', path], { GATEWAY_API_KEYS: 'k1,k2', HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`${path}: valid`)
+    expect(result.stdout).toContain('tenant default: 2 API key(s); new tasks go to "hubspot"')
+    expect(result.stdout).toMatch(/\* hubspot: adapter=hubspot concurrency=8 accessToken=\*\*\*\* baseUrl=/)
+    expect(result.stdout + result.stderr).not.toContain(HUBSPOT_TOKEN)
+    expect(result.stdout + result.stderr).not.toContain('k1')
+  })
+
+  it('config check names the problem and exits 1 on a bad file, and warns of removed connections', async () => {
+    const unset = await cli(['config', 'check', await file('unset.yaml', good(hubspot.url))], { GATEWAY_API_KEYS: 'k' })
+    expect(unset.code).toBe(1)
+    expect(unset.stderr).toContain('connections.hubspot.accessToken: environment variable HUBSPOT_ACCESS_TOKEN is not set')
+
+    const current = await file('current.yaml', good(hubspot.url))
+    const next = await file('next.yaml', 'auth:\n  apiKeys: k\nconnections:\n  local:\n    adapter: memory\nactive: local\n')
+    const removal = await cli(['config', 'check', next, '--against', current], { GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: 't' })
+    expect(removal.code).toBe(0)
+    expect(removal.stderr).toContain('warning: connection "hubspot"')
+    expect(removal.stderr).toContain('the task ids it issued will answer "not found"')
+  })
+
+  it('connections test reports ok, bad credentials and unreachable, and exits 1 on a failure', async () => {
+    const path = await file('test.yaml', good(hubspot.url))
+    const ok = await cli(['connections', 'test'], { GATEWAY_CONFIG: path, GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN })
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toContain('hubspot (hubspot): ok')
+    expect(ok.stdout).toContain('local (memory): ok')
+
+    const bad = await cli(['connections', 'test', 'hubspot'], { GATEWAY_CONFIG: path, GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: 'wrong-token' })
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toContain('hubspot (hubspot): bad credentials')
+    expect(bad.stdout).not.toContain('wrong-token')
+
+    const down = await file('down.yaml', good('http://127.0.0.1:9'))
+    const unreachable = await cli(['connections', 'test'], { GATEWAY_CONFIG: down, GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN })
+    expect(unreachable.code).toBe(1)
+    expect(unreachable.stdout).toContain('hubspot (hubspot): unreachable')
+  })
+
+  it('answers a wrong command with its usage and exit code 2', async () => {
+    const result = await cli(['frobnicate'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('usage: enginy-gateway')
+  })
+})

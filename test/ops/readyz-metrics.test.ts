@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../fakes/simple-crm.ts'
+import type { HttpFake } from '../fakes/http-fake.ts'
+import { headers, testApp } from '../helpers/app.ts'
+
+async function until(condition: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+describe('/healthz, /readyz and /metrics', () => {
+  let app: FastifyInstance
+  let fake: HttpFake
+  afterEach(async () => {
+    await app?.close()
+    await fake?.close()
+  })
+
+  const start = async (extra: Record<string, unknown> = {}) => {
+    fake = await startSimpleCrm()
+    app = await testApp({
+      connections: { crm: { adapter: 'simple', baseUrl: fake.url, token: SIMPLE_TOKEN, retry: { maxRetries: 0 }, breaker: { failures: 100 } } },
+      registry: simpleRegistry,
+      health: { intervalMs: 100, timeoutMs: 1000 },
+      ...extra,
+    })
+  }
+
+  it('flips /readyz to 503 with the reason when the active CRM goes down, and back when it returns', async () => {
+    await start()
+    const ready = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200
+    await until(ready)
+    const healthy = fake.handler
+    fake.handler = () => ({ status: 503 })
+    await until(async () => !(await ready()))
+    const down = await app.inject({ method: 'GET', url: '/readyz' })
+    expect(down.json()).toEqual({ status: 'not ready', reason: expect.stringContaining('connection "crm" failed its last check') })
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
+    fake.handler = healthy
+    await until(ready)
+  })
+
+  it('counts requests, upstream attempts and retries, and shows breaker state and config version', async () => {
+    await start()
+    await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 'counted' } })
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body
+    expect(text).toMatch(/gateway_http_requests_total\{route="\/tasks",method="POST",status="201"\} 1/)
+    expect(text).toMatch(/gateway_upstream_calls_total\{connection="crm",route="\/tasks",outcome="201",attempt="0"\} 1/)
+    expect(text).toMatch(/gateway_circuit_breaker_state\{connection="crm"\} 0/)
+    expect(text).toMatch(/gateway_config_version 1/)
+    expect(text).toMatch(/gateway_http_request_duration_seconds_bucket/)
+    expect(text).toMatch(/gateway_rate_limit_wait_seconds_count\{connection="crm"\}/)
+  })
+
+  it('guards /metrics with its own token when one is configured', async () => {
+    app = await testApp({ metrics: { token: 'scrape-me' } })
+    expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401)
+    expect((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401)
+    const ok = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer scrape-me' } })
+    expect(ok.statusCode).toBe(200)
+    expect(ok.headers['content-type']).toContain('text/plain')
+  })
+})
