@@ -88,7 +88,7 @@ function resolveTenants(
     const path = `tenants.${name}`
     checkConnection(`${path}.active`, tenant.active, connections)
     const allowed = tenant.connections ?? []
-    allowed.forEach((connection, i) => checkConnection(`${path}.connections[${i}]`, connection, connections))
+    for (const [i, connection] of allowed.entries()) checkConnection(`${path}.connections[${i}]`, connection, connections)
     const apiKeys = splitKeys(tenant.apiKeys)
     if (apiKeys.length === 0) throw new ConfigError(`${path}.apiKeys`, 'a tenant needs at least one API key')
     for (const key of apiKeys) {
