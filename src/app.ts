@@ -51,6 +51,15 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  // While stopping, answers in flight close their connection: a client's idle keep-alive socket
+  // would otherwise hold the server open until it times out.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
   await app.register(errorHandler)
   await app.register(gateway, { config, runtime: { logger, dispatcher: options.dispatcher } })
   if (options.reload) await app.register(configReload, options.reload)

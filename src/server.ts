@@ -27,9 +27,16 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'stopping: finishing requests in flight')
+    const limit = Number(env.SHUTDOWN_TIMEOUT_MS ?? 30_000)
+    const force = setTimeout(() => {
+      logger.error({ afterMs: limit }, 'requests still in flight at the shutdown limit: closing their connections')
+      app.server.closeAllConnections()
+    }, limit)
+    force.unref()
     // Fastify's close stops accepting connections, answers 503 to new requests on kept-alive
     // sockets, and resolves when the requests in flight have been answered.
     await app.close()
+    clearTimeout(force)
     logger.info('stopped')
   }
   process.once('SIGTERM', () => void stop('SIGTERM'))
