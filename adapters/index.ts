@@ -11,4 +11,5 @@ export const builtinAdapters: AdapterRegistry = Object.freeze({
   memory: async () => (await import('./memory/index.ts')).default,
   hubspot: async () => (await import('./hubspot/index.ts')).default,
   pipedrive: async () => (await import('./pipedrive/index.ts')).default,
+  sql: async () => (await import('./sql/index.ts')).default,
 })
