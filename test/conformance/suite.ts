@@ -85,7 +85,7 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
         unknownField: 'ignored',
       })
       expect(task.id, 'id: at most 128 unreserved characters').toMatch(/^[A-Za-z0-9._~-]{1,128}$/)
-      expect(task).toMatchObject({
+      const expected = {
         subject: 'Follow up with John',
         description: 'Discuss pricing',
         type,
@@ -93,10 +93,13 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
         ...refs,
         completed: false,
         completedAt: null,
-      })
+      }
+      for (const [field, value] of Object.entries(expected)) {
+        expect(task[field], `create returns ${field} as sent (rule: the task's fields)`).toEqual(value)
+      }
       expect(task, 'unknown fields are ignored, not echoed').not.toHaveProperty('unknownField')
       const read = await send('GET', `/tasks/${task.id}`)
-      expect(read.statusCode).toBe(200)
+      expect(read.statusCode, `get by the id create returned answers 200: ${read.body}`).toBe(200)
       expect(read.json(), 'get returns what create returned').toEqual(task)
     })
 
@@ -125,7 +128,7 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
     it('not found: unknown and malformed ids are 404 on get and update', async () => {
       for (const id of [`${CONNECTION}.${target.missingNativeId}`, 'nope', 'other.123', `${CONNECTION}.`]) {
         const get = await send('GET', `/tasks/${encodeURIComponent(id)}`)
-        expect(get.statusCode, `get ${id} is 404`).toBe(404)
+        expect(get.statusCode, `get ${id} is 404 (rule: task not found): ${get.body}`).toBe(404)
         expect(get.json()).toMatchObject({ statusCode: 404, error: 'Not Found' })
         const patch = await send('PATCH', `/tasks/${encodeURIComponent(id)}`, { completed: true })
         expect(patch.statusCode, `update ${id} is 404`).toBe(404)
@@ -162,7 +165,7 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
         `gone.${target.missingNativeId}`,
       ]
       const res = await send('POST', '/tasks/batch', { ids: asked })
-      expect(res.statusCode).toBe(200)
+      expect(res.statusCode, `batch get answers 200; missing ids are left out, never an error: ${res.body}`).toBe(200)
       expect(
         res.json().map((task: { id: string }) => task.id),
         'batch get: existing ids once each, in request order',
@@ -179,7 +182,7 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
         ids: [...ids, `${CONNECTION}.${target.missingNativeId}`],
         completed: true,
       })
-      expect(first.statusCode).toBe(200)
+      expect(first.statusCode, `batch complete answers 200; missing ids are left out, never an error: ${first.body}`).toBe(200)
       const done = first.json()
       expect(done.map((task: { id: string }) => task.id), 'batch complete returns the existing ids').toEqual(ids)
       for (const task of done) expect(task, 'each is completed').toMatchObject({ completed: true })

@@ -1,0 +1,188 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/**
+ * `npm run new-adapter -- <name>`: the skeleton of a new adapter, its mapping module, a fake of
+ * its CRM and a test file that runs the conformance suite, registered so config accepts the name.
+ * The generated test fails until the adapter is written; `adapters/README.md` is the guide.
+ */
+
+const NAME = /^[a-z][a-z0-9-]{1,30}$/
+
+export async function scaffold(root: string, name: string): Promise<string[]> {
+  if (!NAME.test(name)) throw new Error(`an adapter name is 2-31 lower-case letters, digits or "-", starting with a letter: "${name}"`)
+  const folder = join(root, 'adapters', name)
+  if (existsSync(folder)) throw new Error(`adapters/${name} exists already`)
+  const camel = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())
+  const Pascal = camel[0]!.toUpperCase() + camel.slice(1)
+  const files: Record<string, string> = {
+    [`adapters/${name}/index.ts`]: indexTemplate(name, Pascal),
+    [`adapters/${name}/mapping.ts`]: mappingTemplate(name, Pascal),
+    [`adapters/${name}/${name}.test.ts`]: testTemplate(name, Pascal),
+    [`test/fakes/${name}.ts`]: fakeTemplate(name, Pascal),
+  }
+  await mkdir(folder, { recursive: true })
+  for (const [path, text] of Object.entries(files)) await writeFile(join(root, path), text, { flag: 'wx' })
+
+  const registryPath = join(root, 'adapters', 'index.ts')
+  const registry = await readFile(registryPath, 'utf8')
+  const line = `  '${name}': async () => (await import('./${name}/index.ts')).default,\n`
+  const end = registry.lastIndexOf('})')
+  if (end < 0) throw new Error('adapters/index.ts has no registry object to add the adapter to')
+  await writeFile(registryPath, registry.slice(0, end) + line + registry.slice(end))
+  return [...Object.keys(files), 'adapters/index.ts']
+}
+
+const indexTemplate = (name: string, Pascal: string) => `import { Type } from '@sinclair/typebox'
+import type { AdapterDefinition, TaskAdapterV1 } from '../../src/adapter.ts'
+import type { UpstreamClient } from '../../src/upstream/client.ts'
+import { ${Pascal}Record, from${Pascal}, to${Pascal} } from './mapping.ts'
+
+/** The connection options this adapter reads (besides adapter, concurrency, rateLimit, typeMap...). */
+const ${Pascal}Options = Type.Object(
+  {
+    apiToken: Type.String({ minLength: 1 }),
+    baseUrl: Type.String(),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * Enginy tasks in ${Pascal}. The calls below assume a plain REST API under /tasks: change paths,
+ * bodies and schemas to what ${name}'s API reference says. client retries, rate-limits, breaks
+ * the circuit and turns HTTP failures into the gateway's errors; declare the CRM's native batch
+ * sizes in capabilities and the core cuts batches to them. See adapters/README.md.
+ */
+export function create${Pascal}Adapter(client: UpstreamClient): TaskAdapterV1 {
+  const one = (id: string) => \`/tasks/\${encodeURIComponent(id)}\`
+  return {
+    specificationVersion: 'v1',
+    adapter: '${name}',
+    capabilities: { maxBatchRead: 1, maxBatchUpdate: 1 },
+
+    async doCreate(input, options) {
+      const body = to${Pascal}(input)
+      return from${Pascal}(await client.json({ method: 'POST', path: '/tasks', route: '/tasks', body, options }, ${Pascal}Record))
+    },
+
+    async doGetMany(ids, options) {
+      const found = await client.json({ method: 'GET', path: one(ids[0]!), route: '/tasks/{id}', options }, ${Pascal}Record, 'null')
+      return found ? [from${Pascal}(found)] : []
+    },
+
+    async doUpdate(id, patch, options) {
+      const body = to${Pascal}(patch)
+      const updated = await client.json({ method: 'PATCH', path: one(id), route: '/tasks/{id}', body, options }, ${Pascal}Record, 'null')
+      return updated && from${Pascal}(updated)
+    },
+
+    async doCompleteMany(ids, completed, options) {
+      const updated = await this.doUpdate(ids[0]!, { completed }, options)
+      return updated ? [updated] : []
+    },
+  }
+}
+
+const definition: AdapterDefinition<typeof ${Pascal}Options> = {
+  options: ${Pascal}Options,
+  create(options, ctx) {
+    const client = ctx.upstream({
+      baseUrl: options.baseUrl,
+      headers: { authorization: \`Bearer \${options.apiToken}\` },
+      // Picks the CRM's own message out of an error body, for the 422 Enginy sees.
+      errorMessage: (body) => (body as { error?: string }).error,
+    })
+    return create${Pascal}Adapter(client)
+  },
+}
+export default definition
+`
+
+const mappingTemplate = (name: string, Pascal: string) => `import { type Static, Type } from '@sinclair/typebox'
+import type { NativeTask, NativeTaskPatch } from '../../src/adapter.ts'
+
+/** A task as ${name}'s API sends it, checked before use: write it from the API reference. */
+export const ${Pascal}Record = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  done: Type.Boolean(),
+  doneAt: Type.Union([Type.Number(), Type.Null()]),
+})
+export type ${Pascal}Record = Static<typeof ${Pascal}Record>
+
+/** Gateway fields to the body ${name} takes. Cover every field, with a table-driven test. */
+export function to${Pascal}(patch: NativeTaskPatch): Record<string, unknown> {
+  const body: Record<string, unknown> = {}
+  if (patch.subject !== undefined) body.title = patch.subject
+  if (patch.completed !== undefined) body.done = patch.completed
+  return body
+}
+
+/** ${name}'s record to the gateway's model. */
+export function from${Pascal}(record: ${Pascal}Record): NativeTask {
+  return { id: record.id, subject: record.title, completed: record.done, completedAt: record.doneAt }
+}
+`
+
+const testTemplate = (name: string, Pascal: string) => `import { describeAdapterConformance } from '../../test/conformance/suite.ts'
+import { ${Pascal}Fake } from '../../test/fakes/${name}.ts'
+
+describeAdapterConformance('${name}', async () => {
+  const fake = await ${Pascal}Fake.start()
+  return {
+    connection: { adapter: '${name}', apiToken: ${Pascal}Fake.TOKEN, baseUrl: fake.url },
+    missingNativeId: '999999',
+    close: () => fake.close(),
+  }
+})
+`
+
+const fakeTemplate = (name: string, Pascal: string) => `import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
+
+/**
+ * A fake ${name}: a real HTTP server on 127.0.0.1 that behaves as ${name}'s API reference says
+ * (status codes, batch limits, error bodies, rate-limit headers). Check each request body against
+ * a schema written from that reference, as test/fakes/hubspot.ts does.
+ */
+export class ${Pascal}Fake {
+  static readonly TOKEN = '${name}-test-token'
+
+  private constructor(readonly http: HttpFake) {}
+
+  static async start(): Promise<${Pascal}Fake> {
+    return new ${Pascal}Fake(await HttpFake.start((request) => route(request)))
+  }
+
+  get url(): string {
+    return this.http.url
+  }
+
+  close(): Promise<void> {
+    return this.http.close()
+  }
+}
+
+function route(request: SeenRequest): Step {
+  if (request.headers.authorization !== \`Bearer \${${Pascal}Fake.TOKEN}\`) return { status: 401, body: { error: 'unauthorized' } }
+  return { status: 404, body: { error: \`no route for \${request.method} \${request.path} yet\` } }
+}
+`
+
+const isMain = import.meta.url === `file://${process.argv[1]}`
+if (isMain) {
+  const name = process.argv[2]
+  if (!name) {
+    console.error('usage: npm run new-adapter -- <name>')
+    process.exitCode = 2
+  } else {
+    try {
+      const written = await scaffold(process.cwd(), name)
+      console.log(`created adapter "${name}":\n${written.map((file) => `  ${file}`).join('\n')}`)
+      console.log(`next: write adapters/${name}/index.ts and the fake, then: npx vitest run adapters/${name}`)
+    } catch (error) {
+      console.error((error as Error).message)
+      process.exitCode = 1
+    }
+  }
+}
