@@ -27,7 +27,9 @@ export function sqliteDriver(file: string): SqlDriver {
     async query(sql, params = []) {
       const statement = db.prepare(sql)
       const values = params.map((value) => (typeof value === 'boolean' ? Number(value) : value))
-      return statement.reader ? (statement.all(...values) as Row[]) : (statement.run(...values), [])
+      if (statement.reader) return statement.all(...values) as Row[]
+      statement.run(...values)
+      return []
     },
     async close() {
       db.close()
