@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { TaskAdapterV1 } from './adapter.ts'
 import type { ResolvedConnection } from './config/load.ts'
+import { TaskStore } from './task-store.ts'
 import { TypeMap } from './type-map.ts'
 import { type AttemptObserver, type UpstreamClient, createUpstreamClient } from './upstream/client.ts'
 
@@ -12,6 +13,8 @@ export interface Connection {
   readonly adapter: TaskAdapterV1
   /** Every adapter call of this connection runs through this limit, across all requests. */
   readonly limit: LimitFunction
+  /** The adapter behind its coalescing and cache; the only way the service reaches it. */
+  readonly store: TaskStore
   readonly types: TypeMap
   /** The upstream clients the adapter made, for health and metrics. */
   readonly upstream: readonly UpstreamClient[]
@@ -47,10 +50,12 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     throw new Error(`adapter "${core.adapter}" implements specification ${String(adapter.specificationVersion)}, not v1`)
   }
   const concurrency = Math.min(core.concurrency, adapter.capabilities.maxConcurrency ?? Number.POSITIVE_INFINITY)
+  const limit = pLimit(concurrency)
   return {
     name,
     adapter,
-    limit: pLimit(concurrency),
+    limit,
+    store: new TaskStore(adapter, limit, core),
     types: new TypeMap(core.typeMap, core.defaultType),
     upstream,
     source: resolved,

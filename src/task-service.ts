@@ -19,14 +19,14 @@ export class TaskService {
   async create(tenant: Tenant, body: TaskCreate, options: CallOptions): Promise<Task> {
     const connection = tenant.active
     const input = toNativeInput(connection, body, options) as NativeTaskInput
-    const created = await connection.limit(() => connection.adapter.doCreate(input, options))
-    return toTask(connection, created)
+    return toTask(connection, await connection.store.create(input, options))
   }
 
   async get(tenant: Tenant, id: string, options: CallOptions): Promise<Task> {
-    const [task] = await this.getMany(tenant, [id], options)
-    if (!task) throw new TaskNotFoundError()
-    return task
+    const target = locate(tenant, id)
+    const found = target && (await target.connection.store.readOne(target.nativeId, options))
+    if (!target || !found) throw new TaskNotFoundError()
+    return toTask(target.connection, found)
   }
 
   async update(tenant: Tenant, id: string, body: TaskPatch, options: CallOptions): Promise<Task> {
@@ -38,7 +38,7 @@ export class TaskService {
     const { connection, nativeId } = target
     const patch = toNativeInput(connection, body, options)
     if (body.completed !== undefined) patch.completed = body.completed
-    const updated = await connection.limit(() => connection.adapter.doUpdate(nativeId, patch, options))
+    const updated = await connection.store.update(nativeId, patch, options)
     if (!updated) throw new TaskNotFoundError()
     return toTask(connection, updated)
   }
@@ -48,7 +48,7 @@ export class TaskService {
     const found = await fanOut(
       items,
       (connection) => connection.adapter.capabilities.maxBatchRead,
-      (connection, chunk, chunkOptions) => connection.adapter.doGetMany(chunk, chunkOptions),
+      (connection, chunk, chunkOptions) => connection.store.readChunk(chunk, chunkOptions),
       options,
     )
     return assemble(items, found)
@@ -59,7 +59,7 @@ export class TaskService {
     const found = await fanOut(
       items,
       (connection) => connection.adapter.capabilities.maxBatchUpdate,
-      (connection, chunk, chunkOptions) => connection.adapter.doCompleteMany(chunk, completed, chunkOptions),
+      (connection, chunk, chunkOptions) => connection.store.completeChunk(chunk, completed, chunkOptions),
       options,
     )
     return assemble(items, found)

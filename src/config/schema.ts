@@ -56,6 +56,17 @@ export const ConnectionCore = Type.Object({
   retry: RetryConfig,
   breaker: BreakerConfig,
   typeMap: Type.Record(Type.String(), Type.String({ minLength: 1 }), { default: {} }),
+  /** Concurrent single reads (and completions) gathered into native batches; no effect where the
+   * adapter has none. `windowMs` > 0 also holds the first of them that long. */
+  coalesce: Type.Object(
+    { enabled: Type.Boolean({ default: true }), windowMs: Type.Integer({ minimum: 0, maximum: 1000, default: 0 }) },
+    { additionalProperties: false, default: {} },
+  ),
+  /** A read cache of `max` tasks (0: off), each kept `ttlMs`; writes through the gateway update it. */
+  cache: Type.Object(
+    { max: Type.Integer({ minimum: 0, default: 0 }), ttlMs: Type.Integer({ minimum: 1, default: 5000 }) },
+    { additionalProperties: false, default: {} },
+  ),
   defaultType: Type.Optional(Type.String({ minLength: 1 })),
 })
 export type ConnectionCore = Static<typeof ConnectionCore>
