@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 
 /**
  * API keys, compared in constant time. Keys are stored as SHA-256 digests so every comparison
@@ -28,5 +28,5 @@ export class KeyRing<T> {
 }
 
 function digest(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest()
+  return hash('sha256', key, 'buffer') as unknown as Buffer
 }

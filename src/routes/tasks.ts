@@ -53,12 +53,20 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const callOptions = (request: FastifyRequest): CallOptions => {
     const ms = request.runtime.config.limits.requestTimeoutMs
-    const signal = AbortSignal.timeout(ms)
-    // A batch's chunks all listen to this one signal.
-    setMaxListeners(0, signal)
+    const deadline = Date.now() + ms
+    let signal: AbortSignal | undefined
     return {
-      signal,
-      deadline: Date.now() + ms,
+      deadline,
+      // Made on first use: a request served without a CRM call (the memory adapter, a cache hit)
+      // never pays for the timer.
+      get signal() {
+        if (!signal) {
+          signal = AbortSignal.timeout(Math.max(0, deadline - Date.now()))
+          // A batch's chunks all listen to this one signal.
+          setMaxListeners(0, signal)
+        }
+        return signal
+      },
       warn: (warning) => request.log.warn({ warning }, 'adapter warning'),
     }
   }

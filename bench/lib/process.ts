@@ -1,0 +1,48 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+
+export interface ServerProcess {
+  readonly url: string
+  readonly child: ChildProcess
+  /** Peak resident memory of the process so far, in MiB (Linux VmHWM). */
+  peakRssMiB(): number
+  rssMiB(): number
+  stop(): Promise<void>
+}
+
+const started = new Set<ChildProcess>()
+// A scenario that fails half-way must not leave its servers running.
+process.on('exit', () => {
+  for (const child of started) child.kill('SIGKILL')
+})
+
+/** Starts `bench/servers/<name>.ts` in its own process, so the load generator does not share its loop. */
+export async function startServer(name: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `bench/servers/${name}.ts`], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  started.add(child)
+  child.once('exit', () => started.delete(child))
+  const lines = createInterface({ input: child.stdout! })
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url))
+    child.once('exit', (code) => reject(new Error(`bench server ${name} exited with ${code}`)))
+  })
+  const status = (field: string) => {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))
+    return match ? Number(match[1]) / 1024 : Number.NaN
+  }
+  return {
+    url,
+    child,
+    peakRssMiB: () => status('VmHWM'),
+    rssMiB: () => status('VmRSS'),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGKILL')
+      }),
+  }
+}

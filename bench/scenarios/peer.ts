@@ -1,0 +1,57 @@
+import { Client } from '@hubspot/api-client'
+import { HUBSPOT_TOKEN, KEY, fakeReset, fakeStats, hubspotConnection, json, seed, table, totalCalls } from '../lib/helpers.ts'
+import { startServer } from '../lib/process.ts'
+
+const PROPERTIES = ['hs_task_subject', 'hs_task_body', 'hs_task_status', 'hs_task_type', 'hs_timestamp', 'hubspot_owner_id', 'hs_task_completion_date']
+const ROUNDS = 20
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+/**
+ * Peer: the same batch read of 100 tasks done with HubSpot's official Node SDK pointed at the
+ * fake, vs through the gateway. The SDK's batch read does not return associations, so it is
+ * measured alone and with the two association reads that give the same answer as the gateway.
+ */
+export async function peer(): Promise<string> {
+  const fake = await startServer('fake', { LATENCY_MS: '20' })
+  const gateway = await startServer('gateway', { BENCH_CONFIG: JSON.stringify(hubspotConnection(fake.url)) })
+  try {
+    const ids = await seed(fake.url, 100)
+    const inputs = ids.map((id) => ({ id }))
+    const sdk = new Client({ accessToken: HUBSPOT_TOKEN, basePath: fake.url })
+    const variants: [string, () => Promise<number>][] = [
+      ['official SDK: tasks only', async () => (await sdk.crm.objects.tasks.batchApi.read({ inputs, properties: PROPERTIES, propertiesWithHistory: [] })).results.length],
+      [
+        'official SDK: tasks + associations',
+        async () => {
+          const tasks = await sdk.crm.objects.tasks.batchApi.read({ inputs, properties: PROPERTIES, propertiesWithHistory: [] })
+          await sdk.crm.associations.v4.batchApi.getPage('tasks', 'contacts', { inputs })
+          await sdk.crm.associations.v4.batchApi.getPage('tasks', 'companies', { inputs })
+          return tasks.results.length
+        },
+      ],
+      [
+        'gateway: POST /tasks/batch',
+        async () => (await json<unknown[]>(`${gateway.url}/tasks/batch`, 'POST', { ids: ids.map((id) => `hubspot.${id}`) }, { 'x-api-key': KEY })).body.length,
+      ],
+    ]
+    const rows: (string | number)[][] = []
+    for (const [name, run] of variants) {
+      await run()
+      await fakeReset(fake.url)
+      const times: number[] = []
+      let found = 0
+      for (let i = 0; i < ROUNDS; i++) {
+        const started = performance.now()
+        found = await run()
+        times.push(performance.now() - started)
+      }
+      const stats = await fakeStats(fake.url)
+      rows.push([name, found, `${median(times).toFixed(1)} ms`, totalCalls(stats) / ROUNDS])
+    }
+    return `### Peer (a batch read of 100 tasks, HubSpot fake with 20 ms per call, median of ${ROUNDS})\n\n${table(['client', 'tasks', 'time', 'upstream calls per read'], rows)}`
+  } finally {
+    await gateway.stop()
+    await fake.stop()
+  }
+}

@@ -1,0 +1,54 @@
+import { HubSpotFake } from '../../test/fakes/hubspot.ts'
+import type { Step } from '../../test/fakes/http-fake.ts'
+
+/**
+ * A fake HubSpot in a process of its own, for benchmarks: answers after LATENCY_MS, enforces
+ * PER_WINDOW requests per WINDOW_MS, and has three control routes the benchmark driver uses:
+ * POST /__seed {count} adds tasks, GET /__stats counts requests by route, POST /__reset clears them.
+ */
+const latency = Number(process.env.LATENCY_MS ?? 0)
+const fake = await HubSpotFake.start({
+  perWindow: Number(process.env.PER_WINDOW ?? 1_000_000),
+  windowMs: Number(process.env.WINDOW_MS ?? 1000),
+})
+const crm = fake.http.handler
+const control = (path: string, body: unknown): Step | undefined => {
+  if (path === '/__stats') {
+    const byRoute: Record<string, number> = {}
+    for (const r of fake.http.requests) {
+      if (r.path.startsWith('/__')) continue
+      const route = `${r.method} ${r.path.replace(/\d{5,}/g, '{id}')}`
+      byRoute[route] = (byRoute[route] ?? 0) + 1
+    }
+    return { body: { byRoute, rateLimited: fake.http.rateLimited, peakInFlight: fake.http.peakInFlight } }
+  }
+  if (path === '/__reset') {
+    fake.http.reset()
+    return { body: {} }
+  }
+  if (path === '/__seed') {
+    const now = new Date().toISOString()
+    const ids: string[] = []
+    const { count, start } = body as { count: number; start: number }
+    for (let i = 0; i < count; i++) {
+      const id = String(start + i)
+      fake.tasks.set(id, {
+        id,
+        properties: { hs_task_subject: `seeded ${i}`, hs_task_status: 'NOT_STARTED', hs_timestamp: now, hs_task_type: 'TODO' },
+        createdAt: now,
+        updatedAt: now,
+        associations: { contacts: new Set(['501']), companies: new Set(['701']) },
+      })
+      ids.push(id)
+    }
+    return { body: { ids } }
+  }
+  return undefined
+}
+fake.http.handler = async (request) => {
+  const answer = control(request.path, request.body)
+  if (answer) return answer
+  if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency))
+  return crm(request)
+}
+process.stdout.write(`${JSON.stringify({ url: fake.url })}\n`)
