@@ -5,7 +5,7 @@ import type { TaskAdapterV1 } from './adapter.ts'
 import type { ResolvedConnection } from './config/load.ts'
 import { TaskStore } from './task-store.ts'
 import { TypeMap } from './type-map.ts'
-import { type AttemptObserver, type UpstreamClient, createUpstreamClient } from './upstream/client.ts'
+import { type AttemptObserver, type ConnectionUpstreamSetup, type UpstreamClient, createUpstreamClient } from './upstream/client.ts'
 
 /** A configured connection made live: its adapter, its concurrency limit and its type map. */
 export interface Connection {
@@ -27,6 +27,7 @@ export interface OpenOptions {
   readonly logger: Logger
   readonly dispatcher?: Dispatcher
   readonly observer?: AttemptObserver
+  readonly limiter?: ConnectionUpstreamSetup['limiter']
 }
 
 export function openConnection(resolved: ResolvedConnection, options: OpenOptions): Connection {
@@ -39,7 +40,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     defaultType: core.defaultType,
     upstream: (clientOptions) => {
       const client = createUpstreamClient(
-        { connection: name, core, logger, dispatcher: options.dispatcher, observer: options.observer },
+        { connection: name, core, logger, dispatcher: options.dispatcher, observer: options.observer, limiter: options.limiter },
         clientOptions,
       )
       upstream.push(client)

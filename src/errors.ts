@@ -19,7 +19,8 @@ export const ERROR_CODES = [
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_BAD_RESPONSE',
   'UPSTREAM_TIMEOUT',
-  'SHUTTING_DOWN',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_FLIGHT',
   'INTERNAL',
 ] as const
 
@@ -127,11 +128,21 @@ export class UpstreamTimeoutError extends GatewayError {
   }
 }
 
-export class ShuttingDownError extends GatewayError {
-  readonly code = 'SHUTTING_DOWN'
-  readonly statusCode = 503
+/** The same `Idempotency-Key` came with another body: it names another task. */
+export class IdempotencyKeyReusedError extends GatewayError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED'
+  readonly statusCode = 422
   constructor() {
-    super('the gateway is shutting down')
+    super('headers/idempotency-key was already used with another body')
+  }
+}
+
+/** The first request with this `Idempotency-Key` is still running past this one's deadline. */
+export class IdempotencyKeyInFlightError extends GatewayError {
+  readonly code = 'IDEMPOTENCY_KEY_IN_FLIGHT'
+  readonly statusCode = 409
+  constructor() {
+    super('headers/idempotency-key: the first request with this key is still running; retry later')
   }
 }
 

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { BreakerState } from './upstream/circuit-breaker.ts'
 import type { AttemptRecord } from './upstream/client.ts'
+import type { CoordinationState } from './coordination/redis.ts'
 import type { Runtime } from './runtime.ts'
 
 const BREAKER: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 }
@@ -50,7 +51,7 @@ export class Metrics {
     registers: [this.registry],
   })
 
-  constructor(current: () => Runtime) {
+  constructor(current: () => Runtime, coordination: () => CoordinationState) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' })
     new Gauge({
       name: 'gateway_circuit_breaker_state',
@@ -63,6 +64,14 @@ export class Metrics {
           const worst = Math.max(0, ...connection.upstream.map((client) => BREAKER[client.breaker.state]))
           this.set({ connection: connection.name }, worst)
         }
+      },
+    })
+    new Gauge({
+      name: 'gateway_coordination_state',
+      help: 'Shared state of the replicas: 0 local (no Redis configured), 1 shared in Redis, 2 degraded (Redis unreachable)',
+      registers: [this.registry],
+      collect() {
+        this.set({ local: 0, shared: 1, degraded: 2 }[coordination()])
       },
     })
     new Gauge({

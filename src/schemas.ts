@@ -33,6 +33,11 @@ export const TaskCreate = Type.Object({
 })
 export type TaskCreate = Static<typeof TaskCreate>
 
+/** Optional `Idempotency-Key`: a repeat of a create with the same key returns the first task. */
+export const CreateHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' })),
+})
+
 export const TaskPatch = Type.Partial(
   Type.Object({
     ...WritableFields,

@@ -45,6 +45,7 @@ const control = (path: string, body: unknown): Step | undefined => {
   }
   return undefined
 }
+fake.http.rateLimit = { ...fake.http.rateLimit!, exempt: (request) => request.path.startsWith('/__') }
 fake.http.handler = async (request) => {
   const answer = control(request.path, request.body)
   if (answer) return answer

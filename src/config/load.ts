@@ -34,6 +34,7 @@ export interface GatewayConfig {
   readonly tenants: readonly TenantConfig[]
   readonly health: GatewayConfigFile['health']
   readonly metrics: GatewayConfigFile['metrics']
+  readonly coordination: GatewayConfigFile['coordination']
 }
 
 export const DEFAULT_TENANT = 'default'
@@ -70,7 +71,14 @@ export async function resolveConfig(
     connections.set(name, await resolveConnection(name, entry, registry))
   }
   const tenants = input.tenants ? resolveTenants(input.tenants, connections) : [defaultTenant(input, connections)]
-  return { limits: input.limits, connections, tenants, health: input.health, metrics: input.metrics }
+  return {
+    limits: input.limits,
+    connections,
+    tenants,
+    health: input.health,
+    metrics: input.metrics,
+    coordination: input.coordination,
+  }
 }
 
 function defaultTenant(input: GatewayConfigFile, connections: ReadonlyMap<string, ResolvedConnection>): TenantConfig {

@@ -108,6 +108,23 @@ export const GatewayConfigFile = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** Absent: every replica keeps its own limits and idempotency keys. With Redis: shared. */
+    coordination: Type.Optional(
+      Type.Object(
+        {
+          redis: Type.Object(
+            {
+              url: Type.String({ pattern: '^rediss?://' }),
+              prefix: Type.String({ minLength: 1, default: 'enginy-gateway' }),
+              /** Replicas sharing each budget: while Redis is down each takes 1/replicas of it. */
+              replicas: Type.Integer({ minimum: 1, default: 1 }),
+            },
+            { additionalProperties: false },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     metrics: Type.Object(
       {
         /** When set, `/metrics` wants `Authorization: Bearer <token>`. */

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { GatewayConfig } from '../config/load.ts'
+import { Idempotency } from '../coordination/idempotency.ts'
+import { Coordination } from '../coordination/redis.ts'
+import { SharedLimiter } from '../coordination/shared-limiter.ts'
 import { HealthMonitor } from '../health.ts'
 import { Metrics } from '../metrics.ts'
 import { type Runtime, type RuntimeOptions, buildRuntime } from '../runtime.ts'
@@ -16,13 +19,24 @@ export class Gateway {
   private service: TaskService
   readonly metrics: Metrics
   readonly health: HealthMonitor
+  /** Shared state of the replicas, when config has `coordination.redis` at start. */
+  readonly coordination: Coordination | undefined
+  readonly idempotency: Idempotency
 
   constructor(
     config: GatewayConfig,
     private readonly options: RuntimeOptions,
   ) {
-    this.metrics = new Metrics(() => this.runtime)
-    this.options = { ...options, observer: this.metrics.observeAttempt }
+    const redis = config.coordination?.redis
+    const coordination = redis && new Coordination(redis.url, redis.prefix, redis.replicas, options.logger)
+    this.coordination = coordination
+    this.idempotency = new Idempotency(coordination)
+    this.metrics = new Metrics(() => this.runtime, () => coordination?.state ?? 'local')
+    this.options = {
+      ...options,
+      observer: this.metrics.observeAttempt,
+      ...(coordination && { limiter: (connection, limit) => new SharedLimiter(coordination, connection, limit) }),
+    }
     this.runtime = buildRuntime(config, this.options)
     this.service = new TaskService(config.limits.maxBatchIds)
     this.health = new HealthMonitor(() => this.runtime, options.logger)
@@ -46,6 +60,7 @@ export class Gateway {
     this.health.stop()
     await this.runtime.drained()
     await this.runtime.close()
+    await this.coordination?.close()
   }
 }
 

@@ -7,8 +7,10 @@ const opsRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const reason = app.gateway.health.notReady()
-    if (reason) return reply.status(503).send({ status: 'not ready', reason })
-    return { status: 'ready', configVersion: app.gateway.current.runtime.version }
+    // Degraded coordination is reported, not a reason to leave the pool: requests still succeed.
+    const coordination = app.gateway.coordination?.state ?? 'local'
+    if (reason) return reply.status(503).send({ status: 'not ready', reason, coordination })
+    return { status: 'ready', configVersion: app.gateway.current.runtime.version, coordination }
   })
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {

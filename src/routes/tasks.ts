@@ -6,6 +6,7 @@ import { UnauthorizedError } from '../errors.ts'
 import type { Runtime, Tenant } from '../runtime.ts'
 import {
   BatchCompleteBody,
+  CreateHeaders,
   BatchGetBody,
   ErrorBody,
   Task,
@@ -73,9 +74,23 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/tasks',
-    { schema: { operationId: 'createTask', summary: 'Create a task', body: TaskCreate, response: { 201: Task, ...errors }, security } },
+    {
+      schema: {
+        operationId: 'createTask',
+        summary: 'Create a task',
+        headers: CreateHeaders,
+        body: TaskCreate,
+        response: { 201: Task, ...errors },
+        security,
+      },
+    },
     async (request, reply) => {
-      const task = await request.tasks.create(request.tenant, request.body, callOptions(request))
+      const options = callOptions(request)
+      const create = () => request.tasks.create(request.tenant, request.body, options)
+      const key = request.headers['idempotency-key']
+      if (key === undefined) return reply.status(201).send(await create())
+      const { task, replayed } = await app.gateway.idempotency.create(request.tenant.name, key, request.body, options.deadline, create)
+      if (replayed) reply.header('idempotent-replayed', 'true')
       return reply.status(201).send(task)
     },
   )

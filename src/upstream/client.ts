@@ -11,7 +11,7 @@ import {
 } from '../errors.ts'
 import { CircuitBreaker, circuitBreakerLayer } from './circuit-breaker.ts'
 import { type ErrorMessagePicker, parseJson } from './json.ts'
-import { SlidingWindowLimiter, rateLimitLayer } from './rate-limit.ts'
+import { type RateLimiter, SlidingWindowLimiter, rateLimitLayer } from './rate-limit.ts'
 import { retryAfterMs, retryLayer } from './retry.ts'
 import { TransportError, createTransport } from './transport.ts'
 import type { Attempt, Call, Layer, RateLimitSignals, UpstreamRequest, UpstreamResponse } from './types.ts'
@@ -34,7 +34,7 @@ export interface UpstreamClient {
   json<S extends TSchema>(request: UpstreamRequest, schema: S): Promise<Static<S>>
   json<S extends TSchema>(request: UpstreamRequest, schema: S, notFound: 'null'): Promise<Static<S> | null>
   readonly breaker: CircuitBreaker
-  readonly limiter: SlidingWindowLimiter
+  readonly limiter: RateLimiter
   close(): Promise<void>
 }
 
@@ -62,6 +62,8 @@ export interface ConnectionUpstreamSetup {
   /** A dispatcher to use instead of the connection's own pool (tests pass undici's MockAgent). */
   readonly dispatcher?: Dispatcher
   readonly observer?: AttemptObserver
+  /** Makes the connection's rate limiter; by default one that keeps its window in this process. */
+  readonly limiter?: (connection: string, limit: ConnectionCore['rateLimit']) => RateLimiter
 }
 
 export function upstreamClientFactory(setup: ConnectionUpstreamSetup): UpstreamClientFactory {
@@ -79,7 +81,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
         connections: core.concurrency * 2,
       })
   const dispatcher = setup.dispatcher ?? owned!
-  const limiter = new SlidingWindowLimiter(core.rateLimit, connection)
+  const limiter = setup.limiter?.(connection, core.rateLimit) ?? new SlidingWindowLimiter(core.rateLimit, connection)
   const breaker = new CircuitBreaker(core.breaker, connection)
 
   // Written outermost first; the last layer listed runs last, just before the transport. Retry

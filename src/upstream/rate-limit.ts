@@ -18,7 +18,22 @@ import type { Layer, RateLimitSignals } from './types.ts'
  * default 2% of the window, at least 50 ms) absorbs the jitter between when we send and when the
  * CRM counts: measured on loopback, arrival times vary by up to ~25 ms under load.
  */
-export class SlidingWindowLimiter {
+/**
+ * What the rate-limit layer needs of a limiter. `SlidingWindowLimiter` keeps the window in this
+ * process; `src/coordination/shared-limiter.ts` keeps it in Redis, shared by every replica.
+ */
+export interface RateLimiter {
+  /** Books a start no later than `deadline` and says how long to wait for it, or throws 503. */
+  reserve(deadline: number): number | Promise<number>
+  /** After the wait: how much longer before the call may go out (0: go, and it counts as sent). */
+  admit(deadline: number): number | Promise<number>
+  /** The CRM said how much is left: stop before it answers 429. */
+  observeBudget(remaining: number, resetMs: number, daily?: boolean): void
+  /** Holds every call for `ms` (a 429's wait; `daily`: a spent daily cap, fail fast through it). */
+  pause(ms: number, daily: boolean): void
+}
+
+export class SlidingWindowLimiter implements RateLimiter {
   private readonly booked: number[] = []
   private readonly sent: number[] = []
   private pausedUntil = 0
@@ -61,7 +76,6 @@ export class SlidingWindowLimiter {
     throw new UpstreamRateLimitedError(this.connection, seconds, why)
   }
 
-  /** The CRM said how much is left: stop before it answers 429. */
   observeBudget(remaining: number, resetMs: number, daily = false): void {
     if (remaining <= 0) this.pause(resetMs, daily)
   }
@@ -87,11 +101,11 @@ export class SlidingWindowLimiter {
   }
 }
 
-export function rateLimitLayer(limiter: SlidingWindowLimiter, signals: RateLimitSignals): Layer {
+export function rateLimitLayer(limiter: RateLimiter, signals: RateLimitSignals): Layer {
   return (next) => async (attempt) => {
     const { deadline, signal } = attempt.options
     let waited = 0
-    let wait = limiter.reserve(deadline)
+    let wait = await limiter.reserve(deadline)
     for (;;) {
       if (wait > 0) {
         try {
@@ -101,7 +115,7 @@ export function rateLimitLayer(limiter: SlidingWindowLimiter, signals: RateLimit
         }
         waited += wait
       }
-      wait = limiter.admit(deadline)
+      wait = await limiter.admit(deadline)
       if (wait === 0) break
     }
     attempt.waitedMs = waited

@@ -34,7 +34,13 @@ export type Handler = (request: SeenRequest) => Step | Promise<Step>
 export class HttpFake {
   readonly requests: SeenRequest[] = []
   readonly queue: Step[] = []
-  rateLimit?: { requests: number; windowMs: number; onLimited: (request: SeenRequest) => Step }
+  rateLimit?: {
+    requests: number
+    windowMs: number
+    onLimited: (request: SeenRequest) => Step
+    /** Requests that neither count nor are limited (a benchmark's control routes). */
+    exempt?: (request: SeenRequest) => boolean
+  }
   rateLimited = 0
   inFlight = 0
   peakInFlight = 0
@@ -128,8 +134,9 @@ export class HttpFake {
 
   private limited(seen: SeenRequest): Step | undefined {
     if (!this.rateLimit) return undefined
-    const { requests, windowMs, onLimited } = this.rateLimit
-    const recent = this.requests.filter((r) => r.at > seen.at - windowMs && r !== seen).length
+    const { requests, windowMs, onLimited, exempt } = this.rateLimit
+    if (exempt?.(seen)) return undefined
+    const recent = this.requests.filter((r) => r.at > seen.at - windowMs && r !== seen && !exempt?.(r)).length
     if (recent < requests) return undefined
     this.rateLimited++
     return onLimited(seen)

@@ -18,6 +18,7 @@ export interface TestAppOptions {
   health?: Record<string, number>
   tenants?: Record<string, unknown>
   metrics?: Record<string, string>
+  coordination?: Record<string, unknown>
   registry?: AdapterRegistry
   dispatcher?: Dispatcher
   logger?: Logger
@@ -31,6 +32,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<FastifyInst
       limits: options.limits ?? {},
       health: options.health ?? { intervalMs: 0 },
       metrics: options.metrics ?? {},
+      ...(options.coordination && { coordination: options.coordination }),
       connections: options.connections ?? { local: { adapter: 'memory' } },
       ...(options.tenants
         ? { tenants: options.tenants }

@@ -38,7 +38,11 @@ describe('/healthz, /readyz and /metrics', () => {
     fake.handler = () => ({ status: 503 })
     await until(async () => !(await ready()))
     const down = await app.inject({ method: 'GET', url: '/readyz' })
-    expect(down.json()).toEqual({ status: 'not ready', reason: expect.stringContaining('connection "crm" failed its last check') })
+    expect(down.json()).toEqual({
+      status: 'not ready',
+      reason: expect.stringContaining('connection "crm" failed its last check'),
+      coordination: 'local',
+    })
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
     fake.handler = healthy
     await until(ready)

@@ -1,0 +1,121 @@
+import type { RateLimitConfig } from '../config/schema.ts'
+import { UpstreamRateLimitedError } from '../errors.ts'
+import { type RateLimiter, SlidingWindowLimiter } from '../upstream/rate-limit.ts'
+import type { Coordination } from './redis.ts'
+
+/**
+ * The sliding window of `rate-limit.ts`, kept in Redis so every replica books from one budget.
+ * One Lua script books atomically, on Redis' clock (the replicas' clocks may differ): it reads a
+ * pause (a 429's wait or a spent daily cap, learned by any replica), takes the earliest start that
+ * keeps at most `requests` starts in any `intervalMs`, and records it. We wrote the script rather
+ * than take rate-limiter-flexible: its Redis limiters count fixed windows, which let twice the
+ * limit through around a window's edge, and CRMs count rolling windows.
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit, interval, margin, maxWait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+local pausedUntil, daily = math.floor(pause / 10), pause % 10
+local at = math.max(now, pausedUntil)
+local count = redis.call('ZCARD', KEYS[1])
+if limit > 0 and count >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+  at = math.max(at, tonumber(oldest[2]) + interval + margin)
+end
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then at = math.max(at, tonumber(last[2])) end
+if at - now > maxWait then
+  local why = 0
+  if daily == 1 and at == pausedUntil then why = 1 end
+  return {-1, at - now, why}
+end
+if limit > 0 then
+  local seq = redis.call('INCR', KEYS[3])
+  redis.call('ZADD', KEYS[1], at, seq)
+  if count + 1 > limit then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, count - limit) end
+  redis.call('PEXPIRE', KEYS[1], interval * 2 + at - now)
+  redis.call('PEXPIRE', KEYS[3], interval * 2 + at - now)
+end
+return {0, at - now, 0}
+`
+
+const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ms, daily = tonumber(ARGV[1]), tonumber(ARGV[2])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local value = (now + ms) * 10 + daily
+if value > current then redis.call('SET', KEYS[1], value, 'PX', ms) end
+return 0
+`
+
+export class SharedLimiter implements RateLimiter {
+  private readonly local: SlidingWindowLimiter
+  private readonly marginMs: number
+  /** After a change between shared and degraded, nothing starts until the other side's window has passed. */
+  private holdUntil = 0
+
+  constructor(
+    private readonly coordination: Coordination,
+    private readonly connection: string,
+    private readonly limit: RateLimitConfig | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
+    const share = limit && { ...limit, requests: Math.max(1, Math.floor(limit.requests / coordination.replicas)) }
+    this.local = new SlidingWindowLimiter(share, connection, now)
+    this.marginMs = limit ? (limit.marginMs ?? Math.max(50, Math.ceil(limit.intervalMs * 0.02))) : 0
+    coordination.onChange(() => {
+      // The window just left may still hold calls the new one does not know of: wait it out.
+      this.holdUntil = this.now() + (limit?.intervalMs ?? 0) + this.marginMs
+    })
+  }
+
+  async reserve(deadline: number): Promise<number> {
+    const hold = Math.max(0, this.holdUntil - this.now())
+    if (this.coordination.state === 'shared') {
+      try {
+        const [verdict, wait, why] = (await this.coordination.redis.eval(
+          RESERVE,
+          3,
+          this.coordination.key('rl', this.connection),
+          this.coordination.key('rl', this.connection, 'pause'),
+          this.coordination.key('rl', this.connection, 'seq'),
+          this.limit?.requests ?? 0,
+          this.limit?.intervalMs ?? 0,
+          this.marginMs,
+          Math.max(0, deadline - this.now() - hold),
+        )) as [number, number, number]
+        if (verdict < 0) {
+          const seconds = Math.max(1, Math.ceil((wait + hold) / 1000))
+          throw new UpstreamRateLimitedError(this.connection, seconds, why === 1 ? 'has spent its daily limit' : 'is rate-limiting')
+        }
+        return hold + wait
+      } catch (error) {
+        if (error instanceof UpstreamRateLimitedError) throw error
+        // Redis failed under us: this call is booked locally, like every call until it is back.
+      }
+    }
+    if (this.now() + hold > deadline) {
+      throw new UpstreamRateLimitedError(this.connection, Math.max(1, Math.ceil(hold / 1000)))
+    }
+    return hold + this.local.reserve(deadline - hold)
+  }
+
+  admit(deadline: number): number {
+    if (this.coordination.state === 'shared') return 0
+    return this.local.admit(deadline)
+  }
+
+  observeBudget(remaining: number, resetMs: number, daily = false): void {
+    if (remaining <= 0) this.pause(resetMs, daily)
+  }
+
+  pause(ms: number, daily: boolean): void {
+    this.local.pause(ms, daily)
+    if (this.coordination.state !== 'shared') return
+    this.coordination.redis
+      .eval(PAUSE, 1, this.coordination.key('rl', this.connection, 'pause'), Math.ceil(ms), daily ? 1 : 0)
+      .catch(() => {})
+  }
+}
