@@ -1,67 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fakes/hubspot.ts'
-
-/** The gateway as `npm start` runs it: a process of its own, its logs, its signals. */
-interface Server {
-  child: ChildProcess
-  lines: Record<string, unknown>[]
-  base: string
-  exited: Promise<number | null>
-}
-
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const lines: Record<string, unknown>[] = []
-  let buffered = ''
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString()
-    const parts = buffered.split('\n')
-    buffered = parts.pop()!
-    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part))
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const listening = lines.find((line) => String(line.msg).startsWith('Server listening at'))
-      if (listening) {
-        clearInterval(timer)
-        resolve(String(listening.msg).replace('Server listening at ', ''))
-      }
-    }, 20)
-    void exited.then((code) => {
-      clearInterval(timer)
-      reject(new Error(`server exited with ${code}: ${JSON.stringify(lines)}`))
-    })
-  }).catch((error) => {
-    if (child.exitCode !== null) return `exited:${child.exitCode}`
-    throw error
-  })
-  return { child, lines, base, exited }
-}
-
-const waitFor = async (condition: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
+import { type ServerProcess, startServer, waitFor } from './helpers/server-process.ts'
 
 describe('the server process', () => {
-  let server: Server | undefined
+  let server: ServerProcess | undefined
   afterEach(async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGKILL')
-      await server.exited
-    }
+    await server?.stop()
     server = undefined
   })
 

@@ -10,7 +10,7 @@ export const hubspotErrorMessage: ErrorMessagePicker = (body) => {
 
 /**
  * HubSpot's limits: `X-HubSpot-RateLimit-Remaining` in the current window (its length in
- * `-Interval-Milliseconds`) and `-Daily-Remaining`. A 429 names its `policyName`: `DAILY` is spent
+ * `-Interval-Milliseconds`, its size in `-Max`) and `-Daily-Remaining`. A 429 names its `policyName`: `DAILY` is spent
  * until midnight (we take UTC: HubSpot resets at the portal's midnight, which it does not send),
  * the others are short. HubSpot rarely sends `Retry-After`, so a rolling-window 429 waits 2 s.
  */
@@ -21,7 +21,11 @@ export const hubspotRateLimits: RateLimitSignals = {
     }
     const remaining = header(response, 'x-hubspot-ratelimit-remaining')
     if (remaining === undefined || !/^\d+$/.test(remaining)) return undefined
-    return { remaining: Number(remaining), resetMs: Number(header(response, 'x-hubspot-ratelimit-interval-milliseconds') ?? 10_000) }
+    // A rolling window that is full frees its next slot when its oldest call leaves it: at a
+    // steady rate, one interval/max from now. HubSpot does not send the exact time.
+    const interval = Number(header(response, 'x-hubspot-ratelimit-interval-milliseconds') ?? 10_000)
+    const max = Math.max(1, Number(header(response, 'x-hubspot-ratelimit-max') ?? 100))
+    return { remaining: Number(remaining), resetMs: Math.ceil(interval / max) }
   },
   retryAfter(response) {
     if (response.status !== 429) return undefined

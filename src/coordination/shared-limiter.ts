@@ -40,6 +40,30 @@ end
 return {0, at - now, 0}
 `
 
+/**
+ * After the wait: the window checked again against the times calls really went out (KEYS[1]), as
+ * the local limiter's `admit` does, since a replica whose timer fired late must not let the next
+ * call of another replica in early. Returns how much longer to wait; 0 records the send.
+ */
+const ADMIT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit, interval, margin = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+if limit == 0 then return 0 end
+local count = redis.call('ZCARD', KEYS[1])
+if count >= limit then
+  local oldest = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+  local free = tonumber(oldest[2]) + interval + margin
+  if free > now then return free - now end
+end
+local seq = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[1], now, seq)
+if count + 1 > limit then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, count - limit) end
+redis.call('PEXPIRE', KEYS[1], interval * 2)
+redis.call('PEXPIRE', KEYS[2], interval * 2)
+return 0
+`
+
 const PAUSE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -67,12 +91,12 @@ export class SharedLimiter implements RateLimiter {
     this.marginMs = limit ? (limit.marginMs ?? Math.max(50, Math.ceil(limit.intervalMs * 0.02))) : 0
     coordination.onChange(() => {
       // The window just left may still hold calls the new one does not know of: wait it out.
-      this.holdUntil = this.now() + (limit?.intervalMs ?? 0) + this.marginMs
+      this.holdUntil = Math.max(this.holdUntil, this.now() + (limit?.intervalMs ?? 0) + this.marginMs)
     })
   }
 
   async reserve(deadline: number): Promise<number> {
-    const hold = Math.max(0, this.holdUntil - this.now())
+    let hold = Math.max(0, this.holdUntil - this.now())
     if (this.coordination.state === 'shared') {
       try {
         const [verdict, wait, why] = (await this.coordination.redis.eval(
@@ -93,7 +117,10 @@ export class SharedLimiter implements RateLimiter {
         return hold + wait
       } catch (error) {
         if (error instanceof UpstreamRateLimitedError) throw error
-        // Redis failed under us: this call is booked locally, like every call until it is back.
+        // Redis failed under us, maybe before its connection reports closing: from now on calls
+        // are booked locally, after the shared window has passed.
+        this.holdUntil = Math.max(this.holdUntil, this.now() + (this.limit?.intervalMs ?? 0) + this.marginMs)
+        hold = this.holdUntil - this.now()
       }
     }
     if (this.now() + hold > deadline) {
@@ -102,8 +129,28 @@ export class SharedLimiter implements RateLimiter {
     return hold + this.local.reserve(deadline - hold)
   }
 
-  admit(deadline: number): number {
-    if (this.coordination.state === 'shared') return 0
+  async admit(deadline: number): Promise<number> {
+    if (this.coordination.state === 'shared') {
+      try {
+        const wait = (await this.coordination.redis.eval(
+          ADMIT,
+          2,
+          this.coordination.key('rl', this.connection, 'sent'),
+          this.coordination.key('rl', this.connection, 'sent-seq'),
+          this.limit?.requests ?? 0,
+          this.limit?.intervalMs ?? 0,
+          this.marginMs,
+        )) as number
+        if (wait > 0 && this.now() + wait > deadline) {
+          throw new UpstreamRateLimitedError(this.connection, Math.max(1, Math.ceil(wait / 1000)))
+        }
+        return wait
+      } catch (error) {
+        if (error instanceof UpstreamRateLimitedError) throw error
+        this.holdUntil = Math.max(this.holdUntil, this.now() + (this.limit?.intervalMs ?? 0) + this.marginMs)
+        return this.holdUntil - this.now()
+      }
+    }
     return this.local.admit(deadline)
   }
 

@@ -1,0 +1,58 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+
+/** The gateway as `npm start` runs it: a process of its own, its JSON log lines, its signals. */
+export interface ServerProcess {
+  readonly child: ChildProcess
+  readonly lines: Record<string, unknown>[]
+  readonly base: string
+  readonly exited: Promise<number | null>
+  stop(): Promise<void>
+}
+
+export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const lines: Record<string, unknown>[] = []
+  let buffered = ''
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString()
+    const parts = buffered.split('\n')
+    buffered = parts.pop()!
+    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part))
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const listening = lines.find((line) => String(line.msg).startsWith('Server listening at'))
+      if (listening) {
+        clearInterval(timer)
+        resolve(String(listening.msg).replace('Server listening at ', ''))
+      }
+    }, 20)
+    void exited.then((code) => {
+      clearInterval(timer)
+      reject(new Error(`server exited with ${code}: ${JSON.stringify(lines)}`))
+    })
+  })
+  return {
+    child,
+    lines,
+    base,
+    exited,
+    async stop() {
+      if (child.exitCode !== null) return
+      child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}

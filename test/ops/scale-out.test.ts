@@ -1,0 +1,138 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { request } from 'undici'
+import { afterEach, describe, expect, it } from 'vitest'
+import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
+import { TestRedis } from '../helpers/redis.ts'
+import { type ServerProcess, startServer, waitFor } from '../helpers/server-process.ts'
+
+const LIMIT = 50
+const KEY = 'scale-out-key'
+
+/**
+ * Three gateway processes behind a round-robin client, one fake CRM that allows 50 calls a
+ * second, and Redis as the replicas' shared engine. Each run is ~20 s of sustained load.
+ */
+describe('three replicas share one CRM budget through Redis', () => {
+  let fake: HubSpotFake
+  let redis: TestRedis
+  let servers: ServerProcess[] = []
+  afterEach(async () => {
+    await Promise.all(servers.map((server) => server.stop()))
+    servers = []
+    await fake?.close()
+    await redis?.down()
+  })
+
+  const setup = async () => {
+    redis = await TestRedis.start()
+    fake = await HubSpotFake.start({ perWindow: LIMIT, windowMs: 1000 })
+    const now = new Date().toISOString()
+    for (let i = 0; i < 600; i++) {
+      const id = String(70_000_000_000 + i)
+      fake.tasks.set(id, {
+        id,
+        properties: { hs_task_subject: `t${i}`, hs_task_status: 'NOT_STARTED', hs_timestamp: now },
+        createdAt: now,
+        updatedAt: now,
+        associations: { contacts: new Set(['501']), companies: new Set() },
+      })
+    }
+    const path = join(await mkdtemp(join(tmpdir(), 'gateway-scale-')), 'gateway.yaml')
+    await writeFile(
+      path,
+      `auth:
+  apiKeys: ${KEY}
+health:
+  intervalMs: 0
+limits:
+  requestTimeoutMs: 30000
+coordination:
+  redis:
+    url: ${redis.url}
+    prefix: scale-${Date.now()}
+    replicas: 3
+connections:
+  hubspot:
+    adapter: hubspot
+    accessToken: \${HUBSPOT_ACCESS_TOKEN}
+    baseUrl: ${fake.url}
+    concurrency: 4
+    rateLimit: { requests: ${LIMIT}, intervalMs: 1000 }
+active: hubspot
+`,
+    )
+    servers = await Promise.all([0, 1, 2].map(() => startServer({ GATEWAY_CONFIG: path, HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN })))
+    await waitFor(async () => (await Promise.all(servers.map(coordination))).every((state) => state === 'shared'))
+    fake.http.reset()
+  }
+
+  const coordination = async (server: ServerProcess) => {
+    const res = await request(`${server.base}/readyz`)
+    return ((await res.body.json()) as { coordination: string }).coordination
+  }
+
+  /** Workers send batch gets and completes of 100 ids, round-robin over the replicas, until `ms` pass. */
+  const sustain = async (ms: number, during?: (elapsed: number) => Promise<void>) => {
+    const ids = [...fake.tasks.keys()].map((id) => `hubspot.${id}`)
+    const failures: string[] = []
+    const end = Date.now() + ms
+    let next = 0
+    const worker = async (w: number) => {
+      for (let i = 0; Date.now() < end; i++) {
+        const server = servers[next++ % servers.length]!
+        const slice = ids.slice(((w * 7 + i) * 100) % 500, (((w * 7 + i) * 100) % 500) + 100)
+        const complete = i % 2 === 1
+        const res = await request(`${server.base}/tasks/batch`, {
+          method: complete ? 'PATCH' : 'POST',
+          headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+          body: JSON.stringify(complete ? { ids: slice, completed: true } : { ids: slice }),
+        })
+        const body = await res.body.text()
+        if (res.statusCode !== 200) failures.push(`${res.statusCode} ${body.slice(0, 200)}`)
+      }
+    }
+    const started = Date.now()
+    const script = during?.(0)
+    await Promise.all(Array.from({ length: 9 }, (_, w) => worker(w)))
+    await script
+    return { failures, started, ended: Date.now() }
+  }
+
+  const rate = (from: number, to: number) => fake.http.requests.filter((r) => r.at >= from && r.at < to).length / ((to - from) / 1000)
+
+  it('never draws a 429 from the CRM and uses at least 90% of its rate, for 20 seconds', async () => {
+    await setup()
+    const { failures, started, ended } = await sustain(20_000)
+    expect(failures).toEqual([])
+    expect(fake.http.rateLimited).toBe(0)
+    expect(fake.violations).toEqual([])
+    const reached = rate(started, ended)
+    console.log(`scale-out: ${reached.toFixed(1)} CRM calls/s of ${LIMIT} allowed (${((reached / LIMIT) * 100).toFixed(0)}%)`)
+    expect(reached).toBeGreaterThanOrEqual(LIMIT * 0.9)
+  }, 90_000)
+
+  it('keeps serving under the limit when Redis stops, and shares again when it returns', async () => {
+    await setup()
+    const states: string[][] = []
+    const { failures } = await sustain(21_000, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 6000))
+      await redis.down()
+      await waitFor(async () => (await Promise.all(servers.map(coordination))).every((state) => state === 'degraded'))
+      states.push(await Promise.all(servers.map(coordination)))
+      await new Promise((resolve) => setTimeout(resolve, 6000))
+      await redis.up()
+      await waitFor(async () => (await Promise.all(servers.map(coordination))).every((state) => state === 'shared'), 15_000)
+      states.push(await Promise.all(servers.map(coordination)))
+    })
+    expect(failures).toEqual([])
+    expect(fake.http.rateLimited).toBe(0)
+    expect(states).toEqual([
+      ['degraded', 'degraded', 'degraded'],
+      ['shared', 'shared', 'shared'],
+    ])
+    const metrics = await (await request(`${servers[0]!.base}/metrics`)).body.text()
+    expect(metrics).toMatch(/gateway_coordination_state 1/)
+  }, 90_000)
+})
