@@ -27,15 +27,20 @@ async function main(argv: readonly string[]): Promise<number> {
   return 2
 }
 
-async function configCheck(file: string, against: string | undefined): Promise<number> {
-  let config: GatewayConfig
+/** The config in `file`, or `undefined` after printing why it is invalid. */
+async function load(file: string): Promise<GatewayConfig | undefined> {
   try {
-    config = await loadConfigFile(file)
+    return await loadConfigFile(file)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     console.error(`${file}: invalid\n  ${error.message}`)
-    return 1
+    return undefined
   }
+}
+
+async function configCheck(file: string, against: string | undefined): Promise<number> {
+  const config = await load(file)
+  if (!config) return 1
   console.log(`${file}: valid`)
   for (const tenant of config.tenants) {
     const keys = tenant.apiKeys.length === 0 ? 'no API key (one is generated outside production)' : `${tenant.apiKeys.length} API key(s)`
@@ -77,14 +82,8 @@ async function warnRemovals(next: GatewayConfig, currentPath: string): Promise<v
 }
 
 async function connectionsTest(file: string, only: string | undefined): Promise<number> {
-  let config: GatewayConfig
-  try {
-    config = await loadConfigFile(file)
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    console.error(error.message)
-    return 1
-  }
+  const config = await load(file)
+  if (!config) return 1
   if (only && !config.connections.has(only)) {
     console.error(`no connection "${only}" in ${file} (configured: ${[...config.connections.keys()].join(', ')})`)
     return 1

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { describeAdapterConformance } from '../../test/conformance/suite.ts'
+import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
@@ -15,19 +15,12 @@ const connection = (fake: HubSpotFake, extra: Record<string, unknown> = {}) => (
 
 describeAdapterConformance('hubspot', async () => {
   const fake = await HubSpotFake.start()
-  const healthy = fake.http.handler
   return {
     connection: connection(fake),
     missingNativeId: '12345678901',
     roundTripTypes: ['call', 'email', 'todo'],
     refs: { ownerId: '111', contactId: '501', companyId: '701' },
-    breakUpstream: (kind) => {
-      fake.http.handler = () => (kind === 'auth' ? { status: 401, body: { status: 'error', message: 'expired', category: 'INVALID_AUTHENTICATION' } } : { status: 503 })
-    },
-    heal: () => {
-      fake.http.handler = healthy
-    },
-    peakInFlight: () => fake.http.peakInFlight,
+    ...fakeHooks(fake.http, { status: 401, body: { status: 'error', message: 'expired', category: 'INVALID_AUTHENTICATION' } }),
     close: async () => {
       expect(fake.violations, 'requests HubSpot would refuse').toEqual([])
       await fake.close()

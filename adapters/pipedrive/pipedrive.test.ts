@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { describeAdapterConformance } from '../../test/conformance/suite.ts'
+import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
 import { PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
@@ -15,19 +15,12 @@ const connection = (fake: PipedriveFake, extra: Record<string, unknown> = {}) =>
 
 describeAdapterConformance('pipedrive', async () => {
   const fake = await PipedriveFake.start()
-  const healthy = fake.http.handler
   return {
     connection: connection(fake),
     missingNativeId: '999999',
     roundTripTypes: ['call', 'email', 'meeting', 'todo'],
     refs: { ownerId: '1002', contactId: '31', companyId: '41' },
-    breakUpstream: (kind) => {
-      fake.http.handler = () => (kind === 'auth' ? { status: 401, body: { success: false, error: 'unauthorized access' } } : { status: 503 })
-    },
-    heal: () => {
-      fake.http.handler = healthy
-    },
-    peakInFlight: () => fake.http.peakInFlight,
+    ...fakeHooks(fake.http, { status: 401, body: { success: false, error: 'unauthorized access' } }),
     close: async () => {
       expect(fake.violations, 'requests Pipedrive would refuse').toEqual([])
       await fake.close()

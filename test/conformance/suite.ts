@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AdapterRegistry } from '../../adapters/index.ts'
 import type { Dispatcher } from 'undici'
+import type { HttpFake, Step } from '../fakes/http-fake.ts'
 import { KEY, testApp } from '../helpers/app.ts'
 
 /**
@@ -28,6 +29,23 @@ export interface ConformanceTarget {
   /** The most requests the CRM saw at once, if the fake counts it. */
   readonly peakInFlight?: () => number
   close(): Promise<void>
+}
+
+/**
+ * The failure hooks of a target whose CRM is an `HttpFake`: `breakUpstream` makes it answer 503
+ * (or `authFailure` for 'auth') until `heal`, and `peakInFlight` reads its count.
+ */
+export function fakeHooks(http: HttpFake, authFailure: Step): Pick<ConformanceTarget, 'breakUpstream' | 'heal' | 'peakInFlight'> {
+  const healthy = http.handler
+  return {
+    breakUpstream: (kind) => {
+      http.handler = () => (kind === 'auth' ? authFailure : { status: 503 })
+    },
+    heal: () => {
+      http.handler = healthy
+    },
+    peakInFlight: () => http.peakInFlight,
+  }
 }
 
 const CONNECTION = 'crm'
