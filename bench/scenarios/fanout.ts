@@ -6,15 +6,30 @@ const LIMIT = { requests: 100, intervalMs: 1000 }
 const CONCURRENCY = 8
 
 /**
- * The least time a perfect client needs for `calls` calls made of `chunks` chunks of
- * `perChunk` calls one after the other, with LATENCY each, CONCURRENCY chunks at once, and at most
- * LIMIT.requests calls starting in any LIMIT.intervalMs.
+ * The least time a perfect client needs: `chunks` chunks of `perChunk` calls made one after the
+ * other, CONCURRENCY chunks at once, each call taking LATENCY, and at most LIMIT.requests calls
+ * starting in any LIMIT.intervalMs (no margin for jitter). Simulated call by call: the next call
+ * starts as soon as a chunk is ready for it and the window has room.
  */
 function ideal(chunks: number, perChunk: number): number {
-  const calls = chunks * perChunk
-  const rateBound = Math.max(0, Math.ceil(calls / LIMIT.requests) - 1) * LIMIT.intervalMs + perChunk * LATENCY
-  const latencyBound = Math.ceil(chunks / CONCURRENCY) * perChunk * LATENCY
-  return Math.max(rateBound, latencyBound)
+  const workers = Array.from({ length: Math.min(CONCURRENCY, chunks) }, () => ({ ready: 0, left: 0 }))
+  let queued = chunks
+  const starts: number[] = []
+  let end = 0
+  for (;;) {
+    const worker = workers.filter((w) => w.left > 0 || queued > 0).sort((a, b) => a.ready - b.ready)[0]
+    if (!worker) return end
+    if (worker.left === 0) {
+      worker.left = perChunk
+      queued--
+    }
+    const windowFree = starts.length >= LIMIT.requests ? starts[starts.length - LIMIT.requests]! + LIMIT.intervalMs : 0
+    const start = Math.max(worker.ready, windowFree)
+    starts.push(start)
+    worker.ready = start + LATENCY
+    worker.left--
+    end = Math.max(end, worker.ready)
+  }
 }
 
 /** Fan-out: batches against a HubSpot fake with 50 ms latency and a rate limit, vs the ideal. */
