@@ -195,25 +195,4 @@ describe('hubspot adapter', () => {
     }
   })
 
-  it('stays under a 10-per-second portal limit with the same rateLimit configured', async () => {
-    const limited = await HubSpotFake.start({ perWindow: 10, windowMs: 1000 })
-    const gateway = await testApp({
-      connections: { hubspot: connection(limited, { rateLimit: { requests: 10, intervalMs: 1000 }, concurrency: 4 }) },
-      limits: { requestTimeoutMs: 30_000 },
-    })
-    try {
-      const ids = []
-      for (let i = 0; i < 25; i++) {
-        const res = await gateway.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: `r${i}` } })
-        expect(res.statusCode).toBe(201)
-        ids.push(res.json().id)
-      }
-      const done = await gateway.inject({ method: 'PATCH', url: '/tasks/batch', headers, payload: { ids, completed: true } })
-      expect(done.statusCode).toBe(200)
-      expect(limited.http.rateLimited).toBe(0)
-    } finally {
-      await gateway.close()
-      await limited.close()
-    }
-  }, 30_000)
 })

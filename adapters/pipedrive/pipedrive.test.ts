@@ -153,33 +153,6 @@ describe('pipedrive adapter', () => {
     expect(fake.http.requests.every((r) => r.query.get('ids')!.split(',').length <= 100)).toBe(true)
   })
 
-  it('completes 200 activities with at most `concurrency` PATCHes at once, within the burst limit', async () => {
-    const limited = await PipedriveFake.start({ burst: 50, windowMs: 2000 })
-    const gateway = await testApp({
-      connections: { pipedrive: connection(limited, { concurrency: 4, rateLimit: { requests: 50, intervalMs: 2000 } }) },
-      limits: { requestTimeoutMs: 60_000 },
-    })
-    try {
-      const ids = []
-      for (let i = 0; i < 200; i++) {
-        const res = await gateway.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: `p${i}` } })
-        expect(res.statusCode).toBe(201)
-        ids.push(res.json().id)
-      }
-      limited.http.reset()
-      const res = await gateway.inject({ method: 'PATCH', url: '/tasks/batch', headers, payload: { ids, completed: true } })
-      expect(res.statusCode).toBe(200)
-      expect(res.json()).toHaveLength(200)
-      expect(limited.http.count('PATCH', /^\/api\/v2\/activities\/\d+$/)).toBe(200)
-      expect(limited.http.peakInFlight).toBeLessThanOrEqual(4)
-      expect(limited.http.rateLimited).toBe(0)
-      expect(limited.violations).toEqual([])
-    } finally {
-      await gateway.close()
-      await limited.close()
-    }
-  }, 60_000)
-
   it('waits out a 429 for the seconds x-ratelimit-reset gives, then succeeds', async () => {
     const task = await create({ subject: 'limited' })
     fake.http.reset()
