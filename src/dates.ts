@@ -46,12 +46,6 @@ export function formatUtc(epochMs: number): string {
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso
 }
 
-/** Normalizes an accepted due date to the contract's UTC form. */
-export function normalizeDueDate(text: string): string | undefined {
-  const ms = parseDueDate(text)
-  return ms === undefined ? undefined : formatUtc(ms)
-}
-
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate()
 }

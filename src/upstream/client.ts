@@ -66,10 +66,6 @@ export interface ConnectionUpstreamSetup {
   readonly limiter?: (connection: string, limit: ConnectionCore['rateLimit']) => RateLimiter
 }
 
-export function upstreamClientFactory(setup: ConnectionUpstreamSetup): UpstreamClientFactory {
-  return (options) => createUpstreamClient(setup, options)
-}
-
 export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: UpstreamClientOptions): UpstreamClient {
   const { connection, core, logger } = setup
   const signals = options.signals ?? {}
