@@ -16,16 +16,17 @@ export class HealthMonitor {
   private results = new Map<string, CheckResult>()
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
+  private stopped = false
 
   constructor(
     private readonly current: () => Runtime,
     private readonly logger: Logger,
   ) {}
 
+  /** Checks now, and every interval from now on; called at start and after each config swap. */
   start(): void {
-    if (!this.enabled()) return
     void this.checkNow()
-    this.schedule()
+    if (this.enabled() && !this.timer) this.schedule()
   }
 
   private enabled(): boolean {
@@ -33,7 +34,9 @@ export class HealthMonitor {
   }
 
   stop(): void {
+    this.stopped = true
     clearTimeout(this.timer)
+    this.timer = undefined
   }
 
   /** Why the gateway is not ready, or `undefined` when every active connection answered. */
@@ -60,6 +63,7 @@ export class HealthMonitor {
   }
 
   private schedule(): void {
+    if (this.stopped) return
     this.timer = setTimeout(() => {
       void this.checkNow().finally(() => this.schedule())
     }, Math.max(this.current().config.health.intervalMs, 100))

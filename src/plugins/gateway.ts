@@ -52,7 +52,7 @@ export class Gateway {
     this.runtime = next
     this.service = new TaskService(config.limits.maxBatchIds)
     void previous.drained().then(() => previous.close(next))
-    void this.health.checkNow()
+    this.health.start()
     return next
   }
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.ts'
 import { loadConfigFile } from '../../src/config/load.ts'
+import { HttpFake } from '../fakes/http-fake.ts'
 import { KEY, capturedLogger, headers } from '../helpers/app.ts'
 
 const config = (active: string, extra = '') => `
@@ -112,6 +113,32 @@ describe('live config reload', () => {
       const res = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 'still serving' } })
       expect(res.statusCode).toBe(201)
       expect(res.json().id.startsWith('blue.')).toBe(true)
+    }
+  })
+
+  it('starts the readiness checks when a reload turns them on', async () => {
+    const down = await HttpFake.start(() => ({ status: 503 }))
+    try {
+      const yaml = (interval: number) =>
+        `auth:\n  apiKeys: ${KEY}\nhealth:\n  intervalMs: ${interval}\nconnections:\n  hs:\n    adapter: hubspot\n    accessToken: t\n    baseUrl: ${down.url}\n    retry: { maxRetries: 0 }\n    breaker: { failures: 100 }\nactive: hs\n`
+      await start(yaml(0))
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200)
+      await writeFile(path, yaml(100))
+      expect(await app.reloadConfig('checks on')).toBe(true)
+      // Let the file watcher's own reload of that write come and go before the CRM heals.
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      await until(() => down.requests.length > 0)
+      const ready = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode
+      const end = Date.now() + 5000
+      while ((await ready()) !== 503 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 25))
+      expect(await ready()).toBe(503)
+      // Only checks that keep running, every interval, see the CRM come back.
+      down.handler = () => ({ status: 200, body: { results: [] } })
+      const healed = Date.now() + 5000
+      while ((await ready()) !== 200 && Date.now() < healed) await new Promise((resolve) => setTimeout(resolve, 25))
+      expect(await ready()).toBe(200)
+    } finally {
+      await down.close()
     }
   })
 
