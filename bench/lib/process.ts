@@ -17,9 +17,10 @@ process.on('exit', () => {
   for (const child of started) child.kill('SIGKILL')
 })
 
-/** Starts `bench/servers/<name>.ts` in its own process, so the load generator does not share its loop. */
+/** Starts a server script in its own process, so the load generator does not share its loop. */
 export async function startServer(name: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `bench/servers/${name}.ts`], {
+  const script = name === 'fake' ? 'test/fakes/hubspot-process.ts' : `bench/servers/${name}.ts`
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

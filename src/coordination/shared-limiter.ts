@@ -79,6 +79,7 @@ export class SharedLimiter implements RateLimiter {
   private readonly marginMs: number
   /** After a change between shared and degraded, nothing starts until the other side's window has passed. */
   private holdUntil = 0
+  private used = false
 
   constructor(
     private readonly coordination: Coordination,
@@ -90,12 +91,15 @@ export class SharedLimiter implements RateLimiter {
     this.local = new SlidingWindowLimiter(share, connection, now)
     this.marginMs = limit ? (limit.marginMs ?? Math.max(50, Math.ceil(limit.intervalMs * 0.02))) : 0
     coordination.onChange(() => {
-      // The window just left may still hold calls the new one does not know of: wait it out.
+      // The window just left may still hold calls the new one does not know of: wait it out. A
+      // replica that has sent nothing yet (the first connection to Redis at start) has none.
+      if (!this.used) return
       this.holdUntil = Math.max(this.holdUntil, this.now() + (limit?.intervalMs ?? 0) + this.marginMs)
     })
   }
 
   async reserve(deadline: number): Promise<number> {
+    this.used = true
     let hold = Math.max(0, this.holdUntil - this.now())
     if (this.coordination.state === 'shared') {
       try {
@@ -130,6 +134,9 @@ export class SharedLimiter implements RateLimiter {
   }
 
   async admit(deadline: number): Promise<number> {
+    // A call booked before a switch between shared and degraded waits out the hold too.
+    const hold = this.holdUntil - this.now()
+    if (hold > 0) return hold
     if (this.coordination.state === 'shared') {
       try {
         const wait = (await this.coordination.redis.eval(
@@ -155,7 +162,8 @@ export class SharedLimiter implements RateLimiter {
   }
 
   observeBudget(remaining: number, resetMs: number, daily = false): void {
-    if (remaining <= 0) this.pause(resetMs, daily)
+    // As in SlidingWindowLimiter: a configured window already knows; daily caps always count.
+    if (remaining <= 0 && (daily || !this.limit)) this.pause(resetMs, daily)
   }
 
   pause(ms: number, daily: boolean): void {

@@ -27,7 +27,7 @@ export interface RateLimiter {
   reserve(deadline: number): number | Promise<number>
   /** After the wait: how much longer before the call may go out (0: go, and it counts as sent). */
   admit(deadline: number): number | Promise<number>
-  /** The CRM said how much is left: stop before it answers 429. */
+  /** The CRM said how much is left: stop before it answers 429 (daily caps, unconfigured windows). */
   observeBudget(remaining: number, resetMs: number, daily?: boolean): void
   /** Holds every call for `ms` (a 429's wait; `daily`: a spent daily cap, fail fast through it). */
   pause(ms: number, daily: boolean): void
@@ -77,7 +77,10 @@ export class SlidingWindowLimiter implements RateLimiter {
   }
 
   observeBudget(remaining: number, resetMs: number, daily = false): void {
-    if (remaining <= 0) this.pause(resetMs, daily)
+    // With a configured window this limiter already knows when the CRM's window has room, and a
+    // window that is full at the end of every slot is how a limit is used to the full; the CRM's
+    // word matters when no window is configured, and always for a daily cap.
+    if (remaining <= 0 && (daily || !this.limit)) this.pause(resetMs, daily)
   }
 
   pause(ms: number, daily: boolean): void {

@@ -56,3 +56,23 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, ms = 
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
 }
+
+/** The fake HubSpot of `test/fakes/hubspot-process.ts` in a process of its own; see its control routes. */
+export async function startFakeHubSpotProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/hubspot-process.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString().split('\n')[0]!) as { url: string }).url))
+    void exited.then(() => reject(new Error('the fake HubSpot process exited')))
+  })
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      await exited
+    },
+  }
+}

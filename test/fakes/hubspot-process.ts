@@ -1,10 +1,11 @@
-import { HubSpotFake } from '../../test/fakes/hubspot.ts'
-import type { Step } from '../../test/fakes/http-fake.ts'
+import type { Step } from './http-fake.ts'
+import { HubSpotFake } from './hubspot.ts'
 
 /**
- * A fake HubSpot in a process of its own, for benchmarks: answers after LATENCY_MS, enforces
- * PER_WINDOW requests per WINDOW_MS, and has three control routes the benchmark driver uses:
- * POST /__seed {count} adds tasks, GET /__stats counts requests by route, POST /__reset clears them.
+ * The fake HubSpot in a process of its own, for benchmarks and load tests, so the load generator's
+ * work cannot delay the fake's clock: answers after LATENCY_MS, enforces PER_WINDOW requests per
+ * WINDOW_MS, and has three control routes: POST /__seed {count, start} adds tasks, GET /__stats
+ * counts requests by route (and 429s, peak in flight, schema violations), POST /__reset clears them.
  */
 const latency = Number(process.env.LATENCY_MS ?? 0)
 const fake = await HubSpotFake.start({
@@ -20,7 +21,9 @@ const control = (path: string, body: unknown): Step | undefined => {
       const route = `${r.method} ${r.path.replace(/\d{5,}/g, '{id}')}`
       byRoute[route] = (byRoute[route] ?? 0) + 1
     }
-    return { body: { byRoute, rateLimited: fake.http.rateLimited, peakInFlight: fake.http.peakInFlight } }
+    return {
+      body: { byRoute, rateLimited: fake.http.rateLimited, peakInFlight: fake.http.peakInFlight, violations: fake.violations },
+    }
   }
   if (path === '/__reset') {
     fake.http.reset()
