@@ -12,8 +12,9 @@ import type { UpstreamClientFactory } from './upstream/client.ts'
  * - `src/fanout.ts` cuts batches into chunks of at most `capabilities.maxBatchRead` /
  *   `maxBatchUpdate` ids and runs them under the connection's concurrency limit, so `doGetMany` and
  *   `doCompleteMany` never receive more ids than declared and an adapter never loops over ids;
- * - the upstream client handed to the factory (`ctx.upstream`) does timeouts, retries, the rate
- *   limit, the circuit breaker and the translation of HTTP failures into `src/errors.ts` errors.
+ * - the upstream client handed to the factory (`ctx.upstream`) caps the connection's HTTP calls in
+ *   flight, and does timeouts, retries, the rate limit, the circuit breaker and the translation of
+ *   HTTP failures into `src/errors.ts` errors. An adapter may send its calls in parallel.
  *
  * Every method takes `CallOptions`; pass them on to each upstream call unchanged, so the caller's
  * deadline and cancellation reach the CRM request. Throw only errors from `src/errors.ts`.
@@ -56,9 +57,12 @@ export interface TaskAdapterV1 {
 }
 
 export interface AdapterCapabilities {
-  /** The most ids one `doGetMany` call may take: the CRM's native batch read size, or 1. */
+  /** The most ids one `doGetMany` call may take: the CRM's native batch read size, or 1. Where
+   * a read takes several calls of different limits (HubSpot: tasks 100 at a time, associations
+   * 1,000), the largest: the adapter splits the smaller ones, and saves calls on the others. */
   readonly maxBatchRead: number
-  /** The most ids one `doCompleteMany` call may take: the CRM's native batch update size, or 1. */
+  /** The most ids one `doCompleteMany` call may take: the CRM's native batch update size, or 1
+   * (or, as for reads, the largest size a completion's calls allow). */
   readonly maxBatchUpdate: number
   /** A cap on calls at once that the CRM imposes, if any; the connection's `concurrency` config
    * (default 8) applies below it. */

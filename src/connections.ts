@@ -34,13 +34,15 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
   const { name, core, definition } = resolved
   const logger = options.logger.child({ connection: name })
   const upstream: UpstreamClient[] = []
+  // The clients are made while the adapter is being created, before its capabilities are known.
+  const inFlight = pLimit(core.concurrency)
   const adapter = definition.create(resolved.options, {
     connection: name,
     logger,
     defaultType: core.defaultType,
     upstream: (clientOptions) => {
       const client = createUpstreamClient(
-        { connection: name, core, logger, dispatcher: options.dispatcher, observer: options.observer, limiter: options.limiter },
+        { connection: name, core, logger, dispatcher: options.dispatcher, observer: options.observer, limiter: options.limiter, inFlight },
         clientOptions,
       )
       upstream.push(client)
@@ -51,6 +53,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     throw new Error(`adapter "${core.adapter}" implements specification ${String(adapter.specificationVersion)}, not v1`)
   }
   const concurrency = Math.min(core.concurrency, adapter.capabilities.maxConcurrency ?? Number.POSITIVE_INFINITY)
+  inFlight.concurrency = concurrency
   const limit = pLimit(concurrency)
   return {
     name,

@@ -133,7 +133,7 @@ describe('hubspot adapter', () => {
     expect([...fake.tasks.get(task.id.slice(8))!.associations.contacts]).toEqual(['503'])
   })
 
-  it('reads a batch of 1,000 ids with exactly 10 batch/read calls, never more than 4 calls at once', async () => {
+  it('reads a batch of 1,000 ids with 10 batch/read calls and one association read per kind, never more than 4 calls at once', async () => {
     const ids = []
     for (let i = 0; i < 250; i++) ids.push((await create({ subject: `bulk ${i}`, contactId: '501' })).id)
     const asked = [...ids, ...Array.from({ length: 750 }, (_, i) => `hubspot.${80_000_000_000 + i}`)]
@@ -143,9 +143,31 @@ describe('hubspot adapter', () => {
     expect(res.json().map((task: { id: string }) => task.id)).toEqual(ids)
     expect(res.json().every((task: { contactId: string }) => task.contactId === '501')).toBe(true)
     expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/read')).toBe(10)
-    // Association reads only for the chunks where tasks were found: 3 chunks hold the 250.
-    expect(fake.http.count('POST', /^\/crm\/v4\/associations\/tasks\/(contacts|companies)\/batch\/read$/)).toBe(6)
+    // The associations of all 250 found, in one read of each kind (HubSpot takes 1,000 at once).
+    expect(fake.http.count('POST', '/crm/v4/associations/tasks/contacts/batch/read')).toBe(1)
+    expect(fake.http.count('POST', '/crm/v4/associations/tasks/companies/batch/read')).toBe(1)
     expect(fake.http.peakByRoute.get('POST /crm/v3/objects/tasks/batch/read')).toBeLessThanOrEqual(4)
+    expect(fake.http.peakInFlight).toBeLessThanOrEqual(4)
+  })
+
+  it('reads up to three tasks with one GET each, which bring their associations: no more calls than a batch read, one round trip', async () => {
+    const ids = [(await create({ subject: 'a', contactId: '501' })).id, (await create({ subject: 'b', companyId: '701' })).id]
+    fake.http.reset()
+    const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids: [...ids, 'hubspot.404404404'] } })
+    expect(res.json()).toMatchObject([{ id: ids[0], contactId: '501' }, { id: ids[1], companyId: '701' }])
+    expect(fake.http.count('GET', /^\/crm\/v3\/objects\/tasks\/\d+$/)).toBe(3)
+    expect(fake.http.requests).toHaveLength(3)
+  })
+
+  it('completes 250 tasks with three batch/update calls of at most 100, then reads them back in one batch', async () => {
+    const ids = []
+    for (let i = 0; i < 250; i++) ids.push((await create({ subject: `close ${i}` })).id)
+    fake.http.reset()
+    const res = await app.inject({ method: 'PATCH', url: '/tasks/batch', headers, payload: { ids, completed: true } })
+    expect(res.json().filter((task: { completed: boolean }) => task.completed)).toHaveLength(250)
+    expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/update')).toBe(3)
+    expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/read')).toBe(3)
+    expect(fake.http.count('POST', /^\/crm\/v4\/associations\/tasks\/(contacts|companies)\/batch\/read$/)).toBe(2)
     expect(fake.http.peakInFlight).toBeLessThanOrEqual(4)
   })
 

@@ -31,8 +31,11 @@ const HubSpotOptions = Type.Object(
   { additionalProperties: false },
 )
 
-/** HubSpot's limit on `inputs` of the v3 batch endpoints. */
-const MAX_BATCH = 100
+/** HubSpot's limit on `inputs` of the v3 objects batch endpoints. */
+const MAX_OBJECTS = 100
+/** HubSpot's limit on `inputs` of the v4 associations batch read, and so the adapter's batch:
+ * a batch's tasks are read 100 at a time, their associations all at once. */
+const MAX_ASSOCIATIONS = 1000
 const TASKS = '/crm/v3/objects/tasks'
 const KINDS: readonly AssociatedKind[] = ['contacts', 'companies']
 const FIELD: Record<AssociatedKind, 'contactId' | 'companyId'> = { contacts: 'contactId', companies: 'companyId' }
@@ -67,22 +70,36 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     return answer.results
   }
 
+  /** The v3 objects batch endpoint at `path` for any number of inputs, 100 per call, in parallel
+   * (the connection's concurrency caps the calls in flight). */
+  const batchObjectsAll = async (path: string, inputs: readonly unknown[], extra: object, options: CallOptions) => {
+    const calls: Promise<HubSpotObject[]>[] = []
+    for (let start = 0; start < inputs.length; start += MAX_OBJECTS) {
+      calls.push(batchObjects(path, { ...extra, inputs: inputs.slice(start, start + MAX_OBJECTS) }, true, options))
+    }
+    return (await Promise.all(calls)).flat()
+  }
+
   const readAssociations = async (ids: readonly string[], options: CallOptions) => {
     const found = new Map<string, Associated>(ids.map((id) => [id, {}]))
-    // One kind after the other: the connection's concurrency counts HTTP calls, not chunks.
-    for (const kind of KINDS) {
-      const path = `/crm/v4/associations/tasks/${kind}/batch/read`
-      const answer = await client.json(
-        at({ method: 'POST', path, route: path, body: { inputs: ids.map((id) => ({ id })) }, idempotent: true }, options),
-        BatchAssociations,
-      )
+    const path = (kind: AssociatedKind) => `/crm/v4/associations/tasks/${kind}/batch/read`
+    const answers = await Promise.all(
+      KINDS.map((kind) =>
+        client.json(
+          at({ method: 'POST', path: path(kind), route: path(kind), body: { inputs: ids.map((id) => ({ id })) }, idempotent: true }, options),
+          BatchAssociations,
+        ),
+      ),
+    )
+    KINDS.forEach((kind, i) => {
+      const answer = answers[i]!
       // A task with no association of this kind comes back as an OBJECT_NOT_FOUND error.
       failOnErrors(answer.errors)
       for (const result of answer.results) {
         const first = result.to[0]
         if (first) found.get(result.from.id)![FIELD[kind]] = String(first.toObjectId)
       }
-    }
+    })
     return found
   }
 
@@ -115,7 +132,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
   return {
     specificationVersion: 'v1',
     adapter: 'hubspot',
-    capabilities: { maxBatchRead: MAX_BATCH, maxBatchUpdate: MAX_BATCH },
+    capabilities: { maxBatchRead: MAX_ASSOCIATIONS, maxBatchUpdate: MAX_ASSOCIATIONS },
 
     async doCreate(input, options) {
       // hs_timestamp is required and is the due date: without one, the task is due when created.
@@ -132,12 +149,15 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     },
 
     async doGetMany(ids, options) {
-      if (ids.length === 1) {
-        const task = await readOne(ids[0]!, options)
-        return task ? [task] : []
+      // A single read brings its associations along: up to three tasks, reading each alone costs
+      // no more calls than a batch read and its two association reads, and takes one round trip.
+      if (ids.length <= KINDS.length + 1) {
+        const tasks = await Promise.all(ids.map((id) => readOne(id, options)))
+        return tasks.filter((task) => task !== null)
       }
-      const body = { properties: [...TASK_PROPERTIES], propertiesWithHistory: [], inputs: ids.map((id) => ({ id })) }
-      return withAssociations(await batchObjects(`${TASKS}/batch/read`, body, true, options), options)
+      const extra = { properties: [...TASK_PROPERTIES], propertiesWithHistory: [] }
+      const inputs = ids.map((id) => ({ id }))
+      return withAssociations(await batchObjectsAll(`${TASKS}/batch/read`, inputs, extra, options), options)
     },
 
     async doUpdate(id, patch, options) {
@@ -166,7 +186,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
       // HubSpot sets hs_task_completion_date when a task becomes COMPLETED and keeps it when it
       // already was, so completing twice keeps the first completedAt. The update's answer holds
       // only the changed properties: the tasks are read back whole.
-      const updated = await batchObjects(`${TASKS}/batch/update`, { inputs }, true, options)
+      const updated = await batchObjectsAll(`${TASKS}/batch/update`, inputs, {}, options)
       if (updated.length === 0) return []
       return this.doGetMany(
         updated.map((o) => o.id),

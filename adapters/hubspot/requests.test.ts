@@ -85,7 +85,7 @@ describe('hubspot requests', () => {
     })
   })
 
-  it('reads a batch with batch/read, then the v4 associations, leaving out what a 207 reports missing', async () => {
+  it('reads a batch of more than three with batch/read, then both v4 association kinds, leaving out what a 207 reports missing', async () => {
     const pool = agent.get(ORIGIN)
     const bodies: Record<string, unknown> = {}
     const record = (key: string) => (body: string) => {
@@ -102,7 +102,8 @@ describe('hubspot requests', () => {
       .intercept({ method: 'POST', path: '/crm/v4/associations/tasks/companies/batch/read', body: record('companies') })
       .reply(207, fixture('associations-companies-none.json'), { headers: { 'content-type': 'application/json' } })
 
-    const tasks = await adapter.doGetMany(['51237890123', '99999999999'], options())
+    const missing = ['99999999999', '99999999998', '99999999997']
+    const tasks = await adapter.doGetMany(['51237890123', ...missing], options())
     expect(bodies.read).toEqual({
       properties: [
         'hs_task_subject',
@@ -114,7 +115,7 @@ describe('hubspot requests', () => {
         'hs_task_completion_date',
       ],
       propertiesWithHistory: [],
-      inputs: [{ id: '51237890123' }, { id: '99999999999' }],
+      inputs: [{ id: '51237890123' }, ...missing.map((id) => ({ id }))],
     })
     expect(bodies.contacts).toEqual({ inputs: [{ id: '51237890123' }] })
     expect(bodies.companies).toEqual({ inputs: [{ id: '51237890123' }] })

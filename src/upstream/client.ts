@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { Agent, type Dispatcher } from 'undici'
+import pLimit, { type LimitFunction } from 'p-limit'
 import type { Logger } from 'pino'
 import type { ConnectionCore } from '../config/schema.ts'
 import {
@@ -10,6 +11,7 @@ import {
   UpstreamUnavailableError,
 } from '../errors.ts'
 import { CircuitBreaker, circuitBreakerLayer } from './circuit-breaker.ts'
+import { concurrencyLayer } from './concurrency.ts'
 import { type ErrorMessagePicker, parseJson } from './json.ts'
 import { type RateLimiter, SlidingWindowLimiter, rateLimitLayer } from './rate-limit.ts'
 import { retryAfterMs, retryLayer } from './retry.ts'
@@ -64,6 +66,9 @@ export interface ConnectionUpstreamSetup {
   readonly observer?: AttemptObserver
   /** Makes the connection's rate limiter; by default one that keeps its window in this process. */
   readonly limiter?: (connection: string, limit: ConnectionCore['rateLimit']) => RateLimiter
+  /** The connection's cap on HTTP calls in flight, shared by every client its adapter makes;
+   * by default one of `core.concurrency` for this client alone. */
+  readonly inFlight?: LimitFunction
 }
 
 export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: UpstreamClientOptions): UpstreamClient {
@@ -81,9 +86,10 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   const breaker = new CircuitBreaker(core.breaker, connection)
 
   // Written outermost first; the last layer listed runs last, just before the transport. Retry
-  // is outermost so every attempt passes the breaker and takes its own slot from the limiter.
+  // is outermost so every attempt takes its own slot, passes the breaker and is booked in the window.
   const layers: Layer[] = [
     retryLayer({ connection, config: core.retry, signals }),
+    concurrencyLayer(setup.inFlight ?? pLimit(core.concurrency)),
     circuitBreakerLayer(breaker),
     rateLimitLayer(limiter, signals),
     observeLayer(connection, logger, setup.observer),
