@@ -70,15 +70,16 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     return answer.results
   }
 
-  /** The v3 objects batch endpoint at `path` for any number of inputs, 100 per call, in parallel
-   * (the connection's concurrency caps the calls in flight). */
-  const batchObjectsAll = async (path: string, inputs: readonly unknown[], extra: object, options: CallOptions) => {
-    const calls: Promise<HubSpotObject[]>[] = []
-    for (let start = 0; start < inputs.length; start += MAX_OBJECTS) {
-      calls.push(batchObjects(path, { ...extra, inputs: inputs.slice(start, start + MAX_OBJECTS) }, true, options))
-    }
-    return (await Promise.all(calls)).flat()
-  }
+  const readBody = (ids: readonly string[]) => ({
+    properties: [...TASK_PROPERTIES],
+    propertiesWithHistory: [],
+    inputs: ids.map((id) => ({ id })),
+  })
+
+  /** Tasks by id, without their associations: 100 per call, the calls in parallel (the
+   * connection's concurrency caps how many are in flight). */
+  const readObjects = async (ids: readonly string[], options: CallOptions) =>
+    (await Promise.all(hundreds(ids).map((part) => batchObjects(`${TASKS}/batch/read`, readBody(part), true, options)))).flat()
 
   const readAssociations = async (ids: readonly string[], options: CallOptions) => {
     const found = new Map<string, Associated>(ids.map((id) => [id, {}]))
@@ -155,9 +156,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
         const tasks = await Promise.all(ids.map((id) => readOne(id, options)))
         return tasks.filter((task) => task !== null)
       }
-      const extra = { properties: [...TASK_PROPERTIES], propertiesWithHistory: [] }
-      const inputs = ids.map((id) => ({ id }))
-      return withAssociations(await batchObjectsAll(`${TASKS}/batch/read`, inputs, extra, options), options)
+      return withAssociations(await readObjects(ids, options), options)
     },
 
     async doUpdate(id, patch, options) {
@@ -182,22 +181,32 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
 
     async doCompleteMany(ids, completed, options) {
       const status = completed ? 'COMPLETED' : 'NOT_STARTED'
-      const inputs = ids.map((id) => ({ id, properties: { hs_task_status: status } }))
+      const update = (part: readonly string[]) =>
+        batchObjects(`${TASKS}/batch/update`, { inputs: part.map((id) => ({ id, properties: { hs_task_status: status } })) }, true, options)
       // HubSpot sets hs_task_completion_date when a task becomes COMPLETED and keeps it when it
       // already was, so completing twice keeps the first completedAt. The update's answer holds
-      // only the changed properties: the tasks are read back whole.
-      const updated = await batchObjectsAll(`${TASKS}/batch/update`, inputs, {}, options)
-      if (updated.length === 0) return []
-      return this.doGetMany(
-        updated.map((o) => o.id),
-        options,
+      // only the changed properties: the tasks are read back whole, each hundred as soon as it is
+      // updated, and their associations all at once.
+      if (ids.length <= KINDS.length + 1) return this.doGetMany((await update(ids)).map((o) => o.id), options)
+      const parts = await Promise.all(
+        hundreds(ids).map(async (part) => {
+          const updated = await update(part)
+          return updated.length === 0 ? [] : readObjects(updated.map((o) => o.id), options)
+        }),
       )
+      return withAssociations(parts.flat(), options)
     },
 
     async doCheck(options) {
       await client.send(at({ method: 'GET', path: TASKS, route: TASKS, query: { limit: '1' } }, options))
     },
   }
+}
+
+function hundreds(ids: readonly string[]): string[][] {
+  const parts: string[][] = []
+  for (let start = 0; start < ids.length; start += MAX_OBJECTS) parts.push(ids.slice(start, start + MAX_OBJECTS))
+  return parts
 }
 
 /** HubSpot record ids are digits; anything else can only be refused, so it is refused here. */
