@@ -75,8 +75,9 @@ async function gatewayPlugin(app: FastifyInstance, options: { config: GatewayCon
   app.decorate('gateway', gateway)
   gateway.health.start()
   app.addHook('onClose', () => gateway.close())
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     gateway.metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000)
+    done()
   })
 }
 

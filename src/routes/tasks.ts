@@ -40,17 +40,24 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.decorateRequest('tasks', null as unknown as TaskService)
   app.decorateRequest('release', () => {})
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const { runtime, service } = app.gateway.current
     const tenant = runtime.keys.find(request.headers['x-api-key'] as string | undefined)
-    if (!tenant) throw new UnauthorizedError()
+    if (!tenant) return done(new UnauthorizedError())
     request.runtime = runtime
     request.tenant = tenant
     request.tasks = service
     request.release = runtime.hold()
+    done()
   })
-  app.addHook('onResponse', async (request) => request.release())
-  app.addHook('onRequestAbort', async (request) => request.release())
+  app.addHook('onResponse', (request, _reply, done) => {
+    request.release()
+    done()
+  })
+  app.addHook('onRequestAbort', (request, done) => {
+    request.release()
+    done()
+  })
 
   const callOptions = (request: FastifyRequest): CallOptions => {
     const ms = request.runtime.config.limits.requestTimeoutMs
