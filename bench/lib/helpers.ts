@@ -1,5 +1,5 @@
 import autocannon from 'autocannon'
-import { request } from 'undici'
+import { Pool, request } from 'undici'
 
 export const KEY = 'bench-key'
 export const HUBSPOT_TOKEN = 'pat-na1-fake-0a1b2c3d-4e5f'
@@ -30,6 +30,32 @@ export async function load(
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
   }
+}
+
+/**
+ * `connections` clients, each sending GET `url` one after the other for `seconds`, timed with
+ * performance.now() (microseconds, where autocannon reports whole milliseconds). Latencies in ms.
+ */
+export async function latencies(url: string, headers: Record<string, string>, connections: number, seconds: number): Promise<{ p50: number; p99: number; count: number }> {
+  const pool = new Pool(new URL(url).origin, { connections })
+  const path = new URL(url).pathname + new URL(url).search
+  const times: number[] = []
+  const end = performance.now() + seconds * 1000
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        const started = performance.now()
+        const res = await pool.request({ method: 'GET', path, headers })
+        await res.body.text()
+        if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}`)
+        times.push(performance.now() - started)
+      }
+    }),
+  )
+  await pool.close()
+  times.sort((a, b) => a - b)
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!
+  return { p50: at(0.5), p99: at(0.99), count: times.length }
 }
 
 export async function json<T>(url: string, method: 'GET' | 'POST' | 'PATCH' = 'GET', body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
