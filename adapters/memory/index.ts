@@ -36,10 +36,12 @@ export function createMemoryAdapter(maxBatch = 1000, now: () => number = Date.no
     },
 
     async doGetMany(ids) {
-      return ids.flatMap((id) => {
+      const found: NativeTask[] = []
+      for (const id of ids) {
         const task = tasks.get(id)
-        return task ? [{ ...task }] : []
-      })
+        if (task) found.push({ ...task })
+      }
+      return found
     },
 
     async doUpdate(id, patch: NativeTaskPatch) {

@@ -1,7 +1,6 @@
-import { setMaxListeners } from 'node:events'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import type { CallOptions } from '../adapter.ts'
+import { RequestCallOptions } from '../call-options.ts'
 import { UnauthorizedError } from '../errors.ts'
 import type { Runtime, Tenant } from '../runtime.ts'
 import {
@@ -59,25 +58,8 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     done()
   })
 
-  const callOptions = (request: FastifyRequest): CallOptions => {
-    const ms = request.runtime.config.limits.requestTimeoutMs
-    const deadline = Date.now() + ms
-    let signal: AbortSignal | undefined
-    return {
-      deadline,
-      // Made on first use: a request served without a CRM call (the memory adapter, a cache hit)
-      // never pays for the timer.
-      get signal() {
-        if (!signal) {
-          signal = AbortSignal.timeout(Math.max(0, deadline - Date.now()))
-          // A batch's chunks all listen to this one signal.
-          setMaxListeners(0, signal)
-        }
-        return signal
-      },
-      warn: (warning) => request.log.warn({ warning }, 'adapter warning'),
-    }
-  }
+  const callOptions = (request: FastifyRequest) =>
+    new RequestCallOptions(request.runtime.config.limits.requestTimeoutMs, (warning) => request.log.warn({ warning }, 'adapter warning'))
 
   app.post(
     '/tasks',
