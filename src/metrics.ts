@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BreakerState } from './upstream/circuit-breaker.ts'
 import type { AttemptRecord } from './upstream/client.ts'
 import type { CoordinationState } from './coordination/redis.ts'
+import { RequestMetrics } from './request-metrics.ts'
 import type { Runtime } from './runtime.ts'
 
 const BREAKER: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 }
@@ -12,19 +13,7 @@ const BREAKER: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open:
  */
 export class Metrics {
   readonly registry = new Registry()
-  private readonly requests = new Counter({
-    name: 'gateway_http_requests_total',
-    help: 'Requests answered, by route, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [this.registry],
-  })
-  private readonly latency = new Histogram({
-    name: 'gateway_http_request_duration_seconds',
-    help: 'Time to answer a request, by route and method',
-    labelNames: ['route', 'method'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  })
+  private readonly requests = new RequestMetrics(this.registry)
   private readonly upstream = new Counter({
     name: 'gateway_upstream_calls_total',
     help: 'Attempts of CRM calls, by connection, route, outcome (status or error) and attempt number',
@@ -85,8 +74,7 @@ export class Metrics {
   }
 
   observeRequest(route: string, method: string, status: number, seconds: number): void {
-    this.requests.inc({ route, method, status: String(status) })
-    this.latency.observe({ route, method }, seconds)
+    this.requests.observe(route, method, status, seconds)
   }
 
   observeAttempt = (record: AttemptRecord): void => {

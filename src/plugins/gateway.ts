@@ -15,8 +15,8 @@ import { TaskService } from '../task-service.ts'
  * what the old one does not share only after the requests holding it have ended.
  */
 export class Gateway {
-  private runtime: Runtime
-  private service: TaskService
+  /** What requests read, replaced whole on reload; one object, not one per request. */
+  private inForce: { readonly runtime: Runtime; readonly service: TaskService }
   readonly metrics: Metrics
   readonly health: HealthMonitor
   /** Shared state of the replicas, when config has `coordination.redis` at start. */
@@ -31,26 +31,24 @@ export class Gateway {
     const coordination = redis && new Coordination(redis.url, redis.prefix, redis.replicas, options.logger)
     this.coordination = coordination
     this.idempotency = new Idempotency(coordination)
-    this.metrics = new Metrics(() => this.runtime, () => coordination?.state ?? 'local')
+    this.metrics = new Metrics(() => this.inForce.runtime, () => coordination?.state ?? 'local')
     this.options = {
       ...options,
       observer: this.metrics.observeAttempt,
       ...(coordination && { limiter: (connection, limit) => new SharedLimiter(coordination, connection, limit) }),
     }
-    this.runtime = buildRuntime(config, this.options)
-    this.service = new TaskService(config.limits.maxBatchIds)
-    this.health = new HealthMonitor(() => this.runtime, options.logger)
+    this.inForce = { runtime: buildRuntime(config, this.options), service: new TaskService(config.limits.maxBatchIds) }
+    this.health = new HealthMonitor(() => this.inForce.runtime, options.logger)
   }
 
-  get current(): { runtime: Runtime; service: TaskService } {
-    return { runtime: this.runtime, service: this.service }
+  get current(): { readonly runtime: Runtime; readonly service: TaskService } {
+    return this.inForce
   }
 
   apply(config: GatewayConfig): Runtime {
-    const previous = this.runtime
+    const previous = this.inForce.runtime
     const next = buildRuntime(config, this.options, previous)
-    this.runtime = next
-    this.service = new TaskService(config.limits.maxBatchIds)
+    this.inForce = { runtime: next, service: new TaskService(config.limits.maxBatchIds) }
     void previous.drained().then(() => previous.close(next))
     this.health.start()
     return next
@@ -58,8 +56,8 @@ export class Gateway {
 
   async close(): Promise<void> {
     this.health.stop()
-    await this.runtime.drained()
-    await this.runtime.close()
+    await this.inForce.runtime.drained()
+    await this.inForce.runtime.close()
     await this.coordination?.close()
   }
 }
