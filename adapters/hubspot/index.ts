@@ -63,9 +63,10 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     return object && fromHubSpot(object, embeddedAssociations(object))
   }
 
-  /** Objects HubSpot found; ids it reports missing are left out, any other per-item error fails. */
-  const batchObjects = async (path: string, body: unknown, idempotent: boolean, options: CallOptions) => {
-    const answer = await client.json(at({ method: 'POST', path, route: path, body, idempotent }, options), BatchObjects)
+  /** Objects HubSpot found; ids it reports missing are left out, any other per-item error fails.
+   * Batch reads and status updates are safe to repeat, so they are retried like reads. */
+  const batchObjects = async (path: string, body: unknown, options: CallOptions) => {
+    const answer = await client.json(at({ method: 'POST', path, route: path, body, idempotent: true }, options), BatchObjects)
     failOnErrors(answer.errors)
     return answer.results
   }
@@ -79,7 +80,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
   /** Tasks by id, without their associations: 100 per call, the calls in parallel (the
    * connection's concurrency caps how many are in flight). */
   const readObjects = async (ids: readonly string[], options: CallOptions) =>
-    (await Promise.all(hundreds(ids).map((part) => batchObjects(`${TASKS}/batch/read`, readBody(part), true, options)))).flat()
+    (await Promise.all(hundreds(ids).map((part) => batchObjects(`${TASKS}/batch/read`, readBody(part), options)))).flat()
 
   const readAssociations = async (ids: readonly string[], options: CallOptions) => {
     const found = new Map<string, Associated>(ids.map((id) => [id, {}]))
@@ -182,7 +183,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     async doCompleteMany(ids, completed, options) {
       const status = completed ? 'COMPLETED' : 'NOT_STARTED'
       const update = (part: readonly string[]) =>
-        batchObjects(`${TASKS}/batch/update`, { inputs: part.map((id) => ({ id, properties: { hs_task_status: status } })) }, true, options)
+        batchObjects(`${TASKS}/batch/update`, { inputs: part.map((id) => ({ id, properties: { hs_task_status: status } })) }, options)
       // HubSpot sets hs_task_completion_date when a task becomes COMPLETED and keeps it when it
       // already was, so completing twice keeps the first completedAt. The update's answer holds
       // only the changed properties: the tasks are read back whole, each hundred as soon as it is
