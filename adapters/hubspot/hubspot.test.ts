@@ -150,6 +150,34 @@ describe('hubspot adapter', () => {
     expect(fake.http.peakInFlight).toBeLessThanOrEqual(4)
   })
 
+  it('sends the association reads with the task reads, not after them: a batch takes one round trip', async () => {
+    const ids = []
+    for (let i = 0; i < 5; i++) ids.push((await create({ subject: `together ${i}`, contactId: '502' })).id)
+    fake.http.reset()
+    const answer = fake.http.handler
+    // The task read is answered once both association reads have arrived (or after 2 s, which
+    // only a gateway that waits for the task read before reading associations would need).
+    let associationReads = 0
+    let bothArrived: () => void = () => {}
+    const arrived = new Promise<boolean>((resolve) => {
+      bothArrived = () => resolve(true)
+      setTimeout(() => resolve(false), 2000)
+    })
+    const answeredAfterBoth: boolean[] = []
+    fake.http.handler = async (r) => {
+      if (r.path.startsWith('/crm/v4/associations/') && ++associationReads === 2) bothArrived()
+      if (r.path.endsWith('/tasks/batch/read')) answeredAfterBoth.push(await arrived)
+      return answer(r)
+    }
+    try {
+      const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids } })
+      expect(res.json().map((task: { contactId: string }) => task.contactId)).toEqual(Array(5).fill('502'))
+    } finally {
+      fake.http.handler = answer
+    }
+    expect(answeredAfterBoth).toEqual([true])
+  })
+
   it('reads up to three tasks with one GET each, which bring their associations: no more calls than a batch read, one round trip', async () => {
     const ids = [(await create({ subject: 'a', contactId: '501' })).id, (await create({ subject: 'b', companyId: '701' })).id]
     fake.http.reset()

@@ -105,12 +105,13 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     return found
   }
 
-  const withAssociations = async (objects: readonly HubSpotObject[], options: CallOptions) => {
-    if (objects.length === 0) return []
-    const associated = await readAssociations(
-      objects.map((o) => o.id),
-      options,
-    )
+  /**
+   * The tasks `reading` brings, with their associations. Association reads need only the ids, so
+   * they go out with the task reads rather than after them: a batch takes one round trip, not two.
+   * Ids that turn out missing cost nothing more, as all of `ids` fit in one read per kind.
+   */
+  const withAssociations = async (reading: Promise<HubSpotObject[]>, ids: readonly string[], options: CallOptions) => {
+    const [objects, associated] = await Promise.all([reading, readAssociations(ids, options)])
     return objects.map((object) => fromHubSpot(object, associated.get(object.id) ?? {}))
   }
 
@@ -157,7 +158,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
         const tasks = await Promise.all(ids.map((id) => readOne(id, options)))
         return tasks.filter((task) => task !== null)
       }
-      return withAssociations(await readObjects(ids, options), options)
+      return withAssociations(readObjects(ids, options), ids, options)
     },
 
     async doUpdate(id, patch, options) {
@@ -187,15 +188,19 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
       // HubSpot sets hs_task_completion_date when a task becomes COMPLETED and keeps it when it
       // already was, so completing twice keeps the first completedAt. The update's answer holds
       // only the changed properties: the tasks are read back whole, each hundred as soon as it is
-      // updated, and their associations all at once.
+      // updated. A status update leaves associations alone, so they are read meanwhile.
       if (ids.length <= KINDS.length + 1) return this.doGetMany((await update(ids)).map((o) => o.id), options)
-      const parts = await Promise.all(
+      const reading = Promise.all(
         hundreds(ids).map(async (part) => {
           const updated = await update(part)
           return updated.length === 0 ? [] : readObjects(updated.map((o) => o.id), options)
         }),
       )
-      return withAssociations(parts.flat(), options)
+      return withAssociations(
+        reading.then((parts) => parts.flat()),
+        ids,
+        options,
+      )
     },
 
     async doCheck(options) {
