@@ -76,6 +76,9 @@ export interface CallOptions {
   readonly deadline: number
   /** Notes for the caller's log line, e.g. a field the CRM cannot hold. */
   readonly warn: (warning: AdapterWarning) => void
+  /** Set on readiness checks: their calls skip the queue for the connection's concurrency, as
+   * they measure the CRM, not the gateway's own backlog. */
+  readonly probe?: boolean
 }
 
 export interface AdapterWarning {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { UpstreamRateLimitedError } from './errors.ts'
 import type { Runtime } from './runtime.ts'
 
 export interface CheckResult {
@@ -82,9 +83,16 @@ export class HealthMonitor {
             signal: AbortSignal.timeout(timeoutMs),
             deadline: Date.now() + timeoutMs,
             warn: () => {},
+            probe: true,
           })
           next.set(name, { ok: true, at: Date.now() })
         } catch (error) {
+          // A rate limit, the CRM's or our own, says the CRM is there and busy: every replica
+          // shares it, so leaving the pool would help nobody. Requests get their honest 503.
+          if (error instanceof UpstreamRateLimitedError) {
+            next.set(name, { ok: true, at: Date.now() })
+            return
+          }
           const reason = (error as Error).message
           next.set(name, { ok: false, at: Date.now(), reason })
           if (this.results.get(name)?.ok !== false) this.logger.warn({ connection: name, reason }, 'connection check failed')

@@ -7,9 +7,11 @@ import type { Layer } from './types.ts'
  * out its backoff holds no slot, and outside the breaker and the rate limiter, so a call that
  * waited for a slot is checked against the breaker and booked in the window when it really goes.
  * The cap counts HTTP calls, not adapter calls: an adapter may send its calls in parallel.
+ * Readiness probes go around it: one call per check interval, which must not wait for a backlog.
  */
 export function concurrencyLayer(limit: LimitFunction): Layer {
   return (next) => (attempt) => {
+    if (attempt.options.probe) return next(attempt)
     const { signal } = attempt.options
     const queued = limit(() => {
       if (signal.aborted) throw new TransportError('aborted', 'ABORTED')

@@ -48,6 +48,42 @@ describe('/healthz, /readyz and /metrics', () => {
     await until(ready)
   })
 
+  it('stays ready while the CRM rate-limits the checks, or while every concurrency slot is busy', async () => {
+    fake = await startSimpleCrm()
+    const crm = { adapter: 'simple', baseUrl: fake.url, token: SIMPLE_TOKEN, retry: { maxRetries: 0 }, concurrency: 1 }
+    app = await testApp({ connections: { crm }, registry: simpleRegistry, health: { intervalMs: 100, timeoutMs: 1000 }, limits: { requestTimeoutMs: 2500 } })
+    const status = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode
+    await until(async () => (await status()) === 200)
+    const healthy = fake.handler
+    let checks = 0
+    fake.handler = (r) => {
+      if (r.path !== '/me') return healthy(r)
+      checks++
+      return { status: 429, headers: { 'retry-after': '1' }, body: { error: 'slow down' } }
+    }
+    // The first 429 pauses the connection for its Retry-After; the checks meanwhile are refused
+    // by the gateway's own limiter, and the one after the pause draws a 429 again.
+    await until(async () => checks >= 2)
+    expect(await status()).toBe(200)
+
+    // A read that never answers holds the connection's only slot; checks must not queue behind it.
+    checks = 0
+    fake.handler = (r) => {
+      if (r.path !== '/me') return { hang: true }
+      checks++
+      return healthy(r)
+    }
+    let readDone = false
+    const reading = app.inject({ method: 'GET', url: '/tasks/crm.stuck', headers }).finally(() => {
+      readDone = true
+    })
+    await until(async () => fake.count('POST', '/tasks/read') === 1)
+    await until(async () => checks >= 3)
+    expect(readDone).toBe(false)
+    expect(await status()).toBe(200)
+    expect((await reading).statusCode).toBe(504)
+  })
+
   it('counts requests, upstream attempts and retries, and shows breaker state and config version', async () => {
     await start()
     await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 'counted' } })
