@@ -87,6 +87,25 @@ export class HubSpotFake {
     return fake
   }
 
+  /** Adds `count` open tasks with ids from `start`, each with contact 501 and company 701, for
+   * benchmarks and load tests. */
+  seed(count: number, start: number): string[] {
+    const now = new Date().toISOString()
+    const ids: string[] = []
+    for (let i = 0; i < count; i++) {
+      const id = String(start + i)
+      this.tasks.set(id, {
+        id,
+        properties: { hs_task_subject: `seeded ${i}`, hs_task_status: 'NOT_STARTED', hs_timestamp: now, hs_task_type: 'TODO' },
+        createdAt: now,
+        updatedAt: now,
+        associations: { contacts: new Set(['501']), companies: new Set(['701']) },
+      })
+      ids.push(id)
+    }
+    return ids
+  }
+
   get url(): string {
     return this.http.url
   }

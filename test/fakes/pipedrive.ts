@@ -107,6 +107,34 @@ export class PipedriveFake {
     return this.http.close()
   }
 
+  /** Adds `count` open call activities with ids from `start`, for benchmarks and load tests. */
+  seed(count: number, start: number): string[] {
+    const now = rfc3339()
+    const ids: string[] = []
+    for (let id = start; id < start + count; id++) {
+      this.activities.set(id, {
+        id,
+        subject: `seeded ${id - start}`,
+        type: 'call',
+        owner_id: this.users[0]!,
+        person_id: null,
+        org_id: null,
+        deal_id: null,
+        due_date: null,
+        due_time: null,
+        note: null,
+        done: false,
+        marked_as_done_time: null,
+        add_time: now,
+        update_time: now,
+        is_deleted: false,
+      })
+      ids.push(String(id))
+    }
+    this.nextId = Math.max(this.nextId, start + count)
+    return ids
+  }
+
   /** Soft-deletes, as Pipedrive does: the activity stays, marked `is_deleted`. */
   delete(id: number): void {
     const activity = this.activities.get(id)

@@ -57,9 +57,9 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, ms = 
   }
 }
 
-/** The fake HubSpot of `test/fakes/hubspot-process.ts` in a process of its own; see its control routes. */
+/** The fake HubSpot of `test/fakes/crm-process.ts` in a process of its own; see its control routes. */
 export async function startFakeHubSpotProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/hubspot-process.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/crm-process.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

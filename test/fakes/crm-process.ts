@@ -1,24 +1,26 @@
 import type { Step } from './http-fake.ts'
 import { HubSpotFake } from './hubspot.ts'
+import { PipedriveFake } from './pipedrive.ts'
 
 /**
- * The fake HubSpot in a process of its own, for benchmarks and load tests, so the load generator's
- * work cannot delay the fake's clock: answers after LATENCY_MS, enforces PER_WINDOW requests per
- * WINDOW_MS, and has three control routes: POST /__seed {count, start} adds tasks, GET /__stats
- * counts requests by route (and 429s, peak in flight, schema violations), POST /__reset clears them.
+ * A fake CRM (CRM=hubspot, the default, or CRM=pipedrive) in a process of its own, for benchmarks
+ * and load tests, so the load generator's work cannot delay the fake's clock: answers after
+ * LATENCY_MS, allows PER_WINDOW requests per WINDOW_MS, and has three control routes: POST /__seed
+ * {count, start} adds tasks, GET /__stats counts requests by route (and 429s, peak in flight,
+ * schema violations), POST /__reset clears them.
  */
 const latency = Number(process.env.LATENCY_MS ?? 0)
-const fake = await HubSpotFake.start({
-  perWindow: Number(process.env.PER_WINDOW ?? 1_000_000),
-  windowMs: Number(process.env.WINDOW_MS ?? 1000),
-})
+const perWindow = Number(process.env.PER_WINDOW ?? 1_000_000)
+const windowMs = Number(process.env.WINDOW_MS ?? 1000)
+const fake =
+  process.env.CRM === 'pipedrive' ? await PipedriveFake.start({ burst: perWindow, windowMs }) : await HubSpotFake.start({ perWindow, windowMs })
 const crm = fake.http.handler
 const control = (path: string, body: unknown): Step | undefined => {
   if (path === '/__stats') {
     const byRoute: Record<string, number> = {}
     for (const r of fake.http.requests) {
       if (r.path.startsWith('/__')) continue
-      const route = `${r.method} ${r.path.replace(/\d{5,}/g, '{id}')}`
+      const route = `${r.method} ${r.path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`
       byRoute[route] = (byRoute[route] ?? 0) + 1
     }
     return {
@@ -30,21 +32,8 @@ const control = (path: string, body: unknown): Step | undefined => {
     return { body: {} }
   }
   if (path === '/__seed') {
-    const now = new Date().toISOString()
-    const ids: string[] = []
     const { count, start } = body as { count: number; start: number }
-    for (let i = 0; i < count; i++) {
-      const id = String(start + i)
-      fake.tasks.set(id, {
-        id,
-        properties: { hs_task_subject: `seeded ${i}`, hs_task_status: 'NOT_STARTED', hs_timestamp: now, hs_task_type: 'TODO' },
-        createdAt: now,
-        updatedAt: now,
-        associations: { contacts: new Set(['501']), companies: new Set(['701']) },
-      })
-      ids.push(id)
-    }
-    return { body: { ids } }
+    return { body: { ids: fake.seed(count, start) } }
   }
   return undefined
 }
