@@ -1,8 +1,10 @@
 import autocannon from 'autocannon'
 import { Pool, request } from 'undici'
+import { HUBSPOT_TOKEN } from '../../test/fakes/hubspot.ts'
+import { PIPEDRIVE_TOKEN } from '../../test/fakes/pipedrive.ts'
 
+export { HUBSPOT_TOKEN, PIPEDRIVE_TOKEN }
 export const KEY = 'bench-key'
-export const HUBSPOT_TOKEN = 'pat-na1-fake-0a1b2c3d-4e5f'
 
 export interface Load {
   rps: number
@@ -84,6 +86,14 @@ export async function seed(fakeUrl: string, count: number, start = 60_000_000_00
     ids.push(...body.ids)
   }
   return ids
+}
+
+export function pipedriveConnection(fakeUrl: string, extra: Record<string, unknown> = {}) {
+  return {
+    ...hubspotConnection(fakeUrl),
+    connections: { pipedrive: { adapter: 'pipedrive', apiToken: PIPEDRIVE_TOKEN, baseUrl: fakeUrl, ...extra } },
+    active: 'pipedrive',
+  }
 }
 
 export function hubspotConnection(fakeUrl: string, extra: Record<string, unknown> = {}) {

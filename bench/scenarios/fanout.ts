@@ -1,134 +1,162 @@
-import { HUBSPOT_TOKEN, KEY, fakeReset, fakeStats, hubspotConnection, json, ratio, seed, table, totalCalls } from '../lib/helpers.ts'
-import { startServer } from '../lib/process.ts'
+import {
+  HUBSPOT_TOKEN,
+  KEY,
+  PIPEDRIVE_TOKEN,
+  fakeReset,
+  fakeStats,
+  hubspotConnection,
+  json,
+  pipedriveConnection,
+  ratio,
+  seed,
+  table,
+  totalCalls,
+} from '../lib/helpers.ts'
+import { type Limits, type PlannedCall, medianOfFive, perfectTime } from '../lib/perfect-client.ts'
+import { type ServerProcess, startServer } from '../lib/process.ts'
 
 const LATENCY = 50
-const LIMIT = { requests: 100, intervalMs: 1000 }
 const CONCURRENCY = 8
-const TASK_PROPERTIES = ['hs_task_subject', 'hs_task_status', 'hs_timestamp']
 
-type Kind = 'read' | 'update' | 'associations'
-
-/** One upstream call of a perfect client, and the calls whose answers it needs first. */
-interface PlannedCall {
-  readonly kind: Kind
-  readonly after: readonly number[]
+interface Crm {
+  readonly name: string
+  readonly limits: Limits
+  /** The calls the CRM needs at least for `count` tasks, read or completed. */
+  plan(count: number, completion: boolean): PlannedCall[]
+  /** Each kind of call sent straight to the fake as a perfect client would send them at once. */
+  waves(fakeUrl: string, ids: readonly string[]): Record<string, () => Promise<unknown>>
+  connection(fakeUrl: string): unknown
+  readonly seedStart: number
+  /** Each batch, with its warm-up runs and its measured runs. */
+  readonly cases: readonly [name: string, method: 'POST' | 'PATCH', count: number, warmUps: number, runs: number][]
 }
 
+/** The gateway's `rateLimit` for a CRM: the fake's own window. */
+const windowOf = (crm: Crm) => ({ requests: crm.limits.requests, intervalMs: crm.limits.intervalMs })
+const post = (url: string, body: unknown, headers: Record<string, string>) => json(url, 'POST', body, headers)
+const hundred = (ids: readonly string[], i: number) => ids.slice(i * 100, i * 100 + 100)
+const eight = (send: (i: number) => Promise<unknown>) => () => Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => send(i)))
+
 /**
- * The calls HubSpot needs for `count` tasks, at its limits (tasks 100 per call, associations
- * 1,000 per call and kind): for a read, the task reads and one association read per kind and
- * thousand, none waiting for another; for a completion, each hundred's update then its
- * read-back, and the association reads (a status update does not change them).
+ * HubSpot: tasks are read and updated 100 per call, associations read 1,000 per call and kind.
+ * A read is its task reads and one association read per kind and thousand, none waiting for
+ * another; a completion is each hundred's update then its read-back, and the association reads
+ * (a status update does not change them).
  */
-function plan(count: number, completion: boolean): PlannedCall[] {
-  const calls: PlannedCall[] = []
-  const add = (kind: Kind, after: number[]) => calls.push({ kind, after }) - 1
-  for (let thousand = 0; thousand < count; thousand += 1000) {
-    for (let hundred = thousand; hundred < Math.min(count, thousand + 1000); hundred += 100) {
-      add('read', completion ? [add('update', [])] : [])
+const hubspot: Crm = {
+  name: 'HubSpot',
+  limits: { concurrency: CONCURRENCY, requests: 100, intervalMs: 1000 },
+  plan(count, completion) {
+    const calls: PlannedCall[] = []
+    const add = (kind: string, after: number[]) => calls.push({ kind, after }) - 1
+    for (let thousand = 0; thousand < count; thousand += 1000) {
+      for (let at = thousand; at < Math.min(count, thousand + 1000); at += 100) add('read', completion ? [add('update', [])] : [])
+      add('associations', [])
+      add('associations', [])
     }
-    add('associations', [])
-    add('associations', [])
-  }
-  return calls
-}
-
-/**
- * The least time a perfect client needs for `calls`: CONCURRENCY calls at once, each taking the
- * fake's measured round trip for its kind, at most LIMIT.requests starting in any
- * LIMIT.intervalMs (no margin for jitter), a call starting as soon as the calls it needs have
- * answered. Simulated call by call, earliest first.
- */
-function ideal(calls: readonly PlannedCall[], roundTrip: Record<Kind, number>): number {
-  const slots = Array<number>(CONCURRENCY).fill(0)
-  const done = Array<number | undefined>(calls.length)
-  const starts: number[] = []
-  for (let left = calls.length; left > 0; left--) {
-    let next = -1
-    let ready = Number.POSITIVE_INFINITY
-    calls.forEach((call, i) => {
-      if (done[i] !== undefined || call.after.some((j) => done[j] === undefined)) return
-      const at = Math.max(0, ...call.after.map((j) => done[j]!))
-      if (at < ready) [next, ready] = [i, at]
-    })
-    const slot = slots.indexOf(Math.min(...slots))
-    const windowFree = starts.length >= LIMIT.requests ? starts[starts.length - LIMIT.requests]! + LIMIT.intervalMs : 0
-    const start = Math.max(slots[slot]!, ready, windowFree)
-    starts.push(start)
-    done[next] = slots[slot] = start + roundTrip[calls[next]!.kind]
-  }
-  return Math.round(Math.max(...done.map((end) => end ?? 0)))
-}
-
-/**
- * The fake's own round trip for each kind of call, sent straight to it from this process as a
- * perfect client would send them (reads and updates CONCURRENCY at once, the two association
- * kinds together): the configured latency plus the fake's work on 100 or 1,000 ids. Median of 5.
- */
-async function measureRoundTrips(fakeUrl: string, ids: readonly string[]): Promise<Record<Kind, number>> {
-  const headers = { authorization: `Bearer ${HUBSPOT_TOKEN}` }
-  const post = (path: string, body: unknown) => json(`${fakeUrl}${path}`, 'POST', body, headers)
-  const hundred = (i: number) => ids.slice(i * 100, i * 100 + 100)
-  const waves: Record<Kind, () => Promise<unknown>> = {
-    read: () =>
-      Promise.all(Array.from({ length: CONCURRENCY }, (_, i) =>
-        post('/crm/v3/objects/tasks/batch/read', { properties: TASK_PROPERTIES, propertiesWithHistory: [], inputs: hundred(i).map((id) => ({ id })) }),
-      )),
-    update: () =>
-      Promise.all(Array.from({ length: CONCURRENCY }, (_, i) =>
-        post('/crm/v3/objects/tasks/batch/update', { inputs: hundred(i).map((id) => ({ id, properties: { hs_task_status: 'COMPLETED' } })) }),
-      )),
-    associations: () =>
-      Promise.all(['contacts', 'companies'].map((kind) => post(`/crm/v4/associations/tasks/${kind}/batch/read`, { inputs: ids.slice(0, 1000).map((id) => ({ id })) }))),
-  }
-  const roundTrip = {} as Record<Kind, number>
-  for (const kind of Object.keys(waves) as Kind[]) {
-    const times: number[] = []
-    for (let run = 0; run < 5; run++) {
-      const started = performance.now()
-      await waves[kind]()
-      times.push(performance.now() - started)
+    return calls
+  },
+  waves(fakeUrl, ids) {
+    const headers = { authorization: `Bearer ${HUBSPOT_TOKEN}` }
+    const properties = ['hs_task_subject', 'hs_task_status', 'hs_timestamp']
+    return {
+      read: eight((i) =>
+        post(`${fakeUrl}/crm/v3/objects/tasks/batch/read`, { properties, propertiesWithHistory: [], inputs: hundred(ids, i).map((id) => ({ id })) }, headers),
+      ),
+      update: eight((i) =>
+        post(`${fakeUrl}/crm/v3/objects/tasks/batch/update`, { inputs: hundred(ids, i).map((id) => ({ id, properties: { hs_task_status: 'COMPLETED' } })) }, headers),
+      ),
+      associations: () =>
+        Promise.all(
+          ['contacts', 'companies'].map((kind) =>
+            post(`${fakeUrl}/crm/v4/associations/tasks/${kind}/batch/read`, { inputs: ids.slice(0, 1000).map((id) => ({ id })) }, headers),
+          ),
+        ),
     }
-    roundTrip[kind] = times.sort((a, b) => a - b)[2]!
-  }
-  return roundTrip
+  },
+  connection: (fakeUrl) => hubspotConnection(fakeUrl, { rateLimit: windowOf(hubspot), concurrency: CONCURRENCY }),
+  seedStart: 60_000_000_000,
+  cases: [
+    ['batch get 1,000', 'POST', 1000, 3, 5],
+    ['batch get 10,000', 'POST', 10_000, 3, 5],
+    ['batch complete 1,000', 'PATCH', 1000, 3, 5],
+  ],
 }
 
-/** Fan-out: batches against a HubSpot fake with 50 ms latency and a rate limit, vs a perfect client. */
+/**
+ * Pipedrive: activities are read 100 per call (`?ids=`), and have no batch update, so a
+ * completion is one PATCH per activity, whose answer is the updated activity.
+ */
+const pipedrive: Crm = {
+  name: 'Pipedrive',
+  limits: { concurrency: CONCURRENCY, requests: 200, intervalMs: 2000 },
+  plan: (count, completion) =>
+    Array.from({ length: completion ? count : Math.ceil(count / 100) }, () => ({ kind: completion ? 'update' : 'read', after: [] })),
+  waves(fakeUrl, ids) {
+    const headers = { 'x-api-token': PIPEDRIVE_TOKEN }
+    return {
+      read: eight((i) => json(`${fakeUrl}/api/v2/activities?ids=${hundred(ids, i).join(',')}`, 'GET', undefined, headers)),
+      update: eight((i) => json(`${fakeUrl}/api/v2/activities/${ids[i]}`, 'PATCH', { done: true }, headers)),
+    }
+  },
+  connection: (fakeUrl) => pipedriveConnection(fakeUrl, { rateLimit: windowOf(pipedrive), concurrency: CONCURRENCY }),
+  seedStart: 1_000_000,
+  cases: [
+    ['batch get 1,000', 'POST', 1000, 3, 5],
+    ['batch get 10,000', 'POST', 10_000, 3, 5],
+    // A thousand PATCHes take about ten seconds: long enough to warm up on their own.
+    ['batch complete 1,000', 'PATCH', 1000, 1, 3],
+  ],
+}
+
+/** Fan-out: batches against fake CRMs with 50 ms latency and a rate limit, vs a perfect client. */
 export async function fanout(): Promise<string> {
-  const fake = await startServer('fake', { LATENCY_MS: String(LATENCY), PER_WINDOW: String(LIMIT.requests), WINDOW_MS: String(LIMIT.intervalMs) })
-  const gateway = await startServer('gateway', {
-    BENCH_CONFIG: JSON.stringify(hubspotConnection(fake.url, { rateLimit: LIMIT, concurrency: CONCURRENCY })),
+  const tables: string[] = []
+  for (const crm of [hubspot, pipedrive]) tables.push(await fanoutOf(crm))
+  return tables.join('\n\n')
+}
+
+async function fanoutOf(crm: Crm): Promise<string> {
+  const { requests, intervalMs } = crm.limits
+  const fake = await startServer('fake', {
+    CRM: crm.name.toLowerCase(),
+    LATENCY_MS: String(LATENCY),
+    PER_WINDOW: String(requests),
+    WINDOW_MS: String(intervalMs),
   })
+  let gateway: ServerProcess | undefined
   try {
-    const native = await seed(fake.url, 10_000)
-    const ids = native.map((id) => `hubspot.${id}`)
-    const headers = { 'x-api-key': KEY }
-    const roundTrip = await measureRoundTrips(fake.url, native)
+    gateway = await startServer('gateway', { BENCH_CONFIG: JSON.stringify(crm.connection(fake.url)) })
+    const native = await seed(fake.url, 10_000, crm.seedStart)
+    const ids = native.map((id) => `${crm.name.toLowerCase()}.${id}`)
+    // The fake's own round trip for each kind of call, sent straight to it from this process:
+    // the configured latency plus the fake's work on the ids. Median of five.
+    const roundTrip: Record<string, number> = {}
+    for (const [kind, wave] of Object.entries(crm.waves(fake.url, native))) {
+      roundTrip[kind] = await medianOfFive(wave)
+      await fakeReset(fake.url)
+      await new Promise((resolve) => setTimeout(resolve, intervalMs))
+    }
     const rows: (string | number)[][] = []
-    for (const [name, method, count] of [
-      ['batch get 1,000', 'POST', 1000],
-      ['batch get 10,000', 'POST', 10_000],
-      ['batch complete 1,000', 'PATCH', 1000],
-    ] as const) {
+    for (const [name, method, count, warmUps, measured] of crm.cases) {
       const body = method === 'POST' ? { ids: ids.slice(0, count) } : { ids: ids.slice(0, count), completed: true }
-      // Three runs to warm the gateway up (a long-running server is measured in its steady
-      // state), then the median of five; each starts with the fake's counters and both rate-limit
+      // Warm-up runs first (a long-running server is measured in its steady state), then the
+      // median of the measured ones; each starts with the fake's counters and both rate-limit
       // windows clear.
       const runs: { took: number; status: number; tasks: number; calls: number; limited: number }[] = []
-      for (let run = 0; run < 8; run++) {
+      for (let run = 0; run < warmUps + measured; run++) {
         await fakeReset(fake.url)
-        await new Promise((resolve) => setTimeout(resolve, LIMIT.intervalMs))
+        await new Promise((resolve) => setTimeout(resolve, intervalMs))
         const started = performance.now()
-        const res = await json<unknown[]>(`${gateway.url}/tasks/batch`, method, body, headers)
+        const res = await json<unknown[]>(`${gateway.url}/tasks/batch`, method, body, { 'x-api-key': KEY })
         const took = performance.now() - started
         const stats = await fakeStats(fake.url)
-        if (run >= 3) runs.push({ took, status: res.status, tasks: res.body.length, calls: totalCalls(stats), limited: stats.rateLimited })
+        if (run >= warmUps) runs.push({ took, status: res.status, tasks: res.body.length, calls: totalCalls(stats), limited: stats.rateLimited })
       }
       runs.sort((a, b) => a.took - b.took)
-      const { took, status, tasks } = runs[2]!
-      const calls = plan(count, method === 'PATCH')
-      const best = ideal(calls, roundTrip)
+      const { took, status, tasks } = runs[Math.floor(runs.length / 2)]!
+      const calls = crm.plan(count, method === 'PATCH')
+      const best = perfectTime(calls, roundTrip, crm.limits)
       rows.push([
         name,
         `${status}, ${tasks} tasks`,
@@ -140,13 +168,15 @@ export async function fanout(): Promise<string> {
         runs.reduce((sum, r) => sum + r.limited, 0),
       ])
     }
-    const trips = (Object.entries(roundTrip) as [Kind, number][]).map(([kind, ms]) => `${kind} ${ms.toFixed(1)} ms`).join(', ')
-    return `### Fan-out (HubSpot fake: ${LATENCY} ms per call, ${LIMIT.requests} calls per ${LIMIT.intervalMs} ms; gateway: same rateLimit, concurrency ${CONCURRENCY}; median of 5 after 3 warm-up runs)\n\n${table(
+    const trips = Object.entries(roundTrip)
+      .map(([kind, ms]) => `${kind} ${ms.toFixed(1)} ms`)
+      .join(', ')
+    return `### Fan-out, ${crm.name} (fake: ${LATENCY} ms per call, ${requests} calls per ${intervalMs} ms; gateway: same rateLimit, concurrency ${CONCURRENCY}; median of the runs after warm-up)\n\n${table(
       ['batch', 'answer', 'time', 'perfect client', 'time / perfect', 'upstream calls', 'minimum calls', '429s'],
       rows,
     )}\n\nThe perfect client is simulated with the fake's round trips measured in this run (${trips}).`
   } finally {
-    await gateway.stop()
+    await gateway?.stop()
     await fake.stop()
   }
 }
