@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici'
 import type { GatewayConfig } from './config/load.ts'
 import { isDueDate } from './dates.ts'
 import { createLogger } from './logger.ts'
+import { RequestLog } from './request-log.ts'
 import errorHandler from './plugins/error-handler.ts'
 import configReload, { type ConfigReloadOptions } from './plugins/config-reload.ts'
 import gateway from './plugins/gateway.ts'
@@ -30,6 +31,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const { config } = options
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    logController: new RequestLog(),
     bodyLimit: config.limits.bodyLimitBytes,
     routerOptions: { maxParamLength: 512 },
     requestIdHeader: false,

@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { capturedLogger, headers, testApp } from '../helpers/app.ts'
+
+describe('request log', () => {
+  let app: FastifyInstance
+  afterEach(() => app.close())
+
+  const linesOf = (lines: string[], reqId: string) =>
+    lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.reqId === reqId)
+
+  it('writes one line per request at info level, when it is answered', async () => {
+    const log = capturedLogger('info')
+    app = await testApp({ logger: log.logger })
+    const created = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 'logged' } })
+    const read = await app.inject({ method: 'GET', url: `/tasks/${created.json().id}`, headers: { ...headers, 'x-request-id': 'trace-1' } })
+    const missing = await app.inject({ method: 'GET', url: '/tasks/local.nothere', headers: { ...headers, 'x-request-id': 'trace-2' } })
+    expect([read.statusCode, missing.statusCode]).toEqual([200, 404])
+
+    const [line, ...more] = linesOf(log.lines, 'trace-1')
+    expect(more).toEqual([])
+    expect(line).toMatchObject({ level: 30, msg: 'request completed', method: 'GET', url: `/tasks/${created.json().id}`, statusCode: 200 })
+    expect(line!.responseTime).toEqual(expect.any(Number))
+    // A rejected request also says why, from the error handler.
+    expect(linesOf(log.lines, 'trace-2')).toMatchObject([
+      { msg: 'request rejected', code: 'TASK_NOT_FOUND' },
+      { msg: 'request completed', statusCode: 404 },
+    ])
+  })
+
+  it('adds the incoming line at debug level, to follow a request that never ends', async () => {
+    const log = capturedLogger('debug')
+    app = await testApp({ logger: log.logger })
+    await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-3' } })
+    expect(linesOf(log.lines, 'trace-3').map((line) => line.msg)).toEqual(['incoming request', 'request completed'])
+  })
+})
