@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fakes/hubspot.ts'
-import { type ServerProcess, startServer, waitFor } from './helpers/server-process.ts'
+import { type ServerProcess, startServer } from './helpers/server-process.ts'
+import { waitFor } from './helpers/wait.ts'
 
 describe('the server process', () => {
   let server: ServerProcess | undefined

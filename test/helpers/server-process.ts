@@ -49,14 +49,6 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   }
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
-
 /** The fake HubSpot of `test/fakes/crm-process.ts` in a process of its own; see its control routes. */
 export async function startFakeHubSpotProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/crm-process.ts'], {

@@ -5,7 +5,8 @@ import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN } from '../fakes/hubspot.ts'
 import { TestRedis } from '../helpers/redis.ts'
-import { type ServerProcess, startFakeHubSpotProcess, startServer, waitFor } from '../helpers/server-process.ts'
+import { type ServerProcess, startFakeHubSpotProcess, startServer } from '../helpers/server-process.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 /** 50 calls a second, counted as HubSpot counts them: over a rolling 10-second window. */
 const LIMIT = 50

@@ -3,14 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../fakes/simple-crm.ts'
 import type { HttpFake } from '../fakes/http-fake.ts'
 import { headers, testApp } from '../helpers/app.ts'
-
-async function until(condition: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
+import { waitFor } from '../helpers/wait.ts'
 
 describe('/healthz, /readyz and /metrics', () => {
   let app: FastifyInstance
@@ -33,10 +26,10 @@ describe('/healthz, /readyz and /metrics', () => {
   it('flips /readyz to 503 with the reason when the active CRM goes down, and back when it returns', async () => {
     await start()
     const ready = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200
-    await until(ready)
+    await waitFor(ready)
     const healthy = fake.handler
     fake.handler = () => ({ status: 503 })
-    await until(async () => !(await ready()))
+    await waitFor(async () => !(await ready()))
     const down = await app.inject({ method: 'GET', url: '/readyz' })
     expect(down.json()).toEqual({
       status: 'not ready',
@@ -45,7 +38,7 @@ describe('/healthz, /readyz and /metrics', () => {
     })
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
     fake.handler = healthy
-    await until(ready)
+    await waitFor(ready)
   })
 
   it('stays ready while the CRM rate-limits the checks, or while every concurrency slot is busy', async () => {
@@ -53,7 +46,7 @@ describe('/healthz, /readyz and /metrics', () => {
     const crm = { adapter: 'simple', baseUrl: fake.url, token: SIMPLE_TOKEN, retry: { maxRetries: 0 }, concurrency: 1 }
     app = await testApp({ connections: { crm }, registry: simpleRegistry, health: { intervalMs: 100, timeoutMs: 1000 }, limits: { requestTimeoutMs: 2500 } })
     const status = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode
-    await until(async () => (await status()) === 200)
+    await waitFor(async () => (await status()) === 200)
     const healthy = fake.handler
     let checks = 0
     fake.handler = (r) => {
@@ -63,7 +56,7 @@ describe('/healthz, /readyz and /metrics', () => {
     }
     // The first 429 pauses the connection for its Retry-After; the checks meanwhile are refused
     // by the gateway's own limiter, and the one after the pause draws a 429 again.
-    await until(async () => checks >= 2)
+    await waitFor(async () => checks >= 2)
     expect(await status()).toBe(200)
 
     // A read that never answers holds the connection's only slot; checks must not queue behind it.
@@ -77,8 +70,8 @@ describe('/healthz, /readyz and /metrics', () => {
     const reading = app.inject({ method: 'GET', url: '/tasks/crm.stuck', headers }).finally(() => {
       readDone = true
     })
-    await until(async () => fake.count('POST', '/tasks/read') === 1)
-    await until(async () => checks >= 3)
+    await waitFor(async () => fake.count('POST', '/tasks/read') === 1)
+    await waitFor(async () => checks >= 3)
     expect(readDone).toBe(false)
     expect(await status()).toBe(200)
     expect((await reading).statusCode).toBe(504)

@@ -7,6 +7,7 @@ import { buildApp } from '../../src/app.ts'
 import { loadConfigFile } from '../../src/config/load.ts'
 import { HttpFake } from '../fakes/http-fake.ts'
 import { KEY, capturedLogger, headers } from '../helpers/app.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const config = (active: string, extra = '') => `
 auth:
@@ -21,14 +22,6 @@ connections:
 ${extra}
 active: ${active}
 `
-
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
 
 describe('live config reload', () => {
   let app: FastifyInstance
@@ -89,7 +82,7 @@ describe('live config reload', () => {
     const before = app.gateway.current.runtime
     const task = (await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 'kept' } })).json()
     await writeFile(path, config('green').replace('  green:\n    adapter: memory', '  green:\n    adapter: memory\n    concurrency: 2'))
-    await until(() => app.gateway.current.runtime.version === before.version + 1)
+    await waitFor(() => app.gateway.current.runtime.version === before.version + 1)
     const after = app.gateway.current.runtime
     expect(after.connections.get('blue')).toBe(before.connections.get('blue'))
     expect(after.connections.get('green')).not.toBe(before.connections.get('green'))
@@ -127,7 +120,7 @@ describe('live config reload', () => {
       expect(await app.reloadConfig('checks on')).toBe(true)
       // Let the file watcher's own reload of that write come and go before the CRM heals.
       await new Promise((resolve) => setTimeout(resolve, 400))
-      await until(() => down.requests.length > 0)
+      await waitFor(() => down.requests.length > 0)
       const ready = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode
       const end = Date.now() + 5000
       while ((await ready()) !== 503 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 25))
