@@ -4,6 +4,9 @@ import { HUBSPOT_TOKEN } from '../../test/fakes/hubspot.ts'
 import { PIPEDRIVE_TOKEN } from '../../test/fakes/pipedrive.ts'
 
 export { HUBSPOT_TOKEN, PIPEDRIVE_TOKEN }
+
+/** The middle value (the upper one of an even count). */
+export const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 export const KEY = 'bench-key'
 
 export interface Load {

@@ -1,3 +1,5 @@
+import { median } from './helpers.ts'
+
 /** One upstream call of a perfect client: its kind (which sets its round trip) and the calls
  * whose answers it needs first. */
 export interface PlannedCall {
@@ -46,5 +48,5 @@ export async function medianOfFive(run: () => Promise<unknown>): Promise<number>
     await run()
     times.push(performance.now() - started)
   }
-  return times.sort((a, b) => a - b)[2]!
+  return median(times)
 }

@@ -1,11 +1,10 @@
 import { Client } from '@hubspot/api-client'
-import { HUBSPOT_TOKEN, KEY, fakeReset, fakeStats, hubspotConnection, json, seed, table, totalCalls } from '../lib/helpers.ts'
+import { fakeReset, fakeStats, HUBSPOT_TOKEN, hubspotConnection, json, KEY, median, seed, table, totalCalls } from '../lib/helpers.ts'
 import { startServer } from '../lib/process.ts'
 
 const PROPERTIES = ['hs_task_subject', 'hs_task_body', 'hs_task_status', 'hs_task_type', 'hs_timestamp', 'hubspot_owner_id', 'hs_task_completion_date']
 const ROUNDS = 20
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 /**
  * Peer: the same batch read of 100 tasks done with HubSpot's official Node SDK pointed at the

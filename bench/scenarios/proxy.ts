@@ -1,8 +1,7 @@
-import { HUBSPOT_TOKEN, KEY, hubspotConnection, latencies, ms, seed, table } from '../lib/helpers.ts'
+import { HUBSPOT_TOKEN, hubspotConnection, KEY, latencies, median, ms, seed, table } from '../lib/helpers.ts'
 import { startServer } from '../lib/process.ts'
 
 const ROUNDS = 5
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 /** Proxy overhead: GET /tasks/:id through the HubSpot adapter vs the same read sent straight to the fake. */
 export async function proxy(): Promise<string> {
