@@ -13,10 +13,12 @@ describe('/healthz, /readyz and /metrics', () => {
     await fake?.close()
   })
 
-  const start = async (extra: Record<string, unknown> = {}) => {
+  const start = async (extra: Record<string, unknown> = {}, connection: Record<string, unknown> = {}) => {
     fake = await startSimpleCrm()
     app = await testApp({
-      connections: { crm: { adapter: 'simple', baseUrl: fake.url, token: SIMPLE_TOKEN, retry: { maxRetries: 0 }, breaker: { failures: 100 } } },
+      connections: {
+        crm: { adapter: 'simple', baseUrl: fake.url, token: SIMPLE_TOKEN, retry: { maxRetries: 0 }, breaker: { failures: 100 }, ...connection },
+      },
       registry: simpleRegistry,
       health: { intervalMs: 100, timeoutMs: 1000 },
       ...extra,
@@ -42,9 +44,7 @@ describe('/healthz, /readyz and /metrics', () => {
   })
 
   it('stays ready while the CRM rate-limits the checks, or while every concurrency slot is busy', async () => {
-    fake = await startSimpleCrm()
-    const crm = { adapter: 'simple', baseUrl: fake.url, token: SIMPLE_TOKEN, retry: { maxRetries: 0 }, concurrency: 1 }
-    app = await testApp({ connections: { crm }, registry: simpleRegistry, health: { intervalMs: 100, timeoutMs: 1000 }, limits: { requestTimeoutMs: 2500 } })
+    await start({ limits: { requestTimeoutMs: 2500 } }, { concurrency: 1 })
     const status = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode
     await waitFor(async () => (await status()) === 200)
     const healthy = fake.handler
