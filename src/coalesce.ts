@@ -1,4 +1,5 @@
 import type { CallOptions } from './adapter.ts'
+import { chunks } from './chunks.ts'
 
 interface Waiting<T> {
   readonly options: CallOptions
@@ -41,7 +42,7 @@ export class Coalescer<T> {
       this.scheduled = false
       const taken = [...this.pending]
       this.pending = new Map()
-      for (let start = 0; start < taken.length; start += this.maxBatch) this.send(taken.slice(start, start + this.maxBatch))
+      for (const chunk of chunks(taken, this.maxBatch)) this.send(chunk)
     }
     if (this.windowMs === 0) queueMicrotask(flush)
     else setTimeout(flush, this.windowMs)

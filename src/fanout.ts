@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import type { CallOptions, NativeTask } from './adapter.ts'
+import { chunks } from './chunks.ts'
 import type { Connection } from './connections.ts'
 
 export interface FanOutItem {
@@ -44,9 +45,7 @@ export async function fanOut(
   const found = new Map<string, NativeTask>()
   const runs: Promise<void>[] = []
   for (const [connection, ids] of groups) {
-    const size = Math.max(1, chunkSize(connection))
-    for (let start = 0; start < ids.length; start += size) {
-      const chunk = ids.slice(start, start + size)
+    for (const chunk of chunks(ids, chunkSize(connection))) {
       const wanted = new Set(chunk)
       runs.push(
         connection.limit(async () => {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import type { AdapterDefinition, CallOptions, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter.ts'
+import { chunks } from '../../src/chunks.ts'
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../../src/errors.ts'
 import type { UpstreamClient } from '../../src/upstream/client.ts'
 import type { UpstreamRequest } from '../../src/upstream/types.ts'
@@ -80,7 +81,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
   /** Tasks by id, without their associations: 100 per call, the calls in parallel (the
    * connection's concurrency caps how many are in flight). */
   const readObjects = async (ids: readonly string[], options: CallOptions) =>
-    (await Promise.all(hundreds(ids).map((part) => batchObjects(`${TASKS}/batch/read`, readBody(part), options)))).flat()
+    (await Promise.all(chunks(ids, MAX_OBJECTS).map((part) => batchObjects(`${TASKS}/batch/read`, readBody(part), options)))).flat()
 
   const readAssociations = async (ids: readonly string[], options: CallOptions) => {
     const found = new Map<string, Associated>(ids.map((id) => [id, {}]))
@@ -191,7 +192,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
       // updated. A status update leaves associations alone, so they are read meanwhile.
       if (ids.length <= KINDS.length + 1) return this.doGetMany((await update(ids)).map((o) => o.id), options)
       const reading = Promise.all(
-        hundreds(ids).map(async (part) => {
+        chunks(ids, MAX_OBJECTS).map(async (part) => {
           const updated = await update(part)
           return updated.length === 0 ? [] : readObjects(updated.map((o) => o.id), options)
         }),
@@ -207,12 +208,6 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
       await client.send(at({ method: 'GET', path: TASKS, route: TASKS, query: { limit: '1' } }, options))
     },
   }
-}
-
-function hundreds(ids: readonly string[]): string[][] {
-  const parts: string[][] = []
-  for (let start = 0; start < ids.length; start += MAX_OBJECTS) parts.push(ids.slice(start, start + MAX_OBJECTS))
-  return parts
 }
 
 /** HubSpot record ids are digits; anything else can only be refused, so it is refused here. */
