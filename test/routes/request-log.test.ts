@@ -32,6 +32,9 @@ describe('request log', () => {
     const log = capturedLogger('debug')
     app = await testApp({ logger: log.logger })
     await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-3' } })
-    expect(linesOf(log.lines, 'trace-3').map((line) => line.msg)).toEqual(['incoming request', 'request completed'])
+    expect(linesOf(log.lines, 'trace-3').map(({ msg, level }) => [msg, level])).toEqual([
+      ['incoming request', 20],
+      ['request completed', 30],
+    ])
   })
 })
