@@ -27,4 +27,29 @@ describe('plain text in HTML fields', () => {
       { numRuns: 2000 },
     )
   })
+
+  // A CRM controls this HTML: each of these took a regular expression minutes (quadratic
+  // backtracking from every "<" with no ">" after it). Linear, each takes milliseconds; the
+  // bound is far above that and far below what quadratic time would need.
+  const MB = 1024 * 1024
+  it.each([
+    ['"<" alone', '<'.repeat(MB)],
+    ['"<br" and spaces', `<br${' '.repeat(MB)}`],
+    ['block ends and spaces', '</p>'.repeat(MB / 8) + ' '.repeat(MB / 2)],
+    ['an unclosed block end', `</p${' '.repeat(MB)}`],
+    ['"&" and "#"', '&#'.repeat(MB / 2)],
+    ['tags', '<b>x</b>'.repeat(MB / 8)],
+  ])('reads 1 MB of %s in linear time', (_name, html) => {
+    const started = performance.now()
+    htmlToText(html)
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('writes 1 MB of markup characters in linear time, and reads it back', () => {
+    const text = '<>&"\'\n'.repeat(MB / 6)
+    const started = performance.now()
+    const html = textToHtml(text)
+    expect(htmlToText(html)).toBe(text)
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
 })
