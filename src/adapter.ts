@@ -18,6 +18,10 @@ import type { UpstreamClientFactory } from './upstream/client.ts'
  *
  * Every method takes `CallOptions`; pass them on to each upstream call unchanged, so the caller's
  * deadline and cancellation reach the CRM request. Throw only errors from `src/errors.ts`.
+ *
+ * Values that reach a CRM's URL go through the upstream client's path templates (`route` and
+ * `params`), never into a string. Ids read from a CRM's answer are checked, by the answer's
+ * schema, before a later call uses them; ids an answer names that nobody asked for are ignored.
  * See `adapters/README.md` for a worked example and `test/conformance/` for the test kit.
  */
 export interface TaskAdapterV1 {
@@ -25,6 +29,15 @@ export interface TaskAdapterV1 {
   /** The registry name of the adapter, e.g. `hubspot`. */
   readonly adapter: string
   readonly capabilities: AdapterCapabilities
+
+  /**
+   * Whether `id` has the form of this CRM's task ids (HubSpot: digits; Pipedrive: a positive
+   * integer below 2^53). The core asks before it hands a caller's id to any other method: an id
+   * of another form is "not found" (a 404, or left out of a batch) and never reaches the CRM.
+   * Write it as strictly as the CRM allows, canonical form only (no leading zeros), so that one
+   * task answers to exactly one id. Ids the CRM sends back must pass it too.
+   */
+  isNativeId(id: string): boolean
 
   /** Creates one task. Called once per create: never retry a create yourself. */
   doCreate(input: NativeTaskInput, options: CallOptions): Promise<NativeTask>

@@ -116,6 +116,7 @@ async function check(doCheck: ((options: CallOptions) => Promise<void>) | undefi
       UPSTREAM_CIRCUIT_OPEN: 'unreachable',
       UPSTREAM_UNAVAILABLE: 'unreachable',
       UPSTREAM_TIMEOUT: 'unreachable (timed out)',
+      UPSTREAM_UNEXPECTED_STATUS: 'not the CRM expected (check baseUrl)',
     }
     return `${verdicts[error.code] ?? 'failed'}: ${error.message}`
   }

@@ -20,6 +20,8 @@ export interface Connection {
   readonly upstream: readonly UpstreamClient[]
   /** The resolved config this connection was opened from, to tell whether a reload changed it. */
   readonly source: ResolvedConnection
+  /** Removes this connection's credentials from a text. */
+  scrub(text: string): string
   close(): Promise<void>
 }
 
@@ -63,6 +65,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     types: new TypeMap(core.typeMap, core.defaultType),
     upstream,
     source: resolved,
+    scrub: (text) => upstream.reduce((clean, client) => client.scrub(clean), text),
     async close() {
       await adapter.close?.()
       await Promise.all(upstream.map((client) => client.close()))

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'UPSTREAM_CIRCUIT_OPEN',
   'UPSTREAM_UNAVAILABLE',
   'UPSTREAM_BAD_RESPONSE',
+  'UPSTREAM_UNEXPECTED_STATUS',
   'UPSTREAM_TIMEOUT',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_FLIGHT',
@@ -95,8 +96,9 @@ export class UpstreamAuthError extends GatewayError {
 export class UpstreamRateLimitedError extends GatewayError {
   readonly code = 'UPSTREAM_RATE_LIMITED'
   readonly statusCode = 503
-  constructor(connection: string, retryAfterSeconds: number, why = 'is rate-limiting') {
-    super(`the CRM of connection "${connection}" ${why}; retry after ${retryAfterSeconds} s`)
+  /** `daily`: the CRM's daily cap is spent, not a short window. */
+  constructor(connection: string, retryAfterSeconds: number, daily = false) {
+    super(`the CRM of connection "${connection}" ${daily ? 'has spent its daily limit' : 'is rate-limiting'}; retry after ${retryAfterSeconds} s`)
     this.retryAfterSeconds = retryAfterSeconds
   }
 }
@@ -117,6 +119,16 @@ export class UpstreamUnavailableError extends GatewayError {
 
 export class UpstreamBadResponseError extends GatewayError {
   readonly code = 'UPSTREAM_BAD_RESPONSE'
+  readonly statusCode = 502
+}
+
+/**
+ * The CRM answered a status the call does not expect and that says nothing about the caller's
+ * data: a 404 on a path that names no record, a 3xx, 405, 413, 414… A wrong `baseUrl`, a proxy in
+ * the way, or a change in the CRM's API: the operator's to fix, so a 502 and not a 4xx.
+ */
+export class UpstreamUnexpectedStatusError extends GatewayError {
+  readonly code = 'UPSTREAM_UNEXPECTED_STATUS'
   readonly statusCode = 502
 }
 
@@ -146,11 +158,11 @@ export class IdempotencyKeyInFlightError extends GatewayError {
   }
 }
 
-/** Anything unexpected. Its message is logged, never sent: it may hold internals. */
+/** Anything unexpected. What went wrong (`detail`) is logged, never sent: it may hold internals. */
 export class InternalError extends GatewayError {
   readonly code = 'INTERNAL'
   readonly statusCode = 500
-  constructor() {
+  constructor(readonly detail?: string) {
     super('internal error')
   }
 }

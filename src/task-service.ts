@@ -1,11 +1,12 @@
 import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch } from './adapter.ts'
 import type { Connection } from './connections.ts'
-import { formatUtc, parseDueDate } from './dates.ts'
-import { BadRequestError, BatchTooLargeError, TaskNotFoundError, UpstreamBadResponseError } from './errors.ts'
+import { parseDueDate } from './dates.ts'
+import { BadRequestError, BatchTooLargeError, TaskNotFoundError } from './errors.ts'
 import { type FanOutItem, fanOut, resultKey } from './fanout.ts'
-import { decodeTaskId, encodeTaskId } from './ids.ts'
+import { decodeTaskId } from './ids.ts'
 import type { Tenant } from './runtime.ts'
 import type { Task, TaskCreate, TaskPatch } from './schemas.ts'
+import { fromNative } from './task-answer.ts'
 
 const WRITABLE = ['subject', 'description', 'type', 'ownerId', 'contactId', 'companyId', 'dueDate'] as const
 
@@ -19,14 +20,14 @@ export class TaskService {
   async create(tenant: Tenant, body: TaskCreate, options: CallOptions): Promise<Task> {
     const connection = tenant.active
     const input = toNativeInput(connection, body, options) as NativeTaskInput
-    return toTask(connection, await connection.store.create(input, options))
+    return fromNative(connection, await connection.store.create(input, options), options)
   }
 
   async get(tenant: Tenant, id: string, options: CallOptions): Promise<Task> {
     const target = locate(tenant, id)
     const found = target && (await target.connection.store.readOne(target.nativeId, options))
     if (!target || !found) throw new TaskNotFoundError()
-    return toTask(target.connection, found)
+    return fromNative(target.connection, found, options, target.nativeId)
   }
 
   async update(tenant: Tenant, id: string, body: TaskPatch, options: CallOptions): Promise<Task> {
@@ -40,7 +41,7 @@ export class TaskService {
     if (body.completed !== undefined) patch.completed = body.completed
     const updated = await connection.store.update(nativeId, patch, options)
     if (!updated) throw new TaskNotFoundError()
-    return toTask(connection, updated)
+    return fromNative(connection, updated, options, nativeId)
   }
 
   async getMany(tenant: Tenant, ids: readonly string[], options: CallOptions): Promise<Task[]> {
@@ -51,7 +52,7 @@ export class TaskService {
       (connection, chunk, chunkOptions) => connection.store.readChunk(chunk, chunkOptions),
       options,
     )
-    return assemble(items, found)
+    return assemble(items, found, options)
   }
 
   async completeMany(tenant: Tenant, ids: readonly string[], completed: boolean, options: CallOptions): Promise<Task[]> {
@@ -62,7 +63,7 @@ export class TaskService {
       (connection, chunk, chunkOptions) => connection.store.completeChunk(chunk, completed, chunkOptions),
       options,
     )
-    return assemble(items, found)
+    return assemble(items, found, options)
   }
 
   /** Unique, decodable ids of connections this tenant may see, in order of first appearance. */
@@ -80,16 +81,21 @@ export class TaskService {
   }
 }
 
+/**
+ * The connection and native id a caller's id names, if this tenant may see that connection and
+ * the id has the form of its CRM's ids. Any other id is not found, and never reaches an adapter.
+ */
 function locate(tenant: Tenant, id: string): FanOutItem | undefined {
   const decoded = decodeTaskId(id)
   const connection = decoded && tenant.connections.get(decoded.connection)
-  return connection && decoded ? { connection, nativeId: decoded.nativeId } : undefined
+  if (!connection || !decoded || !connection.adapter.isNativeId(decoded.nativeId)) return undefined
+  return { connection, nativeId: decoded.nativeId }
 }
 
-function assemble(items: readonly FanOutItem[], found: ReadonlyMap<string, NativeTask>): Task[] {
+function assemble(items: readonly FanOutItem[], found: ReadonlyMap<string, NativeTask>, options: CallOptions): Task[] {
   return items.flatMap(({ connection, nativeId }) => {
     const task = found.get(resultKey(connection.name, nativeId))
-    return task ? [toTask(connection, task)] : []
+    return task ? [fromNative(connection, task, options, nativeId)] : []
   })
 }
 
@@ -108,20 +114,4 @@ function toNativeInput(connection: Connection, body: TaskPatch, options: CallOpt
     input.dueDate = due
   }
   return input
-}
-
-function toTask(connection: Connection, native: NativeTask): Task {
-  const id = encodeTaskId(connection.name, native.id)
-  if (!id) {
-    throw new UpstreamBadResponseError(`connection "${connection.name}" returned a task id too long to encode`)
-  }
-  const task: Task = { id, subject: native.subject, completed: native.completed, completedAt: null }
-  if (native.description !== undefined) task.description = native.description
-  if (native.type !== undefined) task.type = connection.types.fromCrm(native.type)
-  if (native.ownerId !== undefined) task.ownerId = native.ownerId
-  if (native.contactId !== undefined) task.contactId = native.contactId
-  if (native.companyId !== undefined) task.companyId = native.companyId
-  if (native.dueDate !== undefined) task.dueDate = formatUtc(native.dueDate)
-  if (native.completedAt !== null) task.completedAt = formatUtc(native.completedAt)
-  return task
 }

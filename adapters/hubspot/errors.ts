@@ -1,4 +1,4 @@
-import type { ErrorMessagePicker } from '../../src/upstream/json.ts'
+import type { ErrorMessagePicker } from '../../src/upstream/status.ts'
 import { type RateLimitSignals, type UpstreamResponse, header } from '../../src/upstream/types.ts'
 
 /** HubSpot's error body: `{status: "error", message, correlationId, category}`. */
@@ -11,8 +11,9 @@ export const hubspotErrorMessage: ErrorMessagePicker = (body) => {
 /**
  * HubSpot's limits: `X-HubSpot-RateLimit-Remaining` in the current window (its length in
  * `-Interval-Milliseconds`, its size in `-Max`) and `-Daily-Remaining`. A 429 names its `policyName`: `DAILY` is spent
- * until midnight (we take UTC: HubSpot resets at the portal's midnight, which it does not send),
- * the others are short. HubSpot rarely sends `Retry-After`, so a rolling-window 429 waits 2 s.
+ * until the portal's midnight, which HubSpot does not send: UTC midnight is only a guess, and the
+ * core's `pauseCap.dailyMs` cuts the pause short and probes. The other policies are short; HubSpot
+ * rarely sends `Retry-After`, so a rolling-window 429 waits 2 s.
  */
 export const hubspotRateLimits: RateLimitSignals = {
   budget(response) {

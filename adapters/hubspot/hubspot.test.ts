@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
+import { HUBSPOT_TASK_PATHS, HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 const connection = (fake: HubSpotFake, extra: Record<string, unknown> = {}) => ({
@@ -21,6 +21,7 @@ describeAdapterConformance('hubspot', async () => {
     roundTripTypes: ['call', 'email', 'todo'],
     refs: { ownerId: '111', contactId: '501', companyId: '701' },
     ...fakeHooks(fake.http, { status: 401, body: { status: 'error', message: 'expired', category: 'INVALID_AUTHENTICATION' } }),
+    taskPaths: HUBSPOT_TASK_PATHS,
     close: async () => {
       expect(fake.violations, 'requests HubSpot would refuse').toEqual([])
       await fake.close()

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { AdapterDefinition, CallOptions, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter.ts'
 import { chunks } from '../../src/chunks.ts'
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../../src/errors.ts'
+import { isDigitsId } from '../../src/native-ids.ts'
 import type { UpstreamClient } from '../../src/upstream/client.ts'
 import type { UpstreamRequest } from '../../src/upstream/types.ts'
 import { hubspotErrorMessage, hubspotRateLimits } from './errors.ts'
@@ -38,8 +39,10 @@ const MAX_OBJECTS = 100
  * a batch's tasks are read 100 at a time, their associations all at once. */
 const MAX_ASSOCIATIONS = 1000
 const TASKS = '/crm/v3/objects/tasks'
+const TASK = `${TASKS}/{taskId}`
 const KINDS: readonly AssociatedKind[] = ['contacts', 'companies']
 const FIELD: Record<AssociatedKind, 'contactId' | 'companyId'> = { contacts: 'contactId', companies: 'companyId' }
+const ASSOCIATION = (kind: AssociatedKind) => `/crm/v4/objects/tasks/{taskId}/associations/${kind}/{toObjectId}`
 
 type Call = Omit<UpstreamRequest, 'options'>
 
@@ -52,8 +55,8 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
       at(
         {
           method: 'GET',
-          path: `${TASKS}/${id}`,
-          route: `${TASKS}/{taskId}`,
+          route: TASK,
+          params: { taskId: id },
           query: { properties: TASK_PROPERTIES.join(','), associations: KINDS.join(',') },
         },
         options,
@@ -66,8 +69,8 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
 
   /** Objects HubSpot found; ids it reports missing are left out, any other per-item error fails.
    * Batch reads and status updates are safe to repeat, so they are retried like reads. */
-  const batchObjects = async (path: string, body: unknown, options: CallOptions) => {
-    const answer = await client.json(at({ method: 'POST', path, route: path, body, idempotent: true }, options), BatchObjects)
+  const batchObjects = async (route: string, body: unknown, options: CallOptions) => {
+    const answer = await client.json(at({ method: 'POST', route, body, idempotent: true, expect: [200, 207] }, options), BatchObjects)
     failOnErrors(answer.errors)
     return answer.results
   }
@@ -85,11 +88,11 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
 
   const readAssociations = async (ids: readonly string[], options: CallOptions) => {
     const found = new Map<string, Associated>(ids.map((id) => [id, {}]))
-    const path = (kind: AssociatedKind) => `/crm/v4/associations/tasks/${kind}/batch/read`
+    const route = (kind: AssociatedKind) => `/crm/v4/associations/tasks/${kind}/batch/read`
     const answers = await Promise.all(
       KINDS.map((kind) =>
         client.json(
-          at({ method: 'POST', path: path(kind), route: path(kind), body: { inputs: ids.map((id) => ({ id })) }, idempotent: true }, options),
+          at({ method: 'POST', route: route(kind), body: { inputs: ids.map((id) => ({ id })) }, idempotent: true, expect: [200, 207] }, options),
           BatchAssociations,
         ),
       ),
@@ -99,8 +102,13 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
       // A task with no association of this kind comes back as an OBJECT_NOT_FOUND error.
       failOnErrors(answer.errors)
       for (const result of answer.results) {
+        const associated = found.get(result.from.id)
+        if (!associated) {
+          unasked(options, `the ${kind} of task`, result.from.id)
+          continue
+        }
         const first = result.to[0]
-        if (first) found.get(result.from.id)![FIELD[kind]] = String(first.toObjectId)
+        if (first) associated[FIELD[kind]] = String(first.toObjectId)
       }
     })
     return found
@@ -121,22 +129,63 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     return toProperties(resolved)
   }
 
-  const reassociate = async (id: string, patch: NativeTaskPatch, current: Associated, options: CallOptions) => {
-    for (const kind of KINDS) {
+  /** Links the task to `toObjectId`; a 404 there means the record to link does not exist. */
+  const associate = async (id: string, kind: AssociatedKind, toObjectId: string, options: CallOptions) => {
+    const spec = [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPE[kind] }]
+    const call = { method: 'PUT', route: ASSOCIATION(kind), params: { taskId: id, toObjectId }, body: spec, expect: [200, 201] } as const
+    const linked = await client.send(at(call, options), 'null')
+    if (!linked) throw new UpstreamRejectedError(`${FIELD[kind]} ${toObjectId} is not a HubSpot record the task can be linked to`)
+  }
+
+  const dissociate = async (id: string, kind: AssociatedKind, toObjectId: string, options: CallOptions) => {
+    const call = { method: 'DELETE', route: ASSOCIATION(kind), params: { taskId: id, toObjectId }, expect: [200, 204] } as const
+    await client.send(at(call, options), 'null')
+  }
+
+  /**
+   * An update, which may move the task to another contact or company. The new association is
+   * made first: if HubSpot refuses it, nothing has changed and the caller gets the 422. The old
+   * one is removed only once the new one and the properties are written; if the properties are
+   * refused, the new association is taken back, so a refused update leaves the task as it was.
+   */
+  const update = async (id: string, patch: NativeTaskPatch, changes: Record<string, string>, options: CallOptions) => {
+    const moving = KINDS.some((kind) => patch[FIELD[kind]] !== undefined)
+    const current = moving ? await readOne(id, options) : undefined
+    if (current === null) return null
+    const moves = KINDS.flatMap((kind) => {
       const wanted = patch[FIELD[kind]]
-      const had = current[FIELD[kind]]
-      if (wanted === undefined || wanted === had) continue
-      const route = `/crm/v4/objects/tasks/{taskId}/associations/${kind}/{toObjectId}`
-      const spec = [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPE[kind] }]
-      await client.send(at({ method: 'PUT', path: `/crm/v4/objects/tasks/${id}/associations/${kind}/${wanted}`, route, body: spec }, options))
-      if (had) await client.send(at({ method: 'DELETE', path: `/crm/v4/objects/tasks/${id}/associations/${kind}/${had}`, route }, options))
+      const had = current?.[FIELD[kind]]
+      return wanted === undefined || wanted === had ? [] : [{ kind, wanted, had }]
+    })
+    const made: typeof moves = []
+    try {
+      for (const move of moves) {
+        await associate(id, move.kind, move.wanted, options)
+        made.push(move)
+      }
+      if (Object.keys(changes).length > 0) {
+        const call = { method: 'PATCH', route: TASK, params: { taskId: id }, body: { properties: changes } } as const
+        if (!(await client.json(at(call, options), HubSpotObject, 'null'))) return null
+      }
+    } catch (error) {
+      await Promise.all(
+        made.map((move) =>
+          dissociate(id, move.kind, move.wanted, options).catch(() =>
+            options.warn({ type: 'compatibility', field: FIELD[move.kind], message: `could not take back the association to ${move.wanted}` }),
+          ),
+        ),
+      )
+      throw error
     }
+    for (const { kind, had } of moves) if (had) await dissociate(id, kind, had, options)
+    return readOne(id, options)
   }
 
   return {
     specificationVersion: 'v1',
     adapter: 'hubspot',
     capabilities: { maxBatchRead: MAX_ASSOCIATIONS, maxBatchUpdate: MAX_ASSOCIATIONS },
+    isNativeId: isDigitsId,
 
     async doCreate(input, options) {
       // hs_timestamp is required and is the due date: without one, the task is due when created.
@@ -148,7 +197,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
           return [{ to: { id: to }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPE[kind] }] }]
         }),
       }
-      const created = await client.json(at({ method: 'POST', path: TASKS, route: TASKS, body }, options), HubSpotObject)
+      const created = await client.json(at({ method: 'POST', route: TASKS, body, expect: [200, 201] }, options), HubSpotObject)
       return fromHubSpot(created, { contactId: input.contactId, companyId: input.companyId })
     },
 
@@ -165,36 +214,31 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     async doUpdate(id, patch, options) {
       recordId(patch.contactId, 'contactId')
       recordId(patch.companyId, 'companyId')
-      const changes = await properties(patch, options)
-      if (Object.keys(changes).length > 0) {
-        const updated = await client.json(
-          at({ method: 'PATCH', path: `${TASKS}/${id}`, route: `${TASKS}/{taskId}`, body: { properties: changes } }, options),
-          HubSpotObject,
-          'null',
-        )
-        if (!updated) return null
-      }
-      if (patch.contactId !== undefined || patch.companyId !== undefined) {
-        const current = await readOne(id, options)
-        if (!current) return null
-        await reassociate(id, patch, current, options)
-      }
-      return readOne(id, options)
+      return update(id, patch, await properties(patch, options), options)
     },
 
     async doCompleteMany(ids, completed, options) {
       const status = completed ? 'COMPLETED' : 'NOT_STARTED'
-      const update = (part: readonly string[]) =>
-        batchObjects(`${TASKS}/batch/update`, { inputs: part.map((id) => ({ id, properties: { hs_task_status: status } })) }, options)
+      // Only ids that were asked for are read back: an answer cannot add tasks to a batch.
+      const complete = async (part: readonly string[]) => {
+        const asked = new Set(part)
+        const inputs = part.map((id) => ({ id, properties: { hs_task_status: status } }))
+        const updated = await batchObjects(`${TASKS}/batch/update`, { inputs }, options)
+        return updated.flatMap(({ id }) => {
+          if (asked.has(id)) return [id]
+          unasked(options, 'task', id)
+          return []
+        })
+      }
       // HubSpot sets hs_task_completion_date when a task becomes COMPLETED and keeps it when it
       // already was, so completing twice keeps the first completedAt. The update's answer holds
       // only the changed properties: the tasks are read back whole, each hundred as soon as it is
       // updated. A status update leaves associations alone, so they are read meanwhile.
-      if (ids.length <= KINDS.length + 1) return this.doGetMany((await update(ids)).map((o) => o.id), options)
+      if (ids.length <= KINDS.length + 1) return this.doGetMany(await complete(ids), options)
       const reading = Promise.all(
         chunks(ids, MAX_OBJECTS).map(async (part) => {
-          const updated = await update(part)
-          return updated.length === 0 ? [] : readObjects(updated.map((o) => o.id), options)
+          const updated = await complete(part)
+          return updated.length === 0 ? [] : readObjects(updated, options)
         }),
       )
       return withAssociations(
@@ -205,21 +249,29 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     },
 
     async doCheck(options) {
-      await client.send(at({ method: 'GET', path: TASKS, route: TASKS, query: { limit: '1' } }, options))
+      await client.send(at({ method: 'GET', route: TASKS, query: { limit: '1' }, expect: [200] }, options))
     },
   }
+
+  /** HubSpot's per-item errors: ids it reports missing are fine, anything else fails the batch. */
+  function failOnErrors(errors: readonly StandardError[] | undefined): void {
+    const other = errors?.find((error) => error.category !== 'OBJECT_NOT_FOUND')
+    if (other) {
+      throw new UpstreamUnavailableError(client.scrub(`HubSpot failed part of a batch: ${other.message} (${other.category})`).slice(0, 500))
+    }
+  }
+}
+
+/** An answer named a record nobody asked for: it is left out, and the request's log says so. */
+function unasked(options: CallOptions, what: string, id: string): void {
+  options.warn({ type: 'compatibility', message: `HubSpot answered for ${what} ${id}, which was not asked for; left out` })
 }
 
 /** HubSpot record ids are digits; anything else can only be refused, so it is refused here. */
 function recordId(value: string | undefined, field: string): string | undefined {
   if (value === undefined) return undefined
-  if (!/^\d{1,20}$/.test(value)) throw new UpstreamRejectedError(`${field} must be a HubSpot record id (digits), got "${value.slice(0, 64)}"`)
+  if (!isDigitsId(value)) throw new UpstreamRejectedError(`${field} must be a HubSpot record id (digits), got "${value.slice(0, 64)}"`)
   return value
-}
-
-function failOnErrors(errors: readonly StandardError[] | undefined): void {
-  const other = errors?.find((error) => error.category !== 'OBJECT_NOT_FOUND')
-  if (other) throw new UpstreamUnavailableError(`HubSpot failed part of a batch: ${other.message} (${other.category})`.slice(0, 500))
 }
 
 const definition: AdapterDefinition<typeof HubSpotOptions> = {

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache'
 import type { CallOptions } from '../../src/adapter.ts'
 import { UpstreamRejectedError } from '../../src/errors.ts'
+import { isDigitsId } from '../../src/native-ids.ts'
 import type { UpstreamClient } from '../../src/upstream/client.ts'
 import { Owners } from './schemas.ts'
 
@@ -17,25 +18,18 @@ export class OwnerResolver {
       max: options.max,
       ttl: options.ttlMs,
       fetchMethod: async (email, _stale, { context }) => {
-        const found = await client.json(
-          {
-            method: 'GET',
-            path: '/crm/v3/owners',
-            route: '/crm/v3/owners',
-            query: { email, limit: '1' },
-            options: context,
-          },
-          Owners,
-        )
-        const owner = found.results.find((o) => o.email?.toLowerCase() === email) ?? found.results[0]
-        if (!owner) throw new UpstreamRejectedError(`ownerId "${email}" is not an owner in this HubSpot account`)
+        const found = await client.json({ method: 'GET', route: '/crm/v3/owners', query: { email, limit: '1' }, options: context }, Owners)
+        // Only the owner with exactly this address: a search that answers someone else must not
+        // make them the task's owner.
+        const owner = found.results.find((o) => o.email?.toLowerCase() === email)
+        if (!owner) throw new UpstreamRejectedError(`ownerId "${email.slice(0, 254)}" is not an owner in this HubSpot account`)
         return owner.id
       },
     })
   }
 
   async resolve(ownerId: string, options: CallOptions): Promise<string> {
-    if (/^\d+$/.test(ownerId)) return ownerId
+    if (isDigitsId(ownerId)) return ownerId
     if (!ownerId.includes('@')) {
       throw new UpstreamRejectedError('ownerId must be a HubSpot owner id (digits) or the e-mail address of an owner')
     }

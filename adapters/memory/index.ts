@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto'
 import { Type } from '@sinclair/typebox'
 import type { AdapterDefinition, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter.ts'
+import { isRandomId, randomId } from '../../src/native-ids.ts'
 
 const MemoryOptions = Type.Object(
   {
@@ -26,10 +26,10 @@ export function createMemoryAdapter(maxBatch = 1000, now: () => number = Date.no
     specificationVersion: 'v1',
     adapter: 'memory',
     capabilities: { maxBatchRead: maxBatch, maxBatchUpdate: maxBatch },
+    isNativeId: isRandomId,
 
     async doCreate(input) {
-      // 128 random bits: ids cannot be guessed or enumerated.
-      const id = randomBytes(16).toString('base64url')
+      const id = randomId()
       const task: NativeTask = { ...input, id, completed: false, completedAt: null }
       tasks.set(id, task)
       return { ...task }

@@ -17,8 +17,7 @@ export class ActivityTypeList {
       max: 1,
       ttl: ttlMs,
       fetchMethod: async (_key, _stale, { context }) => {
-        const route = '/api/v1/activityTypes'
-        const answer = await client.json({ method: 'GET', path: route, route, options: context }, ActivityTypes)
+        const answer = await client.json({ method: 'GET', route: '/api/v1/activityTypes', options: context }, ActivityTypes)
         return new Set(answer.data.filter((t) => t.active_flag).map((t) => t.key_string))
       },
     })

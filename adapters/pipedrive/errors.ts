@@ -1,4 +1,4 @@
-import type { ErrorMessagePicker } from '../../src/upstream/json.ts'
+import type { ErrorMessagePicker } from '../../src/upstream/status.ts'
 import { type RateLimitSignals, header } from '../../src/upstream/types.ts'
 
 /** Pipedrive's error envelope: `{success: false, error, error_info}`. */

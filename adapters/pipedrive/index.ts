@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { AdapterDefinition, CallOptions, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter.ts'
 import { ConfigError } from '../../src/errors.ts'
+import { isSafeIntegerId } from '../../src/native-ids.ts'
 import type { UpstreamClient } from '../../src/upstream/client.ts'
 import { ActivityTypeList } from './activity-types.ts'
 import { pipedriveErrorMessage, pipedriveRateLimits } from './errors.ts'
@@ -44,8 +45,7 @@ export function createPipedriveAdapter(client: UpstreamClient, types: ActivityTy
   }
 
   const patchOne = async (id: string, changes: ActivityBody, options: CallOptions) => {
-    if (!/^\d+$/.test(id)) return null
-    const answer = await client.json({ method: 'PATCH', path: `${ACTIVITIES}/${id}`, route: ONE, body: changes, options }, OneActivity, 'null')
+    const answer = await client.json({ method: 'PATCH', route: ONE, params: { id }, body: changes, options }, OneActivity, 'null')
     return visible(answer?.data ?? null)
   }
 
@@ -53,27 +53,26 @@ export function createPipedriveAdapter(client: UpstreamClient, types: ActivityTy
     specificationVersion: 'v1',
     adapter: 'pipedrive',
     capabilities: { maxBatchRead: MAX_IDS, maxBatchUpdate: 1 },
+    isNativeId: isSafeIntegerId,
 
     async doCreate(input, options) {
       const answer = await client.json(
-        { method: 'POST', path: ACTIVITIES, route: ACTIVITIES, body: await body(input, options), options },
+        { method: 'POST', route: ACTIVITIES, body: await body(input, options), options },
         OneActivity,
       )
       return fromActivity(answer.data)
     },
 
     async doGetMany(ids, options) {
-      // Pipedrive ids are integers: any other id cannot exist there.
-      const numeric = ids.filter((id) => /^\d+$/.test(id))
-      if (numeric.length === 0) return []
-      if (numeric.length === 1) {
-        const answer = await client.json({ method: 'GET', path: `${ACTIVITIES}/${numeric[0]}`, route: ONE, options }, OneActivity, 'null')
+      if (ids.length === 1) {
+        const answer = await client.json({ method: 'GET', route: ONE, params: { id: ids[0]! }, options }, OneActivity, 'null')
         const task = visible(answer?.data ?? null)
         return task ? [task] : []
       }
-      // Missing and invisible ids are silently left out of the answer; deleted ones are dropped here.
+      // Missing and invisible ids are silently left out of the answer; deleted ones are dropped
+      // here. The ids are integers (the core checked each with isNativeId), so none holds a comma.
       const answer = await client.json(
-        { method: 'GET', path: ACTIVITIES, route: ACTIVITIES, query: { ids: numeric.join(','), limit: String(MAX_IDS) }, options },
+        { method: 'GET', route: ACTIVITIES, query: { ids: ids.join(','), limit: String(MAX_IDS) }, options },
         ActivityList,
       )
       return answer.data.flatMap((activity) => {
@@ -93,7 +92,7 @@ export function createPipedriveAdapter(client: UpstreamClient, types: ActivityTy
     },
 
     async doCheck(options) {
-      await client.send({ method: 'GET', path: ACTIVITIES, route: ACTIVITIES, query: { limit: '1' }, options })
+      await client.send({ method: 'GET', route: ACTIVITIES, query: { limit: '1' }, expect: [200], options })
     },
   }
 }

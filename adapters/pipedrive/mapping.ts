@@ -1,6 +1,7 @@
 import type { NativeTask, NativeTaskPatch } from '../../src/adapter.ts'
 import { UpstreamRejectedError } from '../../src/errors.ts'
 import { htmlToText, textToHtml } from '../../src/html-text.ts'
+import { isSafeIntegerId } from '../../src/native-ids.ts'
 import type { Activity } from './schemas.ts'
 
 /** The body Pipedrive's v2 `POST`/`PATCH /activities` takes, as far as tasks use it. */
@@ -34,7 +35,7 @@ export function toActivity(patch: NativeTaskPatch): ActivityBody {
   for (const [field, key, what] of REFERENCES) {
     const value = patch[field]
     if (value === undefined) continue
-    if (!/^[1-9]\d{0,15}$/.test(value)) throw new UpstreamRejectedError(`${field} must be ${what} (a positive integer), got "${value.slice(0, 64)}"`)
+    if (!isSafeIntegerId(value)) throw new UpstreamRejectedError(`${field} must be ${what} (a positive integer), got "${value.slice(0, 64)}"`)
     body[key] = Number(value)
   }
   if (patch.dueDate !== undefined) {

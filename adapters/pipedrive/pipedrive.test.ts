@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
-import { PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { PIPEDRIVE_TASK_PATHS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 const connection = (fake: PipedriveFake, extra: Record<string, unknown> = {}) => ({
@@ -21,6 +21,7 @@ describeAdapterConformance('pipedrive', async () => {
     roundTripTypes: ['call', 'email', 'meeting', 'todo'],
     refs: { ownerId: '1002', contactId: '31', companyId: '41' },
     ...fakeHooks(fake.http, { status: 401, body: { success: false, error: 'unauthorized access' } }),
+    taskPaths: PIPEDRIVE_TASK_PATHS,
     close: async () => {
       expect(fake.violations, 'requests Pipedrive would refuse').toEqual([])
       await fake.close()

@@ -1,8 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox'
+import { SafeIntegerId } from '../../src/native-ids.ts'
 
-/** The parts of Pipedrive's answers the adapter reads (API v2 activities, v1 activity types). */
+/**
+ * The parts of Pipedrive's answers the adapter reads (API v2 activities, v1 activity types). Ids
+ * are positive integers a JSON number holds exactly: anything else makes the answer malformed.
+ */
 
-const Id = Type.Integer()
+const Id = SafeIntegerId
 const OptionalId = Type.Optional(Type.Union([Id, Type.Null()]))
 const OptionalText = Type.Optional(Type.Union([Type.String(), Type.Null()]))
 

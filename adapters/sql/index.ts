@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import { Type } from '@sinclair/typebox'
 import type { AdapterDefinition, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter.ts'
 import { ConfigError, GatewayError, UpstreamUnavailableError } from '../../src/errors.ts'
+import { isRandomId, randomId } from '../../src/native-ids.ts'
 import { type SqlDriver, postgresDriver, sqliteDriver } from './drivers.ts'
 import { COLUMNS, createTableSql, fromRow } from './mapping.ts'
 
@@ -52,6 +52,7 @@ export function createSqlAdapter(driver: SqlDriver, table: string, connection: s
     specificationVersion: 'v1',
     adapter: 'sql',
     capabilities: { maxBatchRead: MAX_BATCH, maxBatchUpdate: MAX_BATCH },
+    isNativeId: isRandomId,
 
     async doCreate(input) {
       const at = now()
@@ -60,8 +61,7 @@ export function createSqlAdapter(driver: SqlDriver, table: string, connection: s
       const [task] = await run(
         `INSERT INTO ${table} (id, ${columns.map(([, c]) => c).join(', ')}, completed, created_at, updated_at)
          VALUES (${placeholders(columns.length + 4)}) RETURNING *`,
-        // 128 random bits: ids cannot be guessed or enumerated.
-        [randomBytes(16).toString('base64url'), ...values, false, at, at],
+        [randomId(), ...values, false, at, at],
       )
       return task!
     },

@@ -47,6 +47,19 @@ export const BreakerConfig = Type.Object(
 )
 export type BreakerConfig = Static<typeof BreakerConfig>
 
+/**
+ * The longest a CRM's `Retry-After` or reset header may pause a connection. A daily cap (declared
+ * only by the CRM's own daily signal) pauses `dailyMs`, then one call probes whether it has reset.
+ */
+export const PauseCapConfig = Type.Object(
+  {
+    windowMs: PositiveInt(60_000),
+    dailyMs: PositiveInt(300_000),
+  },
+  { additionalProperties: false, default: {} },
+)
+export type PauseCapConfig = Static<typeof PauseCapConfig>
+
 /** The keys the core reads from every connection; the rest belong to its adapter. */
 export const ConnectionCore = Type.Object({
   adapter: Type.String({ minLength: 1 }),
@@ -55,6 +68,9 @@ export const ConnectionCore = Type.Object({
   timeouts: TimeoutsConfig,
   retry: RetryConfig,
   breaker: BreakerConfig,
+  pauseCap: PauseCapConfig,
+  /** The most bytes of one CRM answer the gateway reads; a larger answer is a 502. */
+  maxResponseBytes: PositiveInt(8 * 1024 * 1024),
   typeMap: Type.Record(Type.String(), Type.String({ minLength: 1 }), { default: {} }),
   /** Concurrent single reads (and completions) gathered into native batches; no effect where the
    * adapter has none. `windowMs` > 0 also holds the first of them that long. */

@@ -1,4 +1,4 @@
-import type { RateLimitConfig } from '../config/schema.ts'
+import type { PauseCapConfig, RateLimitConfig } from '../config/schema.ts'
 import { UpstreamRateLimitedError } from '../errors.ts'
 import { type RateLimiter, SlidingWindowLimiter } from '../upstream/rate-limit.ts'
 import type { Coordination } from './redis.ts'
@@ -7,7 +7,8 @@ import type { Coordination } from './redis.ts'
  * The sliding window of `rate-limit.ts`, kept in Redis so every replica books from one budget.
  * One Lua script books atomically, on Redis' clock (the replicas' clocks may differ): it reads a
  * pause (a 429's wait or a spent daily cap, learned by any replica), takes the earliest start that
- * keeps at most `requests` starts in any `intervalMs`, and records it. We wrote the script rather
+ * keeps at most `requests` starts in any `intervalMs`, and records it. A pause is honoured up to
+ * this replica's own `pauseCap` from now, whatever another replica wrote. We wrote the script rather
  * than take rate-limiter-flexible: its Redis limiters count fixed windows, which let twice the
  * limit through around a window's edge, and CRMs count rolling windows.
  */
@@ -15,8 +16,10 @@ const RESERVE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit, interval, margin, maxWait = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local windowCap, dailyCap = tonumber(ARGV[5]), tonumber(ARGV[6])
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 local pausedUntil, daily = math.floor(pause / 10), pause % 10
+if daily == 1 then pausedUntil = math.min(pausedUntil, now + dailyCap) else pausedUntil = math.min(pausedUntil, now + windowCap) end
 local at = math.max(now, pausedUntil)
 local count = redis.call('ZCARD', KEYS[1])
 if limit > 0 and count >= limit then
@@ -85,6 +88,7 @@ export class SharedLimiter implements RateLimiter {
     private readonly coordination: Coordination,
     private readonly connection: string,
     private readonly limit: RateLimitConfig | undefined,
+    private readonly cap: PauseCapConfig,
     private readonly now: () => number = Date.now,
   ) {
     const share = limit && { ...limit, requests: Math.max(1, Math.floor(limit.requests / coordination.replicas)) }
@@ -113,10 +117,12 @@ export class SharedLimiter implements RateLimiter {
           this.limit?.intervalMs ?? 0,
           this.marginMs,
           Math.max(0, deadline - this.now() - hold),
+          this.cap.windowMs,
+          this.cap.dailyMs,
         )) as [number, number, number]
         if (verdict < 0) {
           const seconds = Math.max(1, Math.ceil((wait + hold) / 1000))
-          throw new UpstreamRateLimitedError(this.connection, seconds, why === 1 ? 'has spent its daily limit' : 'is rate-limiting')
+          throw new UpstreamRateLimitedError(this.connection, seconds, why === 1)
         }
         return hold + wait
       } catch (error) {

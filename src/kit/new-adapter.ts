@@ -55,25 +55,29 @@ const ${Pascal}Options = Type.Object(
  * sizes in capabilities and the core cuts batches to them. See adapters/README.md.
  */
 export function create${Pascal}Adapter(client: UpstreamClient): TaskAdapterV1 {
-  const one = (id: string) => \`/tasks/\${encodeURIComponent(id)}\`
   return {
     specificationVersion: 'v1',
     adapter: '${name}',
     capabilities: { maxBatchRead: 1, maxBatchUpdate: 1 },
+    // The form of ${name}'s task ids, as strictly as its API reference allows (these are
+    // positive integers): any other id is "not found" and never reaches ${name}.
+    isNativeId: (id) => /^[1-9][0-9]{0,15}$/.test(id),
 
     async doCreate(input, options) {
       const body = to${Pascal}(input)
-      return from${Pascal}(await client.json({ method: 'POST', path: '/tasks', route: '/tasks', body, options }, ${Pascal}Record))
+      return from${Pascal}(await client.json({ method: 'POST', route: '/tasks', body, options }, ${Pascal}Record))
     },
 
+    // Paths are templates: the client puts each parameter in its segment, encoded. Never build
+    // a path from an id by concatenation.
     async doGetMany(ids, options) {
-      const found = await client.json({ method: 'GET', path: one(ids[0]!), route: '/tasks/{id}', options }, ${Pascal}Record, 'null')
+      const found = await client.json({ method: 'GET', route: '/tasks/{id}', params: { id: ids[0]! }, options }, ${Pascal}Record, 'null')
       return found ? [from${Pascal}(found)] : []
     },
 
     async doUpdate(id, patch, options) {
       const body = to${Pascal}(patch)
-      const updated = await client.json({ method: 'PATCH', path: one(id), route: '/tasks/{id}', body, options }, ${Pascal}Record, 'null')
+      const updated = await client.json({ method: 'PATCH', route: '/tasks/{id}', params: { id }, body, options }, ${Pascal}Record, 'null')
       return updated && from${Pascal}(updated)
     },
 
@@ -102,9 +106,10 @@ export default definition
 const mappingTemplate = (name: string, Pascal: string) => `import { type Static, Type } from '@sinclair/typebox'
 import type { NativeTask, NativeTaskPatch } from '../../src/adapter.ts'
 
-/** A task as ${name}'s API sends it, checked before use: write it from the API reference. */
+/** A task as ${name}'s API sends it, checked before use: write it from the API reference. Check
+ * ids by their form here too, so an id from an answer never reaches a later call unchecked. */
 export const ${Pascal}Record = Type.Object({
-  id: Type.String(),
+  id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }),
   title: Type.String(),
   done: Type.Boolean(),
   doneAt: Type.Union([Type.Number(), Type.Null()]),
@@ -125,7 +130,7 @@ export function from${Pascal}(record: ${Pascal}Record): NativeTask {
 }
 `
 
-const testTemplate = (name: string, Pascal: string) => `import { describeAdapterConformance } from '../../test/conformance/suite.ts'
+const testTemplate = (name: string, Pascal: string) => `import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
 import { ${Pascal}Fake } from '../../test/fakes/${name}.ts'
 
 describeAdapterConformance('${name}', async () => {
@@ -133,6 +138,9 @@ describeAdapterConformance('${name}', async () => {
   return {
     connection: { adapter: '${name}', apiToken: ${Pascal}Fake.TOKEN, baseUrl: fake.url },
     missingNativeId: '999999',
+    ...fakeHooks(fake.http, { status: 401, body: { error: 'unauthorized' } }),
+    // Every request the task operations make: crafted ids must never make the adapter call more.
+    taskPaths: /^(POST \\/tasks|(GET|PATCH) \\/tasks\\/[1-9][0-9]*)$/,
     close: () => fake.close(),
   }
 })

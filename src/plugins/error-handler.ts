@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
 import { BadRequestError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../errors.ts'
@@ -20,19 +20,34 @@ function toGatewayError(error: FastifyError | Error): GatewayError {
   return new InternalError()
 }
 
+/**
+ * The credentials of the connections a request could reach, taken out of the message: the
+ * upstream client scrubs what it relays from a CRM, and this is the second line, for every
+ * message from every adapter.
+ */
+function scrubbed(request: FastifyRequest, message: string): string {
+  const connections = request.tenant?.connections
+  if (!connections) return message
+  let clean = message
+  for (const connection of connections.values()) clean = connection.scrub(clean)
+  return clean
+}
+
 async function errorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const mapped = toGatewayError(error)
+    const message = scrubbed(request, mapped.message)
     if (mapped.statusCode >= 500) {
-      request.log.error({ err: mapped === error ? { code: mapped.code, message: mapped.message } : error }, 'request failed')
+      const detail = mapped instanceof InternalError && mapped.detail ? { detail: scrubbed(request, mapped.detail) } : {}
+      request.log.error({ err: mapped === error ? { code: mapped.code, message, ...detail } : error }, 'request failed')
     } else {
-      request.log.info({ code: mapped.code, message: mapped.message }, 'request rejected')
+      request.log.info({ code: mapped.code, message }, 'request rejected')
     }
     if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds))
     return reply.status(mapped.statusCode).send({
       statusCode: mapped.statusCode,
       error: STATUS_CODES[mapped.statusCode] ?? 'Error',
-      message: mapped.message,
+      message,
       code: mapped.code,
     })
   })

@@ -35,7 +35,7 @@ export class Gateway {
     this.options = {
       ...options,
       observer: this.metrics.observeAttempt,
-      ...(coordination && { limiter: (connection, limit) => new SharedLimiter(coordination, connection, limit) }),
+      ...(coordination && { limiter: (connection, limit, cap) => new SharedLimiter(coordination, connection, limit, cap) }),
     }
     this.inForce = { runtime: buildRuntime(config, this.options), service: new TaskService(config.limits.maxBatchIds) }
     this.health = new HealthMonitor(() => this.inForce.runtime, options.logger)

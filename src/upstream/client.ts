@@ -3,38 +3,47 @@ import { Agent, type Dispatcher } from 'undici'
 import pLimit, { type LimitFunction } from 'p-limit'
 import type { Logger } from 'pino'
 import type { ConnectionCore } from '../config/schema.ts'
-import {
-  GatewayError,
-  UpstreamAuthError,
-  UpstreamRateLimitedError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-} from '../errors.ts'
+import { GatewayError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts'
+import { Scrubber } from '../secrets.ts'
 import { CircuitBreaker, circuitBreakerLayer } from './circuit-breaker.ts'
 import { concurrencyLayer } from './concurrency.ts'
-import { type ErrorMessagePicker, parseJson } from './json.ts'
+import { parseJson } from './json.ts'
+import { fillRoute } from './path.ts'
 import { type RateLimiter, SlidingWindowLimiter, rateLimitLayer } from './rate-limit.ts'
-import { retryAfterMs, retryLayer } from './retry.ts'
+import { retryLayer } from './retry.ts'
+import { type ErrorMessagePicker, judgeStatus } from './status.ts'
 import { TransportError, createTransport } from './transport.ts'
 import type { Attempt, Call, Layer, RateLimitSignals, UpstreamRequest, UpstreamResponse } from './types.ts'
+import { boundedWaits } from './waits.ts'
+
+export type { ErrorMessagePicker } from './status.ts'
 
 /** What an adapter says about its CRM when it asks for a client. */
 export interface UpstreamClientOptions {
   readonly baseUrl: string
-  /** Credentials and fixed headers; redacted from every log line. */
+  /** Credentials and fixed headers; redacted from every log line and from relayed CRM text. */
   readonly headers: Readonly<Record<string, string>>
   readonly signals?: RateLimitSignals
   /** Picks the CRM's human message out of an error body, for 422 answers. */
   readonly errorMessage?: ErrorMessagePicker
 }
 
+/** `'null'`: the call's path names one record, and a 404 means that record does not exist. */
+export type NotFound = 'null'
+
 export interface UpstreamClient {
-  /** Sends a request through every layer; 401/403, 429, 5xx and network failures come back as
-   * typed errors, other statuses as the response. */
+  /**
+   * Sends a request through every layer and judges its status by the one rule of `status.ts`:
+   * the response when the status is one the call expects, `null` for a 404 when `notFound` says
+   * the path names a record, a typed error for anything else.
+   */
   send(request: UpstreamRequest): Promise<UpstreamResponse>
-  /** `send`, then the body checked against `schema`; `null` for a 404 when `notFound` allows it. */
+  send(request: UpstreamRequest, notFound: NotFound): Promise<UpstreamResponse | null>
+  /** `send`, then the body checked against `schema`. */
   json<S extends TSchema>(request: UpstreamRequest, schema: S): Promise<Static<S>>
-  json<S extends TSchema>(request: UpstreamRequest, schema: S, notFound: 'null'): Promise<Static<S> | null>
+  json<S extends TSchema>(request: UpstreamRequest, schema: S, notFound: NotFound): Promise<Static<S> | null>
+  /** Removes this connection's credentials from text a CRM sent, before it is relayed or logged. */
+  scrub(text: string): string
   readonly breaker: CircuitBreaker
   readonly limiter: RateLimiter
   close(): Promise<void>
@@ -65,7 +74,7 @@ export interface ConnectionUpstreamSetup {
   readonly dispatcher?: Dispatcher
   readonly observer?: AttemptObserver
   /** Makes the connection's rate limiter; by default one that keeps its window in this process. */
-  readonly limiter?: (connection: string, limit: ConnectionCore['rateLimit']) => RateLimiter
+  readonly limiter?: (connection: string, limit: ConnectionCore['rateLimit'], cap: ConnectionCore['pauseCap']) => RateLimiter
   /** The connection's cap on HTTP calls in flight, shared by every client its adapter makes;
    * by default one of `core.concurrency` for this client alone. */
   readonly inFlight?: LimitFunction
@@ -73,7 +82,8 @@ export interface ConnectionUpstreamSetup {
 
 export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: UpstreamClientOptions): UpstreamClient {
   const { connection, core, logger } = setup
-  const signals = options.signals ?? {}
+  const waits = boundedWaits(options.signals ?? {}, core.pauseCap)
+  const scrubber = new Scrubber(Object.values(options.headers))
   const owned = setup.dispatcher
     ? undefined
     : new Agent({
@@ -82,46 +92,41 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
         connections: core.concurrency * 2,
       })
   const dispatcher = setup.dispatcher ?? owned!
-  const limiter = setup.limiter?.(connection, core.rateLimit) ?? new SlidingWindowLimiter(core.rateLimit, connection)
+  const limiter =
+    setup.limiter?.(connection, core.rateLimit, core.pauseCap) ?? new SlidingWindowLimiter(core.rateLimit, connection)
   const breaker = new CircuitBreaker(core.breaker, connection)
 
   // Written outermost first; the last layer listed runs last, just before the transport. Retry
   // is outermost so every attempt takes its own slot, passes the breaker and is booked in the window.
   const layers: Layer[] = [
-    retryLayer({ connection, config: core.retry, signals }),
+    retryLayer({ connection, config: core.retry, waits }),
     concurrencyLayer(setup.inFlight ?? pLimit(core.concurrency)),
     circuitBreakerLayer(breaker),
-    rateLimitLayer(limiter, signals),
+    rateLimitLayer(limiter, waits),
     observeLayer(connection, logger, setup.observer),
   ]
   const transport = createTransport({
+    connection,
     baseUrl: options.baseUrl,
     dispatcher,
     headers: options.headers,
     headersTimeoutMs: core.timeouts.headersMs,
     bodyTimeoutMs: core.timeouts.bodyMs,
+    maxResponseBytes: core.maxResponseBytes,
   })
   const call = layers.reduceRight<Call>((next, layer) => layer(next), transport)
+  const status = { connection, waits, scrubber, errorMessage: options.errorMessage }
 
-  async function send(request: UpstreamRequest): Promise<UpstreamResponse> {
+  async function send(request: UpstreamRequest, notFound?: NotFound): Promise<UpstreamResponse | null> {
+    // Built before anything is sent, so a refused parameter costs no slot, no retry, no byte.
+    const path = fillRoute(request.route, request.params)
     let response: UpstreamResponse
     try {
-      response = await call({ ...request, number: 0, waitedMs: 0 })
+      response = await call({ ...request, path, number: 0, waitedMs: 0 })
     } catch (error) {
       throw translate(error, request)
     }
-    const { status } = response
-    if (status === 401 || status === 403) throw new UpstreamAuthError(connection)
-    if (status === 429) {
-      const ms = signals.retryAfter?.(response)?.ms ?? retryAfterMs(response) ?? 1000
-      throw new UpstreamRateLimitedError(connection, Math.max(1, Math.ceil(ms / 1000)))
-    }
-    if (status >= 500) {
-      throw new UpstreamUnavailableError(
-        `the CRM of connection "${connection}" failed: ${request.method} ${request.route} answered ${status}`,
-      )
-    }
-    return response
+    return judgeStatus(request, response, notFound === 'null', status) === 'ok' ? response : null
   }
 
   function translate(error: unknown, request: UpstreamRequest): GatewayError {
@@ -138,13 +143,11 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
 
   return {
     send,
-    async json<S extends TSchema>(request: UpstreamRequest, schema: S, notFound?: 'null') {
-      const response = await send(request)
-      return parseJson(connection, request, response, schema, {
-        notFound: notFound === 'null',
-        errorMessage: options.errorMessage,
-      })
+    async json<S extends TSchema>(request: UpstreamRequest, schema: S, notFound?: NotFound) {
+      const response = await send(request, notFound as NotFound)
+      return response && parseJson(connection, request, response, schema)
     },
+    scrub: (text: string) => scrubber.scrub(text),
     breaker,
     limiter,
     async close() {
@@ -176,7 +179,7 @@ function observeLayer(connection: string, logger: Logger, observer: AttemptObser
       report(response.status)
       return response
     } catch (error) {
-      report(error instanceof TransportError ? error.causeCode : (error as Error).name)
+      report(error instanceof TransportError ? error.causeCode : error instanceof GatewayError ? error.code : (error as Error).name)
       throw error
     }
   }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RateLimitConfig } from '../config/schema.ts'
 import { UpstreamRateLimitedError } from '../errors.ts'
-import { retryAfterMs } from './retry.ts'
 import { TransportError } from './transport.ts'
-import type { Layer, RateLimitSignals } from './types.ts'
+import type { Layer } from './types.ts'
+import type { Waits } from './waits.ts'
 
 /**
  * A sliding-window limiter: at most `requests` calls start in any `intervalMs` window. We chose
@@ -72,8 +72,7 @@ export class SlidingWindowLimiter implements RateLimiter {
   private refuseBeyond(at: number, now: number, deadline: number): void {
     if (at <= deadline) return
     const seconds = Math.max(1, Math.ceil((at - now) / 1000))
-    const why = this.pausedDaily && at === this.pausedUntil ? 'has spent its daily limit' : 'is rate-limiting'
-    throw new UpstreamRateLimitedError(this.connection, seconds, why)
+    throw new UpstreamRateLimitedError(this.connection, seconds, this.pausedDaily && at === this.pausedUntil)
   }
 
   observeBudget(remaining: number, resetMs: number, daily = false): void {
@@ -104,7 +103,7 @@ export class SlidingWindowLimiter implements RateLimiter {
   }
 }
 
-export function rateLimitLayer(limiter: RateLimiter, signals: RateLimitSignals): Layer {
+export function rateLimitLayer(limiter: RateLimiter, waits: Waits): Layer {
   return (next) => async (attempt) => {
     const { deadline, signal } = attempt.options
     let waited = 0
@@ -123,12 +122,11 @@ export function rateLimitLayer(limiter: RateLimiter, signals: RateLimitSignals):
     }
     attempt.waitedMs = waited
     const response = await next(attempt)
-    const budget = signals.budget?.(response)
+    const budget = waits.budget(response)
     if (budget) limiter.observeBudget(budget.remaining, budget.resetMs, budget.daily)
     if (response.status === 429) {
-      const asked = signals.retryAfter?.(response)
-      const ms = asked?.ms ?? retryAfterMs(response)
-      if (ms !== undefined) limiter.pause(ms, asked?.daily === true)
+      const asked = waits.asked(response)
+      if (asked) limiter.pause(asked.ms, asked.daily)
     }
     return response
   }

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { RetryConfig } from '../config/schema.ts'
 import { GatewayError, UpstreamRateLimitedError } from '../errors.ts'
 import { TransportError } from './transport.ts'
-import type { Attempt, Layer, RateLimitSignals, UpstreamRequest, UpstreamResponse } from './types.ts'
-import { header } from './types.ts'
+import type { Attempt, Layer, UpstreamRequest, UpstreamResponse } from './types.ts'
+import type { Waits } from './waits.ts'
 
 /**
  * The retry layer. It keeps undici's retry policy (lib/handler/retry-handler.js): retry on
@@ -15,8 +15,9 @@ import { header } from './types.ts'
  * which a dispatch interceptor cannot await. So the layers here see only status and headers.
  *
  * What differs from undici: backoff uses full jitter; a CRM's own reset header counts like
- * `Retry-After`; a wait that would pass the request's deadline is not slept but answered at once
- * (503 with `Retry-After` for a 429); and creates follow `mayRetry` below.
+ * `Retry-After`, and both are capped by the connection's `pauseCap` (`waits.ts`); a wait that
+ * would pass the request's deadline is not slept but answered at once (503 with `Retry-After` for
+ * a 429); and creates follow `mayRetry` below.
  */
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504])
@@ -39,24 +40,16 @@ export function mayRetry(request: UpstreamRequest, outcome: Outcome): boolean {
   return idempotent || error.notSent
 }
 
-export function retryAfterMs(response: UpstreamResponse, now = Date.now()): number | undefined {
-  const value = header(response, 'retry-after')
-  if (value === undefined) return undefined
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000
-  const at = Date.parse(value)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
-}
-
 export interface RetryLayerOptions {
   readonly connection: string
   readonly config: RetryConfig
-  readonly signals: RateLimitSignals
+  readonly waits: Waits
   readonly decide?: typeof mayRetry
   readonly random?: () => number
 }
 
 export function retryLayer(options: RetryLayerOptions): Layer {
-  const { config, signals, connection } = options
+  const { config, waits, connection } = options
   const decide = options.decide ?? mayRetry
   const random = options.random ?? Math.random
   return (next) => async (first: Attempt) => {
@@ -73,13 +66,13 @@ export function retryLayer(options: RetryLayerOptions): Layer {
       const retryable = number < config.maxRetries && decide(first, outcome)
       if (!retryable) return finish(outcome)
 
-      const asked = 'response' in outcome ? askedWait(outcome.response, signals) : undefined
+      const asked = 'response' in outcome ? waits.asked(outcome.response) : undefined
       const backoff = random() * Math.min(config.maxDelayMs, config.minDelayMs * 2 ** number)
       const delay = asked?.ms ?? backoff
       const left = first.options.deadline - Date.now()
       if (delay >= left) {
         if ('response' in outcome && outcome.response.status === 429) {
-          throw new UpstreamRateLimitedError(connection, Math.max(1, Math.ceil(delay / 1000)))
+          throw new UpstreamRateLimitedError(connection, Math.max(1, Math.ceil(delay / 1000)), asked?.daily)
         }
         return finish(outcome)
       }
@@ -90,13 +83,6 @@ export function retryLayer(options: RetryLayerOptions): Layer {
       }
     }
   }
-}
-
-function askedWait(response: UpstreamResponse, signals: RateLimitSignals) {
-  const fromCrm = signals.retryAfter?.(response)
-  if (fromCrm) return fromCrm
-  const ms = retryAfterMs(response)
-  return ms === undefined ? undefined : { ms }
 }
 
 function finish(outcome: Outcome): UpstreamResponse {

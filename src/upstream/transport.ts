@@ -1,4 +1,5 @@
 import { type Dispatcher, request } from 'undici'
+import { UpstreamBadResponseError } from '../errors.ts'
 import type { Attempt, Call } from './types.ts'
 
 /**
@@ -22,16 +23,27 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND'
 const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
 export interface TransportOptions {
+  readonly connection: string
   readonly baseUrl: string
   readonly dispatcher: Dispatcher
   readonly headers: Readonly<Record<string, string>>
   readonly headersTimeoutMs: number
   readonly bodyTimeoutMs: number
+  /** The most bytes of one answer the gateway reads; past it the exchange is cut off. */
+  readonly maxResponseBytes: number
 }
 
-/** The innermost call: one HTTP exchange over undici, body read whole (CRM answers are small JSON). */
+/**
+ * The innermost call: one HTTP exchange over undici. CRM answers are small JSON, read whole, but
+ * never past `maxResponseBytes`: the count is kept while the body arrives, so an answer of 200 MB
+ * costs the cap, not 200 MB. Its time is bounded by the timeouts and the request's deadline.
+ */
 export function createTransport(options: TransportOptions): Call {
   const base = options.baseUrl.replace(/\/+$/, '')
+  const tooLarge = () =>
+    new UpstreamBadResponseError(
+      `the CRM of connection "${options.connection}" sent an answer larger than ${options.maxResponseBytes} bytes (maxResponseBytes)`,
+    )
   return async (attempt: Attempt) => {
     const url = new URL(base + attempt.path)
     for (const [key, value] of Object.entries(attempt.query ?? {})) url.searchParams.set(key, value)
@@ -50,9 +62,24 @@ export function createTransport(options: TransportOptions): Call {
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs,
       })
-      const text = await res.body.text()
-      return { status: res.statusCode, headers: res.headers, text }
+      const declared = Number(res.headers['content-length'])
+      if (declared > options.maxResponseBytes) {
+        res.body.destroy()
+        throw tooLarge()
+      }
+      const parts: Buffer[] = []
+      let size = 0
+      for await (const part of res.body) {
+        size += (part as Buffer).length
+        if (size > options.maxResponseBytes) {
+          res.body.destroy()
+          throw tooLarge()
+        }
+        parts.push(part as Buffer)
+      }
+      return { status: res.statusCode, headers: res.headers, text: Buffer.concat(parts, size).toString('utf8') }
     } catch (err) {
+      if (err instanceof UpstreamBadResponseError) throw err
       if (attempt.options.signal.aborted) throw new TransportError('aborted', 'ABORTED')
       const code = errorCode(err)
       if (NOT_SENT.has(code)) throw new TransportError('not-sent', code)

@@ -5,19 +5,26 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 /** One call to a CRM, as adapters describe it. */
 export interface UpstreamRequest {
   readonly method: HttpMethod
-  /** Path and query, appended to the connection's base URL. */
-  readonly path: string
-  /** The path with ids left out (`/crm/v3/objects/tasks/{id}`): what logs and metrics name. */
+  /**
+   * The path as a template, appended to the connection's base URL: `/crm/v3/objects/tasks/{taskId}`.
+   * Each `{name}` is one whole segment, filled from `params` by the client (`path.ts`); logs and
+   * metrics name the template. Never build a path by concatenation.
+   */
   readonly route: string
+  readonly params?: Readonly<Record<string, string>>
   readonly query?: Readonly<Record<string, string>>
   readonly body?: unknown
   /** A POST that is safe to repeat (a batch read). PATCH and PUT are taken as idempotent here. */
   readonly idempotent?: boolean
+  /** The statuses that mean success; by default any 2xx. Any other status throws (`status.ts`). */
+  readonly expect?: readonly number[]
   readonly options: CallOptions
 }
 
 /** One attempt of a request; the layers below retry see one of these each time. */
 export interface Attempt extends UpstreamRequest {
+  /** The route filled in with its parameters. */
+  readonly path: string
   /** 0 for the first try. */
   readonly number: number
   /** Milliseconds this attempt waited for the rate limiter. */

@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AdapterRegistry } from '../../adapters/index.ts'
 import type { Dispatcher } from 'undici'
 import type { HttpFake, Step } from '../fakes/http-fake.ts'
+import { encodeTaskId } from '../../src/ids.ts'
 import { KEY, testApp } from '../helpers/app.ts'
+import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
 
 /**
  * The contract suite every adapter runs: `describeAdapterConformance('name', setup)` from the
@@ -28,6 +30,11 @@ export interface ConformanceTarget {
   readonly heal?: () => void
   /** The most requests the CRM saw at once, if the fake counts it. */
   readonly peakInFlight?: () => number
+  /** Every request the CRM has seen, as `METHOD /path`, if the fake records them. */
+  readonly seen?: () => readonly string[]
+  /** What every request of the task operations looks like (`METHOD /path`): with `seen`, the
+   * suite checks that ids a caller crafts never make the gateway call anything else. */
+  readonly taskPaths?: RegExp
   close(): Promise<void>
 }
 
@@ -35,7 +42,10 @@ export interface ConformanceTarget {
  * The failure hooks of a target whose CRM is an `HttpFake`: `breakUpstream` makes it answer 503
  * (or `authFailure` for 'auth') until `heal`, and `peakInFlight` reads its count.
  */
-export function fakeHooks(http: HttpFake, authFailure: Step): Pick<ConformanceTarget, 'breakUpstream' | 'heal' | 'peakInFlight'> {
+export function fakeHooks(
+  http: HttpFake,
+  authFailure: Step,
+): Pick<ConformanceTarget, 'breakUpstream' | 'heal' | 'peakInFlight' | 'seen'> {
   const healthy = http.handler
   return {
     breakUpstream: (kind) => {
@@ -45,6 +55,7 @@ export function fakeHooks(http: HttpFake, authFailure: Step): Pick<ConformanceTa
       http.handler = healthy
     },
     peakInFlight: () => http.peakInFlight,
+    seen: () => http.requests.map((request) => `${request.method} ${request.path}`),
   }
 }
 
@@ -151,6 +162,53 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
         const patch = await send('PATCH', `/tasks/${encodeURIComponent(id)}`, { completed: true })
         expect(patch.statusCode, `update ${id} is 404`).toBe(404)
       }
+    })
+
+    const crafted = () =>
+      CRAFTED_NATIVE_IDS.flatMap((native) => {
+        const id = encodeTaskId(CONNECTION, native)
+        return id ? [{ native, id }] : []
+      })
+    /** Checks that what the CRM saw since `from` are task operations only. */
+    const onlyTaskOperations = (from: number, what: string) => {
+      if (!target.seen || !target.taskPaths) return
+      const outside = target.seen().slice(from).filter((request) => !target.taskPaths!.test(request))
+      expect(outside, `calls ${what} made outside the task operations`).toEqual([])
+    }
+
+    it('crafted ids: 404 on every single-task route, and never a call outside the task operations', async () => {
+      const { adapter } = app.gateway.current.runtime.connections.get(CONNECTION)!
+      const before = target.seen?.().length ?? 0
+      for (const { native, id } of crafted()) {
+        const seenBefore = target.seen?.().length ?? 0
+        const url = `/tasks/${encodeURIComponent(id)}`
+        for (const [method, payload] of [
+          ['GET', undefined],
+          ['PATCH', { completed: true }],
+          ['PUT', { subject: 'moved' }],
+          ['PATCH', { subject: 'moved', ...(target.refs?.contactId ? { contactId: target.refs.contactId } : {}) }],
+        ] as const) {
+          const res = await send(method, url, payload)
+          expect(res.statusCode, `${method} of crafted id ${JSON.stringify(native)} is 404 (rule: task not found): ${res.body}`).toBe(404)
+        }
+        if (!adapter.isNativeId(native)) {
+          expect(target.seen?.().slice(seenBefore) ?? [], `crafted id ${JSON.stringify(native)} never reaches the CRM`).toEqual([])
+        }
+      }
+      onlyTaskOperations(before, 'for crafted ids')
+    })
+
+    it('crafted ids: left out of batch get and batch complete, and never a call outside the task operations', async () => {
+      const existing = await create({ subject: 'real' })
+      const before = target.seen?.().length ?? 0
+      const ids = crafted().map(({ id }) => id)
+      const batch = await send('POST', '/tasks/batch', { ids: [...ids, existing.id] })
+      expect(batch.statusCode, `batch get with crafted ids answers 200: ${batch.body}`).toBe(200)
+      expect(batch.json().map((task: { id: string }) => task.id), 'crafted ids are left out of a batch get').toEqual([existing.id])
+      const done = await send('PATCH', '/tasks/batch', { ids: [existing.id, ...ids], completed: true })
+      expect(done.statusCode, `batch complete with crafted ids answers 200: ${done.body}`).toBe(200)
+      expect(done.json().map((task: { id: string }) => task.id), 'crafted ids are left out of a batch complete').toEqual([existing.id])
+      onlyTaskOperations(before, 'for batches with crafted ids')
     })
 
     it('update: writable fields change, completion is idempotent, reopening clears completedAt', async () => {

@@ -22,6 +22,11 @@ export interface Step {
   hang?: boolean
   /** Read the request, then destroy the connection without answering. */
   reset?: boolean
+  /** Answer `bytes` bytes of `chunk` repeated, as a chunked body without a length, for as long
+   * as the client reads: an answer too large to buffer, without the fake holding it. */
+  stream?: { bytes: number; chunk: string }
+  /** A JSON body already serialized, sent as it is (large answers, built once). */
+  json?: string
 }
 
 export type Handler = (request: SeenRequest) => Step | Promise<Step>
@@ -120,7 +125,11 @@ export class HttpFake {
         req.socket.destroy()
         return
       }
-      const payload = step.body === undefined ? '' : JSON.stringify(step.body)
+      if (step.stream) {
+        await this.stream(res, step.status ?? 200, step.stream)
+        return
+      }
+      const payload = step.json ?? (step.body === undefined ? '' : JSON.stringify(step.body))
       res.writeHead(step.status ?? 200, {
         ...(payload ? { 'content-type': 'application/json' } : {}),
         ...step.headers,
@@ -130,6 +139,19 @@ export class HttpFake {
       this.inFlight--
       this.inFlightByRoute.set(route, this.inFlightByRoute.get(route)! - 1)
     }
+  }
+
+  private async stream(res: ServerResponse, status: number, { bytes, chunk }: { bytes: number; chunk: string }) {
+    res.writeHead(status, { 'content-type': 'application/json' })
+    const piece = Buffer.from(chunk)
+    let closed = false
+    res.on('close', () => {
+      closed = true
+    })
+    for (let sent = 0; sent < bytes && !closed; sent += piece.length) {
+      if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
+    }
+    if (!closed) res.end()
   }
 
   private limited(seen: SeenRequest): Step | undefined {

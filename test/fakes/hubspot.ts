@@ -11,6 +11,10 @@ import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
 
 export const HUBSPOT_TOKEN = 'pat-na1-fake-0a1b2c3d-4e5f'
 
+/** Every request the task operations make, as `METHOD /path`: tasks, their associations, owners. */
+export const HUBSPOT_TASK_PATHS =
+  /^(POST \/crm\/v3\/objects\/tasks(\/batch\/(read|update))?|GET \/crm\/v3\/objects\/tasks|(GET|PATCH) \/crm\/v3\/objects\/tasks\/[1-9]\d*|POST \/crm\/v4\/associations\/tasks\/(contacts|companies)\/batch\/read|(PUT|DELETE) \/crm\/v4\/objects\/tasks\/[1-9]\d*\/associations\/(contacts|companies)\/[1-9]\d*|GET \/crm\/v3\/owners)$/
+
 const AssociationSpec = Type.Object({
   associationCategory: Type.Union(['HUBSPOT_DEFINED', 'INTEGRATOR_DEFINED', 'USER_DEFINED', 'WORK'].map((c) => Type.Literal(c))),
   associationTypeId: Type.Integer(),

@@ -11,6 +11,9 @@ import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
 
 export const PIPEDRIVE_TOKEN = 'fake-pd-token-9c8b7a6d5e'
 
+/** Every request the task operations make, as `METHOD /path`: activities and activity types. */
+export const PIPEDRIVE_TASK_PATHS = /^(POST \/api\/v2\/activities|GET \/api\/v2\/activities|(GET|PATCH) \/api\/v2\/activities\/[1-9]\d*|GET \/api\/v1\/activityTypes)$/
+
 const DATE = '^\\d{4}-\\d{2}-\\d{2}$'
 const TIME = '^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?$'
 

@@ -54,18 +54,19 @@ export const simpleAdapter: AdapterDefinition = {
       specificationVersion: 'v1',
       adapter: 'simple',
       capabilities: { maxBatchRead, maxBatchUpdate: 1 },
+      isNativeId: (id) => /^[1-9]\d{0,8}$/.test(id),
       async doCreate(input, options) {
         const body = { subject: input.subject, due: input.dueDate }
-        return toNative(await client.json(req({ method: 'POST', path: '/tasks', route: '/tasks', body }, options), Remote))
+        return toNative(await client.json(req({ method: 'POST', route: '/tasks', body }, options), Remote))
       },
       async doGetMany(ids, options) {
-        const read = req({ method: 'POST', path: '/tasks/read', route: '/tasks/read', body: { ids }, idempotent: true }, options)
+        const read = req({ method: 'POST', route: '/tasks/read', body: { ids }, idempotent: true }, options)
         return (await client.json(read, Type.Array(Remote))).map(toNative)
       },
       async doUpdate(id, patch, options) {
         const body = { subject: patch.subject, due: patch.dueDate, done: patch.completed }
         const found = await client.json(
-          req({ method: 'PATCH', path: `/tasks/${id}`, route: '/tasks/{id}', body }, options),
+          req({ method: 'PATCH', route: '/tasks/{id}', params: { id }, body }, options),
           Remote,
           'null',
         )
@@ -76,7 +77,7 @@ export const simpleAdapter: AdapterDefinition = {
         return found ? [found] : []
       },
       async doCheck(options) {
-        await client.send(req({ method: 'GET', path: '/me', route: '/me' }, options))
+        await client.send(req({ method: 'GET', route: '/me' }, options))
       },
     }
   },

@@ -29,7 +29,7 @@ describe('npm run new-adapter', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'))
   })
 
-  it('creates an adapter that type-checks, is registered, and whose conformance test fails for the right reason', async () => {
+  it('creates an adapter that type-checks, is registered, keeps crafted ids from its CRM, and whose conformance test fails for the right reason', async () => {
     const created = await inCopy(copy, 'npm', ['run', '-s', 'new-adapter', '--', 'acme-crm'])
     expect(created.code, created.out).toBe(0)
     expect(created.out).toContain('adapters/acme-crm/index.ts')
@@ -41,8 +41,20 @@ describe('npm run new-adapter', () => {
     const test = await inCopy(copy, process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'adapters/acme-crm'])
     expect(test.code, 'the generated test fails until the adapter is written').toBe(1)
     expect(test.out).toContain('adapter conformance: acme-crm')
-    expect(test.out).toContain('no route for POST /tasks yet')
+    // The unwritten fake answers 404 to every route: a status that names no record is a 502.
+    expect(test.out).toContain('answered 404 to POST /tasks')
+    // The template already keeps crafted ids away from the CRM, before anything is written.
+    expect(test.out).toMatch(/✓[^\n]*crafted ids: 404 on every single-task route/)
   }, 240_000)
+
+  it('teaches, in the guide, paths from templates and ids checked by their form, never a path from an id', () => {
+    const guide = readFileSync(join(ROOT, 'adapters/README.md'), 'utf8')
+    const code = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map(([, block]) => block!).join('\n')
+    expect(code).not.toMatch(/\bpath:/)
+    expect(code).not.toMatch(/route: `[^`]*\$\{/)
+    expect(code).toContain('params: { id }')
+    expect(code).toContain('isNativeId')
+  })
 
   it('refuses a bad name and an adapter that exists', async () => {
     const bad = await inCopy(copy, 'npm', ['run', '-s', 'new-adapter', '--', 'Bad Name'])

@@ -43,6 +43,23 @@ describe('/healthz, /readyz and /metrics', () => {
     await waitFor(ready)
   })
 
+  it.each([
+    ['404 (a wrong baseUrl)', { status: 404, body: { error: 'no route' } }],
+    ['302 (a login page)', { status: 302, headers: { location: 'https://login.example/' } }],
+  ])('is not ready while the check is answered %s: only a 2xx passes', async (_name, step) => {
+    await start()
+    const ready = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode === 200
+    await waitFor(ready)
+    const healthy = fake.handler
+    fake.handler = (r) => (r.path === '/me' ? step : healthy(r))
+    await waitFor(async () => !(await ready()))
+    const { reason } = (await app.inject({ method: 'GET', url: '/readyz' })).json()
+    expect(reason).toContain('connection "crm" failed its last check')
+    expect(reason).toContain(`answered ${step.status} to GET /me`)
+    fake.handler = healthy
+    await waitFor(ready)
+  })
+
   it('stays ready while the CRM rate-limits the checks, or while every concurrency slot is busy', async () => {
     await start({ limits: { requestTimeoutMs: 2500 } }, { concurrency: 1 })
     const status = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode
@@ -67,7 +84,7 @@ describe('/healthz, /readyz and /metrics', () => {
       return healthy(r)
     }
     let readDone = false
-    const reading = app.inject({ method: 'GET', url: '/tasks/crm.stuck', headers }).finally(() => {
+    const reading = app.inject({ method: 'GET', url: '/tasks/crm.777', headers }).finally(() => {
       readDone = true
     })
     await waitFor(async () => fake.count('POST', '/tasks/read') === 1)

@@ -11,7 +11,7 @@ describe('upstream concurrency', () => {
   beforeEach(() => fake.reset())
   afterAll(() => fake.close())
 
-  const get = (n: number) => ({ method: 'GET', path: `/thing/${n}`, route: '/thing/{id}' }) as const
+  const get = (n: number) => ({ method: 'GET', route: '/thing/{id}', params: { id: String(n) } }) as const
 
   it('never has more calls in flight than the connection allows, however many are sent at once', async () => {
     const c = client(fake.url, { concurrency: 3 })

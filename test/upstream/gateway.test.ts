@@ -120,13 +120,14 @@ describe('upstream trouble, through the gateway', () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950)
   })
 
-  it('fails fast with 503 once a daily cap is spent, without calling the CRM again', async () => {
+  it('fails fast with 503 once a daily cap is spent, without calling the CRM again until the probe interval', async () => {
     await start({})
     const task = (await create()).json()
+    // The CRM's signal says an hour; the connection pauses pauseCap.dailyMs (5 minutes), then probes.
     fake.queue.push({ status: 429, headers: { 'x-daily-limit': 'spent' } })
     const first = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
     expect(first.statusCode).toBe(503)
-    expect(Number(first.headers['retry-after'])).toBe(3600)
+    expect(Number(first.headers['retry-after'])).toBe(300)
     const seen = fake.requests.length
     const second = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
     expect(second.statusCode).toBe(503)
