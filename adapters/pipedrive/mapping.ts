@@ -4,12 +4,16 @@ import { htmlToText, textToHtml } from '../../src/html-text.ts'
 import { isSafeIntegerId } from '../../src/native-ids.ts'
 import type { Activity } from './schemas.ts'
 
-/** The body Pipedrive's v2 `POST`/`PATCH /activities` takes, as far as tasks use it. */
+/**
+ * The body Pipedrive's v2 `POST`/`PATCH /activities` takes, as far as tasks use it. The person is
+ * the primary participant: the live API refuses `person_id` on writes since mid-2026 ("'person_id'
+ * is a read-only field. Add a primary participant…"), though the published v2 file still lists it.
+ */
 export interface ActivityBody {
   subject?: string
   type?: string
   owner_id?: number
-  person_id?: number
+  participants?: { person_id: number; primary: boolean }[]
   org_id?: number
   due_date?: string
   due_time?: string
@@ -18,9 +22,9 @@ export interface ActivityBody {
 }
 
 const REFERENCES = [
-  ['ownerId', 'owner_id', 'a Pipedrive user id'],
-  ['contactId', 'person_id', 'a Pipedrive person id'],
-  ['companyId', 'org_id', 'a Pipedrive organization id'],
+  ['ownerId', 'a Pipedrive user id'],
+  ['contactId', 'a Pipedrive person id'],
+  ['companyId', 'a Pipedrive organization id'],
 ] as const
 
 /**
@@ -32,12 +36,16 @@ export function toActivity(patch: NativeTaskPatch): ActivityBody {
   if (patch.subject !== undefined) body.subject = patch.subject
   if (patch.type !== undefined) body.type = patch.type
   if (patch.description !== undefined) body.note = textToHtml(patch.description)
-  for (const [field, key, what] of REFERENCES) {
+  const [owner, person, org] = REFERENCES.map(([field, what]) => {
     const value = patch[field]
-    if (value === undefined) continue
+    if (value === undefined) return undefined
     if (!isSafeIntegerId(value)) throw new UpstreamRejectedError(`${field} must be ${what} (a positive integer), got "${value.slice(0, 64)}"`)
-    body[key] = Number(value)
-  }
+    return Number(value)
+  })
+  if (owner !== undefined) body.owner_id = owner
+  // A task links one person; written, the primary participant replaces the activity's participants.
+  if (person !== undefined) body.participants = [{ person_id: person, primary: true }]
+  if (org !== undefined) body.org_id = org
   if (patch.dueDate !== undefined) {
     const iso = new Date(patch.dueDate).toISOString()
     body.due_date = iso.slice(0, 10)
@@ -58,7 +66,8 @@ export function fromActivity(activity: Activity): NativeTask {
   if (activity.note) task.description = htmlToText(activity.note)
   if (activity.type) task.type = activity.type
   if (activity.owner_id) task.ownerId = String(activity.owner_id)
-  if (activity.person_id) task.contactId = String(activity.person_id)
+  const person = activity.person_id ?? activity.participants?.find((p) => p.primary)?.person_id
+  if (person) task.contactId = String(person)
   if (activity.org_id) task.companyId = String(activity.org_id)
   if (activity.due_date) {
     const time = activity.due_time ? activity.due_time.padEnd(8, ':00') : '00:00:00'

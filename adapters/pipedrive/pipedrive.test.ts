@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
-import { PIPEDRIVE_TASK_PATHS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { PERSON_ID_READ_ONLY, PIPEDRIVE_TASK_PATHS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 const connection = (fake: PipedriveFake, extra: Record<string, unknown> = {}) => ({
@@ -67,6 +67,7 @@ describe('pipedrive adapter', () => {
       subject: 'Call Ann',
       type: 'call',
       owner_id: 1002,
+      participants: [{ person_id: 32, primary: true }],
       person_id: 32,
       org_id: 42,
       due_date: '2024-03-11',
@@ -80,6 +81,30 @@ describe('pipedrive adapter', () => {
       contactId: '32',
       companyId: '42',
     })
+  })
+
+  it('links the person as the primary participant, as the live API wants, and moves it on update', async () => {
+    fake.http.reset()
+    const task = await create({ subject: 'linked', contactId: '31', companyId: '41' })
+    const sent = fake.http.requests.find((r) => r.method === 'POST')!.body as Record<string, unknown>
+    expect(sent).not.toHaveProperty('person_id')
+    expect(sent).toMatchObject({ participants: [{ person_id: 31, primary: true }], org_id: 41 })
+    expect(stored(task)).toMatchObject({ person_id: 31, org_id: 41 })
+    const moved = await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: { contactId: '33' } })
+    expect(moved.json()).toMatchObject({ contactId: '33', companyId: '41' })
+    expect(stored(task)).toMatchObject({ participants: [{ person_id: 33, primary: true }], person_id: 33 })
+  })
+
+  it('has a fake that refuses person_id on activity writes with the live message', async () => {
+    const { request } = await import('undici')
+    const res = await request(`${fake.url}/api/v2/activities`, {
+      method: 'POST',
+      headers: { 'x-api-token': PIPEDRIVE_TOKEN, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'old style', person_id: 31 }),
+    })
+    expect(res.statusCode).toBe(400)
+    expect(((await res.body.json()) as { error: string }).error).toBe(PERSON_ID_READ_ONLY)
+    fake.violations.length = 0
   })
 
   it.each([

@@ -17,6 +17,8 @@ export const Activity = Type.Object({
   owner_id: OptionalId,
   person_id: OptionalId,
   org_id: OptionalId,
+  /** Where the live API keeps the person since mid-2026; `person_id` still mirrors the primary one. */
+  participants: Type.Optional(Type.Union([Type.Array(Type.Object({ person_id: Id, primary: Type.Boolean() })), Type.Null()])),
   due_date: OptionalText,
   due_time: OptionalText,
   note: OptionalText,

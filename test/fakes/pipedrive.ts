@@ -17,7 +17,13 @@ export const PIPEDRIVE_TASK_PATHS = /^(POST \/api\/v2\/activities|GET \/api\/v2\
 const DATE = '^\\d{4}-\\d{2}-\\d{2}$'
 const TIME = '^([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d)?$'
 
-/** v2 activity body. Ids are integers: v2 does not read "42" as 42. */
+const Participant = Type.Object({ person_id: Type.Integer(), primary: Type.Boolean() }, { additionalProperties: false })
+
+/**
+ * v2 activity body. Ids are integers: v2 does not read "42" as 42. `person_id` is listed as
+ * writable in the published v2 file, but the live API refuses it since mid-2026 (see
+ * `PERSON_ID_READ_ONLY`): a person is linked as the primary participant.
+ */
 const ActivityBody = Type.Object(
   {
     subject: Type.Optional(Type.String()),
@@ -28,6 +34,7 @@ const ActivityBody = Type.Object(
     person_id: Type.Optional(Type.Integer()),
     org_id: Type.Optional(Type.Integer()),
     project_id: Type.Optional(Type.Integer()),
+    participants: Type.Optional(Type.Array(Participant)),
     due_date: Type.Optional(Type.String({ pattern: DATE })),
     due_time: Type.Optional(Type.String({ pattern: TIME })),
     duration: Type.Optional(Type.String({ pattern: TIME })),
@@ -41,12 +48,16 @@ const ActivityBody = Type.Object(
 )
 const IdsQuery = Type.String({ pattern: '^\\d+(,\\d+)*$' })
 
+/** The live API's answer to `person_id` in an activity write (the published file still allows it). */
+export const PERSON_ID_READ_ONLY = "'person_id' is a read-only field. Add a primary participant to set 'person_id' instead"
+
 interface Activity {
   id: number
   subject: string
   type: string
   owner_id: number
   person_id: number | null
+  participants: { person_id: number; primary: boolean }[]
   org_id: number | null
   deal_id: number | null
   due_date: string | null
@@ -121,6 +132,7 @@ export class PipedriveFake {
         type: 'call',
         owner_id: this.users[0]!,
         person_id: null,
+        participants: [],
         org_id: null,
         deal_id: null,
         due_date: null,
@@ -179,7 +191,11 @@ export class PipedriveFake {
   /** Referenced records must exist: the caller's data, so a 400 but not a violation. */
   private references(body: Record<string, unknown>): Step | undefined {
     if (body.owner_id !== undefined && !this.users.includes(body.owner_id as number)) return this.invalid(`User ${body.owner_id} not found`, false)
-    if (body.person_id !== undefined && !this.persons.has(body.person_id as number)) return this.invalid(`Person ${body.person_id} not found`, false)
+    if (body.person_id !== undefined) return this.invalid(PERSON_ID_READ_ONLY)
+    const participants = (body.participants ?? []) as Activity['participants']
+    const missing = participants.find((p) => !this.persons.has(p.person_id))
+    if (missing) return this.invalid(`Person ${missing.person_id} not found`, false)
+    if (participants.filter((p) => p.primary).length > 1) return this.invalid('Only one participant can be primary')
     if (body.org_id !== undefined && !this.orgs.has(body.org_id as number)) return this.invalid(`Organization ${body.org_id} not found`, false)
     if (body.type !== undefined && !this.types.some((t) => t.active_flag && t.key_string === body.type)) {
       return this.invalid(`Activity type "${body.type}" does not exist or is not active`)
@@ -198,7 +214,7 @@ export class PipedriveFake {
       subject: body.subject ?? 'Call',
       type: body.type ?? 'call',
       owner_id: body.owner_id ?? this.users[0]!,
-      person_id: body.person_id ?? null,
+      ...linked(body.participants ?? []),
       org_id: body.org_id ?? null,
       deal_id: body.deal_id ?? null,
       due_date: body.due_date ?? null,
@@ -220,8 +236,8 @@ export class PipedriveFake {
     if (bad) return bad
     const activity = this.activities.get(id)
     if (!activity || activity.is_deleted) return notFound()
-    const { done, ...fields } = r.body as Partial<Activity>
-    Object.assign(activity, fields)
+    const { done, participants, ...fields } = r.body as Partial<Activity>
+    Object.assign(activity, fields, participants && linked(participants))
     this.applyDone(activity, done)
     activity.update_time = rfc3339()
     return ok(activity)
@@ -255,6 +271,12 @@ export class PipedriveFake {
       'x-ratelimit-reset': String(Math.max(1, Math.ceil((oldest + this.options.windowMs - now) / 1000))),
     }
   }
+}
+
+/** Participants as Pipedrive keeps them: `person_id` is the primary participant's person. */
+function linked(participants: Activity['participants']): Pick<Activity, 'participants' | 'person_id'> {
+  const primary = participants.find((p) => p.primary) ?? participants[0]
+  return { participants, person_id: primary?.person_id ?? null }
 }
 
 function ok(data: unknown): Step {
