@@ -39,6 +39,12 @@ export interface TaskAdapterV1 {
    */
   isNativeId(id: string): boolean
 
+  /**
+   * The CRM's own task types, where it has a fixed set: Enginy's types are mapped onto them when
+   * the connection's `typeMap` says nothing (see `TaskTypes`). Without it, types pass as given.
+   */
+  readonly taskTypes?: TaskTypes
+
   /** Creates one task. Called once per create: never retry a create yourself. */
   doCreate(input: NativeTaskInput, options: CallOptions): Promise<NativeTask>
 
@@ -92,6 +98,20 @@ export interface CallOptions {
   /** Set on readiness checks: their calls skip the queue for the connection's concurrency, as
    * they measure the CRM, not the gateway's own backlog. */
   readonly probe?: boolean
+}
+
+/**
+ * A CRM's built-in task types. The connection's `typeMap` and `defaultType` come first; this is
+ * what an unconfigured connection does, so that Enginy's own types (`call`, `email`, `todo`…) land
+ * as the CRM's instead of being refused.
+ */
+export interface TaskTypes {
+  /** The CRM's type for an Enginy type, if the CRM has one for it. */
+  toCrm(type: string): string | undefined
+  /** The Enginy type for one of the CRM's types: the reverse of `toCrm`. */
+  fromCrm(type: string): string
+  /** What an Enginy type the CRM has no type for is stored as, with a warning. */
+  readonly fallback: string
 }
 
 export interface AdapterWarning {

@@ -62,7 +62,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     adapter,
     limit,
     store: new TaskStore(adapter, limit, core),
-    types: new TypeMap(core.typeMap, core.defaultType),
+    types: new TypeMap(core.typeMap, core.defaultType, adapter.taskTypes),
     upstream,
     source: resolved,
     scrub: (text) => upstream.reduce((clean, client) => client.scrub(clean), text),

@@ -65,7 +65,7 @@ describe('the server process', () => {
         headers: { 'x-api-key': 'server-key', 'content-type': 'application/json' },
         body: JSON.stringify({ subject: 'finish me' }),
       })
-      await waitFor(() => hubspot.http.count('POST', '/crm/v3/objects/tasks') > 0)
+      await waitFor(() => hubspot.http.count('POST', '/crm/objects/2026-09/tasks') > 0)
       server.child.kill('SIGTERM')
       const res = await inFlight
       expect(res.statusCode).toBe(201)

@@ -51,8 +51,8 @@ describe('hubspot at the boundary', () => {
   it('answers 502 when an association names a crafted id, and never uses it in a path', async () => {
     const task = await create({ subject: 'linked', contactId: '501' })
     fake.http.reset()
-    fake.http.handler = rewrite(/^\/crm\/v3\/objects\/tasks\/\d+$/, (body) => {
-      body.associations = { contacts: { results: [{ id: '../../../crm/v3/owners', type: 'task_to_contact' }] } }
+    fake.http.handler = rewrite(/^\/crm\/objects\/2026-09\/tasks\/\d+$/, (body) => {
+      body.associations = { contacts: { results: [{ id: '../../../crm/owners/2026-09', type: 'task_to_contact' }] } }
     })
     const read = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
     expect(read.statusCode).toBe(502)
@@ -68,7 +68,7 @@ describe('hubspot at the boundary', () => {
     const ids = []
     for (let i = 0; i < 5; i++) ids.push((await create({ subject: `batch ${i}`, contactId: '501' })).id)
     for (const toObjectId of ['501/../../owners', '1e3', 2 ** 60, -1]) {
-      fake.http.handler = rewrite(/\/associations\/tasks\/contacts\/batch\/read$/, (body) => {
+      fake.http.handler = rewrite(/\/tasks\/contacts\/batch\/read$/, (body) => {
         for (const result of body.results as { to: { toObjectId: unknown }[] }[]) result.to[0]!.toObjectId = toObjectId
       })
       const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids } })
@@ -79,7 +79,7 @@ describe('hubspot at the boundary', () => {
   it('leaves out, with a warning, an association for a task nobody asked for, instead of failing the batch', async () => {
     const ids = []
     for (let i = 0; i < 5; i++) ids.push((await create({ subject: `asked ${i}`, companyId: '701' })).id)
-    fake.http.handler = rewrite(/\/associations\/tasks\/companies\/batch\/read$/, (body) => {
+    fake.http.handler = rewrite(/\/tasks\/companies\/batch\/read$/, (body) => {
       ;(body.results as unknown[]).push({ from: { id: '424242' }, to: [{ toObjectId: 702, associationTypes: [{ typeId: 192, category: 'HUBSPOT_DEFINED' }] }] })
     })
     log.lines.length = 0
@@ -106,7 +106,7 @@ describe('hubspot at the boundary', () => {
     fake.http.reset()
     const few = await app.inject({ method: 'PATCH', url: '/tasks/batch', headers, payload: { ids: ids.slice(0, 2), completed: true } })
     expect(few.json()).toHaveLength(2)
-    expect(fake.http.count('GET', `/crm/v3/objects/tasks/${intruder}`)).toBe(0)
+    expect(fake.http.count('GET', `/crm/objects/2026-09/tasks/${intruder}`)).toBe(0)
   })
 
   it('keeps the old contact and answers 422 when HubSpot refuses the new association, with a 400 or a 404', async () => {
@@ -139,24 +139,24 @@ describe('hubspot at the boundary', () => {
     expect(res.json()).toMatchObject({ subject: 'moved', contactId: '503', companyId: '701' })
     const writes = fake.http.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(/\d{6,}/, '{task}')}`)
     expect(writes).toEqual([
-      'PUT /crm/v4/objects/tasks/{task}/associations/contacts/503',
-      'PATCH /crm/v3/objects/tasks/{task}',
-      'DELETE /crm/v4/objects/tasks/{task}/associations/contacts/501',
+      'PUT /crm/objects/2026-09/tasks/{task}/associations/contacts/503',
+      'PATCH /crm/objects/2026-09/tasks/{task}',
+      'DELETE /crm/objects/2026-09/tasks/{task}/associations/contacts/501',
     ])
   })
 
   it('answers 422 naming ownerId for an owner e-mail with no exact match, never the first owner found', async () => {
     fake.http.handler = async (request) =>
-      request.path === '/crm/v3/owners' ? { body: { results: [{ id: '111', email: 'ann@example.com' }] } } : healthy(request)
+      request.path === '/crm/owners/2026-09' ? { body: { results: [{ id: '111', email: 'ann@example.com' }] } } : healthy(request)
     const res = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', ownerId: 'an@example.com' } })
     expect(res.statusCode).toBe(422)
     expect(res.json().message).toContain('ownerId "an@example.com" is not an owner')
-    expect(fake.http.count('POST', '/crm/v3/objects/tasks')).toBe(0)
+    expect(fake.http.count('POST', '/crm/objects/2026-09/tasks')).toBe(0)
   })
 
   it('never relays or logs the token when a HubSpot 400 quotes it', async () => {
     fake.http.handler = async (request) =>
-      request.method === 'POST' && request.path === '/crm/v3/objects/tasks'
+      request.method === 'POST' && request.path === '/crm/objects/2026-09/tasks'
         ? { status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message: `Property values were not valid; request sent with Bearer ${HUBSPOT_TOKEN} (token ${HUBSPOT_TOKEN})` } }
         : healthy(request)
     log.lines.length = 0

@@ -86,9 +86,51 @@ describe('hubspot adapter', () => {
     const task = await create({ subject: 'meeting', type: 'meeting' })
     expect(fake.tasks.get(task.id.slice(8))!.properties.hs_task_type).toBe('TODO')
     expect(task.type).toBe('todo')
-    fake.tasks.get(task.id.slice(8))!.properties.hs_task_type = 'LINKED_IN'
+    fake.tasks.get(task.id.slice(8))!.properties.hs_task_type = 'LINKED_IN_CONNECT'
     const read = (await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })).json()
-    expect(read.type).toBe('linked_in')
+    expect(read.type).toBe('linked_in_connect')
+  })
+
+  it("creates with each of Enginy's example types on a connection with no typeMap, and reads a type back", async () => {
+    const { typeMap: _map, defaultType: _default, ...plain } = connection(fake)
+    const gateway = await testApp({ connections: { hubspot: plain } })
+    try {
+      for (const [type, stored, read] of [
+        ['call', 'CALL', 'call'],
+        ['email', 'EMAIL', 'email'],
+        ['todo', 'TODO', 'todo'],
+        ['linkedin', 'LINKED_IN', 'linkedin'],
+        ['meeting', 'TODO', 'todo'],
+      ]) {
+        const res = await gateway.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: type, type } })
+        expect(res.statusCode, res.body).toBe(201)
+        expect(fake.tasks.get(res.json().id.slice(8))!.properties.hs_task_type).toBe(stored)
+        expect((await gateway.inject({ method: 'GET', url: `/tasks/${res.json().id}`, headers })).json().type).toBe(read)
+      }
+    } finally {
+      await gateway.close()
+    }
+  })
+
+  it('refuses at start an apiVersion the adapter does not know, naming the known ones', async () => {
+    await expect(testApp({ connections: { hubspot: connection(fake, { apiVersion: 'v3' }) } })).rejects.toThrow(
+      'config: connections.hubspot.apiVersion: HubSpot API version "v3" is not one this adapter knows (known: 2026-03, 2026-09)',
+    )
+  })
+
+  it('speaks any version it knows, and never the legacy v3/v4 paths', async () => {
+    const older = await testApp({ connections: { hubspot: connection(fake, { apiVersion: '2026-03' }) } })
+    try {
+      fake.http.reset()
+      const task = (await older.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 'older', contactId: '501' } })).json()
+      await older.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: { contactId: '502', ownerId: 'ann@example.com' } })
+      await older.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids: [task.id, task.id.replace(/\d$/, '0'), 'hubspot.1', 'hubspot.2'] } })
+      const paths = fake.http.requests.map((r) => r.path)
+      expect(paths.length).toBeGreaterThan(5)
+      expect(paths.every((path) => path.startsWith('/crm/objects/2026-03/') || path.startsWith('/crm/associations/2026-03/') || path === '/crm/owners/2026-03')).toBe(true)
+    } finally {
+      await older.close()
+    }
   })
 
   it('takes completedAt from hs_task_completion_date and reads other open statuses as not completed', async () => {
@@ -107,7 +149,7 @@ describe('hubspot adapter', () => {
     const second = await create({ subject: 'owned again', ownerId: 'ann@example.com' })
     expect(first.ownerId).toBe('111')
     expect(second.ownerId).toBe('111')
-    expect(fake.http.count('GET', '/crm/v3/owners')).toBe(1)
+    expect(fake.http.count('GET', '/crm/owners/2026-09')).toBe(1)
     const unknown = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', ownerId: 'nobody@example.com' } })
     expect(unknown.statusCode).toBe(422)
     expect(unknown.json().message).toContain('ownerId "nobody@example.com" is not an owner')
@@ -121,7 +163,7 @@ describe('hubspot adapter', () => {
     const res = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', contactId: 'contact-456' } })
     expect(res.statusCode).toBe(422)
     expect(res.json().message).toContain('contactId must be a HubSpot record id')
-    expect(fake.http.count('POST', '/crm/v3/objects/tasks')).toBe(0)
+    expect(fake.http.count('POST', '/crm/objects/2026-09/tasks')).toBe(0)
     const missing = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', companyId: '799' } })
     expect(missing.statusCode).toBe(422)
     expect(missing.json().message).toContain('companies 799 does not exist')
@@ -143,11 +185,11 @@ describe('hubspot adapter', () => {
     expect(res.statusCode).toBe(200)
     expect(res.json().map((task: { id: string }) => task.id)).toEqual(ids)
     expect(res.json().every((task: { contactId: string }) => task.contactId === '501')).toBe(true)
-    expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/read')).toBe(10)
+    expect(fake.http.count('POST', '/crm/objects/2026-09/tasks/batch/read')).toBe(10)
     // The associations of all 250 found, in one read of each kind (HubSpot takes 1,000 at once).
-    expect(fake.http.count('POST', '/crm/v4/associations/tasks/contacts/batch/read')).toBe(1)
-    expect(fake.http.count('POST', '/crm/v4/associations/tasks/companies/batch/read')).toBe(1)
-    expect(fake.http.peakByRoute.get('POST /crm/v3/objects/tasks/batch/read')).toBeLessThanOrEqual(4)
+    expect(fake.http.count('POST', '/crm/associations/2026-09/tasks/contacts/batch/read')).toBe(1)
+    expect(fake.http.count('POST', '/crm/associations/2026-09/tasks/companies/batch/read')).toBe(1)
+    expect(fake.http.peakByRoute.get('POST /crm/objects/2026-09/tasks/batch/read')).toBeLessThanOrEqual(4)
     expect(fake.http.peakInFlight).toBeLessThanOrEqual(4)
   })
 
@@ -166,7 +208,7 @@ describe('hubspot adapter', () => {
     })
     const answeredAfterBoth: boolean[] = []
     fake.http.handler = async (r) => {
-      if (r.path.startsWith('/crm/v4/associations/') && ++associationReads === 2) bothArrived()
+      if (r.path.startsWith('/crm/associations/') && ++associationReads === 2) bothArrived()
       if (r.path.endsWith('/tasks/batch/read')) answeredAfterBoth.push(await arrived)
       return answer(r)
     }
@@ -184,7 +226,7 @@ describe('hubspot adapter', () => {
     fake.http.reset()
     const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids: [...ids, 'hubspot.404404404'] } })
     expect(res.json()).toMatchObject([{ id: ids[0], contactId: '501' }, { id: ids[1], companyId: '701' }])
-    expect(fake.http.count('GET', /^\/crm\/v3\/objects\/tasks\/\d+$/)).toBe(3)
+    expect(fake.http.count('GET', /^\/crm\/objects\/2026-09\/tasks\/\d+$/)).toBe(3)
     expect(fake.http.requests).toHaveLength(3)
   })
 
@@ -194,9 +236,9 @@ describe('hubspot adapter', () => {
     fake.http.reset()
     const res = await app.inject({ method: 'PATCH', url: '/tasks/batch', headers, payload: { ids, completed: true } })
     expect(res.json().filter((task: { completed: boolean }) => task.completed)).toHaveLength(250)
-    expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/update')).toBe(3)
-    expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/read')).toBe(3)
-    expect(fake.http.count('POST', /^\/crm\/v4\/associations\/tasks\/(contacts|companies)\/batch\/read$/)).toBe(2)
+    expect(fake.http.count('POST', '/crm/objects/2026-09/tasks/batch/update')).toBe(3)
+    expect(fake.http.count('POST', '/crm/objects/2026-09/tasks/batch/read')).toBe(3)
+    expect(fake.http.count('POST', /^\/crm\/associations\/2026-09\/tasks\/(contacts|companies)\/batch\/read$/)).toBe(2)
     expect(fake.http.peakInFlight).toBeLessThanOrEqual(4)
   })
 
@@ -207,7 +249,7 @@ describe('hubspot adapter', () => {
     const res = await app.inject({ method: 'PATCH', url: '/tasks/batch', headers, payload: { ids: [...ids, 'hubspot.404404404'], completed: true } })
     expect(res.statusCode).toBe(200)
     expect(res.json().map((task: { id: string }) => task.id)).toEqual(ids)
-    expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/update')).toBe(1)
+    expect(fake.http.count('POST', '/crm/objects/2026-09/tasks/batch/update')).toBe(1)
   })
 
   it('answers 503 with Retry-After to a DAILY 429, then fails fast without calling HubSpot', async () => {

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { AdapterDefinition, CallOptions, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter.ts'
 import { chunks } from '../../src/chunks.ts'
-import { UpstreamRejectedError, UpstreamUnavailableError } from '../../src/errors.ts'
+import { ConfigError, UpstreamRejectedError, UpstreamUnavailableError } from '../../src/errors.ts'
 import { isDigitsId } from '../../src/native-ids.ts'
 import type { UpstreamClient } from '../../src/upstream/client.ts'
 import type { UpstreamRequest } from '../../src/upstream/types.ts'
@@ -16,12 +16,18 @@ import {
   toProperties,
 } from './mapping.ts'
 import { OwnerResolver } from './owners.ts'
+import { hubspotTaskTypes } from './task-types.ts'
+import { API_VERSIONS, DEFAULT_API_VERSION, type Routes, isApiVersion, routes } from './routes.ts'
 import { BatchAssociations, BatchObjects, HubSpotObject, type StandardError } from './schemas.ts'
 
 const HubSpotOptions = Type.Object(
   {
-    accessToken: Type.String({ minLength: 1, description: 'a private app token, sent as Authorization: Bearer' }),
+    accessToken: Type.String({
+      minLength: 1,
+      description: 'a Service Key, a project app token or a legacy private app token, sent as Authorization: Bearer',
+    }),
     baseUrl: Type.String({ default: 'https://api.hubapi.com' }),
+    apiVersion: Type.String({ default: DEFAULT_API_VERSION, description: `one of ${API_VERSIONS.join(', ')}` }),
     ownerCache: Type.Object(
       {
         max: Type.Integer({ minimum: 1, default: 1000 }),
@@ -38,16 +44,13 @@ const MAX_OBJECTS = 100
 /** HubSpot's limit on `inputs` of the v4 associations batch read, and so the adapter's batch:
  * a batch's tasks are read 100 at a time, their associations all at once. */
 const MAX_ASSOCIATIONS = 1000
-const TASKS = '/crm/v3/objects/tasks'
-const TASK = `${TASKS}/{taskId}`
 const KINDS: readonly AssociatedKind[] = ['contacts', 'companies']
 const FIELD: Record<AssociatedKind, 'contactId' | 'companyId'> = { contacts: 'contactId', companies: 'companyId' }
-const ASSOCIATION = (kind: AssociatedKind) => `/crm/v4/objects/tasks/{taskId}/associations/${kind}/{toObjectId}`
 
 type Call = Omit<UpstreamRequest, 'options'>
 
-/** Enginy tasks as HubSpot CRM tasks (CRM v3 objects API, v4 associations). */
-export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolver): TaskAdapterV1 {
+/** Enginy tasks as HubSpot CRM tasks, on HubSpot's date-versioned CRM API. */
+export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolver, route: Routes): TaskAdapterV1 {
   const at = (call: Call, options: CallOptions): UpstreamRequest => ({ ...call, options })
 
   const readOne = async (id: string, options: CallOptions): Promise<NativeTask | null> => {
@@ -55,7 +58,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
       at(
         {
           method: 'GET',
-          route: TASK,
+          route: route.task,
           params: { taskId: id },
           query: { properties: TASK_PROPERTIES.join(','), associations: KINDS.join(',') },
         },
@@ -84,15 +87,14 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
   /** Tasks by id, without their associations: 100 per call, the calls in parallel (the
    * connection's concurrency caps how many are in flight). */
   const readObjects = async (ids: readonly string[], options: CallOptions) =>
-    (await Promise.all(chunks(ids, MAX_OBJECTS).map((part) => batchObjects(`${TASKS}/batch/read`, readBody(part), options)))).flat()
+    (await Promise.all(chunks(ids, MAX_OBJECTS).map((part) => batchObjects(route.batchRead, readBody(part), options)))).flat()
 
   const readAssociations = async (ids: readonly string[], options: CallOptions) => {
     const found = new Map<string, Associated>(ids.map((id) => [id, {}]))
-    const route = (kind: AssociatedKind) => `/crm/v4/associations/tasks/${kind}/batch/read`
     const answers = await Promise.all(
       KINDS.map((kind) =>
         client.json(
-          at({ method: 'POST', route: route(kind), body: { inputs: ids.map((id) => ({ id })) }, idempotent: true, expect: [200, 207] }, options),
+          at({ method: 'POST', route: route.associationsRead(kind), body: { inputs: ids.map((id) => ({ id })) }, idempotent: true, expect: [200, 207] }, options),
           BatchAssociations,
         ),
       ),
@@ -132,13 +134,13 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
   /** Links the task to `toObjectId`; a 404 there means the record to link does not exist. */
   const associate = async (id: string, kind: AssociatedKind, toObjectId: string, options: CallOptions) => {
     const spec = [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPE[kind] }]
-    const call = { method: 'PUT', route: ASSOCIATION(kind), params: { taskId: id, toObjectId }, body: spec, expect: [200, 201] } as const
+    const call = { method: 'PUT', route: route.association(kind), params: { taskId: id, toObjectId }, body: spec, expect: [200, 201] } as const
     const linked = await client.send(at(call, options), 'null')
     if (!linked) throw new UpstreamRejectedError(`${FIELD[kind]} ${toObjectId} is not a HubSpot record the task can be linked to`)
   }
 
   const dissociate = async (id: string, kind: AssociatedKind, toObjectId: string, options: CallOptions) => {
-    const call = { method: 'DELETE', route: ASSOCIATION(kind), params: { taskId: id, toObjectId }, expect: [200, 204] } as const
+    const call = { method: 'DELETE', route: route.association(kind), params: { taskId: id, toObjectId }, expect: [200, 204] } as const
     await client.send(at(call, options), 'null')
   }
 
@@ -164,7 +166,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
         made.push(move)
       }
       if (Object.keys(changes).length > 0) {
-        const call = { method: 'PATCH', route: TASK, params: { taskId: id }, body: { properties: changes } } as const
+        const call = { method: 'PATCH', route: route.task, params: { taskId: id }, body: { properties: changes } } as const
         if (!(await client.json(at(call, options), HubSpotObject, 'null'))) return null
       }
     } catch (error) {
@@ -186,6 +188,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     adapter: 'hubspot',
     capabilities: { maxBatchRead: MAX_ASSOCIATIONS, maxBatchUpdate: MAX_ASSOCIATIONS },
     isNativeId: isDigitsId,
+    taskTypes: hubspotTaskTypes,
 
     async doCreate(input, options) {
       // hs_timestamp is required and is the due date: without one, the task is due when created.
@@ -197,7 +200,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
           return [{ to: { id: to }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ASSOCIATION_TYPE[kind] }] }]
         }),
       }
-      const created = await client.json(at({ method: 'POST', route: TASKS, body, expect: [200, 201] }, options), HubSpotObject)
+      const created = await client.json(at({ method: 'POST', route: route.tasks, body, expect: [200, 201] }, options), HubSpotObject)
       return fromHubSpot(created, { contactId: input.contactId, companyId: input.companyId })
     },
 
@@ -223,7 +226,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
       const complete = async (part: readonly string[]) => {
         const asked = new Set(part)
         const inputs = part.map((id) => ({ id, properties: { hs_task_status: status } }))
-        const updated = await batchObjects(`${TASKS}/batch/update`, { inputs }, options)
+        const updated = await batchObjects(route.batchUpdate, { inputs }, options)
         return updated.flatMap(({ id }) => {
           if (asked.has(id)) return [id]
           unasked(options, 'task', id)
@@ -249,7 +252,7 @@ export function createHubSpotAdapter(client: UpstreamClient, owners: OwnerResolv
     },
 
     async doCheck(options) {
-      await client.send(at({ method: 'GET', route: TASKS, query: { limit: '1' }, expect: [200] }, options))
+      await client.send(at({ method: 'GET', route: route.tasks, query: { limit: '1' }, expect: [200] }, options))
     },
   }
 
@@ -277,13 +280,20 @@ function recordId(value: string | undefined, field: string): string | undefined 
 const definition: AdapterDefinition<typeof HubSpotOptions> = {
   options: HubSpotOptions,
   create(options, ctx) {
+    if (!isApiVersion(options.apiVersion)) {
+      throw new ConfigError(
+        `connections.${ctx.connection}.apiVersion`,
+        `HubSpot API version "${options.apiVersion}" is not one this adapter knows (known: ${API_VERSIONS.join(', ')})`,
+      )
+    }
+    const route = routes(options.apiVersion)
     const client = ctx.upstream({
       baseUrl: options.baseUrl,
       headers: { authorization: `Bearer ${options.accessToken}` },
       signals: hubspotRateLimits,
       errorMessage: hubspotErrorMessage,
     })
-    return createHubSpotAdapter(client, new OwnerResolver(client, options.ownerCache))
+    return createHubSpotAdapter(client, new OwnerResolver(client, route.owners, options.ownerCache), route)
   },
 }
 export default definition

@@ -6,19 +6,19 @@ import type { UpstreamClient } from '../../src/upstream/client.ts'
 import { Owners } from './schemas.ts'
 
 /**
- * Enginy may name an owner by e-mail; HubSpot wants an owner id (from `/crm/v3/owners`, not a
+ * Enginy may name an owner by e-mail; HubSpot wants an owner id (from `/crm/owners`, not a
  * user id). Lookups are cached, bounded and with a TTL, and concurrent lookups of one address
  * share one call (lru-cache's `fetch`).
  */
 export class OwnerResolver {
   private readonly cache: LRUCache<string, string, CallOptions>
 
-  constructor(client: UpstreamClient, options: { max: number; ttlMs: number }) {
+  constructor(client: UpstreamClient, route: string, options: { max: number; ttlMs: number }) {
     this.cache = new LRUCache<string, string, CallOptions>({
       max: options.max,
       ttl: options.ttlMs,
       fetchMethod: async (email, _stale, { context }) => {
-        const found = await client.json({ method: 'GET', route: '/crm/v3/owners', query: { email, limit: '1' }, options: context }, Owners)
+        const found = await client.json({ method: 'GET', route, query: { email, limit: '1' }, options: context }, Owners)
         // Only the owner with exactly this address: a search that answers someone else must not
         // make them the task's owner.
         const owner = found.results.find((o) => o.email?.toLowerCase() === email)

@@ -37,7 +37,7 @@ describe('hubspot requests', () => {
       .get(ORIGIN)
       .intercept({
         method: 'POST',
-        path: '/crm/v3/objects/tasks',
+        path: '/crm/objects/2026-09/tasks',
         headers: { authorization: 'Bearer pat-test-token', 'content-type': 'application/json' },
         body: (body) => {
           sent = JSON.parse(body)
@@ -93,13 +93,13 @@ describe('hubspot requests', () => {
       return true
     }
     pool
-      .intercept({ method: 'POST', path: '/crm/v3/objects/tasks/batch/read', body: record('read') })
+      .intercept({ method: 'POST', path: '/crm/objects/2026-09/tasks/batch/read', body: record('read') })
       .reply(207, fixture('batch-read-207.json'), { headers: { 'content-type': 'application/json' } })
     pool
-      .intercept({ method: 'POST', path: '/crm/v4/associations/tasks/contacts/batch/read', body: record('contacts') })
+      .intercept({ method: 'POST', path: '/crm/associations/2026-09/tasks/contacts/batch/read', body: record('contacts') })
       .reply(200, fixture('associations-contacts.json'), { headers: { 'content-type': 'application/json' } })
     pool
-      .intercept({ method: 'POST', path: '/crm/v4/associations/tasks/companies/batch/read', body: record('companies') })
+      .intercept({ method: 'POST', path: '/crm/associations/2026-09/tasks/companies/batch/read', body: record('companies') })
       .reply(207, fixture('associations-companies-none.json'), { headers: { 'content-type': 'application/json' } })
 
     const missing = ['99999999999', '99999999998', '99999999997']

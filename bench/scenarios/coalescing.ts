@@ -21,7 +21,7 @@ export async function coalescing(): Promise<string> {
       const took = performance.now() - started
       const stats = await fakeStats(fake.url)
       const taskReads = Object.entries(stats.byRoute)
-        .filter(([route]) => route.startsWith('GET /crm/v3/objects/tasks') || route === 'POST /crm/v3/objects/tasks/batch/read')
+        .filter(([route]) => route.startsWith('GET /crm/objects/2026-09/tasks') || route === 'POST /crm/objects/2026-09/tasks/batch/read')
         .reduce((sum, [, n]) => sum + n, 0)
       rows.push([name, answers.filter((a) => a.status === 200).length, taskReads, totalCalls(stats) - taskReads, totalCalls(stats), `${Math.round(took)} ms`])
     }

@@ -61,15 +61,15 @@ const hubspot: Crm = {
     const properties = ['hs_task_subject', 'hs_task_status', 'hs_timestamp']
     return {
       read: eight((i) =>
-        post(`${fakeUrl}/crm/v3/objects/tasks/batch/read`, { properties, propertiesWithHistory: [], inputs: hundred(ids, i).map((id) => ({ id })) }, headers),
+        post(`${fakeUrl}/crm/objects/2026-09/tasks/batch/read`, { properties, propertiesWithHistory: [], inputs: hundred(ids, i).map((id) => ({ id })) }, headers),
       ),
       update: eight((i) =>
-        post(`${fakeUrl}/crm/v3/objects/tasks/batch/update`, { inputs: hundred(ids, i).map((id) => ({ id, properties: { hs_task_status: 'COMPLETED' } })) }, headers),
+        post(`${fakeUrl}/crm/objects/2026-09/tasks/batch/update`, { inputs: hundred(ids, i).map((id) => ({ id, properties: { hs_task_status: 'COMPLETED' } })) }, headers),
       ),
       associations: () =>
         Promise.all(
           ['contacts', 'companies'].map((kind) =>
-            post(`${fakeUrl}/crm/v4/associations/tasks/${kind}/batch/read`, { inputs: ids.slice(0, 1000).map((id) => ({ id })) }, headers),
+            post(`${fakeUrl}/crm/associations/2026-09/tasks/${kind}/batch/read`, { inputs: ids.slice(0, 1000).map((id) => ({ id })) }, headers),
           ),
         ),
     }

@@ -13,7 +13,8 @@ const ROUNDS = 20
  * after the task read (for the tasks it found), and at the same time as it, as the gateway does.
  */
 export async function peer(): Promise<string> {
-  const fake = await startServer('fake', { LATENCY_MS: '20' })
+  // The official SDK (13.x) still calls the legacy v3/v4 paths; the gateway calls the dated ones.
+  const fake = await startServer('fake', { LATENCY_MS: '20', LEGACY: '1' })
   const gateway = await startServer('gateway', { BENCH_CONFIG: JSON.stringify(hubspotConnection(fake.url)) })
   try {
     const ids = await seed(fake.url, 100)

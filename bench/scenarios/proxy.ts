@@ -10,7 +10,7 @@ export async function proxy(): Promise<string> {
   const gateway = await startServer('gateway', { BENCH_CONFIG: JSON.stringify(hubspotConnection(fake.url, { coalesce: { enabled: false } })) })
   try {
     const [id] = await seed(fake.url, 1)
-    const direct = `${fake.url}/crm/v3/objects/tasks/${id}?properties=hs_task_subject,hs_task_body,hs_task_status,hs_task_type,hs_timestamp,hubspot_owner_id,hs_task_completion_date&associations=contacts,companies`
+    const direct = `${fake.url}/crm/objects/2026-09/tasks/${id}?properties=hs_task_subject,hs_task_body,hs_task_status,hs_task_type,hs_timestamp,hubspot_owner_id,hs_task_completion_date&associations=contacts,companies`
     const through = `${gateway.url}/tasks/hubspot.${id}`
     // A warm-up of each, then rounds that alternate the two, so a noisy moment hits both alike;
     // each percentile is the median of the rounds' percentiles.

@@ -2,7 +2,7 @@ import { InternalError } from '../errors.ts'
 
 /**
  * Paths to a CRM are built here and nowhere else: from a template an adapter writes
- * (`/crm/v3/objects/tasks/{taskId}`) and parameters that may come from a caller or from a CRM's
+ * (`/crm/objects/2026-09/tasks/{taskId}`) and parameters that may come from a caller or from a CRM's
  * answer. Each parameter fills one whole segment, percent-encoded, so a `/`, `?`, `#` or `%` in
  * it stays inside that segment. `.` and `..` are refused because URL parsers resolve them even
  * inside a template, and empty values and control characters because no record id holds them.

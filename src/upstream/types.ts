@@ -6,7 +6,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 export interface UpstreamRequest {
   readonly method: HttpMethod
   /**
-   * The path as a template, appended to the connection's base URL: `/crm/v3/objects/tasks/{taskId}`.
+   * The path as a template, appended to the connection's base URL: `/crm/objects/2026-09/tasks/{taskId}`.
    * Each `{name}` is one whole segment, filled from `params` by the client (`path.ts`); logs and
    * metrics name the template. Never build a path by concatenation.
    */

@@ -5,7 +5,8 @@ import { PipedriveFake } from './pipedrive.ts'
 /**
  * A fake CRM (CRM=hubspot, the default, or CRM=pipedrive) in a process of its own, for benchmarks
  * and load tests, so the load generator's work cannot delay the fake's clock: answers after
- * LATENCY_MS, allows PER_WINDOW requests per WINDOW_MS, and has three control routes: POST /__seed
+ * LATENCY_MS, allows PER_WINDOW requests per WINDOW_MS, serves HubSpot's legacy v3/v4 paths too
+ * with LEGACY=1 (for the official SDK, which still calls them), and has three control routes: POST /__seed
  * {count, start} adds tasks, GET /__stats counts requests by route (and 429s, peak in flight,
  * schema violations), POST /__reset clears them.
  */
@@ -13,7 +14,7 @@ const latency = Number(process.env.LATENCY_MS ?? 0)
 const perWindow = Number(process.env.PER_WINDOW ?? 1_000_000)
 const windowMs = Number(process.env.WINDOW_MS ?? 1000)
 const fake =
-  process.env.CRM === 'pipedrive' ? await PipedriveFake.start({ burst: perWindow, windowMs }) : await HubSpotFake.start({ perWindow, windowMs })
+  process.env.CRM === 'pipedrive' ? await PipedriveFake.start({ burst: perWindow, windowMs }) : await HubSpotFake.start({ perWindow, windowMs, legacy: process.env.LEGACY === '1' })
 const crm = fake.http.handler
 const control = (path: string, body: unknown): Step | undefined => {
   if (path === '/__stats') {

@@ -3,17 +3,22 @@ import { Value } from '@sinclair/typebox/value'
 import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
 
 /**
- * A fake HubSpot portal: the CRM v3 tasks endpoints, v4 association batch reads and writes, and
- * v3 owners, behaving as HubSpot's API reference describes them. Each request body is checked
+ * A fake HubSpot portal on HubSpot's date-versioned API (`/crm/objects/2026-09/tasks`…, versions
+ * 2026-03 and 2026-09): tasks, association batch reads and writes, and owners, behaving as
+ * HubSpot's API reference describes them. The legacy v3/v4 paths answer 404, so nothing calls them
+ * any more, unless `legacy` is set (the peer benchmark's official SDK still calls them). Each request body is checked
  * against a schema written here from that reference; a request that does not match gets HubSpot's
  * 400 and is recorded in `violations`, which the tests assert to be empty.
  */
 
 export const HUBSPOT_TOKEN = 'pat-na1-fake-0a1b2c3d-4e5f'
 
+/** The API versions the fake serves. */
+export const HUBSPOT_VERSIONS = ['2026-03', '2026-09']
+
 /** Every request the task operations make, as `METHOD /path`: tasks, their associations, owners. */
 export const HUBSPOT_TASK_PATHS =
-  /^(POST \/crm\/v3\/objects\/tasks(\/batch\/(read|update))?|GET \/crm\/v3\/objects\/tasks|(GET|PATCH) \/crm\/v3\/objects\/tasks\/[1-9]\d*|POST \/crm\/v4\/associations\/tasks\/(contacts|companies)\/batch\/read|(PUT|DELETE) \/crm\/v4\/objects\/tasks\/[1-9]\d*\/associations\/(contacts|companies)\/[1-9]\d*|GET \/crm\/v3\/owners)$/
+  /^(POST \/crm\/objects\/2026-(03|09)\/tasks(\/batch\/(read|update))?|GET \/crm\/objects\/2026-(03|09)\/tasks|(GET|PATCH) \/crm\/objects\/2026-(03|09)\/tasks\/[1-9]\d*|POST \/crm\/associations\/2026-(03|09)\/tasks\/(contacts|companies)\/batch\/read|(PUT|DELETE) \/crm\/objects\/2026-(03|09)\/tasks\/[1-9]\d*\/associations\/(contacts|companies)\/[1-9]\d*|GET \/crm\/owners\/2026-(03|09))$/
 
 const AssociationSpec = Type.Object({
   associationCategory: Type.Union(['HUBSPOT_DEFINED', 'INTEGRATOR_DEFINED', 'USER_DEFINED', 'WORK'].map((c) => Type.Literal(c))),
@@ -59,6 +64,8 @@ export interface HubSpotFakeOptions {
   windowMs?: number
   /** Requests allowed per day; past it every call is a DAILY 429. */
   daily?: number
+  /** Also serve the legacy v3/v4 paths. */
+  legacy?: boolean
 }
 
 export class HubSpotFake {
@@ -79,7 +86,7 @@ export class HubSpotFake {
   ) {}
 
   static async start(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
-    const resolved = { perWindow: 1_000_000, windowMs: 10_000, daily: 1_000_000_000, ...options }
+    const resolved = { perWindow: 1_000_000, windowMs: 10_000, daily: 1_000_000_000, legacy: false, ...options }
     let fake: HubSpotFake | undefined
     const http = await HttpFake.start((request) => fake!.handle(request))
     fake = new HubSpotFake(http, resolved)
@@ -127,20 +134,31 @@ export class HubSpotFake {
     return { ...step, headers: { ...this.limitHeaders(), ...step.headers } }
   }
 
+  /** The path without its API version (`/crm/objects/tasks/7`), or `undefined` for one the fake
+   * does not serve: an unknown version, or a legacy path when `legacy` is off. */
+  private unversioned(path: string): string | undefined {
+    const dated = /^\/crm\/(objects|associations|owners)\/(\d{4}-\d{2})(\/.*)?$/.exec(path)
+    if (dated) return HUBSPOT_VERSIONS.includes(dated[2]!) ? `/crm/${dated[1]}${dated[3] ?? ''}` : undefined
+    const legacy = this.options.legacy ? /^\/crm\/v[34](\/.*)$/.exec(path) : null
+    return legacy ? `/crm${legacy[1]}` : undefined
+  }
+
   private route(r: SeenRequest): Step {
-    const { method, path } = r
-    const one = /^\/crm\/v3\/objects\/tasks\/(\d+)$/.exec(path)
-    const assoc = /^\/crm\/v4\/objects\/tasks\/(\d+)\/associations\/(contacts|companies)\/(\d+)$/.exec(path)
-    const batchAssoc = /^\/crm\/v4\/associations\/tasks\/(contacts|companies)\/batch\/read$/.exec(path)
-    if (method === 'POST' && path === '/crm/v3/objects/tasks') return this.create(r)
-    if (method === 'GET' && path === '/crm/v3/objects/tasks') return { body: { results: [...this.tasks.values()].slice(0, 1).map((t) => this.view(t, [])) } }
-    if (method === 'POST' && path === '/crm/v3/objects/tasks/batch/read') return this.batchRead(r)
-    if (method === 'POST' && path === '/crm/v3/objects/tasks/batch/update') return this.batchUpdate(r)
+    const { method } = r
+    const path = this.unversioned(r.path)
+    if (path === undefined) return error(404, 'OBJECT_NOT_FOUND', `No route for ${method} ${r.path}`)
+    const one = /^\/crm\/objects\/tasks\/(\d+)$/.exec(path)
+    const assoc = /^\/crm\/objects\/tasks\/(\d+)\/associations\/(contacts|companies)\/(\d+)$/.exec(path)
+    const batchAssoc = /^\/crm\/associations\/tasks\/(contacts|companies)\/batch\/read$/.exec(path)
+    if (method === 'POST' && path === '/crm/objects/tasks') return this.create(r)
+    if (method === 'GET' && path === '/crm/objects/tasks') return { body: { results: [...this.tasks.values()].slice(0, 1).map((t) => this.view(t, [])) } }
+    if (method === 'POST' && path === '/crm/objects/tasks/batch/read') return this.batchRead(r)
+    if (method === 'POST' && path === '/crm/objects/tasks/batch/update') return this.batchUpdate(r)
     if (one && method === 'GET') return this.getOne(one[1]!, r)
     if (one && method === 'PATCH') return this.patchOne(one[1]!, r)
     if (batchAssoc && method === 'POST') return this.readAssociations(batchAssoc[1] as 'contacts' | 'companies', r)
     if (assoc && (method === 'PUT' || method === 'DELETE')) return this.associate(r, assoc[1]!, assoc[2] as 'contacts' | 'companies', assoc[3]!)
-    if (method === 'GET' && path === '/crm/v3/owners') {
+    if (method === 'GET' && path === '/crm/owners') {
       const email = r.query.get('email')?.toLowerCase()
       return { body: { results: this.owners.filter((o) => !email || o.email === email).map((o) => ({ ...o, archived: false })) } }
     }

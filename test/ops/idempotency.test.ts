@@ -41,7 +41,7 @@ describe('Idempotency-Key on POST /tasks', () => {
     expect(again.statusCode).toBe(201)
     expect(again.json()).toEqual(first.json())
     expect(again.headers['idempotent-replayed']).toBe('true')
-    expect(fake.http.count('POST', '/crm/v3/objects/tasks')).toBe(1)
+    expect(fake.http.count('POST', '/crm/objects/2026-09/tasks')).toBe(1)
 
     const other = await create(app, 'key-1', { subject: 'something else' })
     expect(other.statusCode).toBe(422)
@@ -62,7 +62,7 @@ describe('Idempotency-Key on POST /tasks', () => {
       fake.http.reset()
       const [a, b] = await Promise.all([create(app, 'key-2', { subject: 'slow' }), create(app, 'key-2', { subject: 'slow' })])
       expect(a.json().id).toBe(b.json().id)
-      expect(fake.http.count('POST', '/crm/v3/objects/tasks')).toBe(1)
+      expect(fake.http.count('POST', '/crm/objects/2026-09/tasks')).toBe(1)
     } finally {
       fake.http.handler = healthy
     }
@@ -93,7 +93,7 @@ describe('Idempotency-Key on POST /tasks', () => {
       expect(a.statusCode).toBe(201)
       expect(b.statusCode).toBe(201)
       expect(a.json().id).toBe(b.json().id)
-      expect(fake.http.count('POST', '/crm/v3/objects/tasks')).toBe(1)
+      expect(fake.http.count('POST', '/crm/objects/2026-09/tasks')).toBe(1)
       const later = await create(two, 'shared-key', { subject: 'another task' })
       expect(later.statusCode).toBe(422)
     } finally {

@@ -33,7 +33,7 @@ describe('coalescing and the read cache, on HubSpot', () => {
     return ids
   }
   const taskReads = () =>
-    fake.http.count('POST', '/crm/v3/objects/tasks/batch/read') + fake.http.count('GET', /^\/crm\/v3\/objects\/tasks\/\d+$/)
+    fake.http.count('POST', '/crm/objects/2026-09/tasks/batch/read') + fake.http.count('GET', /^\/crm\/objects\/2026-09\/tasks\/\d+$/)
 
   it('answers 200 concurrent single gets with at most 3 task reads, each caller its own task or 404', async () => {
     const app = await gateway()
@@ -61,7 +61,7 @@ describe('coalescing and the read cache, on HubSpot', () => {
     fake.http.reset()
     const done = await Promise.all(ids.map((id) => app.inject({ method: 'PATCH', url: `/tasks/${id}`, headers, payload: { completed: true } })))
     expect(done.every((res) => res.statusCode === 200 && res.json().completed === true)).toBe(true)
-    expect(fake.http.count('POST', '/crm/v3/objects/tasks/batch/update') + fake.http.count('PATCH', /tasks\/\d+$/)).toBeLessThanOrEqual(3)
+    expect(fake.http.count('POST', '/crm/objects/2026-09/tasks/batch/update') + fake.http.count('PATCH', /tasks\/\d+$/)).toBeLessThanOrEqual(3)
   })
 
   it('serves repeated reads from the cache when it is on, and a write through the gateway updates it at once', async () => {
