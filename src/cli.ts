@@ -1,8 +1,8 @@
-import type { CallOptions } from './adapter.ts'
+import type { CallOptions } from './adapter/v1.ts'
 import { DEFAULT_CONFIG_PATH, type GatewayConfig, loadConfigFile } from './config/load.ts'
 import { ConfigError, GatewayError } from './errors.ts'
 import { createLogger } from './logger.ts'
-import { buildRuntime } from './runtime.ts'
+import { buildRuntime } from './runtime/runtime.ts'
 
 /**
  * The operator's command line:

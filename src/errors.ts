@@ -1,6 +1,6 @@
 /**
  * The one error catalogue of the gateway. Every error a client can see is declared here with a
- * stable code and an HTTP status; `src/plugins/error-handler.ts` is the only place that turns
+ * stable code and an HTTP status; `src/http/plugins/error-handler.ts` is the only place that turns
  * them into responses. Adapters and the upstream client throw these, never raw undici errors.
  */
 

@@ -1,5 +1,5 @@
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter.ts'
-import { htmlToText, textToHtml } from '../../src/html-text.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/adapter/v1.ts'
+import { htmlToText, textToHtml } from '../../src/adapter/html-text.ts'
 import type { HubSpotObject } from './schemas.ts'
 
 /** The task properties the adapter reads and writes. */

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache'
-import type { CallOptions } from '../../src/adapter.ts'
+import type { CallOptions } from '../../src/adapter/v1.ts'
 import { UpstreamRejectedError } from '../../src/errors.ts'
-import { isDigitsId } from '../../src/native-ids.ts'
+import { isDigitsId } from '../../src/adapter/native-ids.ts'
 import type { UpstreamClient } from '../../src/upstream/client.ts'
 import { Owners } from './schemas.ts'
 

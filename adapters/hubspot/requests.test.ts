@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { CallOptions, TaskAdapterV1 } from '../../src/adapter.ts'
+import type { CallOptions, TaskAdapterV1 } from '../../src/adapter/v1.ts'
 import { resolveConfig } from '../../src/config/load.ts'
-import { openConnection } from '../../src/connections.ts'
+import { openConnection } from '../../src/runtime/connections.ts'
 import { createLogger } from '../../src/logger.ts'
 
 /**

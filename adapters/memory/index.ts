@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter.ts'
-import { isRandomId, randomId } from '../../src/native-ids.ts'
+import type { AdapterDefinition, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter/v1.ts'
+import { isRandomId, randomId } from '../../src/adapter/native-ids.ts'
 
 const MemoryOptions = Type.Object(
   {

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import type { CallOptions } from '../../src/adapter.ts'
+import type { CallOptions } from '../../src/adapter/v1.ts'
 import type { UpstreamClient } from '../../src/upstream/client.ts'
 import { ActivityTypes } from './schemas.ts'
 

@@ -1,7 +1,7 @@
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/adapter/v1.ts'
 import { UpstreamRejectedError } from '../../src/errors.ts'
-import { htmlToText, textToHtml } from '../../src/html-text.ts'
-import { isSafeIntegerId } from '../../src/native-ids.ts'
+import { htmlToText, textToHtml } from '../../src/adapter/html-text.ts'
+import { isSafeIntegerId } from '../../src/adapter/native-ids.ts'
 import type { Activity } from './schemas.ts'
 
 /**

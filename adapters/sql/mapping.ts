@@ -1,4 +1,4 @@
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/adapter/v1.ts'
 import type { Row } from './drivers.ts'
 
 /** Gateway fields and their columns; ids of other systems are kept as text. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../errors.ts'
-import type { Task, TaskCreate } from '../schemas.ts'
+import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
 import type { Coordination } from './redis.ts'
 
 /** How long the first outcome of a create is kept for its `Idempotency-Key`. */

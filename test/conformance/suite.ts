@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AdapterRegistry } from '../../adapters/index.ts'
 import type { Dispatcher } from 'undici'
 import type { HttpFake, Step } from '../fakes/http-fake.ts'
-import { encodeTaskId } from '../../src/ids.ts'
+import { encodeTaskId } from '../../src/service/ids.ts'
 import { KEY, testApp } from '../helpers/app.ts'
 import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition, NativeTask } from '../../src/adapter.ts'
+import type { AdapterDefinition, NativeTask } from '../../src/adapter/v1.ts'
 import { type UpstreamRequest, header } from '../../src/upstream/types.ts'
 import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { AdapterRegistry } from '../../adapters/index.ts'
 import { createMemoryAdapter } from '../../adapters/memory/index.ts'
-import type { TaskAdapterV1 } from '../../src/adapter.ts'
+import type { TaskAdapterV1 } from '../../src/adapter/v1.ts'
 
 /** The memory adapter with a count of the tasks it created or changed, to prove a rejected request wrote nothing. */
 export function countingMemory(): { registry: AdapterRegistry; writes: () => number } {

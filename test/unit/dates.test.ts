@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatUtc, parseDueDate } from '../../src/dates.ts'
+import { formatUtc, parseDueDate } from '../../src/service/dates.ts'
 
 describe('due dates', () => {
   it.each([

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit'
 import { describe, expect, it } from 'vitest'
-import type { CallOptions, NativeTask, TaskAdapterV1 } from '../../src/adapter.ts'
-import type { Connection } from '../../src/connections.ts'
+import type { CallOptions, NativeTask, TaskAdapterV1 } from '../../src/adapter/v1.ts'
+import type { Connection } from '../../src/runtime/connections.ts'
 import { UpstreamUnavailableError } from '../../src/errors.ts'
-import { fanOut, resultKey } from '../../src/fanout.ts'
+import { fanOut, resultKey } from '../../src/service/fanout.ts'
 
 const options = (): CallOptions => ({ signal: AbortSignal.timeout(5000), deadline: Date.now() + 5000, warn: () => {} })
 

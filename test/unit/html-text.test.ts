@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { htmlToText, textToHtml } from '../../src/html-text.ts'
+import { htmlToText, textToHtml } from '../../src/adapter/html-text.ts'
 
 describe('plain text in HTML fields', () => {
   it.each([

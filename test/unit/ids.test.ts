@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeTaskId, encodeTaskId } from '../../src/ids.ts'
+import { decodeTaskId, encodeTaskId } from '../../src/service/ids.ts'
 
 describe('task ids', () => {
   it('keeps safe native ids readable and encodes the rest', () => {

@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry } from 'prom-client'
 import { describe, expect, it } from 'vitest'
-import { RequestMetrics } from '../../src/request-metrics.ts'
+import { RequestMetrics } from '../../src/ops/request-metrics.ts'
 
 describe('request metrics', () => {
   it("expose exactly what prom-client's own Counter and Histogram expose for the same requests", async () => {

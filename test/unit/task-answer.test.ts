@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterWarning, NativeTask } from '../../src/adapter.ts'
-import type { Connection } from '../../src/connections.ts'
+import type { AdapterWarning, NativeTask } from '../../src/adapter/v1.ts'
+import type { Connection } from '../../src/runtime/connections.ts'
 import { UpstreamBadResponseError } from '../../src/errors.ts'
-import { isDigitsId } from '../../src/native-ids.ts'
-import { fromNative } from '../../src/task-answer.ts'
-import { TypeMap } from '../../src/type-map.ts'
+import { isDigitsId } from '../../src/adapter/native-ids.ts'
+import { fromNative } from '../../src/service/task-answer.ts'
+import { TypeMap } from '../../src/service/type-map.ts'
 
 const connection = { name: 'crm', adapter: { isNativeId: isDigitsId }, types: new TypeMap({}, undefined) } as unknown as Connection
 

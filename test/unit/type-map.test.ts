@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterWarning } from '../../src/adapter.ts'
-import { TypeMap } from '../../src/type-map.ts'
+import type { AdapterWarning } from '../../src/adapter/v1.ts'
+import { TypeMap } from '../../src/service/type-map.ts'
 import { hubspotTaskTypes } from '../../adapters/hubspot/task-types.ts'
 
 const write = (map: TypeMap, type: string) => {

@@ -2,8 +2,8 @@ import { type FSWatcher, watch } from 'node:fs'
 import { basename, dirname, resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { AdapterRegistry } from '../../adapters/index.ts'
-import { type GatewayConfig, loadConfigFile } from '../config/load.ts'
+import type { AdapterRegistry } from '../../../adapters/index.ts'
+import { type GatewayConfig, loadConfigFile } from '../../config/load.ts'
 
 export interface ConfigReloadOptions {
   readonly path: string

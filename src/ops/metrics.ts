@@ -1,9 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { BreakerState } from './upstream/circuit-breaker.ts'
-import type { AttemptRecord } from './upstream/client.ts'
-import type { CoordinationState } from './coordination/redis.ts'
+import type { BreakerState } from '../upstream/circuit-breaker.ts'
+import type { AttemptRecord } from '../upstream/client.ts'
+import type { CoordinationState } from '../coordination/redis.ts'
 import { RequestMetrics } from './request-metrics.ts'
-import type { Runtime } from './runtime.ts'
+import type { Runtime } from '../runtime/runtime.ts'
 
 const BREAKER: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 }
 

@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache'
 import type { LimitFunction } from 'p-limit'
-import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch, TaskAdapterV1 } from './adapter.ts'
+import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch, TaskAdapterV1 } from '../adapter/v1.ts'
 import { Coalescer } from './coalesce.ts'
-import type { ConnectionCore } from './config/schema.ts'
+import type { ConnectionCore } from '../config/schema.ts'
 
 /**
  * A connection's way to its adapter, with the two savings on the CRM's budget: concurrent single

@@ -1,11 +1,11 @@
-import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch } from './adapter.ts'
-import type { Connection } from './connections.ts'
+import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch } from '../adapter/v1.ts'
+import type { Connection } from '../runtime/connections.ts'
 import { parseDueDate } from './dates.ts'
-import { BadRequestError, BatchTooLargeError, TaskNotFoundError } from './errors.ts'
+import { BadRequestError, BatchTooLargeError, TaskNotFoundError } from '../errors.ts'
 import { type FanOutItem, fanOut, resultKey } from './fanout.ts'
 import { decodeTaskId } from './ids.ts'
-import type { Tenant } from './runtime.ts'
-import type { Task, TaskCreate, TaskPatch } from './schemas.ts'
+import type { Tenant } from '../runtime/runtime.ts'
+import type { Task, TaskCreate, TaskPatch } from '../http/schemas/tasks.ts'
 import { fromNative } from './task-answer.ts'
 
 const WRITABLE = ['subject', 'description', 'type', 'ownerId', 'contactId', 'companyId', 'dueDate'] as const

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events'
-import type { CallOptions, NativeTask } from './adapter.ts'
+import type { CallOptions, NativeTask } from '../adapter/v1.ts'
 import { chunks } from './chunks.ts'
-import type { Connection } from './connections.ts'
+import type { Connection } from '../runtime/connections.ts'
 
 export interface FanOutItem {
   readonly connection: Connection

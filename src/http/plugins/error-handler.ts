@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
-import { BadRequestError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../errors.ts'
+import { BadRequestError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../../errors.ts'
 
 /**
  * The one place errors become responses: `{statusCode, error, message, code}` always, the status

@@ -1,11 +1,11 @@
 import pLimit, { type LimitFunction } from 'p-limit'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import type { TaskAdapterV1 } from './adapter.ts'
-import type { ResolvedConnection } from './config/load.ts'
-import { TaskStore } from './task-store.ts'
-import { TypeMap } from './type-map.ts'
-import { type AttemptObserver, type ConnectionUpstreamSetup, type UpstreamClient, createUpstreamClient } from './upstream/client.ts'
+import type { TaskAdapterV1 } from '../adapter/v1.ts'
+import type { ResolvedConnection } from '../config/load.ts'
+import { TaskStore } from '../service/task-store.ts'
+import { TypeMap } from '../service/type-map.ts'
+import { type AttemptObserver, type ConnectionUpstreamSetup, type UpstreamClient, createUpstreamClient } from '../upstream/client.ts'
 
 /** A configured connection made live: its adapter, its concurrency limit and its type map. */
 export interface Connection {

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { GatewayConfig } from '../config/load.ts'
-import { Idempotency } from '../coordination/idempotency.ts'
-import { Coordination } from '../coordination/redis.ts'
-import { SharedLimiter } from '../coordination/shared-limiter.ts'
-import { HealthMonitor } from '../health.ts'
-import { Metrics } from '../metrics.ts'
-import { type Runtime, type RuntimeOptions, buildRuntime } from '../runtime.ts'
-import { TaskService } from '../task-service.ts'
+import type { GatewayConfig } from '../../config/load.ts'
+import { Idempotency } from '../../coordination/idempotency.ts'
+import { Coordination } from '../../coordination/redis.ts'
+import { SharedLimiter } from '../../coordination/shared-limiter.ts'
+import { HealthMonitor } from '../../ops/health.ts'
+import { Metrics } from '../../ops/metrics.ts'
+import { type Runtime, type RuntimeOptions, buildRuntime } from '../../runtime/runtime.ts'
+import { TaskService } from '../../service/task-service.ts'
 
 /**
  * Holds the runtime in force. Requests read `current` once, when they start; `apply` builds the

@@ -1,9 +1,9 @@
-import type { CallOptions, NativeTask } from './adapter.ts'
-import type { Connection } from './connections.ts'
+import type { CallOptions, NativeTask } from '../adapter/v1.ts'
+import type { Connection } from '../runtime/connections.ts'
 import { formatUtc } from './dates.ts'
-import { UpstreamBadResponseError } from './errors.ts'
+import { UpstreamBadResponseError } from '../errors.ts'
 import { encodeTaskId } from './ids.ts'
-import { type Task, WritableFields } from './schemas.ts'
+import { type Task, WritableFields } from '../http/schemas/tasks.ts'
 
 /**
  * A task as a CRM sent it, made into the contract's task. What a CRM sends is held to the

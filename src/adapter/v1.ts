@@ -1,6 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { Logger } from 'pino'
-import type { UpstreamClientFactory } from './upstream/client.ts'
+import type { UpstreamClientFactory } from '../upstream/client.ts'
 
 /**
  * The one seam every CRM plugs into: version 1 of the task adapter specification.
@@ -8,8 +8,8 @@ import type { UpstreamClientFactory } from './upstream/client.ts'
  * An adapter is mapping plus calls. It speaks in the CRM's own ids and in the gateway's task
  * model below; it knows nothing of HTTP routes, API keys, gateway ids, batching or retries:
  *
- * - the gateway core turns its own task ids into the adapter's native ids and back (`src/ids.ts`);
- * - `src/fanout.ts` cuts batches into chunks of at most `capabilities.maxBatchRead` /
+ * - the gateway core turns its own task ids into the adapter's native ids and back (`src/service/ids.ts`);
+ * - `src/service/fanout.ts` cuts batches into chunks of at most `capabilities.maxBatchRead` /
  *   `maxBatchUpdate` ids and runs them under the connection's concurrency limit, so `doGetMany` and
  *   `doCompleteMany` never receive more ids than declared and an adapter never loops over ids;
  * - the upstream client handed to the factory (`ctx.upstream`) caps the connection's HTTP calls in

@@ -1,4 +1,4 @@
-import type { CallOptions, TaskTypes } from './adapter.ts'
+import type { CallOptions, TaskTypes } from '../adapter/v1.ts'
 
 /**
  * Enginy's task types to a CRM's types and back. In order: the connection's `typeMap`; the

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { RequestCallOptions } from '../call-options.ts'
-import { UnauthorizedError } from '../errors.ts'
-import type { Runtime, Tenant } from '../runtime.ts'
+import { UnauthorizedError } from '../../errors.ts'
+import type { Runtime, Tenant } from '../../runtime/runtime.ts'
 import {
   BatchCompleteBody,
   CreateHeaders,
@@ -13,8 +13,8 @@ import {
   TaskIdParams,
   TaskList,
   TaskPatch,
-} from '../schemas.ts'
-import type { TaskService } from '../task-service.ts'
+} from '../schemas/tasks.ts'
+import type { TaskService } from '../../service/task-service.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {

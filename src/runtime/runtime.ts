@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import type { GatewayConfig, ResolvedConnection } from './config/load.ts'
+import type { GatewayConfig, ResolvedConnection } from '../config/load.ts'
 import { type Connection, openConnection } from './connections.ts'
 import { KeyRing } from './keys.ts'
-import type { AttemptObserver, ConnectionUpstreamSetup } from './upstream/client.ts'
+import type { AttemptObserver, ConnectionUpstreamSetup } from '../upstream/client.ts'
 
 /** Who a key belongs to: the connection that receives its new tasks, and the ones it may read. */
 export interface Tenant {

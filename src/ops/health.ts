@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
-import { UpstreamRateLimitedError } from './errors.ts'
-import type { Runtime } from './runtime.ts'
+import { UpstreamRateLimitedError } from '../errors.ts'
+import type { Runtime } from '../runtime/runtime.ts'
 
 export interface CheckResult {
   readonly ok: boolean
