@@ -1,4 +1,4 @@
-import type { CallOptions } from './adapter/v1.ts'
+import type { CallOptions } from './adapter/common.ts'
 import { DEFAULT_CONFIG_PATH, type GatewayConfig, loadConfigFile } from './config/load.ts'
 import { ConfigError, GatewayError } from './errors.ts'
 import { createLogger } from './logger.ts'

@@ -12,6 +12,11 @@ export const ERROR_CODES = [
   'ROUTE_NOT_FOUND',
   'UNAUTHORIZED',
   'TASK_NOT_FOUND',
+  'RECORD_NOT_FOUND',
+  'LINK_NOT_FOUND',
+  'USERS_NOT_SUPPORTED',
+  'NOT_SUPPORTED',
+  'REFERENCE_ELSEWHERE',
   'UPSTREAM_REJECTED',
   'UPSTREAM_AUTH',
   'UPSTREAM_RATE_LIMITED',
@@ -42,8 +47,8 @@ export class BadRequestError extends GatewayError {
 export class BatchTooLargeError extends GatewayError {
   readonly code = 'BATCH_TOO_LARGE'
   readonly statusCode = 400
-  constructor(limit: number) {
-    super(`body/ids must NOT have more than ${limit} items`)
+  constructor(limit: number, field = 'ids') {
+    super(`body/${field} must NOT have more than ${limit} items`)
   }
 }
 
@@ -65,8 +70,8 @@ export class RouteNotFoundError extends GatewayError {
 export class UnauthorizedError extends GatewayError {
   readonly code = 'UNAUTHORIZED'
   readonly statusCode = 401
-  constructor() {
-    super('missing or unknown X-API-Key')
+  constructor(header = 'X-API-Key') {
+    super(`missing or unknown ${header}`)
   }
 }
 
@@ -75,6 +80,54 @@ export class TaskNotFoundError extends GatewayError {
   readonly statusCode = 404
   constructor() {
     super('task not found')
+  }
+}
+
+/** A contact, company or activity the CRM does not hold (an item of a batch answer). */
+export class RecordNotFoundError extends GatewayError {
+  readonly code = 'RECORD_NOT_FOUND'
+  readonly statusCode = 404
+  constructor(what = 'record') {
+    super(`${what} not found`)
+  }
+}
+
+/** No page in a CRM's UI for this id. The answer says nothing more: the route has no API key. */
+export class LinkNotFoundError extends GatewayError {
+  readonly code = 'LINK_NOT_FOUND'
+  readonly statusCode = 404
+  constructor() {
+    super('no link')
+  }
+}
+
+/** The connection cannot list users: Enginy reads the 404 as "owner selection off". */
+export class UsersNotSupportedError extends GatewayError {
+  readonly code = 'USERS_NOT_SUPPORTED'
+  readonly statusCode = 404
+  constructor() {
+    super('this CRM connection does not list users')
+  }
+}
+
+/** The connection's adapter does not serve this kind of record. */
+export class NotSupportedError extends GatewayError {
+  readonly code = 'NOT_SUPPORTED'
+  readonly statusCode = 501
+  constructor(kind: string, connection: string) {
+    super(`the CRM of connection "${connection}" does not serve ${kind}`)
+  }
+}
+
+/**
+ * A reference (`contactId`, `companyId`, `ownerId`) names a record of another connection than the
+ * one the record is written to: linking it there would link a stranger, so it is refused.
+ */
+export class ReferenceElsewhereError extends GatewayError {
+  readonly code = 'REFERENCE_ELSEWHERE'
+  readonly statusCode = 422
+  constructor(field: string, connection: string, target: string) {
+    super(`body/${field} names a record of connection "${connection}", but this is written to connection "${target}"`)
   }
 }
 

@@ -1,5 +1,4 @@
-import type { ErrorMessagePicker } from '../../src/upstream/status.ts'
-import { type RateLimitSignals, type UpstreamResponse, header } from '../../src/upstream/types.ts'
+import { type ErrorMessagePicker, type RateLimitSignals, type UpstreamResponse, header } from '../../src/kit/adapter-kit.ts'
 
 /** HubSpot's error body: `{status: "error", message, correlationId, category}`. */
 export const hubspotErrorMessage: ErrorMessagePicker = (body) => {

@@ -1,6 +1,5 @@
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter/v1.ts'
-import { htmlToText, textToHtml } from '../../src/adapter/html-text.ts'
 import type { HubSpotObject } from './schemas.ts'
+import { type NativeTask, type NativeTaskPatch, htmlToText, textToHtml } from '../../src/kit/adapter-kit.ts'
 
 /** The task properties the adapter reads and writes. */
 export const TASK_PROPERTIES = [

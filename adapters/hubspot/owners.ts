@@ -1,9 +1,6 @@
 import { LRUCache } from 'lru-cache'
-import type { CallOptions } from '../../src/adapter/v1.ts'
-import { UpstreamRejectedError } from '../../src/errors.ts'
-import { isDigitsId } from '../../src/adapter/native-ids.ts'
-import type { UpstreamClient } from '../../src/upstream/client.ts'
 import { Owners } from './schemas.ts'
+import { type CallOptions, type UpstreamClient, UpstreamRejectedError, isDigitsId } from '../../src/kit/adapter-kit.ts'
 
 /**
  * Enginy may name an owner by e-mail; HubSpot wants an owner id (from `/crm/owners`, not a

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { CallOptions, TaskAdapterV1 } from '../../src/adapter/v1.ts'
+import type { CallOptions } from '../../src/adapter/common.ts'
+import type { TaskPort } from '../../src/adapter/tasks.ts'
 import { resolveConfig } from '../../src/config/load.ts'
 import { openConnection } from '../../src/runtime/connections.ts'
 import { createLogger } from '../../src/logger.ts'
@@ -16,7 +17,7 @@ const options = (): CallOptions => ({ signal: AbortSignal.timeout(5000), deadlin
 
 describe('hubspot requests', () => {
   let agent: MockAgent
-  let adapter: TaskAdapterV1
+  let adapter: TaskPort
   beforeEach(async () => {
     agent = new MockAgent()
     agent.disableNetConnect()
@@ -24,7 +25,7 @@ describe('hubspot requests', () => {
       { auth: { apiKeys: 'k' }, connections: { hs: { adapter: 'hubspot', accessToken: 'pat-test-token' } }, active: 'hs' },
       {},
     )
-    adapter = openConnection(config.connections.get('hs')!, { logger: createLogger('silent'), dispatcher: agent }).adapter
+    adapter = openConnection(config.connections.get('hs')!, { logger: createLogger('silent'), dispatcher: agent }).adapter.tasks!
   })
   afterEach(async () => {
     agent.assertNoPendingInterceptors()

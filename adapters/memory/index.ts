@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter/v1.ts'
-import { isRandomId, randomId } from '../../src/adapter/native-ids.ts'
+import { type AdapterDefinition, type NativeTask, type NativeTaskPatch, type TaskAdapterV1, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
 
 const MemoryOptions = Type.Object(
   {

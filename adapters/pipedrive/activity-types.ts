@@ -1,7 +1,6 @@
 import { LRUCache } from 'lru-cache'
-import type { CallOptions } from '../../src/adapter/v1.ts'
-import type { UpstreamClient } from '../../src/upstream/client.ts'
 import { ActivityTypes } from './schemas.ts'
+import { type CallOptions, type UpstreamClient } from '../../src/kit/adapter-kit.ts'
 
 const KEY = 'active'
 

@@ -1,5 +1,4 @@
-import type { ErrorMessagePicker } from '../../src/upstream/status.ts'
-import { type RateLimitSignals, header } from '../../src/upstream/types.ts'
+import { type ErrorMessagePicker, type RateLimitSignals, header } from '../../src/kit/adapter-kit.ts'
 
 /** Pipedrive's error envelope: `{success: false, error, error_info}`. */
 export const pipedriveErrorMessage: ErrorMessagePicker = (body) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter/v1.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/adapter/tasks.ts'
 import { type ActivityBody, fromActivity, toActivity } from './mapping.ts'
 import type { Activity } from './schemas.ts'
 

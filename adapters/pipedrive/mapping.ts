@@ -1,8 +1,5 @@
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter/v1.ts'
-import { UpstreamRejectedError } from '../../src/errors.ts'
-import { htmlToText, textToHtml } from '../../src/adapter/html-text.ts'
-import { isSafeIntegerId } from '../../src/adapter/native-ids.ts'
 import type { Activity } from './schemas.ts'
+import { type NativeTask, type NativeTaskPatch, UpstreamRejectedError, htmlToText, isSafeIntegerId, textToHtml } from '../../src/kit/adapter-kit.ts'
 
 /**
  * The body Pipedrive's v2 `POST`/`PATCH /activities` takes, as far as tasks use it. The person is

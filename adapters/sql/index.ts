@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition, NativeTask, NativeTaskPatch, TaskAdapterV1 } from '../../src/adapter/v1.ts'
-import { ConfigError, GatewayError, UpstreamUnavailableError } from '../../src/errors.ts'
-import { isRandomId, randomId } from '../../src/adapter/native-ids.ts'
 import { type SqlDriver, postgresDriver, sqliteDriver } from './drivers.ts'
 import { COLUMNS, createTableSql, fromRow } from './mapping.ts'
+import { type AdapterDefinition, type NativeTask, type NativeTaskPatch, type TaskAdapterV1, ConfigError, GatewayError, UpstreamUnavailableError, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
 
 const SqlOptions = Type.Object(
   {

@@ -84,6 +84,18 @@ export const ConnectionCore = Type.Object({
     { additionalProperties: false, default: {} },
   ),
   defaultType: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Enginy's field names to the CRM's, per kind of record: engagement fields and any other field
+   * Enginy sends beyond a record's standard ones. A field without an entry is kept by adapters
+   * that can store it (memory, sql) and dropped with a warning by the others.
+   */
+  fieldMap: Type.Object(
+    {
+      contacts: Type.Record(Type.String(), Type.String({ minLength: 1 }), { default: {} }),
+      companies: Type.Record(Type.String(), Type.String({ minLength: 1 }), { default: {} }),
+    },
+    { additionalProperties: false, default: {} },
+  ),
 })
 export type ConnectionCore = Static<typeof ConnectionCore>
 export const CORE_CONNECTION_KEYS = Object.keys(ConnectionCore.properties)

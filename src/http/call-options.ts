@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events'
-import type { AdapterWarning, CallOptions } from '../adapter/v1.ts'
+import type { AdapterWarning, CallOptions } from '../adapter/common.ts'
 
 /**
  * The `CallOptions` of one gateway request. Its signal is made on first use, so a request served

@@ -35,7 +35,8 @@ export async function scaffold(root: string, name: string): Promise<string[]> {
 }
 
 const indexTemplate = (name: string, Pascal: string) => `import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition, TaskAdapterV1 } from '../../src/adapter/v1.ts'
+import type { AdapterDefinition } from '../../src/adapter/common.ts'
+import type { TaskAdapterV1 } from '../../src/adapter/v1.ts'
 import type { UpstreamClient } from '../../src/upstream/client.ts'
 import { ${Pascal}Record, from${Pascal}, to${Pascal} } from './mapping.ts'
 
@@ -104,7 +105,7 @@ export default definition
 `
 
 const mappingTemplate = (name: string, Pascal: string) => `import { type Static, Type } from '@sinclair/typebox'
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter/v1.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/adapter/tasks.ts'
 
 /** A task as ${name}'s API sends it, checked before use: write it from the API reference. Check
  * ids by their form here too, so an id from an answer never reaches a later call unchecked. */

@@ -1,8 +1,10 @@
 import pLimit, { type LimitFunction } from 'p-limit'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import type { TaskAdapterV1 } from '../adapter/v1.ts'
+import { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
+import type { AdapterV2 } from '../adapter/v2.ts'
 import type { ResolvedConnection } from '../config/load.ts'
+import { KeyedLock } from '../service/keyed-lock.ts'
 import { TaskStore } from '../service/task-store.ts'
 import { TypeMap } from '../service/type-map.ts'
 import { type AttemptObserver, type ConnectionUpstreamSetup, type UpstreamClient, createUpstreamClient } from '../upstream/client.ts'
@@ -10,12 +12,17 @@ import { type AttemptObserver, type ConnectionUpstreamSetup, type UpstreamClient
 /** A configured connection made live: its adapter, its concurrency limit and its type map. */
 export interface Connection {
   readonly name: string
-  readonly adapter: TaskAdapterV1
+  /** The adapter, as version 2 of the seam whatever version it implements. */
+  readonly adapter: AdapterV2
   /** Every adapter call of this connection runs through this limit, across all requests. */
   readonly limit: LimitFunction
-  /** The adapter behind its coalescing and cache; the only way the service reaches it. */
-  readonly store: TaskStore
+  /** The task port behind its coalescing and cache, where the adapter serves tasks. */
+  readonly store: TaskStore | undefined
   readonly types: TypeMap
+  /** Turns for writes of the same record (`src/service/keyed-lock.ts`). */
+  readonly locks: KeyedLock
+  /** The connection's config: its `fieldMap` and the rest. */
+  readonly core: ResolvedConnection['core']
   /** The upstream clients the adapter made, for health and metrics. */
   readonly upstream: readonly UpstreamClient[]
   /** The resolved config this connection was opened from, to tell whether a reload changed it. */
@@ -38,10 +45,11 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
   const upstream: UpstreamClient[] = []
   // The clients are made while the adapter is being created, before its capabilities are known.
   const inFlight = pLimit(core.concurrency)
-  const adapter = definition.create(resolved.options, {
+  const made = definition.create(resolved.options, {
     connection: name,
     logger,
     defaultType: core.defaultType,
+    fieldMap: core.fieldMap,
     upstream: (clientOptions) => {
       const client = createUpstreamClient(
         { connection: name, core, logger, dispatcher: options.dispatcher, observer: options.observer, limiter: options.limiter, inFlight },
@@ -51,18 +59,22 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
       return client
     },
   })
-  if (adapter.specificationVersion !== 'v1') {
-    throw new Error(`adapter "${core.adapter}" implements specification ${String(adapter.specificationVersion)}, not v1`)
+  const version = (made as { specificationVersion?: unknown }).specificationVersion
+  if (version !== 'v1' && version !== 'v2') {
+    throw new Error(`adapter "${core.adapter}" implements specification ${String(version)}, not v1 or v2`)
   }
-  const concurrency = Math.min(core.concurrency, adapter.capabilities.maxConcurrency ?? Number.POSITIVE_INFINITY)
+  const adapter = made.specificationVersion === 'v1' ? fromTaskAdapterV1(made) : made
+  const concurrency = Math.min(core.concurrency, adapter.maxConcurrency ?? Number.POSITIVE_INFINITY)
   inFlight.concurrency = concurrency
   const limit = pLimit(concurrency)
   return {
     name,
     adapter,
     limit,
-    store: new TaskStore(adapter, limit, core),
-    types: new TypeMap(core.typeMap, core.defaultType, adapter.taskTypes),
+    store: adapter.tasks && new TaskStore(adapter.tasks, limit, core),
+    types: new TypeMap(core.typeMap, core.defaultType, adapter.tasks?.taskTypes),
+    locks: new KeyedLock(name),
+    core,
     upstream,
     source: resolved,
     scrub: (text) => upstream.reduce((clean, client) => client.scrub(clean), text),

@@ -1,4 +1,4 @@
-import type { CallOptions } from '../adapter/v1.ts'
+import type { CallOptions } from '../adapter/common.ts'
 import { chunks } from './chunks.ts'
 
 interface Waiting<T> {

@@ -1,9 +1,10 @@
 /**
- * Gateway task ids: `<connection>.<native id>` when the CRM's id is already made of safe
- * characters (HubSpot's digits, the memory adapter's random ids), else
- * `<connection>~<base64url of the native id>`. Both use only RFC 3986 unreserved characters, so
- * an id needs no escaping in a path, and both say which connection holds the task, so ids stay
- * valid when another connection becomes the active one.
+ * Gateway ids, of every record the gateway hands out (tasks, contacts, companies, activities,
+ * users): `<connection>.<native id>` when the CRM's id is already made of safe characters
+ * (HubSpot's digits, the memory adapter's random ids), else `<connection>~<base64url of the native
+ * id>`. Both use only RFC 3986 unreserved characters, so an id needs no escaping in a path, and
+ * both say which connection holds the record, so ids stay valid when another connection becomes
+ * the active one.
  */
 
 export const MAX_ID_LENGTH = 128
@@ -18,7 +19,7 @@ export interface DecodedId {
 }
 
 /** The gateway id for a native id, or `undefined` when it would not fit in 128 characters. */
-export function encodeTaskId(connection: string, nativeId: string): string | undefined {
+export function encodeId(connection: string, nativeId: string): string | undefined {
   const id = PLAIN_NATIVE.test(nativeId)
     ? `${connection}.${nativeId}`
     : `${connection}~${Buffer.from(nativeId, 'utf8').toString('base64url')}`
@@ -26,7 +27,7 @@ export function encodeTaskId(connection: string, nativeId: string): string | und
 }
 
 /** The connection and native id an id names, or `undefined` for anything malformed. */
-export function decodeTaskId(id: string): DecodedId | undefined {
+export function decodeId(id: string): DecodedId | undefined {
   if (id.length > MAX_ID_LENGTH) return undefined
   const at = id.search(/[.~]/)
   if (at <= 0) return undefined

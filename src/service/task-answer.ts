@@ -1,8 +1,10 @@
-import type { CallOptions, NativeTask } from '../adapter/v1.ts'
+import type { CallOptions } from '../adapter/common.ts'
+import type { NativeTask } from '../adapter/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'
 import { formatUtc } from './dates.ts'
 import { UpstreamBadResponseError } from '../errors.ts'
-import { encodeTaskId } from './ids.ts'
+import { encodeId } from './ids.ts'
+import { gatewayReference } from './references.ts'
 import { type Task, WritableFields } from '../http/schemas/tasks.ts'
 
 /**
@@ -13,13 +15,14 @@ import { type Task, WritableFields } from '../http/schemas/tasks.ts'
  *   is the CRM's fault, a 502, never a task under a wrong id;
  * - text longer than the contract allows (`subject`, `description`, `type`) is cut to the limit,
  *   with a warning in the request's log line: the task stays readable and completable;
- * - a reference (`ownerId`, `contactId`, `companyId`) longer than the contract allows is a 502,
- *   since a reference cut short would name another record.
+ * - a reference (`ownerId`, `contactId`, `companyId`) is handed out as the gateway's id of that
+ *   record (`hubspot.501`), and one longer than the contract allows is a 502, since a reference
+ *   cut short would name another record.
  */
 export function fromNative(connection: Connection, native: NativeTask, options: CallOptions, asked?: string): Task {
   const bad = (problem: string) => new UpstreamBadResponseError(`the CRM of connection "${connection.name}" ${problem}`)
   if (asked !== undefined && native.id !== asked) throw bad('answered with another task than the one asked for')
-  const id = connection.adapter.isNativeId(native.id) ? encodeTaskId(connection.name, native.id) : undefined
+  const id = connection.adapter.tasks?.isNativeId(native.id) ? encodeId(connection.name, native.id) : undefined
   if (!id) throw bad('returned a task id that is not one of its ids')
 
   const text = (field: 'subject' | 'description' | 'type', value: string) => {
@@ -30,7 +33,8 @@ export function fromNative(connection: Connection, native: NativeTask, options: 
     const end = /[\uD800-\uDBFF]/.test(value[max - 1]!) ? max - 1 : max
     return value.slice(0, end)
   }
-  const reference = (field: 'ownerId' | 'contactId' | 'companyId', value: string) => {
+  const reference = (field: 'ownerId' | 'contactId' | 'companyId', native: string) => {
+    const value = gatewayReference(connection, native)
     if (value.length > WritableFields[field].maxLength!) throw bad(`returned a ${field} longer than the contract allows`)
     return value
   }

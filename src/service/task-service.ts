@@ -1,25 +1,33 @@
-import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch } from '../adapter/v1.ts'
-import type { Connection } from '../runtime/connections.ts'
-import { parseDueDate } from './dates.ts'
-import { BadRequestError, BatchTooLargeError, TaskNotFoundError } from '../errors.ts'
-import { type FanOutItem, fanOut, resultKey } from './fanout.ts'
-import { decodeTaskId } from './ids.ts'
-import type { Tenant } from '../runtime/runtime.ts'
+import type { CallOptions } from '../adapter/common.ts'
+import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
+import { BadRequestError, BatchTooLargeError, NotSupportedError, TaskNotFoundError } from '../errors.ts'
 import type { Task, TaskCreate, TaskPatch } from '../http/schemas/tasks.ts'
+import type { Connection } from '../runtime/connections.ts'
+import type { Tenant } from '../runtime/runtime.ts'
+import type { TaskStore } from './task-store.ts'
+import { parseDueDate } from './dates.ts'
+import { type FanOutItem, fanOut, resultKey } from './fanout.ts'
+import { decodeId } from './ids.ts'
+import { nativeReference } from './references.ts'
 import { fromNative } from './task-answer.ts'
 
 const WRITABLE = ['subject', 'description', 'type', 'ownerId', 'contactId', 'companyId', 'dueDate'] as const
+const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const
+
+/** A connection that serves tasks, with its task port and store. */
+type TaskConnection = Connection & { readonly store: TaskStore; readonly adapter: { readonly tasks: TaskPort } }
 
 /**
- * The contract's semantics on top of adapters: ids in and out, type mapping, due dates in UTC,
- * batches through the fan-out. Routes call this; it never sees HTTP.
+ * The contract's semantics on top of adapters: ids in and out, references to contacts, companies
+ * and owners, type mapping, due dates in UTC, batches through the fan-out. Routes call this; it
+ * never sees HTTP.
  */
 export class TaskService {
   constructor(private readonly maxBatchIds: number) {}
 
   async create(tenant: Tenant, body: TaskCreate, options: CallOptions): Promise<Task> {
-    const connection = tenant.active
-    const input = toNativeInput(connection, body, options) as NativeTaskInput
+    const connection = serving(tenant.active)
+    const input = toNativeInput(tenant, connection, body, options) as NativeTaskInput
     return fromNative(connection, await connection.store.create(input, options), options)
   }
 
@@ -37,7 +45,7 @@ export class TaskService {
     const target = locate(tenant, id)
     if (!target) throw new TaskNotFoundError()
     const { connection, nativeId } = target
-    const patch = toNativeInput(connection, body, options)
+    const patch = toNativeInput(tenant, connection, body, options)
     if (body.completed !== undefined) patch.completed = body.completed
     const updated = await connection.store.update(nativeId, patch, options)
     if (!updated) throw new TaskNotFoundError()
@@ -48,8 +56,8 @@ export class TaskService {
     const items = this.resolveBatch(tenant, ids)
     const found = await fanOut(
       items,
-      (connection) => connection.adapter.capabilities.maxBatchRead,
-      (connection, chunk, chunkOptions) => connection.store.readChunk(chunk, chunkOptions),
+      (connection) => serving(connection).adapter.tasks.capabilities.maxBatchRead,
+      (connection, chunk, chunkOptions) => serving(connection).store.readChunk(chunk, chunkOptions),
       options,
     )
     return assemble(items, found, options)
@@ -59,18 +67,18 @@ export class TaskService {
     const items = this.resolveBatch(tenant, ids)
     const found = await fanOut(
       items,
-      (connection) => connection.adapter.capabilities.maxBatchUpdate,
-      (connection, chunk, chunkOptions) => connection.store.completeChunk(chunk, completed, chunkOptions),
+      (connection) => serving(connection).adapter.tasks.capabilities.maxBatchUpdate,
+      (connection, chunk, chunkOptions) => serving(connection).store.completeChunk(chunk, completed, chunkOptions),
       options,
     )
     return assemble(items, found, options)
   }
 
   /** Unique, decodable ids of connections this tenant may see, in order of first appearance. */
-  private resolveBatch(tenant: Tenant, ids: readonly string[]): FanOutItem[] {
+  private resolveBatch(tenant: Tenant, ids: readonly string[]): (FanOutItem & { connection: TaskConnection })[] {
     if (ids.length > this.maxBatchIds) throw new BatchTooLargeError(this.maxBatchIds)
     const seen = new Set<string>()
-    const items: FanOutItem[] = []
+    const items: (FanOutItem & { connection: TaskConnection })[] = []
     for (const id of ids) {
       if (seen.has(id)) continue
       seen.add(id)
@@ -81,15 +89,22 @@ export class TaskService {
   }
 }
 
+function serving(connection: Connection): TaskConnection {
+  if (!connection.store || !connection.adapter.tasks) throw new NotSupportedError('tasks', connection.name)
+  return connection as TaskConnection
+}
+
 /**
- * The connection and native id a caller's id names, if this tenant may see that connection and
- * the id has the form of its CRM's ids. Any other id is not found, and never reaches an adapter.
+ * The connection and native id a caller's id names, if this tenant may see that connection, it
+ * serves tasks, and the id has the form of its CRM's ids. Any other id is not found, and never
+ * reaches an adapter.
  */
-function locate(tenant: Tenant, id: string): FanOutItem | undefined {
-  const decoded = decodeTaskId(id)
+function locate(tenant: Tenant, id: string): { connection: TaskConnection; nativeId: string } | undefined {
+  const decoded = decodeId(id)
   const connection = decoded && tenant.connections.get(decoded.connection)
-  if (!connection || !decoded || !connection.adapter.isNativeId(decoded.nativeId)) return undefined
-  return { connection, nativeId: decoded.nativeId }
+  const tasks = connection?.adapter.tasks
+  if (!connection?.store || !tasks || !decoded || !tasks.isNativeId(decoded.nativeId)) return undefined
+  return { connection: connection as TaskConnection, nativeId: decoded.nativeId }
 }
 
 function assemble(items: readonly FanOutItem[], found: ReadonlyMap<string, NativeTask>, options: CallOptions): Task[] {
@@ -100,18 +115,24 @@ function assemble(items: readonly FanOutItem[], found: ReadonlyMap<string, Nativ
 }
 
 /** The writable fields present in a request, in the adapter's terms. */
-function toNativeInput(connection: Connection, body: TaskPatch, options: CallOptions): NativeTaskPatch {
+function toNativeInput(tenant: Tenant, connection: TaskConnection, body: TaskPatch, options: CallOptions): NativeTaskPatch {
   const input: NativeTaskPatch = {}
   if (body.subject !== undefined) input.subject = body.subject
   if (body.description !== undefined) input.description = body.description
   if (body.type !== undefined) input.type = connection.types.toCrm(body.type, options.warn)
-  if (body.ownerId !== undefined) input.ownerId = body.ownerId
-  if (body.contactId !== undefined) input.contactId = body.contactId
-  if (body.companyId !== undefined) input.companyId = body.companyId
+  for (const field of REFERENCES) {
+    const value = body[field]
+    if (value !== undefined) input[field] = nativeReference(tenant, connection, field, value)
+  }
   if (body.dueDate !== undefined) {
     const due = parseDueDate(body.dueDate)
     if (due === undefined) throw new BadRequestError('body/dueDate must be an ISO 8601 date or date-time')
     input.dueDate = due
+  }
+  for (const field of connection.adapter.tasks.capabilities.unsupportedFields ?? []) {
+    if (input[field] === undefined) continue
+    delete input[field]
+    options.warn({ type: 'unsupported', field, message: `the CRM of connection "${connection.name}" has no task ${field}; it is not stored` })
   }
   return input
 }

@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache'
 import type { LimitFunction } from 'p-limit'
-import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch, TaskAdapterV1 } from '../adapter/v1.ts'
+import type { CallOptions } from '../adapter/common.ts'
+import type { NativeTask, NativeTaskInput, NativeTaskPatch } from '../adapter/tasks.ts'
+import type { TaskPort } from '../adapter/tasks.ts'
 import { Coalescer } from './coalesce.ts'
 import type { ConnectionCore } from '../config/schema.ts'
 
@@ -16,7 +18,7 @@ export class TaskStore {
   private readonly completions: Record<'true' | 'false', Coalescer<NativeTask>> | undefined
 
   constructor(
-    private readonly adapter: TaskAdapterV1,
+    private readonly adapter: TaskPort,
     readonly limit: LimitFunction,
     settings: Pick<ConnectionCore, 'coalesce' | 'cache'>,
   ) {

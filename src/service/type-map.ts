@@ -1,4 +1,5 @@
-import type { CallOptions, TaskTypes } from '../adapter/v1.ts'
+import type { CallOptions } from '../adapter/common.ts'
+import type { TaskTypes } from '../adapter/tasks.ts'
 
 /**
  * Enginy's task types to a CRM's types and back. In order: the connection's `typeMap`; the

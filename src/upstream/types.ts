@@ -1,4 +1,4 @@
-import type { CallOptions } from '../adapter/v1.ts'
+import type { CallOptions } from '../adapter/common.ts'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AdapterRegistry } from '../../adapters/index.ts'
 import type { Dispatcher } from 'undici'
 import type { HttpFake, Step } from '../fakes/http-fake.ts'
-import { encodeTaskId } from '../../src/service/ids.ts'
+import { encodeId } from '../../src/service/ids.ts'
 import { KEY, testApp } from '../helpers/app.ts'
 import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
 
@@ -85,7 +85,7 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
         registry: target.registry,
         dispatcher: target.dispatcher,
       })
-      const { capabilities } = app.gateway.current.runtime.connections.get(CONNECTION)!.adapter
+      const { capabilities } = app.gateway.current.runtime.connections.get(CONNECTION)!.adapter.tasks!
       batchRead = capabilities.maxBatchRead
       batchUpdate = capabilities.maxBatchUpdate
     })
@@ -166,7 +166,7 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
 
     const crafted = () =>
       CRAFTED_NATIVE_IDS.flatMap((native) => {
-        const id = encodeTaskId(CONNECTION, native)
+        const id = encodeId(CONNECTION, native)
         return id ? [{ native, id }] : []
       })
     /** Checks that what the CRM saw since `from` are task operations only. */
@@ -177,7 +177,7 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
     }
 
     it('crafted ids: 404 on every single-task route, and never a call outside the task operations', async () => {
-      const { adapter } = app.gateway.current.runtime.connections.get(CONNECTION)!
+      const adapter = app.gateway.current.runtime.connections.get(CONNECTION)!.adapter.tasks!
       const before = target.seen?.().length ?? 0
       for (const { native, id } of crafted()) {
         const seenBefore = target.seen?.().length ?? 0

@@ -43,7 +43,7 @@ describe('tenants', () => {
 
   it("lets a tenant read the other connections listed for it, and nobody else's", async () => {
     const connection = app.gateway.current.runtime.connections.get('shared')!
-    const native = await connection.adapter.doCreate({ subject: 'shared' }, { signal: AbortSignal.timeout(1000), deadline: Date.now() + 1000, warn: () => {} })
+    const native = await connection.adapter.tasks!.doCreate({ subject: 'shared' }, { signal: AbortSignal.timeout(1000), deadline: Date.now() + 1000, warn: () => {} })
     const id = `shared.${native.id}`
     expect((await app.inject({ method: 'GET', url: `/tasks/${id}`, headers: A })).statusCode).toBe(200)
     expect((await app.inject({ method: 'GET', url: `/tasks/${id}`, headers: B })).statusCode).toBe(404)

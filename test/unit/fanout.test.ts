@@ -1,6 +1,7 @@
 import pLimit from 'p-limit'
 import { describe, expect, it } from 'vitest'
-import type { CallOptions, NativeTask, TaskAdapterV1 } from '../../src/adapter/v1.ts'
+import type { CallOptions } from '../../src/adapter/common.ts'
+import type { NativeTask } from '../../src/adapter/tasks.ts'
 import type { Connection } from '../../src/runtime/connections.ts'
 import { UpstreamUnavailableError } from '../../src/errors.ts'
 import { fanOut, resultKey } from '../../src/service/fanout.ts'
@@ -8,7 +9,7 @@ import { fanOut, resultKey } from '../../src/service/fanout.ts'
 const options = (): CallOptions => ({ signal: AbortSignal.timeout(5000), deadline: Date.now() + 5000, warn: () => {} })
 
 function connection(name: string, concurrency: number): Connection {
-  return { name, limit: pLimit(concurrency), adapter: {} as TaskAdapterV1 } as Connection
+  return { name, limit: pLimit(concurrency) } as unknown as Connection
 }
 const task = (id: string): NativeTask => ({ id, subject: id, completed: false, completedAt: null })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterWarning, NativeTask } from '../../src/adapter/v1.ts'
+import type { AdapterWarning } from '../../src/adapter/common.ts'
+import type { NativeTask } from '../../src/adapter/tasks.ts'
 import type { Connection } from '../../src/runtime/connections.ts'
 import { UpstreamBadResponseError } from '../../src/errors.ts'
 import { isDigitsId } from '../../src/adapter/native-ids.ts'

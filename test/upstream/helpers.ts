@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
-import type { CallOptions } from '../../src/adapter/v1.ts'
+import type { CallOptions } from '../../src/adapter/common.ts'
 import { ConnectionCore } from '../../src/config/schema.ts'
 import { type UpstreamClientOptions, createUpstreamClient } from '../../src/upstream/client.ts'
 import { createLogger } from '../../src/logger.ts'

@@ -1,0 +1,21 @@
+import type { CallOptions } from './common.ts'
+import type { ItemResult } from './results.ts'
+
+export interface AssociationPair {
+  readonly contactId: string
+  readonly companyId: string
+}
+
+export interface AssociationPort {
+  readonly capabilities: {
+    /** The most pairs one `doAssociate` call may take. */
+    readonly maxBatch: number
+    /** A contact holds one company in this CRM: a new association replaces the old one. */
+    readonly oneCompanyPerContact?: boolean
+  }
+  /**
+   * Links each contact to its company; per pair, in order: `created`, `existed` (linking twice is
+   * harmless), `missing` when the contact or the company does not exist, or failed.
+   */
+  doAssociate(pairs: readonly AssociationPair[], options: CallOptions): Promise<ItemResult<'created' | 'existed'>[]>
+}

@@ -1,0 +1,52 @@
+import type { Static, TSchema } from '@sinclair/typebox'
+import type { Logger } from 'pino'
+import type { UpstreamClientFactory } from '../upstream/client.ts'
+import type { TaskAdapterV1 } from './v1.ts'
+import type { AdapterV2 } from './v2.ts'
+
+/** What every adapter method is given, to pass on unchanged to each upstream call. */
+export interface CallOptions {
+  /** Aborted when the gateway request is cancelled or passes its deadline. */
+  readonly signal: AbortSignal
+  /** Epoch milliseconds by which the whole gateway request must have answered. */
+  readonly deadline: number
+  /** Notes for the caller's log line, e.g. a field the CRM cannot hold. */
+  readonly warn: (warning: AdapterWarning) => void
+  /** Set on readiness checks: their calls skip the queue for the connection's concurrency, as
+   * they measure the CRM, not the gateway's own backlog. */
+  readonly probe?: boolean
+}
+
+export interface AdapterWarning {
+  readonly type: 'unsupported' | 'compatibility'
+  readonly field?: string
+  readonly message: string
+}
+
+/** Enginy's field names to the CRM's, per kind of record: the connection's `fieldMap`. */
+export interface FieldMap {
+  readonly contacts: Readonly<Record<string, string>>
+  readonly companies: Readonly<Record<string, string>>
+}
+
+/** What the registry hands an adapter factory besides its validated options. */
+export interface AdapterContext {
+  /** The connection's name in config, for messages and logs. */
+  readonly connection: string
+  readonly logger: Logger
+  /** Builds the connection's upstream HTTP client with its retry, limit and breaker layers. */
+  readonly upstream: UpstreamClientFactory
+  /** The connection's `defaultType`: what to store when the CRM does not hold a given type. */
+  readonly defaultType?: string
+  /** The connection's `fieldMap`, for an adapter that keeps a standard field in a field of the
+   * customer's (Pipedrive's LinkedIn URL): the core already maps every other field through it. */
+  readonly fieldMap: FieldMap
+}
+
+/** One entry of the adapter registry (`adapters/index.ts`). */
+export interface AdapterDefinition<S extends TSchema = TSchema> {
+  /** TypeBox schema of the connection options this adapter reads (besides `adapter`). */
+  readonly options: S
+  /** Version 2 of the seam; a version 1 task adapter still works, through `fromTaskAdapterV1`. */
+  create(options: Static<S>, ctx: AdapterContext): AdapterV2 | TaskAdapterV1
+}

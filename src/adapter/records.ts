@@ -1,0 +1,92 @@
+import type { CallOptions } from './common.ts'
+import type { ItemResult } from './results.ts'
+
+/**
+ * Contacts and companies: records Enginy exports, syncs and updates. The core matches, dedupes,
+ * maps ids and fields; the adapter stores, finds and links.
+ */
+
+/** The keys records are matched by (`src/service/matching.ts` normalizes them). */
+export type Lookup = 'email' | 'linkedinUrl' | 'domain' | 'name'
+
+export interface ContactFields {
+  email?: string
+  firstName?: string
+  lastName?: string
+  phone?: string
+  /** The company's name; the link to a company record is an association. */
+  company?: string
+  title?: string
+  linkedinUrl?: string
+  /** The CRM's native id of the owner. */
+  ownerId?: string
+}
+
+export interface CompanyFields {
+  name?: string
+  domain?: string
+  industry?: string
+  numberOfEmployees?: number
+  linkedinUrl?: string
+  ownerId?: string
+}
+
+/** A record's fields, and those Enginy sends beyond them (engagement fields and the like). */
+export type RecordInput<F> = F & {
+  /**
+   * Every other field, keyed by the CRM's field name where the connection's `fieldMap` names one,
+   * else by Enginy's (only for an adapter that `keepsExtraFields`).
+   */
+  extra?: Record<string, unknown>
+}
+
+export type NativeRecord<F> = RecordInput<F> & {
+  id: string
+  /** When the CRM created it, epoch milliseconds, if known: of several matches, the oldest wins. */
+  createdAt?: number
+}
+
+export interface RecordPatch<F> {
+  readonly id: string
+  /** The fields to change; a field left out stays as it is. */
+  readonly fields: RecordInput<Partial<F>>
+}
+
+export interface RecordCapabilities<F> {
+  readonly maxBatchCreate: number
+  readonly maxBatchUpdate: number
+  /** The most keys one `doFind` call may take. */
+  readonly maxBatchFind: number
+  /** The keys `doFind` can look records up by; sync skips the others. */
+  readonly lookups: readonly Lookup[]
+  /** Fields the CRM cannot hold: the core drops them from writes, with a warning. */
+  readonly unsupportedFields?: readonly (keyof F & string)[]
+  /** Whether fields without a `fieldMap` entry are kept (memory, sql) or dropped with a warning. */
+  readonly keepsExtraFields: boolean
+}
+
+export interface RecordPort<F> {
+  readonly capabilities: RecordCapabilities<F>
+  /** The form of this CRM's record ids; as for tasks, any other id is "not found". */
+  isNativeId(id: string): boolean
+  /**
+   * Creates each input, and answers one result per input in the same order. The core has already
+   * looked for records with the same e-mail (contacts) or domain (companies); where the CRM itself
+   * refuses a duplicate, answer the existing record as `ok` rather than a failure.
+   */
+  doCreateMany(inputs: readonly RecordInput<F>[], options: CallOptions): Promise<ItemResult<NativeRecord<F>>[]>
+  /** Changes each record, one result per patch in the same order: `missing` for an unknown id. */
+  doUpdateMany(patches: readonly RecordPatch<F>[], options: CallOptions): Promise<ItemResult<NativeRecord<F>>[]>
+  /**
+   * The records whose `by` value, normalized as `src/service/matching.ts` does, is one of `keys`
+   * (which are normalized already). More is harmless: the core checks every match again.
+   */
+  doFind(by: Lookup, keys: readonly string[], options: CallOptions): Promise<NativeRecord<F>[]>
+  /** The record's page in the CRM's own UI, without any call that could tell whether it exists. */
+  linkTo?(id: string, options: CallOptions): Promise<string | undefined>
+}
+
+export type ContactPort = RecordPort<ContactFields>
+export type CompanyPort = RecordPort<CompanyFields>
+export type NativeContact = NativeRecord<ContactFields>
+export type NativeCompany = NativeRecord<CompanyFields>

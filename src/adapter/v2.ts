@@ -1,0 +1,55 @@
+import type { ActivityPort } from './activities.ts'
+import type { AssociationPort } from './associations.ts'
+import type { CallOptions } from './common.ts'
+import type { CompanyPort, ContactPort } from './records.ts'
+import type { TaskPort } from './tasks.ts'
+import type { UserPort } from './users.ts'
+
+/**
+ * The one seam every CRM plugs into: version 2 of the adapter specification. An adapter serves
+ * the kinds of record it has a port for; the gateway answers the others honestly (404 for users,
+ * so Enginy turns owner selection off; 501 for the rest).
+ *
+ * An adapter is mapping plus calls. It speaks in the CRM's own ids and in the gateway's field
+ * names; it knows nothing of HTTP routes, API keys, gateway ids, batching or retries:
+ *
+ * - the core turns its own ids into the adapter's native ids and back (`src/service/ids.ts`), and
+ *   checks each with the port's `isNativeId` before the adapter sees it;
+ * - `src/service/fanout.ts` cuts batches into chunks of at most the declared sizes and runs them
+ *   under the connection's concurrency limit: an adapter never loops over more than it declared;
+ * - the upstream client handed to the factory (`ctx.upstream`) caps the connection's HTTP calls in
+ *   flight, and does timeouts, retries, the rate limit, the circuit breaker and the translation of
+ *   HTTP failures into `src/errors.ts` errors. An adapter may send its calls in parallel.
+ *
+ * Every method takes `CallOptions`; pass them on to each upstream call unchanged, so the caller's
+ * deadline and cancellation reach the CRM request. Throw only errors from `src/errors.ts`.
+ *
+ * Values that reach a CRM's URL go through the upstream client's path templates (`route` and
+ * `params`), never into a string. Ids read from a CRM's answer are checked, by the answer's
+ * schema, before a later call uses them; ids an answer names that nobody asked for are ignored.
+ * Everything an adapter needs comes from one module, `src/kit/adapter-kit.ts`.
+ * See `adapters/README.md` for a worked example and `test/conformance/` for the test kit.
+ */
+export interface AdapterV2 {
+  readonly specificationVersion: 'v2'
+  /** The registry name of the adapter, e.g. `hubspot`. */
+  readonly adapter: string
+  /** A cap on calls at once that the CRM imposes, if any; the connection's `concurrency` config
+   * (default 8) applies below it. */
+  readonly maxConcurrency?: number
+
+  readonly tasks?: TaskPort
+  readonly contacts?: ContactPort
+  readonly companies?: CompanyPort
+  readonly associations?: AssociationPort
+  readonly activities?: ActivityPort
+  readonly users?: UserPort
+
+  /** One cheap authenticated read, used by health checks and `connections test`. */
+  doCheck?(options: CallOptions): Promise<void>
+  /** Releases pools and timers; called when the connection is removed or the gateway stops. */
+  close?(): Promise<void>
+}
+
+/** The kinds of record a port can serve. */
+export type Kind = 'tasks' | 'contacts' | 'companies' | 'associations' | 'activities' | 'users'

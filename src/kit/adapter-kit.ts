@@ -1,0 +1,52 @@
+/**
+ * Everything an adapter may use of the gateway, from one module: the seam's interfaces, the
+ * errors an adapter may throw, the upstream client, and the helpers adapters share. Adapters import
+ * from here and from nothing else in `src/` (a test checks it), so the core can move behind it.
+ */
+
+export type { ActivityKind, ActivityPort, NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
+export type { AssociationPair, AssociationPort } from '../adapter/associations.ts'
+export type { AdapterContext, AdapterDefinition, AdapterWarning, CallOptions, FieldMap } from '../adapter/common.ts'
+export { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
+export { htmlToText, textToHtml } from '../adapter/html-text.ts'
+export { DIGITS_ID, DigitsId, SafeIntegerId, isDigitsId, isRandomId, isSafeIntegerId, randomId } from '../adapter/native-ids.ts'
+export type {
+  CompanyFields,
+  CompanyPort,
+  ContactFields,
+  ContactPort,
+  Lookup,
+  NativeCompany,
+  NativeContact,
+  NativeRecord,
+  RecordCapabilities,
+  RecordInput,
+  RecordPatch,
+  RecordPort,
+} from '../adapter/records.ts'
+export { type ItemResult, done, failed, missing } from '../adapter/results.ts'
+export type {
+  NativeTask,
+  NativeTaskInput,
+  NativeTaskPatch,
+  OptionalTaskField,
+  TaskCapabilities,
+  TaskPort,
+  TaskTypes,
+} from '../adapter/tasks.ts'
+export type { NativeUser, UserPort } from '../adapter/users.ts'
+export type { TaskAdapterV1 } from '../adapter/v1.ts'
+export type { AdapterV2, Kind } from '../adapter/v2.ts'
+export {
+  ConfigError,
+  GatewayError,
+  RecordNotFoundError,
+  UpstreamBadResponseError,
+  UpstreamRejectedError,
+  UpstreamUnavailableError,
+} from '../errors.ts'
+export { chunks } from '../service/chunks.ts'
+export { normalize } from '../service/matching.ts'
+export type { NotFound, UpstreamClient, UpstreamClientOptions } from '../upstream/client.ts'
+export type { ErrorMessagePicker } from '../upstream/status.ts'
+export { type RateLimitSignals, type UpstreamRequest, type UpstreamResponse, header } from '../upstream/types.ts'
