@@ -12,7 +12,8 @@ import configReload, { type ConfigReloadOptions } from './http/plugins/config-re
 import gateway from './http/plugins/gateway.ts'
 import openapi from './http/plugins/openapi.ts'
 import opsRoutes from './http/routes/ops.ts'
-import taskRoutes from './http/routes/tasks.ts'
+import enginyRoutes from './http/routes/enginy.ts'
+import linkRoutes from './http/routes/links.ts'
 
 export interface BuildOptions {
   readonly config: GatewayConfig
@@ -70,6 +71,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   if (options.reload) await app.register(configReload, options.reload)
   await app.register(openapi)
   await app.register(opsRoutes)
-  await app.register(taskRoutes)
+  await app.register(linkRoutes)
+  await app.register(enginyRoutes)
   return app
 }

@@ -27,7 +27,7 @@ describe('config', () => {
   it('loads the shipped default config with the documented defaults', async () => {
     const config = await loadConfigFile('config/default.yaml', { GATEWAY_API_KEYS: 'a, b ,,c' })
     expect(config.tenants).toEqual([{ name: 'default', apiKeys: ['a', 'b', 'c'], active: 'local', connections: ['local'] }])
-    expect(config.limits).toEqual({ maxBatchIds: 1000, bodyLimitBytes: 1_048_576, requestTimeoutMs: 15_000 })
+    expect(config.limits).toEqual({ maxBatchIds: 1000, maxBatchRecords: 1000, bodyLimitBytes: 1_048_576, requestTimeoutMs: 15_000 })
     expect(config.connections.get('local')?.core).toMatchObject({ adapter: 'memory', concurrency: 8 })
   })
 

@@ -85,7 +85,7 @@ describe('hubspot at the boundary', () => {
     log.lines.length = 0
     const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids } })
     expect(res.statusCode).toBe(200)
-    expect(res.json().map((task: { id: string; companyId: string }) => [task.id, task.companyId])).toEqual(ids.map((id) => [id, '701']))
+    expect(res.json().map((task: { id: string; companyId: string }) => [task.id, task.companyId])).toEqual(ids.map((id) => [id, 'hubspot.701']))
     expect(log.lines.join('\n')).toContain('424242, which was not asked for')
   })
 
@@ -136,7 +136,7 @@ describe('hubspot at the boundary', () => {
     const task = await create({ subject: 'move', contactId: '501', companyId: '701' })
     fake.http.reset()
     const res = await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: { contactId: '503', subject: 'moved' } })
-    expect(res.json()).toMatchObject({ subject: 'moved', contactId: '503', companyId: '701' })
+    expect(res.json()).toMatchObject({ subject: 'moved', contactId: 'hubspot.503', companyId: 'hubspot.701' })
     const writes = fake.http.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(/\d{6,}/, '{task}')}`)
     expect(writes).toEqual([
       'PUT /crm/objects/2026-09/tasks/{task}/associations/contacts/503',

@@ -72,7 +72,7 @@ describe('hubspot adapter', () => {
     })
     expect([...stored.associations.contacts]).toEqual(['502'])
     expect([...stored.associations.companies]).toEqual(['702'])
-    expect(task).toMatchObject({ type: 'call', dueDate: '2024-01-15T10:00:00Z', contactId: '502', companyId: '702' })
+    expect(task).toMatchObject({ type: 'call', dueDate: '2024-01-15T10:00:00Z', contactId: 'hubspot.502', companyId: 'hubspot.702' })
   })
 
   it('uses the creation time as hs_timestamp when Enginy gives no due date', async () => {
@@ -147,8 +147,8 @@ describe('hubspot adapter', () => {
     fake.http.reset()
     const first = await create({ subject: 'owned', ownerId: 'Ann@Example.com' })
     const second = await create({ subject: 'owned again', ownerId: 'ann@example.com' })
-    expect(first.ownerId).toBe('111')
-    expect(second.ownerId).toBe('111')
+    expect(first.ownerId).toBe('hubspot.111')
+    expect(second.ownerId).toBe('hubspot.111')
     expect(fake.http.count('GET', '/crm/owners/2026-09')).toBe(1)
     const unknown = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', ownerId: 'nobody@example.com' } })
     expect(unknown.statusCode).toBe(422)
@@ -172,7 +172,7 @@ describe('hubspot adapter', () => {
   it('re-associates when contactId or companyId changes', async () => {
     const task = await create({ subject: 'move me', contactId: '501', companyId: '701' })
     const res = await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: { contactId: '503' } })
-    expect(res.json()).toMatchObject({ contactId: '503', companyId: '701' })
+    expect(res.json()).toMatchObject({ contactId: 'hubspot.503', companyId: 'hubspot.701' })
     expect([...fake.tasks.get(task.id.slice(8))!.associations.contacts]).toEqual(['503'])
   })
 
@@ -184,7 +184,7 @@ describe('hubspot adapter', () => {
     const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids: asked } })
     expect(res.statusCode).toBe(200)
     expect(res.json().map((task: { id: string }) => task.id)).toEqual(ids)
-    expect(res.json().every((task: { contactId: string }) => task.contactId === '501')).toBe(true)
+    expect(res.json().every((task: { contactId: string }) => task.contactId === 'hubspot.501')).toBe(true)
     expect(fake.http.count('POST', '/crm/objects/2026-09/tasks/batch/read')).toBe(10)
     // The associations of all 250 found, in one read of each kind (HubSpot takes 1,000 at once).
     expect(fake.http.count('POST', '/crm/associations/2026-09/tasks/contacts/batch/read')).toBe(1)
@@ -214,7 +214,7 @@ describe('hubspot adapter', () => {
     }
     try {
       const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids } })
-      expect(res.json().map((task: { contactId: string }) => task.contactId)).toEqual(Array(5).fill('502'))
+      expect(res.json().map((task: { contactId: string }) => task.contactId)).toEqual(Array(5).fill('hubspot.502'))
     } finally {
       fake.http.handler = answer
     }
@@ -225,7 +225,7 @@ describe('hubspot adapter', () => {
     const ids = [(await create({ subject: 'a', contactId: '501' })).id, (await create({ subject: 'b', companyId: '701' })).id]
     fake.http.reset()
     const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids: [...ids, 'hubspot.404404404'] } })
-    expect(res.json()).toMatchObject([{ id: ids[0], contactId: '501' }, { id: ids[1], companyId: '701' }])
+    expect(res.json()).toMatchObject([{ id: ids[0], contactId: 'hubspot.501' }, { id: ids[1], companyId: 'hubspot.701' }])
     expect(fake.http.count('GET', /^\/crm\/objects\/2026-09\/tasks\/\d+$/)).toBe(3)
     expect(fake.http.requests).toHaveLength(3)
   })

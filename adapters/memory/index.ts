@@ -1,72 +1,61 @@
 import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, type NativeTask, type NativeTaskPatch, type TaskAdapterV1, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
+import type { AdapterDefinition, AdapterV2, CompanyFields, ContactFields } from '../../src/kit/adapter-kit.ts'
+import { memoryActivities, memoryAssociations } from './activities.ts'
+import { memoryRecords } from './records.ts'
+import { memoryTasks } from './tasks.ts'
+
+/** A page per record in some UI of the customer's, with `{id}` where the record's id goes. */
+const LinkTemplate = Type.String({ pattern: '^https?://[^\\s]*\\{id\\}', description: 'an http(s) URL with {id} where the id goes' })
+
+export const User = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 256 }), name: Type.String({ minLength: 1 }), email: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+)
 
 const MemoryOptions = Type.Object(
   {
     maxBatch: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
+    /** The people records can be assigned to, for `GET /users`; without it, owner selection is off. */
+    users: Type.Optional(Type.Array(User)),
+    links: Type.Object(
+      { contacts: Type.Optional(LinkTemplate), companies: Type.Optional(LinkTemplate) },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 )
 
+export interface MemoryOptions {
+  readonly maxBatch?: number
+  readonly users?: readonly { id: string; name: string; email?: string }[]
+  readonly links?: { readonly contacts?: string; readonly companies?: string }
+}
+
 /**
- * Tasks in a Map of this process: they live exactly as long as the process does. Every method
- * runs to completion without awaiting, so concurrent requests cannot interleave inside one.
+ * Every kind of record in Maps of this process: they live exactly as long as the process does.
+ * Every method runs to completion without awaiting, so concurrent requests cannot interleave
+ * inside one.
  */
-export function createMemoryAdapter(maxBatch = 1000, now: () => number = Date.now): TaskAdapterV1 {
-  const tasks = new Map<string, NativeTask>()
-
-  const setCompleted = (task: NativeTask, completed: boolean) => {
-    if (completed && !task.completed) task.completedAt = now()
-    if (!completed) task.completedAt = null
-    task.completed = completed
-  }
-
+export function createMemoryAdapter(options: MemoryOptions = {}, now: () => number = Date.now): AdapterV2 {
+  const maxBatch = options.maxBatch ?? 1000
+  const contacts = memoryRecords<ContactFields>(maxBatch, ['externalId', 'email', 'linkedinUrl'], now, options.links?.contacts)
+  const companies = memoryRecords<CompanyFields>(maxBatch, ['externalId', 'domain', 'linkedinUrl', 'name'], now, options.links?.companies)
+  const users = options.users
   return {
-    specificationVersion: 'v1',
+    specificationVersion: 'v2',
     adapter: 'memory',
-    capabilities: { maxBatchRead: maxBatch, maxBatchUpdate: maxBatch },
-    isNativeId: isRandomId,
-
-    async doCreate(input) {
-      const id = randomId()
-      const task: NativeTask = { ...input, id, completed: false, completedAt: null }
-      tasks.set(id, task)
-      return { ...task }
-    },
-
-    async doGetMany(ids) {
-      const found: NativeTask[] = []
-      for (const id of ids) {
-        const task = tasks.get(id)
-        if (task) found.push({ ...task })
-      }
-      return found
-    },
-
-    async doUpdate(id, patch: NativeTaskPatch) {
-      const task = tasks.get(id)
-      if (!task) return null
-      const { completed, ...fields } = patch
-      Object.assign(task, fields)
-      if (completed !== undefined) setCompleted(task, completed)
-      return { ...task }
-    },
-
-    async doCompleteMany(ids, completed) {
-      return ids.flatMap((id) => {
-        const task = tasks.get(id)
-        if (!task) return []
-        setCompleted(task, completed)
-        return [{ ...task }]
-      })
-    },
-
+    tasks: memoryTasks(maxBatch, now),
+    contacts,
+    companies,
+    associations: memoryAssociations(maxBatch, (kind, id) => (kind === 'contact' ? contacts : companies).has(id)),
+    activities: memoryActivities(),
+    ...(users && { users: { doList: async () => users.map((user) => ({ ...user })) } }),
     async doCheck() {},
   }
 }
 
 const definition: AdapterDefinition<typeof MemoryOptions> = {
   options: MemoryOptions,
-  create: (options) => createMemoryAdapter(options.maxBatch),
+  create: (options) => createMemoryAdapter(options),
 }
 export default definition

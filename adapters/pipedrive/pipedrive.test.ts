@@ -77,9 +77,9 @@ describe('pipedrive adapter', () => {
     expect(task).toMatchObject({
       description: 'Quote: 5 < 6 & "fine"\n<b>typed by a user</b>',
       dueDate: '2024-03-11T04:30:00Z',
-      ownerId: '1002',
-      contactId: '32',
-      companyId: '42',
+      ownerId: 'pipedrive.1002',
+      contactId: 'pipedrive.32',
+      companyId: 'pipedrive.42',
     })
   })
 
@@ -91,7 +91,7 @@ describe('pipedrive adapter', () => {
     expect(sent).toMatchObject({ participants: [{ person_id: 31, primary: true }], org_id: 41 })
     expect(stored(task)).toMatchObject({ person_id: 31, org_id: 41 })
     const moved = await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: { contactId: '33' } })
-    expect(moved.json()).toMatchObject({ contactId: '33', companyId: '41' })
+    expect(moved.json()).toMatchObject({ contactId: 'pipedrive.33', companyId: 'pipedrive.41' })
     expect(stored(task)).toMatchObject({ participants: [{ person_id: 33, primary: true }], person_id: 33 })
   })
 

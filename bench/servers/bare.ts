@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import { isDueDate } from '../../src/service/dates.ts'
 import { createLogger } from '../../src/logger.ts'
-import { ErrorBody, Task, TaskCreate } from '../../src/http/schemas/tasks.ts'
+import { ErrorBody } from '../../src/http/schemas/common.ts'
+import { Task, TaskCreate } from '../../src/http/schemas/tasks.ts'
 
 /**
  * The baseline: a bare Fastify server doing the same JSON work with the same schemas, and none

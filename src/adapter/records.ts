@@ -7,9 +7,11 @@ import type { ItemResult } from './results.ts'
  */
 
 /** The keys records are matched by (`src/service/matching.ts` normalizes them). */
-export type Lookup = 'email' | 'linkedinUrl' | 'domain' | 'name'
+export type Lookup = 'externalId' | 'email' | 'linkedinUrl' | 'domain' | 'name'
 
 export interface ContactFields {
+  /** Enginy's id of the record. An adapter that can keep it declares the `externalId` lookup. */
+  externalId?: string
   email?: string
   firstName?: string
   lastName?: string
@@ -23,6 +25,7 @@ export interface ContactFields {
 }
 
 export interface CompanyFields {
+  externalId?: string
   name?: string
   domain?: string
   industry?: string

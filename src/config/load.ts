@@ -29,6 +29,8 @@ export interface TenantConfig {
 
 export interface GatewayConfig {
   readonly limits: GatewayConfigFile['limits']
+  /** The header that carries the API key, as configured and lower-cased (as Node has it). */
+  readonly keyHeader: { readonly name: string; readonly lower: string }
   readonly connections: ReadonlyMap<string, ResolvedConnection>
   /** Without `tenants:` in the file, one tenant named `default` with every connection. */
   readonly tenants: readonly TenantConfig[]
@@ -73,6 +75,7 @@ export async function resolveConfig(
   const tenants = input.tenants ? resolveTenants(input.tenants, connections) : [defaultTenant(input, connections)]
   return {
     limits: input.limits,
+    keyHeader: { name: input.auth.header, lower: input.auth.header.toLowerCase() },
     connections,
     tenants,
     health: input.health,

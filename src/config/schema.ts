@@ -114,10 +114,19 @@ export const TenantFile = Type.Object(
 
 export const GatewayConfigFile = Type.Object(
   {
-    auth: Type.Object({ apiKeys: ApiKeys }, { additionalProperties: false, default: {} }),
+    auth: Type.Object(
+      {
+        apiKeys: ApiKeys,
+        /** The header Enginy sends the key in: the connection's `apiKeyHeader` in Enginy. */
+        header: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', default: 'X-API-Key' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     limits: Type.Object(
       {
         maxBatchIds: PositiveInt(1000, 100_000),
+        /** Records in one companies, sync, update or associations request (contacts export: 100). */
+        maxBatchRecords: PositiveInt(1000, 100_000),
         bodyLimitBytes: PositiveInt(1_048_576),
         requestTimeoutMs: PositiveInt(15_000),
       },

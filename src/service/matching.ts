@@ -6,7 +6,9 @@ import type { Lookup, NativeRecord } from '../adapter/records.ts'
  * for every adapter (an adapter's `doFind` may return more; every match is checked here again).
  *
  * - contacts: by e-mail, then by LinkedIn URL;
- * - companies: by domain, then by LinkedIn URL, then by name.
+ * - companies: by domain, then by LinkedIn URL, then by name;
+ * - and first of all, where the adapter keeps it, by Enginy's own `externalId`: a record Enginy
+ *   exported before is that record, whatever its e-mail or domain became since.
  *
  * Several records matching one value: the oldest wins (`createdAt`), then the smallest id
  * (numerically where both are numbers), so the same request always gets the same answer.
@@ -14,6 +16,8 @@ import type { Lookup, NativeRecord } from '../adapter/records.ts'
 
 /** Each lookup's normal form, or `undefined` when nothing is left to compare. */
 export const normalize: Readonly<Record<Lookup, (value: string) => string | undefined>> = {
+  /** Enginy's own id of the record, as sent, trimmed: a record Enginy exported before. */
+  externalId: (value) => nonEmpty(value.trim()),
   /** Trimmed and lower-cased: `  Ana@Acme.IO ` is `ana@acme.io`. */
   email: (value) => nonEmpty(value.trim().toLowerCase()),
   /**
@@ -51,8 +55,11 @@ export const normalize: Readonly<Record<Lookup, (value: string) => string | unde
   name: (value) => nonEmpty(value.trim().replace(/\s+/g, ' ').toLowerCase()),
 }
 
-export const CONTACT_LOOKUPS: readonly Lookup[] = ['email', 'linkedinUrl']
-export const COMPANY_LOOKUPS: readonly Lookup[] = ['domain', 'linkedinUrl', 'name']
+export const CONTACT_LOOKUPS: readonly Lookup[] = ['externalId', 'email', 'linkedinUrl']
+export const COMPANY_LOOKUPS: readonly Lookup[] = ['externalId', 'domain', 'linkedinUrl', 'name']
+/** The keys a create never makes a second record for. */
+export const CONTACT_UNIQUE: readonly Lookup[] = ['externalId', 'email']
+export const COMPANY_UNIQUE: readonly Lookup[] = ['externalId', 'domain']
 
 /** The normal form of a record's `by` field, if it has one. */
 export function keyOf(record: object, by: Lookup): string | undefined {

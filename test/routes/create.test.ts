@@ -33,10 +33,11 @@ describe('POST /tasks', () => {
       subject: 'Follow up with John',
       description: 'Discuss pricing proposal from last meeting',
       type: 'call',
-      ownerId: 'user-123',
+      // References come back as the gateway's ids of those records, which Enginy may send too.
+      ownerId: 'local.user-123',
       dueDate: '2024-01-15T10:00:00Z',
-      contactId: 'contact-456',
-      companyId: 'company-789',
+      contactId: 'local.contact-456',
+      companyId: 'local.company-789',
       completed: false,
       completedAt: null,
     })

@@ -41,7 +41,16 @@ describe('GET, PATCH and PUT /tasks/:taskId', () => {
     }
     const res = await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: patch })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toEqual({ ...patch, id: task.id, dueDate: '2030-05-01T12:00:00Z', completed: false, completedAt: null })
+    expect(res.json()).toEqual({
+      ...patch,
+      id: task.id,
+      ownerId: 'local.o',
+      contactId: 'local.c',
+      companyId: 'local.co',
+      dueDate: '2030-05-01T12:00:00Z',
+      completed: false,
+      completedAt: null,
+    })
     const put = await app.inject({ method: 'PUT', url: `/tasks/${task.id}`, headers, payload: { subject: 'via put' } })
     expect(put.statusCode).toBe(200)
     expect(put.json().subject).toBe('via put')

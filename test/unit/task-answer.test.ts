@@ -7,7 +7,7 @@ import { isDigitsId } from '../../src/adapter/native-ids.ts'
 import { fromNative } from '../../src/service/task-answer.ts'
 import { TypeMap } from '../../src/service/type-map.ts'
 
-const connection = { name: 'crm', adapter: { isNativeId: isDigitsId }, types: new TypeMap({}, undefined) } as unknown as Connection
+const connection = { name: 'crm', adapter: { tasks: { isNativeId: isDigitsId } }, types: new TypeMap({}, undefined) } as unknown as Connection
 
 function read(native: Partial<NativeTask>, asked?: string) {
   const warnings: AdapterWarning[] = []
@@ -40,6 +40,14 @@ describe('a CRM task held to the contract', () => {
   it('never cuts between the two halves of a character outside the BMP', () => {
     const { task } = read({ subject: `${'x'.repeat(999)}😀` })
     expect(task.subject).toBe('x'.repeat(999))
+  })
+
+  it("hands references out as the gateway's ids of those records", () => {
+    expect(read({ ownerId: '111', contactId: '501', companyId: 'a/b' }).task).toMatchObject({
+      ownerId: 'crm.111',
+      contactId: 'crm.501',
+      companyId: `crm~${Buffer.from('a/b').toString('base64url')}`,
+    })
   })
 
   it.each(['ownerId', 'contactId', 'companyId'] as const)('answers 502 for a %s longer than 256 characters, never a cut reference', (field) => {

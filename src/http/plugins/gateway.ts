@@ -7,7 +7,14 @@ import { SharedLimiter } from '../../coordination/shared-limiter.ts'
 import { HealthMonitor } from '../../ops/health.ts'
 import { Metrics } from '../../ops/metrics.ts'
 import { type Runtime, type RuntimeOptions, buildRuntime } from '../../runtime/runtime.ts'
-import { TaskService } from '../../service/task-service.ts'
+import { Remembered } from '../../coordination/remembered.ts'
+import { type Services, buildServices } from '../../service/services.ts'
+
+/** A config in force: its runtime and the services built on it. */
+export interface InForce {
+  readonly runtime: Runtime
+  readonly services: Services
+}
 
 /**
  * Holds the runtime in force. Requests read `current` once, when they start; `apply` builds the
@@ -16,12 +23,14 @@ import { TaskService } from '../../service/task-service.ts'
  */
 export class Gateway {
   /** What requests read, replaced whole on reload; one object, not one per request. */
-  private inForce: { readonly runtime: Runtime; readonly service: TaskService }
+  private inForce: InForce
   readonly metrics: Metrics
   readonly health: HealthMonitor
   /** Shared state of the replicas, when config has `coordination.redis` at start. */
   readonly coordination: Coordination | undefined
   readonly idempotency: Idempotency
+  /** Message ids of the activities logged, for adapters that cannot find them again. */
+  private readonly remembered: Remembered
 
   constructor(
     config: GatewayConfig,
@@ -31,24 +40,25 @@ export class Gateway {
     const coordination = redis && new Coordination(redis.url, redis.prefix, redis.replicas, options.logger)
     this.coordination = coordination
     this.idempotency = new Idempotency(coordination)
+    this.remembered = new Remembered(coordination)
     this.metrics = new Metrics(() => this.inForce.runtime, () => coordination?.state ?? 'local')
     this.options = {
       ...options,
       observer: this.metrics.observeAttempt,
       ...(coordination && { limiter: (connection, limit, cap) => new SharedLimiter(coordination, connection, limit, cap) }),
     }
-    this.inForce = { runtime: buildRuntime(config, this.options), service: new TaskService(config.limits.maxBatchIds) }
+    this.inForce = { runtime: buildRuntime(config, this.options), services: buildServices(config, this.remembered) }
     this.health = new HealthMonitor(() => this.inForce.runtime, options.logger)
   }
 
-  get current(): { readonly runtime: Runtime; readonly service: TaskService } {
+  get current(): InForce {
     return this.inForce
   }
 
   apply(config: GatewayConfig): Runtime {
     const previous = this.inForce.runtime
     const next = buildRuntime(config, this.options, previous)
-    this.inForce = { runtime: next, service: new TaskService(config.limits.maxBatchIds) }
+    this.inForce = { runtime: next, services: buildServices(config, this.remembered) }
     void previous.drained().then(() => previous.close(next))
     this.health.start()
     return next

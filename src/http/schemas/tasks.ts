@@ -74,10 +74,3 @@ export type BatchGetBody = Static<typeof BatchGetBody>
 
 export const BatchCompleteBody = Type.Object({ ids: BatchIds, completed: Type.Boolean() })
 export type BatchCompleteBody = Static<typeof BatchCompleteBody>
-
-export const ErrorBody = Type.Object({
-  statusCode: Type.Integer(),
-  error: Type.String(),
-  message: Type.String(),
-  code: Type.Optional(Type.String()),
-})

@@ -1,0 +1,26 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ActivityCreate, ActivityOut } from '../schemas/activities.ts'
+import { ERRORS } from '../schemas/common.ts'
+import { callOptions, security } from './request-context.ts'
+
+/** One campaign message as a CRM activity: 201 when logged, 200 when it had been logged before. */
+const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/activities',
+    {
+      schema: {
+        operationId: 'logActivity',
+        summary: 'Log one message, e-mail, InMail or connection request; a repeated metadata.messageId is logged once',
+        body: ActivityCreate,
+        response: { 200: ActivityOut, 201: ActivityOut, ...ERRORS },
+        security,
+      },
+    },
+    async (request, reply) => {
+      const { activity, created } = await request.services.activities.log(request.tenant, request.body, callOptions(request))
+      return reply.status(created ? 201 : 200).send(activity)
+    },
+  )
+}
+
+export default activityRoutes

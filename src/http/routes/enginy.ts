@@ -1,0 +1,60 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { UnauthorizedError } from '../../errors.ts'
+import type { Runtime, Tenant } from '../../runtime/runtime.ts'
+import type { Services } from '../../service/services.ts'
+import activityRoutes from './activities.ts'
+import associationRoutes from './associations.ts'
+import recordRoutes from './records.ts'
+import taskRoutes from './tasks.ts'
+import userRoutes from './users.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant: Tenant
+    runtime: Runtime
+    services: Services
+    /** Lets go of the runtime this request holds. */
+    release: () => void
+  }
+}
+
+/**
+ * Enginy's whole custom-CRM interface, in one encapsulated context whose `onRequest` hook checks
+ * the API key (in the header `auth.header` names), so the key covers every route of the
+ * interface and nothing else: `/healthz`, `/readyz`, `/metrics` and the record links stay outside.
+ * A request holds the runtime in force when it started until it ends.
+ */
+const enginyRoutes: FastifyPluginAsync = async (app) => {
+  app.decorateRequest('tenant', null as unknown as Tenant)
+  app.decorateRequest('runtime', null as unknown as Runtime)
+  app.decorateRequest('services', null as unknown as Services)
+  app.decorateRequest('release', () => {})
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    const { runtime, services } = app.gateway.current
+    const header = runtime.config.keyHeader
+    const tenant = runtime.keys.find(request.headers[header.lower] as string | undefined)
+    if (!tenant) return done(new UnauthorizedError(header.name))
+    request.runtime = runtime
+    request.tenant = tenant
+    request.services = services
+    request.release = runtime.hold()
+    done()
+  })
+  app.addHook('onResponse', (request, _reply, done) => {
+    request.release()
+    done()
+  })
+  app.addHook('onRequestAbort', (request, done) => {
+    request.release()
+    done()
+  })
+
+  await app.register(userRoutes)
+  await app.register(recordRoutes)
+  await app.register(associationRoutes)
+  await app.register(activityRoutes)
+  await app.register(taskRoutes)
+}
+
+export default enginyRoutes

@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ERRORS } from '../schemas/common.ts'
+import {
+  CreateAnswer,
+  CreateCompanies,
+  CreateContacts,
+  SyncAnswer,
+  SyncCompanies,
+  SyncContacts,
+  UpdateAnswer,
+  UpdateCompanies,
+  UpdateContacts,
+} from '../schemas/records.ts'
+import { callOptions, security } from './request-context.ts'
+
+/**
+ * Contacts and companies: export (`POST`), sync (`POST …/sync`) and update (`PUT`). Each answers
+ * 200 with one outcome per record (`results`, and `errors` beside them); a 5xx only when nothing
+ * could be done because the CRM failed.
+ */
+const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const answers = (ok: object) => ({ 200: ok, ...ERRORS })
+
+  app.post(
+    '/contacts',
+    {
+      schema: {
+        operationId: 'createContacts',
+        summary: 'Create contacts (an export); one that exists already is answered with its crmId',
+        body: CreateContacts,
+        response: answers(CreateAnswer),
+        security,
+      },
+    },
+    async (request) => request.services.contacts.create(request.tenant, request.body.contacts, callOptions(request)),
+  )
+  app.post(
+    '/contacts/sync',
+    {
+      schema: {
+        operationId: 'syncContacts',
+        summary: 'Find which contacts the CRM holds: by externalId, e-mail, then LinkedIn URL',
+        body: SyncContacts,
+        response: answers(SyncAnswer),
+        security,
+      },
+    },
+    async (request) => request.services.contacts.sync(request.tenant, request.body.contacts, callOptions(request)),
+  )
+  app.put(
+    '/contacts',
+    {
+      schema: {
+        operationId: 'updateContacts',
+        summary: 'Change synced contacts by crmId, engagement fields included',
+        body: UpdateContacts,
+        response: answers(UpdateAnswer),
+        security,
+      },
+    },
+    async (request) => request.services.contacts.update(request.tenant, request.body.contacts, callOptions(request)),
+  )
+  app.post(
+    '/companies',
+    {
+      schema: {
+        operationId: 'createCompanies',
+        summary: 'Create companies (an export); one that exists already is answered with its crmId',
+        body: CreateCompanies,
+        response: answers(CreateAnswer),
+        security,
+      },
+    },
+    async (request) => request.services.companies.create(request.tenant, request.body.companies, callOptions(request)),
+  )
+  app.post(
+    '/companies/sync',
+    {
+      schema: {
+        operationId: 'syncCompanies',
+        summary: 'Find which companies the CRM holds: by externalId, domain, LinkedIn URL, then name',
+        body: SyncCompanies,
+        response: answers(SyncAnswer),
+        security,
+      },
+    },
+    async (request) => request.services.companies.sync(request.tenant, request.body.companies, callOptions(request)),
+  )
+  app.put(
+    '/companies',
+    {
+      schema: {
+        operationId: 'updateCompanies',
+        summary: 'Change synced companies by crmId',
+        body: UpdateCompanies,
+        response: answers(UpdateAnswer),
+        security,
+      },
+    },
+    async (request) => request.services.companies.update(request.tenant, request.body.companies, callOptions(request)),
+  )
+}
+
+export default recordRoutes

@@ -1,0 +1,102 @@
+import { type Static, Type } from '@sinclair/typebox'
+import { ItemErrorFields, OptionalText } from './common.ts'
+
+/**
+ * Contacts and companies as Enginy sends them: open objects, because Enginy sends every field it
+ * holds (engagement fields among them) and a field the gateway does not know must never be
+ * refused. Those go to the CRM through the connection's `fieldMap`.
+ */
+
+const ExternalId = Type.String({ minLength: 1, maxLength: 256, description: "Enginy's id of the record, echoed back", examples: ['L-7'] })
+const CrmId = Type.String({ minLength: 1, maxLength: 256, description: 'the id the gateway gave the record (`crmId` of an export or a sync)', examples: ['hubspot.1001'] })
+const OwnerId = OptionalText(256, 'the owner, an `id` from `GET /users`', 'hubspot.111')
+
+const contactFields = {
+  email: OptionalText(320, 'e-mail address; the first key contacts are matched by (trimmed, lower-cased)', 'ana@acme.io'),
+  firstName: OptionalText(256, 'first name', 'Ana'),
+  lastName: OptionalText(256, 'last name', 'Ruiz'),
+  phone: OptionalText(64, 'phone number', '+34 600 000 000'),
+  company: OptionalText(512, "the company's name (the link to a company record is made by `POST /associations`)", 'Acme'),
+  title: OptionalText(256, 'job title', 'Head of Sales'),
+  linkedinUrl: OptionalText(2048, 'LinkedIn profile URL; matched without protocol, www., query or trailing slash', 'https://www.linkedin.com/in/ana-ruiz'),
+  ownerId: OwnerId,
+}
+
+const Headcount = Type.Optional(
+  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,9}$' }), Type.Null()], { description: 'headcount, a number', examples: [120] }),
+)
+
+const companyFields = {
+  name: OptionalText(512, "the company's name; its third match key (trimmed, spaces collapsed, lower-cased)", 'Acme'),
+  domain: OptionalText(512, 'website domain; the first match key (protocol, www., port, path and case stripped)', 'acme.com'),
+  industry: OptionalText(256, 'industry', 'Software'),
+  numberOfEmployees: Headcount,
+  employeeCount: Headcount,
+  linkedinUrl: OptionalText(2048, 'LinkedIn company page URL', 'https://www.linkedin.com/company/acme'),
+  ownerId: OwnerId,
+}
+
+const open = (description: string) => ({ additionalProperties: true, description })
+
+export const ContactIn = Type.Object(
+  { externalId: ExternalId, ...contactFields },
+  open('A contact. Any other field (engagement fields and the like) goes to the CRM through `fieldMap.contacts`'),
+)
+export const CompanyIn = Type.Object(
+  { externalId: ExternalId, ...companyFields },
+  open('A company. Any other field goes to the CRM through `fieldMap.companies`'),
+)
+export const ContactChange = Type.Object(
+  { crmId: CrmId, externalId: Type.Optional(ExternalId), ...contactFields },
+  open('New values for a contact; a field left out (or null) stays as it is'),
+)
+export const CompanyChange = Type.Object(
+  { crmId: CrmId, externalId: Type.Optional(ExternalId), ...companyFields },
+  open('New values for a company; a field left out (or null) stays as it is'),
+)
+
+/** At most 100 contacts per export, as Enginy's page says. */
+export const CreateContacts = Type.Object({ contacts: Type.Array(ContactIn, { maxItems: 100, description: 'the contacts to create, at most 100' }) })
+export const SyncContacts = Type.Object({ contacts: Type.Array(ContactIn, { description: 'the contacts to look for' }) })
+export const UpdateContacts = Type.Object({ contacts: Type.Array(ContactChange, { description: 'the contacts to change, by crmId' }) })
+export const CreateCompanies = Type.Object({ companies: Type.Array(CompanyIn, { description: 'the companies to create' }) })
+export const SyncCompanies = Type.Object({ companies: Type.Array(CompanyIn, { description: 'the companies to look for' }) })
+export const UpdateCompanies = Type.Object({ companies: Type.Array(CompanyChange, { description: 'the companies to change, by crmId' }) })
+
+const ExternalIdOut = Type.String({ description: 'copied from the request', examples: ['L-7'] })
+const CrmIdOut = Type.String({ description: "the gateway's id of the record: send it back as crmId, contactId, companyId", examples: ['hubspot.1001'] })
+
+export const CreateAnswer = Type.Object({
+  results: Type.Array(Type.Object({ externalId: ExternalIdOut, crmId: CrmIdOut }), {
+    description: 'one per record created, or found to exist already (same externalId, e-mail or domain): never a duplicate',
+  }),
+  errors: Type.Array(Type.Object({ externalId: ExternalIdOut, ...ItemErrorFields }), { description: 'the records that could not be created, and why' }),
+})
+
+export const SyncAnswer = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      externalId: ExternalIdOut,
+      crmId: CrmIdOut,
+      properties: Type.Record(Type.String(), Type.Unknown(), { description: "the CRM's values of the record, by Enginy's field names" }),
+    }),
+    { description: 'only the records the CRM holds; the others are left out, never an error' },
+  ),
+  errors: Type.Array(Type.Object({ externalId: ExternalIdOut, ...ItemErrorFields }), { description: 'records the CRM could not be asked about' }),
+})
+
+export const UpdateAnswer = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      crmId: Type.String({ description: 'copied from the request' }),
+      success: Type.Boolean({ description: 'whether this record was changed; false for an unknown crmId' }),
+    }),
+    { description: 'one per record, in request order' },
+  ),
+  errors: Type.Array(Type.Object({ crmId: Type.String({ description: 'copied from the request' }), ...ItemErrorFields }), {
+    description: 'why each record with success false was not changed',
+  }),
+})
+
+export type ContactIn = Static<typeof ContactIn>
+export type CompanyIn = Static<typeof CompanyIn>

@@ -1,0 +1,79 @@
+import type { CallOptions } from '../adapter/common.ts'
+import type { AssociationPair } from '../adapter/associations.ts'
+import { type ItemResult, failed } from '../adapter/results.ts'
+import { BatchTooLargeError, GatewayError, InternalError, NotSupportedError, RecordNotFoundError, ReferenceElsewhereError } from '../errors.ts'
+import type { Connection } from '../runtime/connections.ts'
+import type { Tenant } from '../runtime/runtime.ts'
+import { byConnection, runChunks } from './fanout.ts'
+import { type ItemError, itemError, throwIfNothingDone } from './item-errors.ts'
+import { locateRecord } from './records-locate.ts'
+
+export interface PairBody {
+  readonly contactCRMId: string
+  readonly companyCRMId: string
+}
+
+export interface AssociateAnswer {
+  success: boolean
+  created: number
+  errors: (PairBody & ItemError)[]
+}
+
+interface Link {
+  readonly body: PairBody
+  readonly connection?: Connection
+  readonly pair?: AssociationPair
+  outcome?: ItemResult<'created' | 'existed'>
+}
+
+/**
+ * Contacts linked to companies. Linking a pair twice is harmless: it is not created again, and
+ * not counted in `created`. A pair whose contact or company is unknown, or whose two records live
+ * in different connections, is reported in `errors` while the others are linked.
+ */
+export class AssociationService {
+  constructor(private readonly maxBatch: number) {}
+
+  async associate(tenant: Tenant, bodies: readonly PairBody[], options: CallOptions): Promise<AssociateAnswer> {
+    if (bodies.length > this.maxBatch) throw new BatchTooLargeError(this.maxBatch, 'associations')
+    const links = bodies.map((body): Link => {
+      const contact = locateRecord(tenant, 'contacts', body.contactCRMId)
+      const company = locateRecord(tenant, 'companies', body.companyCRMId)
+      if (!contact) return { body, outcome: failed(new RecordNotFoundError('contact')) }
+      if (!company) return { body, outcome: failed(new RecordNotFoundError('company')) }
+      if (contact.connection !== company.connection) {
+        return { body, outcome: failed(new ReferenceElsewhereError('companyCRMId', company.connection.name, contact.connection.name)) }
+      }
+      if (!contact.connection.adapter.associations) return { body, outcome: failed(new NotSupportedError('associations', contact.connection.name)) }
+      return { body, connection: contact.connection, pair: { contactId: contact.nativeId, companyId: company.nativeId } }
+    })
+    const pending = links.filter((link): link is Link & { connection: Connection } => link.connection !== undefined)
+    const outcomes = await runChunks(
+      byConnection(pending, (link) => link),
+      (connection) => connection.adapter.associations!.capabilities.maxBatch,
+      (connection, chunk, chunkOptions) => connection.adapter.associations!.doAssociate(chunk.map((link) => link.pair!), chunkOptions),
+      options,
+      'chunk',
+    )
+    for (const outcome of outcomes) {
+      outcome.items.forEach((link, i) => {
+        const error = 'error' in outcome ? outcome.error : undefined
+        link.outcome =
+          'value' in outcome
+            ? (outcome.value[i] ?? failed(new InternalError()))
+            : failed(error instanceof GatewayError ? error : new InternalError(String(error)))
+      })
+    }
+    throwIfNothingDone(links.map((link) => link.outcome!))
+    const answer: AssociateAnswer = { success: true, created: 0, errors: [] }
+    for (const { body, outcome } of links) {
+      if ('ok' in outcome!) {
+        if (outcome.ok === 'created') answer.created++
+      } else {
+        const error = 'failed' in outcome! ? outcome.failed : new RecordNotFoundError('contact or company')
+        answer.errors.push({ ...body, ...itemError(error) })
+      }
+    }
+    return answer
+  }
+}

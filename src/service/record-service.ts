@@ -1,0 +1,267 @@
+import type { CallOptions } from '../adapter/common.ts'
+import type { Lookup, NativeRecord, RecordInput, RecordPort } from '../adapter/records.ts'
+import { type ItemResult, done, failed, missing } from '../adapter/results.ts'
+import { BatchTooLargeError, GatewayError, InternalError, NotSupportedError, RecordNotFoundError } from '../errors.ts'
+import type { Connection } from '../runtime/connections.ts'
+import type { Tenant } from '../runtime/runtime.ts'
+import { byConnection, runChunks } from './fanout.ts'
+import { encodeId } from './ids.ts'
+import { type ItemError, itemError, throwIfNothingDone } from './item-errors.ts'
+import { chooseMatch, keyOf } from './matching.ts'
+import { type RecordSpec, toProperties, toRecordInput, warnDropped } from './record-fields.ts'
+import { locateRecord } from './records-locate.ts'
+
+type Body = Readonly<Record<string, unknown>> & { readonly externalId?: string; readonly crmId?: string }
+
+export interface CreateAnswer {
+  results: { externalId: string; crmId: string }[]
+  errors: ({ externalId: string } & ItemError)[]
+}
+export interface SyncAnswer {
+  results: { externalId: string; crmId: string; properties: Record<string, unknown> }[]
+  errors: ({ externalId: string } & ItemError)[]
+}
+export interface UpdateAnswer {
+  results: { crmId: string; success: boolean }[]
+  errors: ({ crmId: string } & ItemError)[]
+}
+
+interface Item<F> {
+  readonly body: Body
+  readonly input: RecordInput<F> | undefined
+  outcome?: ItemResult<NativeRecord<F>>
+}
+
+interface Change<F> {
+  readonly body: Body
+  readonly connection?: Connection
+  readonly patch?: { id: string; fields: RecordInput<Partial<F>> }
+  outcome?: ItemResult<NativeRecord<F>>
+}
+
+/**
+ * Contacts or companies (`spec` says which): export, sync and update, on top of the adapter's
+ * record port. Matching follows `matching.ts`; writes of one record take turns (`keyed-lock.ts`);
+ * batches go through the fan-out engine, and each record's outcome is reported on its own.
+ */
+export class RecordService<F extends object> {
+  constructor(
+    private readonly spec: RecordSpec<F>,
+    private readonly maxBatch: number,
+  ) {}
+
+  /**
+   * Creates the records that do not exist yet. One that does (same `externalId`, or same e-mail
+   * or domain, where the adapter can look them up) is answered with its existing `crmId`, and so
+   * is a record sent twice in one request: never a second record.
+   */
+  async create(tenant: Tenant, bodies: readonly Body[], options: CallOptions): Promise<CreateAnswer> {
+    this.check(bodies)
+    const connection = tenant.active
+    const port = this.port(connection)
+    const items = this.prepare(tenant, connection, port, bodies, options)
+    const unique = this.spec.unique.filter((by) => port.capabilities.lookups.includes(by))
+    const keys = items.flatMap((item) => (item.input ? identityKeys(item.input, unique) : []))
+    await connection.locks.run(keys, options.signal, async () => {
+      await this.match(connection, port, unique, items, options)
+      await this.createMissing(connection, port, unique, items, options)
+    })
+    throwIfNothingDone(items.map((item) => item.outcome!))
+    const answer: CreateAnswer = { results: [], errors: [] }
+    for (const item of items) {
+      const externalId = item.body.externalId!
+      const outcome = item.outcome!
+      if ('ok' in outcome) answer.results.push({ externalId, crmId: this.crmId(connection, outcome.ok) })
+      else answer.errors.push({ externalId, ...itemError('failed' in outcome ? outcome.failed : new InternalError()) })
+    }
+    return answer
+  }
+
+  /** The records that exist, matched by `matching.ts`' rules; the others are left out. */
+  async sync(tenant: Tenant, bodies: readonly Body[], options: CallOptions): Promise<SyncAnswer> {
+    this.check(bodies)
+    const connection = tenant.active
+    const port = this.port(connection)
+    const items = this.prepare(tenant, connection, port, bodies, options)
+    const lookups = this.spec.lookups.filter((by) => port.capabilities.lookups.includes(by))
+    await this.match(connection, port, lookups, items, options)
+    // A record found not to exist was answered: only failures can make the whole request a 5xx.
+    throwIfNothingDone(items.map((item) => item.outcome ?? done(undefined)))
+    const answer: SyncAnswer = { results: [], errors: [] }
+    for (const item of items) {
+      const externalId = item.body.externalId!
+      const outcome = item.outcome
+      if (outcome && 'ok' in outcome) {
+        answer.results.push({ externalId, crmId: this.crmId(connection, outcome.ok), properties: toProperties(this.spec, outcome.ok, connection) })
+      } else if (outcome && 'failed' in outcome) {
+        answer.errors.push({ externalId, ...itemError(outcome.failed) })
+      }
+    }
+    return answer
+  }
+
+  /** Changes each record Enginy names by `crmId`; an unknown one is `success: false`. */
+  async update(tenant: Tenant, bodies: readonly Body[], options: CallOptions): Promise<UpdateAnswer> {
+    this.check(bodies)
+    const dropped = new Map<Connection, Set<string>>()
+    const items = bodies.map((body): Change<F> => {
+      const target = locateRecord(tenant, this.spec.kind, body.crmId!)
+      if (!target) return { body, outcome: missing }
+      const { connection, nativeId } = target
+      const names = dropped.get(connection) ?? new Set<string>()
+      dropped.set(connection, names)
+      try {
+        // A crmId names the record; Enginy's externalId of it does not change.
+        const { externalId: _enginys, ...fields } = toRecordInput(this.spec, body, tenant, connection, this.port(connection), names) as RecordInput<F> & {
+          externalId?: string
+        }
+        return { body, connection, patch: { id: nativeId, fields: fields as RecordInput<Partial<F>> } }
+      } catch (error) {
+        return { body, outcome: failed(asGatewayError(error)) }
+      }
+    })
+    for (const [connection, names] of dropped) warnDropped(names, this.spec, connection, options)
+    const pending = items.filter((item): item is Change<F> & { connection: Connection } => item.connection !== undefined)
+    const outcomes = await runChunks(
+      byConnection(pending, (item) => item),
+      (connection) => this.port(connection).capabilities.maxBatchUpdate,
+      (connection, chunk, chunkOptions) => this.port(connection).doUpdateMany(chunk.map((item) => item.patch!), chunkOptions),
+      options,
+      'chunk',
+    )
+    for (const outcome of outcomes) {
+      outcome.items.forEach((item, i) => {
+        item.outcome = 'value' in outcome ? (outcome.value[i] ?? failed(new InternalError())) : failed(asGatewayError(outcome.error))
+      })
+    }
+    // An unknown crmId was answered: only failures can make the whole request a 5xx.
+    throwIfNothingDone(items.map((item) => (item.outcome && 'missing' in item.outcome ? done(undefined) : item.outcome!)))
+    const answer: UpdateAnswer = { results: [], errors: [] }
+    for (const { body, outcome } of items) {
+      const crmId = body.crmId!
+      answer.results.push({ crmId, success: 'ok' in outcome! })
+      if ('missing' in outcome!) answer.errors.push({ crmId, ...itemError(new RecordNotFoundError(this.spec.singular)) })
+      else if ('failed' in outcome!) answer.errors.push({ crmId, ...itemError(outcome.failed) })
+    }
+    return answer
+  }
+
+  private check(bodies: readonly Body[]): void {
+    if (bodies.length > this.maxBatch) throw new BatchTooLargeError(this.maxBatch, this.spec.kind)
+  }
+
+  private port(connection: Connection): RecordPort<F> {
+    const port = connection.adapter[this.spec.kind] as RecordPort<F> | undefined
+    if (!port) throw new NotSupportedError(this.spec.kind, connection.name)
+    return port
+  }
+
+  private crmId(connection: Connection, record: NativeRecord<F>): string {
+    return encodeId(connection.name, record.id) ?? record.id
+  }
+
+  private prepare(tenant: Tenant, connection: Connection, port: RecordPort<F>, bodies: readonly Body[], options: CallOptions): Item<F>[] {
+    const dropped = new Set<string>()
+    const items = bodies.map((body): Item<F> => {
+      try {
+        return { body, input: toRecordInput(this.spec, body, tenant, connection, port, dropped) }
+      } catch (error) {
+        return { body, input: undefined, outcome: failed(asGatewayError(error)) }
+      }
+    })
+    warnDropped(dropped, this.spec, connection, options)
+    return items
+  }
+
+  /**
+   * Finds, for the items not matched yet, the records the CRM holds, one lookup after another in
+   * `lookups`' order. An item whose lookup failed is failed: it must not be reported as missing,
+   * nor created twice.
+   */
+  private async match(connection: Connection, port: RecordPort<F>, lookups: readonly Lookup[], items: Item<F>[], options: CallOptions) {
+    for (const by of lookups) {
+      const pending = items.filter((item) => item.outcome === undefined && item.input && keyOf(item.input, by) !== undefined)
+      if (pending.length === 0) continue
+      const keys = [...new Set(pending.map((item) => keyOf(item.input!, by)!))]
+      const outcomes = await runChunks(
+        new Map([[connection, keys]]),
+        () => port.capabilities.maxBatchFind,
+        (_connection, chunk, chunkOptions) => port.doFind(by, chunk, chunkOptions),
+        options,
+        'chunk',
+      )
+      const found = new Map<string, NativeRecord<F>[]>()
+      const failedKeys = new Map<string, GatewayError>()
+      for (const outcome of outcomes) {
+        if (!('value' in outcome)) {
+          for (const key of outcome.items) failedKeys.set(key, asGatewayError(outcome.error))
+          continue
+        }
+        const asked = new Set(outcome.items)
+        for (const record of outcome.value) {
+          // Checked again here: a CRM's search may be looser than the rule.
+          const key = keyOf(record, by)
+          if (key !== undefined && asked.has(key) && port.isNativeId(record.id)) found.set(key, [...(found.get(key) ?? []), record])
+        }
+      }
+      for (const item of pending) {
+        const key = keyOf(item.input!, by)!
+        const error = failedKeys.get(key)
+        const match = chooseMatch(found.get(key) ?? [])
+        if (error) item.outcome = failed(error)
+        else if (match) item.outcome = done(match)
+      }
+    }
+  }
+
+  /** Creates one record for each set of items that share a unique key, and gives each item the
+   * outcome of its set. */
+  private async createMissing(connection: Connection, port: RecordPort<F>, unique: readonly Lookup[], items: Item<F>[], options: CallOptions) {
+    const groups = sameRecord(items.filter((item) => item.outcome === undefined), unique)
+    const outcomes = await runChunks(
+      new Map([[connection, groups]]),
+      () => port.capabilities.maxBatchCreate,
+      (_connection, chunk, chunkOptions) => port.doCreateMany(chunk.map((group) => group[0]!.input!), chunkOptions),
+      options,
+      'chunk',
+    )
+    for (const outcome of outcomes) {
+      outcome.items.forEach((group, i) => {
+        const result = 'value' in outcome ? (outcome.value[i] ?? failed(new InternalError())) : failed(asGatewayError(outcome.error))
+        for (const item of group) item.outcome = 'missing' in result ? failed(new InternalError()) : result
+      })
+    }
+  }
+}
+
+/** The lock keys of a record: one per unique lookup it has a value for. */
+function identityKeys(input: RecordInput<object>, unique: readonly Lookup[]): string[] {
+  return unique.flatMap((by) => {
+    const key = keyOf(input, by)
+    return key === undefined ? [] : [`${by}\u0000${key}`]
+  })
+}
+
+/** Items grouped so that two items sharing any unique key are in one group (a union-find). */
+function sameRecord<F extends object>(items: readonly Item<F>[], unique: readonly Lookup[]): Item<F>[][] {
+  const parent = items.map((_, i) => i)
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)))
+  const owner = new Map<string, number>()
+  items.forEach((item, i) => {
+    for (const key of identityKeys(item.input!, unique)) {
+      const other = owner.get(key)
+      if (other === undefined) owner.set(key, i)
+      else parent[root(i)] = root(other)
+    }
+  })
+  const groups = new Map<number, Item<F>[]>()
+  items.forEach((item, i) => {
+    const r = root(i)
+    groups.set(r, [...(groups.get(r) ?? []), item])
+  })
+  return [...groups.values()]
+}
+
+function asGatewayError(error: unknown): GatewayError {
+  return error instanceof GatewayError ? error : new InternalError(error instanceof Error ? error.message : String(error))
+}

@@ -1,0 +1,28 @@
+import type { CompanyFields, ContactFields } from '../adapter/records.ts'
+import type { GatewayConfig } from '../config/load.ts'
+import type { Remembered } from '../coordination/remembered.ts'
+import { ActivityService } from './activity-service.ts'
+import { AssociationService } from './association-service.ts'
+import { COMPANIES, CONTACTS } from './record-fields.ts'
+import { RecordService } from './record-service.ts'
+import { TaskService } from './task-service.ts'
+
+/** The services of one config in force: what the routes call. */
+export interface Services {
+  readonly tasks: TaskService
+  readonly contacts: RecordService<ContactFields>
+  readonly companies: RecordService<CompanyFields>
+  readonly associations: AssociationService
+  readonly activities: ActivityService
+}
+
+export function buildServices(config: GatewayConfig, remembered: Remembered): Services {
+  const { maxBatchIds, maxBatchRecords } = config.limits
+  return {
+    tasks: new TaskService(maxBatchIds),
+    contacts: new RecordService(CONTACTS, maxBatchRecords),
+    companies: new RecordService(COMPANIES, maxBatchRecords),
+    associations: new AssociationService(maxBatchRecords),
+    activities: new ActivityService(remembered),
+  }
+}
