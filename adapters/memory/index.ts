@@ -1,26 +1,14 @@
 import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition, AdapterV2, CompanyFields, ContactFields } from '../../src/kit/adapter-kit.ts'
+import { type AdapterDefinition, type AdapterV2, type CompanyFields, type ContactFields, LinkOptions, UserOptions } from '../../src/kit/adapter-kit.ts'
 import { memoryActivities, memoryAssociations } from './activities.ts'
 import { memoryRecords } from './records.ts'
 import { memoryTasks } from './tasks.ts'
 
-/** A page per record in some UI of the customer's, with `{id}` where the record's id goes. */
-const LinkTemplate = Type.String({ pattern: '^https?://[^\\s]*\\{id\\}', description: 'an http(s) URL with {id} where the id goes' })
-
-export const User = Type.Object(
-  { id: Type.String({ minLength: 1, maxLength: 256 }), name: Type.String({ minLength: 1 }), email: Type.Optional(Type.String()) },
-  { additionalProperties: false },
-)
-
 const MemoryOptions = Type.Object(
   {
     maxBatch: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
-    /** The people records can be assigned to, for `GET /users`; without it, owner selection is off. */
-    users: Type.Optional(Type.Array(User)),
-    links: Type.Object(
-      { contacts: Type.Optional(LinkTemplate), companies: Type.Optional(LinkTemplate) },
-      { additionalProperties: false, default: {} },
-    ),
+    users: UserOptions,
+    links: LinkOptions,
   },
   { additionalProperties: false },
 )

@@ -4,6 +4,7 @@ import {
   type RecordInput,
   type RecordPort,
   done,
+  fillLink,
   isRandomId,
   missing,
   normalize,
@@ -71,7 +72,7 @@ export function memoryRecords<F extends object>(
       return [...found].map((id) => copy(records.get(id)!))
     },
 
-    ...(link && { linkTo: async (id: string) => link.replace('{id}', encodeURIComponent(id)) }),
+    ...(link && { linkTo: async (id: string) => fillLink(link, id) }),
     has: (id) => records.has(id),
   }
 }

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import { ActivityTypes } from './schemas.ts'
-import { type CallOptions, type UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/adapter-kit.ts'
 
 const KEY = 'active'
 

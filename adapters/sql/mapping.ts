@@ -1,5 +1,5 @@
 import type { Row } from './drivers.ts'
-import { type NativeTask, type NativeTaskPatch } from '../../src/kit/adapter-kit.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/kit/adapter-kit.ts'
 
 /** Gateway fields and their columns; ids of other systems are kept as text. */
 export const COLUMNS = {

@@ -9,6 +9,7 @@ export type { AssociationPair, AssociationPort } from '../adapter/associations.t
 export type { AdapterContext, AdapterDefinition, AdapterWarning, CallOptions, FieldMap } from '../adapter/common.ts'
 export { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
 export { htmlToText, textToHtml } from '../adapter/html-text.ts'
+export { LinkOptions, LinkTemplate, UserOptions, fillLink } from '../adapter/options.ts'
 export { DIGITS_ID, DigitsId, SafeIntegerId, isDigitsId, isRandomId, isSafeIntegerId, randomId } from '../adapter/native-ids.ts'
 export type {
   CompanyFields,

@@ -245,7 +245,10 @@ function identityKeys(input: RecordInput<object>, unique: readonly Lookup[]): st
 /** Items grouped so that two items sharing any unique key are in one group (a union-find). */
 function sameRecord<F extends object>(items: readonly Item<F>[], unique: readonly Lookup[]): Item<F>[][] {
   const parent = items.map((_, i) => i)
-  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)))
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i]!
+    return i
+  }
   const owner = new Map<string, number>()
   items.forEach((item, i) => {
     for (const key of identityKeys(item.input!, unique)) {

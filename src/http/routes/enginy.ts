@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import { UnauthorizedError } from '../../errors.ts'
 import type { Runtime, Tenant } from '../../runtime/runtime.ts'
 import type { Services } from '../../service/services.ts'
