@@ -13,6 +13,8 @@ export interface TestAppOptions {
   connections?: Record<string, Record<string, unknown>>
   active?: string
   apiKeys?: string[]
+  /** Other `auth` settings than the keys (the key header). */
+  auth?: Record<string, string>
   limits?: Record<string, number>
   /** Active health checks are off unless a test turns them on: they are CRM calls of their own. */
   health?: Record<string, number>
@@ -28,7 +30,7 @@ export interface TestAppOptions {
 export async function testApp(options: TestAppOptions = {}): Promise<FastifyInstance> {
   const config = await resolveConfig(
     {
-      auth: { apiKeys: options.apiKeys ?? [KEY] },
+      auth: { apiKeys: options.apiKeys ?? [KEY], ...options.auth },
       limits: options.limits ?? {},
       health: options.health ?? { intervalMs: 0 },
       metrics: options.metrics ?? {},

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { capturedLogger, testApp } from '../helpers/app.ts'
 
-describe('X-API-Key', () => {
+describe('the API key', () => {
   let app: FastifyInstance
   const log = capturedLogger('debug')
   beforeAll(async () => {
@@ -10,7 +10,18 @@ describe('X-API-Key', () => {
   })
   afterAll(() => app.close())
 
+  // Every route of Enginy's interface wants the key; `/healthz` and the record links do not.
   const routes = [
+    ['GET', '/health', undefined],
+    ['GET', '/users', undefined],
+    ['POST', '/contacts', { contacts: [] }],
+    ['POST', '/contacts/sync', { contacts: [] }],
+    ['PUT', '/contacts', { contacts: [] }],
+    ['POST', '/companies', { companies: [] }],
+    ['POST', '/companies/sync', { companies: [] }],
+    ['PUT', '/companies', { companies: [] }],
+    ['POST', '/associations', { associations: [] }],
+    ['POST', '/activities', { type: 'EMAIL' }],
     ['POST', '/tasks', { subject: 's' }],
     ['GET', '/tasks/local.abc', undefined],
     ['PATCH', '/tasks/local.abc', { completed: true }],
@@ -66,5 +77,24 @@ describe('X-API-Key', () => {
     const all = log.lines.join('\n')
     expect(all).not.toContain('old-key-aaaaaaaa')
     expect(all).not.toContain('wrong-key-cccccccc')
+  })
+
+  it('answers GET /health 200 with a valid key: how Enginy checks a connection', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health', headers: { 'x-api-key': 'new-key-bbbbbbbb' } })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ status: 'ok' })
+  })
+
+  it('reads the key from the header auth.header names, as Enginy lets the customer choose it', async () => {
+    const custom = await testApp({ apiKeys: ['custom-key-dddddddd'], auth: { header: 'X-Enginy-Token' } })
+    try {
+      const ok = await custom.inject({ method: 'GET', url: '/health', headers: { 'x-enginy-token': 'custom-key-dddddddd' } })
+      expect(ok.statusCode).toBe(200)
+      const wrongHeader = await custom.inject({ method: 'GET', url: '/health', headers: { 'x-api-key': 'custom-key-dddddddd' } })
+      expect(wrongHeader.statusCode).toBe(401)
+      expect(wrongHeader.json().message).toBe('missing or unknown X-Enginy-Token')
+    } finally {
+      await custom.close()
+    }
   })
 })

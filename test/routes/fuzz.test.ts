@@ -72,6 +72,60 @@ describe('bad input, generated', () => {
     )
   })
 
+  // Records, pairs and activities: well-formed enough to reach the service often, wrong in every field.
+  const record = fc.dictionary(
+    fc.constantFrom('externalId', 'crmId', 'email', 'domain', 'name', 'linkedinUrl', 'ownerId', 'numberOfEmployees', 'employeeCount', 'campaignOpens', '__proto__', 'constructor'),
+    fieldValue,
+    { maxKeys: 6 },
+  )
+  const kinds = fc.constantFrom('contacts', 'companies', 'associations')
+  const recordBody = fc.oneof(
+    fc.tuple(kinds, fc.oneof(fc.array(record, { maxLength: 4 }), fieldValue)).map(([kind, items]) => ({ [kind]: items })),
+    fc.record(
+      {
+        type: fieldValue,
+        direction: fc.oneof(fieldValue, fc.constantFrom('INBOUND', 'OUTBOUND')),
+        subject: fieldValue,
+        occurredAt: fieldValue,
+        contactId: fieldValue,
+        metadata: fc.oneof(fieldValue, fc.record({ messageId: fieldValue }, { requiredKeys: [] })),
+        associations: fc.array(fc.record({ contactCRMId: fieldValue, companyCRMId: fieldValue }, { requiredKeys: [] }), { maxLength: 3 }),
+      },
+      { requiredKeys: [] },
+    ),
+    fieldValue,
+  )
+  const recordTarget = fc.constantFrom(
+    ['POST', '/contacts'],
+    ['POST', '/contacts/sync'],
+    ['PUT', '/contacts'],
+    ['POST', '/companies'],
+    ['POST', '/companies/sync'],
+    ['PUT', '/companies'],
+    ['POST', '/associations'],
+    ['POST', '/activities'],
+  )
+
+  it('never answers 5xx to generated records, pairs and activities, and a rejected one writes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(recordTarget, recordBody, contentType, async ([method, url], payload, type) => {
+        const before = memory.writes()
+        const res = await app.inject({
+          method: method as 'POST',
+          url: url!,
+          headers: { 'x-api-key': KEY, ...(type ? { 'content-type': type } : {}) },
+          payload: JSON.stringify(payload),
+        })
+        expect(res.statusCode, res.body).toBeLessThan(500)
+        if (res.statusCode >= 400) {
+          expect(res.json()).toMatchObject({ statusCode: res.statusCode, error: expect.any(String), message: expect.any(String) })
+          expect(memory.writes()).toBe(before)
+        }
+      }),
+      { numRuns: 600 },
+    )
+  })
+
   it('never answers 5xx to generated ids in paths and batches', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (id) => {
