@@ -18,8 +18,8 @@ describe('the error catalogue', () => {
     expect(new Set(instances.map((error) => error.code))).toEqual(new Set(errors.ERROR_CODES))
   })
 
-  it('lists the same codes, with the same statuses, in the README error table', () => {
-    const readme = readFileSync('README.md', 'utf8')
+  it('lists the same codes, with the same statuses, in the error table of docs/contract.md', () => {
+    const readme = readFileSync('docs/contract.md', 'utf8')
     const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map(
       ([, code, status]): [string, number] => [code!, Number(status)],
     )
