@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+
+/**
+ * Adapters import the gateway from one module, `src/kit/adapter-kit.ts`, and nothing else of
+ * `src/`: the core may then move behind it without breaking an integrator's adapter.
+ */
+describe('what adapters import', () => {
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', 'adapters'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+
+  it('finds the adapters', () => {
+    expect(files).toEqual(expect.arrayContaining(['adapters/hubspot/index.ts', 'adapters/memory/index.ts', 'adapters/sql/index.ts']))
+  })
+
+  it.each(files)('%s imports from src/ only through the kit', (file) => {
+    const text = readFileSync(file, 'utf8')
+    const fromSrc = [...text.matchAll(/from '((?:\.\.\/)+src\/[^']+)'/g)].map(([, path]) => path!.replace(/^(\.\.\/)+/, ''))
+    expect(fromSrc.filter((path) => path !== 'src/kit/adapter-kit.ts')).toEqual([])
+  })
+})
