@@ -65,6 +65,8 @@ export const ConnectionCore = Type.Object({
   adapter: Type.String({ minLength: 1 }),
   concurrency: PositiveInt(8, 1000),
   rateLimit: Type.Optional(RateLimitConfig),
+  /** Limits of route groups a CRM counts apart (`search`), overriding what the adapter declares. */
+  rateLimits: Type.Record(Type.String(), RateLimitConfig, { default: {} }),
   timeouts: TimeoutsConfig,
   retry: RetryConfig,
   breaker: BreakerConfig,

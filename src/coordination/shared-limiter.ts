@@ -83,14 +83,19 @@ export class SharedLimiter implements RateLimiter {
   /** After a change between shared and degraded, nothing starts until the other side's window has passed. */
   private holdUntil = 0
   private used = false
+  /** The key of this window: the connection's, or one of its route groups'. */
+  private readonly base: string[]
 
   constructor(
     private readonly coordination: Coordination,
     private readonly connection: string,
     private readonly limit: RateLimitConfig | undefined,
     private readonly cap: PauseCapConfig,
+    /** A route group the CRM limits apart: its window is kept under keys of its own. */
+    group?: string,
     private readonly now: () => number = Date.now,
   ) {
+    this.base = group ? ['rl', connection, 'group', group] : ['rl', connection]
     const share = limit && { ...limit, requests: Math.max(1, Math.floor(limit.requests / coordination.replicas)) }
     this.local = new SlidingWindowLimiter(share, connection, now)
     this.marginMs = limit ? (limit.marginMs ?? Math.max(50, Math.ceil(limit.intervalMs * 0.02))) : 0
@@ -110,9 +115,9 @@ export class SharedLimiter implements RateLimiter {
         const [verdict, wait, why] = (await this.coordination.redis.eval(
           RESERVE,
           3,
-          this.coordination.key('rl', this.connection),
-          this.coordination.key('rl', this.connection, 'pause'),
-          this.coordination.key('rl', this.connection, 'seq'),
+          this.coordination.key(...this.base),
+          this.coordination.key(...this.base, 'pause'),
+          this.coordination.key(...this.base, 'seq'),
           this.limit?.requests ?? 0,
           this.limit?.intervalMs ?? 0,
           this.marginMs,
@@ -148,8 +153,8 @@ export class SharedLimiter implements RateLimiter {
         const wait = (await this.coordination.redis.eval(
           ADMIT,
           2,
-          this.coordination.key('rl', this.connection, 'sent'),
-          this.coordination.key('rl', this.connection, 'sent-seq'),
+          this.coordination.key(...this.base, 'sent'),
+          this.coordination.key(...this.base, 'sent-seq'),
           this.limit?.requests ?? 0,
           this.limit?.intervalMs ?? 0,
           this.marginMs,
@@ -176,7 +181,7 @@ export class SharedLimiter implements RateLimiter {
     this.local.pause(ms, daily)
     if (this.coordination.state !== 'shared') return
     this.coordination.redis
-      .eval(PAUSE, 1, this.coordination.key('rl', this.connection, 'pause'), Math.ceil(ms), daily ? 1 : 0)
+      .eval(PAUSE, 1, this.coordination.key(...this.base, 'pause'), Math.ceil(ms), daily ? 1 : 0)
       .catch(() => {})
   }
 }

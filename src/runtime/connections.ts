@@ -7,7 +7,8 @@ import type { ResolvedConnection } from '../config/load.ts'
 import { KeyedLock } from '../service/keyed-lock.ts'
 import { TaskStore } from '../service/task-store.ts'
 import { TypeMap } from '../service/type-map.ts'
-import { type AttemptObserver, type ConnectionUpstreamSetup, type UpstreamClient, createUpstreamClient } from '../upstream/client.ts'
+import { type AttemptObserver, type UpstreamClient, createUpstreamClient } from '../upstream/client.ts'
+import { type LimiterFactory, UpstreamState } from '../upstream/connection-state.ts'
 
 /** A configured connection made live: its adapter, its concurrency limit and its type map. */
 export interface Connection {
@@ -36,25 +37,21 @@ export interface OpenOptions {
   readonly logger: Logger
   readonly dispatcher?: Dispatcher
   readonly observer?: AttemptObserver
-  readonly limiter?: ConnectionUpstreamSetup['limiter']
+  readonly limiter?: LimiterFactory
 }
 
 export function openConnection(resolved: ResolvedConnection, options: OpenOptions): Connection {
   const { name, core, definition } = resolved
   const logger = options.logger.child({ connection: name })
   const upstream: UpstreamClient[] = []
-  // The clients are made while the adapter is being created, before its capabilities are known.
-  const inFlight = pLimit(core.concurrency)
+  const state = new UpstreamState(name, core, options.limiter, options.dispatcher)
   const made = definition.create(resolved.options, {
     connection: name,
     logger,
     defaultType: core.defaultType,
     fieldMap: core.fieldMap,
     upstream: (clientOptions) => {
-      const client = createUpstreamClient(
-        { connection: name, core, logger, dispatcher: options.dispatcher, observer: options.observer, limiter: options.limiter, inFlight },
-        clientOptions,
-      )
+      const client = createUpstreamClient({ core, logger, observer: options.observer, state }, clientOptions)
       upstream.push(client)
       return client
     },
@@ -65,7 +62,8 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
   }
   const adapter = made.specificationVersion === 'v1' ? fromTaskAdapterV1(made) : made
   const concurrency = Math.min(core.concurrency, adapter.maxConcurrency ?? Number.POSITIVE_INFINITY)
-  inFlight.concurrency = concurrency
+  // The clients are made while the adapter is being created, before its capabilities are known.
+  state.inFlight.concurrency = concurrency
   const limit = pLimit(concurrency)
   return {
     name,
@@ -80,7 +78,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     scrub: (text) => upstream.reduce((clean, client) => client.scrub(clean), text),
     async close() {
       await adapter.close?.()
-      await Promise.all(upstream.map((client) => client.close()))
+      await state.close()
     },
   }
 }

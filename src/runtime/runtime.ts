@@ -4,7 +4,8 @@ import type { Dispatcher } from 'undici'
 import type { GatewayConfig, ResolvedConnection } from '../config/load.ts'
 import { type Connection, openConnection } from './connections.ts'
 import { KeyRing } from './keys.ts'
-import type { AttemptObserver, ConnectionUpstreamSetup } from '../upstream/client.ts'
+import type { AttemptObserver } from '../upstream/client.ts'
+import type { LimiterFactory } from '../upstream/connection-state.ts'
 
 /** Who a key belongs to: the connection that receives its new tasks, and the ones it may read. */
 export interface Tenant {
@@ -36,7 +37,7 @@ export interface RuntimeOptions {
   readonly logger: Logger
   readonly dispatcher?: Dispatcher
   readonly observer?: AttemptObserver
-  readonly limiter?: ConnectionUpstreamSetup['limiter']
+  readonly limiter?: LimiterFactory
 }
 
 /**

@@ -1,15 +1,14 @@
 import type { Static, TSchema } from '@sinclair/typebox'
-import { Agent, type Dispatcher } from 'undici'
-import pLimit, { type LimitFunction } from 'p-limit'
 import type { Logger } from 'pino'
-import type { ConnectionCore } from '../config/schema.ts'
+import type { ConnectionCore, RateLimitConfig } from '../config/schema.ts'
 import { GatewayError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts'
 import { Scrubber } from '../secrets.ts'
-import { CircuitBreaker, circuitBreakerLayer } from './circuit-breaker.ts'
+import { type CircuitBreaker, circuitBreakerLayer } from './circuit-breaker.ts'
 import { concurrencyLayer } from './concurrency.ts'
 import { parseJson } from './json.ts'
 import { fillRoute } from './path.ts'
-import { type RateLimiter, SlidingWindowLimiter, rateLimitLayer } from './rate-limit.ts'
+import type { UpstreamState } from './connection-state.ts'
+import { type RateLimiter, rateLimitLayer } from './rate-limit.ts'
 import { retryLayer } from './retry.ts'
 import { type ErrorMessagePicker, judgeStatus } from './status.ts'
 import { TransportError, createTransport } from './transport.ts'
@@ -26,6 +25,12 @@ export interface UpstreamClientOptions {
   readonly signals?: RateLimitSignals
   /** Picks the CRM's human message out of an error body, for 422 answers. */
   readonly errorMessage?: ErrorMessagePicker
+  /**
+   * Limits of route groups the CRM counts apart from its general limit (HubSpot's and Pipedrive's
+   * search), by group name; a request names its group in `limitGroup`. A connection's
+   * `rateLimits` overrides them.
+   */
+  readonly limits?: Readonly<Record<string, RateLimitConfig>>
 }
 
 /** `'null'`: the call's path names one record, and a 404 means that record does not exist. */
@@ -44,9 +49,9 @@ export interface UpstreamClient {
   json<S extends TSchema>(request: UpstreamRequest, schema: S, notFound: NotFound): Promise<Static<S> | null>
   /** Removes this connection's credentials from text a CRM sent, before it is relayed or logged. */
   scrub(text: string): string
+  /** The connection's breaker and limiter, shared by all its clients. */
   readonly breaker: CircuitBreaker
   readonly limiter: RateLimiter
-  close(): Promise<void>
 }
 
 export type UpstreamClientFactory = (options: UpstreamClientOptions) => UpstreamClient
@@ -67,48 +72,35 @@ export interface AttemptRecord {
 export type AttemptObserver = (record: AttemptRecord) => void
 
 export interface ConnectionUpstreamSetup {
-  readonly connection: string
   readonly core: ConnectionCore
   readonly logger: Logger
-  /** A dispatcher to use instead of the connection's own pool (tests pass undici's MockAgent). */
-  readonly dispatcher?: Dispatcher
   readonly observer?: AttemptObserver
-  /** Makes the connection's rate limiter; by default one that keeps its window in this process. */
-  readonly limiter?: (connection: string, limit: ConnectionCore['rateLimit'], cap: ConnectionCore['pauseCap']) => RateLimiter
-  /** The connection's cap on HTTP calls in flight, shared by every client its adapter makes;
-   * by default one of `core.concurrency` for this client alone. */
-  readonly inFlight?: LimitFunction
+  /** What every client of the connection shares: pool, breaker, limiters, calls in flight. */
+  readonly state: UpstreamState
 }
 
 export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: UpstreamClientOptions): UpstreamClient {
-  const { connection, core, logger } = setup
+  const { core, logger, state } = setup
+  const { connection, breaker, limiter } = state
   const waits = boundedWaits(options.signals ?? {}, core.pauseCap)
   const scrubber = new Scrubber(Object.values(options.headers))
-  const owned = setup.dispatcher
-    ? undefined
-    : new Agent({
-        connect: { timeout: core.timeouts.connectMs },
-        keepAliveTimeout: 30_000,
-        connections: core.concurrency * 2,
-      })
-  const dispatcher = setup.dispatcher ?? owned!
-  const limiter =
-    setup.limiter?.(connection, core.rateLimit, core.pauseCap) ?? new SlidingWindowLimiter(core.rateLimit, connection)
-  const breaker = new CircuitBreaker(core.breaker, connection)
+  const groups = options.limits ?? {}
+  const limitersOf = (request: UpstreamRequest): RateLimiter[] =>
+    request.limitGroup === undefined ? [limiter] : [state.groupLimiter(request.limitGroup, groups[request.limitGroup]), limiter]
 
   // Written outermost first; the last layer listed runs last, just before the transport. Retry
   // is outermost so every attempt takes its own slot, passes the breaker and is booked in the window.
   const layers: Layer[] = [
     retryLayer({ connection, config: core.retry, waits }),
-    concurrencyLayer(setup.inFlight ?? pLimit(core.concurrency)),
+    concurrencyLayer(state.inFlight),
     circuitBreakerLayer(breaker),
-    rateLimitLayer(limiter, waits),
+    rateLimitLayer(limitersOf, waits),
     observeLayer(connection, logger, setup.observer),
   ]
   const transport = createTransport({
     connection,
     baseUrl: options.baseUrl,
-    dispatcher,
+    dispatcher: state.dispatcher,
     headers: options.headers,
     headersTimeoutMs: core.timeouts.headersMs,
     bodyTimeoutMs: core.timeouts.bodyMs,
@@ -150,9 +142,6 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
     scrub: (text: string) => scrubber.scrub(text),
     breaker,
     limiter,
-    async close() {
-      await owned?.close()
-    },
   } as UpstreamClient
 }
 

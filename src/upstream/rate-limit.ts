@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { RateLimitConfig } from '../config/schema.ts'
 import { UpstreamRateLimitedError } from '../errors.ts'
 import { TransportError } from './transport.ts'
-import type { Layer } from './types.ts'
+import type { Attempt, Layer } from './types.ts'
 import type { Waits } from './waits.ts'
 
 /**
@@ -103,31 +103,45 @@ export class SlidingWindowLimiter implements RateLimiter {
   }
 }
 
-export function rateLimitLayer(limiter: RateLimiter, waits: Waits): Layer {
+/**
+ * Waits for every limiter a call is under, in order (a route group's, then the connection's),
+ * books the call in each, and feeds each answer back: the CRM's budget to the connection's
+ * limiter, a 429's wait to the group's limiter (a daily cap to the connection's). The group comes
+ * first because it is the narrower: the connection's booking then matches the real send time.
+ */
+export function rateLimitLayer(limitersOf: (attempt: Attempt) => readonly RateLimiter[], waits: Waits): Layer {
   return (next) => async (attempt) => {
-    const { deadline, signal } = attempt.options
+    const limiters = limitersOf(attempt)
     let waited = 0
-    let wait = await limiter.reserve(deadline)
-    for (;;) {
-      if (wait > 0) {
-        try {
-          await sleep(wait, undefined, { signal })
-        } catch {
-          throw new TransportError('aborted', 'ABORTED')
-        }
-        waited += wait
-      }
-      wait = await limiter.admit(deadline)
-      if (wait === 0) break
-    }
+    for (const limiter of limiters) waited += await passage(limiter, attempt)
     attempt.waitedMs = waited
     const response = await next(attempt)
+    const connection = limiters.at(-1)!
     const budget = waits.budget(response)
-    if (budget) limiter.observeBudget(budget.remaining, budget.resetMs, budget.daily)
+    if (budget) connection.observeBudget(budget.remaining, budget.resetMs, budget.daily)
     if (response.status === 429) {
       const asked = waits.asked(response)
-      if (asked) limiter.pause(asked.ms, asked.daily)
+      if (asked) (asked.daily ? connection : limiters[0]!).pause(asked.ms, asked.daily)
     }
     return response
+  }
+}
+
+/** Books the attempt in `limiter` and sleeps until it may go; how long it waited. */
+async function passage(limiter: RateLimiter, attempt: Attempt): Promise<number> {
+  const { deadline, signal } = attempt.options
+  let waited = 0
+  let wait = await limiter.reserve(deadline)
+  for (;;) {
+    if (wait > 0) {
+      try {
+        await sleep(wait, undefined, { signal })
+      } catch {
+        throw new TransportError('aborted', 'ABORTED')
+      }
+      waited += wait
+    }
+    wait = await limiter.admit(deadline)
+    if (wait === 0) return waited
   }
 }

@@ -16,6 +16,9 @@ export interface UpstreamRequest {
   readonly body?: unknown
   /** A POST that is safe to repeat (a batch read). PATCH and PUT are taken as idempotent here. */
   readonly idempotent?: boolean
+  /** A route group the CRM limits apart (declared in the client's `limits`), e.g. `search`:
+   * the call waits for that group's limit and for the connection's. */
+  readonly limitGroup?: string
   /** The statuses that mean success; by default any 2xx. Any other status throws (`status.ts`). */
   readonly expect?: readonly number[]
   readonly options: CallOptions

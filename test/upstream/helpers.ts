@@ -4,6 +4,7 @@ import type { CallOptions } from '../../src/adapter/common.ts'
 import { ConnectionCore } from '../../src/config/schema.ts'
 import { type UpstreamClientOptions, createUpstreamClient } from '../../src/upstream/client.ts'
 import { createLogger } from '../../src/logger.ts'
+import { UpstreamState } from '../../src/upstream/connection-state.ts'
 
 export function core(overrides: Record<string, unknown> = {}): ConnectionCore {
   return Value.Default(ConnectionCore, { adapter: 'test', ...overrides }) as ConnectionCore
@@ -15,10 +16,10 @@ export function client(
   options: Partial<UpstreamClientOptions> = {},
   logger: Logger = createLogger('silent'),
 ) {
-  return createUpstreamClient(
-    { connection: 'crm', core: core(overrides), logger },
-    { baseUrl, headers: { authorization: 'Bearer secret-token-5f2b9c' }, ...options },
-  )
+  const settings = core(overrides)
+  const state = new UpstreamState('crm', settings)
+  const made = createUpstreamClient({ core: settings, logger, state }, { baseUrl, headers: { authorization: 'Bearer secret-token-5f2b9c' }, ...options })
+  return Object.assign(made, { close: () => state.close() })
 }
 
 export function within(ms: number): CallOptions {

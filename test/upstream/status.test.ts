@@ -9,7 +9,6 @@ import {
   UpstreamUnavailableError,
   UpstreamUnexpectedStatusError,
 } from '../../src/errors.ts'
-import type { UpstreamClient } from '../../src/upstream/client.ts'
 import type { UpstreamRequest } from '../../src/upstream/types.ts'
 import { HttpFake, type Step } from '../fakes/http-fake.ts'
 import { client, within } from './helpers.ts'
@@ -48,7 +47,7 @@ const rows: [string, Step, { record?: boolean; expect?: number[] }, Outcome][] =
 
 describe('the upstream status rule', () => {
   let fake: HttpFake
-  let c: UpstreamClient
+  let c: ReturnType<typeof client>
   beforeAll(async () => {
     fake = await HttpFake.start(() => ({ status: 500 }))
   })

@@ -45,7 +45,7 @@ export class Gateway {
     this.options = {
       ...options,
       observer: this.metrics.observeAttempt,
-      ...(coordination && { limiter: (connection, limit, cap) => new SharedLimiter(coordination, connection, limit, cap) }),
+      ...(coordination && { limiter: (connection, limit, cap, group) => new SharedLimiter(coordination, connection, limit, cap, group) }),
     }
     this.inForce = { runtime: buildRuntime(config, this.options), services: buildServices(config, this.remembered) }
     this.health = new HealthMonitor(() => this.inForce.runtime, options.logger)
