@@ -69,7 +69,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     name,
     adapter,
     limit,
-    store: adapter.tasks && new TaskStore(adapter.tasks, limit, core),
+    store: adapter.tasks && new TaskStore(adapter.tasks, limit, core, name),
     types: new TypeMap(core.typeMap, core.defaultType, adapter.tasks?.taskTypes),
     locks: new KeyedLock(name),
     core,

@@ -7,6 +7,7 @@ import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { formatUtc, parseDueDate } from './dates.ts'
 import { encodeId } from './ids.ts'
+import { limited } from './limited.ts'
 import { gatewayReference, nativeReference } from './references.ts'
 
 const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const
@@ -25,12 +26,13 @@ export class ActivityService {
     const port = connection.adapter.activities
     if (!port) throw new NotSupportedError('activities', connection.name)
     const input = toNativeActivity(tenant, connection, body)
-    const create = async () => connection.limit(() => port.doCreate(input, options))
+    const run = <T>(work: () => Promise<T>) => limited(connection.limit, options.signal, connection.name, work)
+    const create = () => run(() => port.doCreate(input, options))
     const { messageId } = input
     if (messageId === undefined) return { activity: toActivityOut(connection, await create()), created: true }
     return connection.locks.run([`activity\u0000${messageId}`], options.signal, async () => {
       if (port.doFindByMessageId) {
-        const found = await connection.limit(() => port.doFindByMessageId!(messageId, options))
+        const found = await run(() => port.doFindByMessageId!(messageId, options))
         if (found) return { activity: toActivityOut(connection, found), created: false }
         return { activity: toActivityOut(connection, await create()), created: true }
       }

@@ -3,6 +3,7 @@ import type { CallOptions } from '../adapter/common.ts'
 import type { NativeTask } from '../adapter/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'
 import { chunks } from './chunks.ts'
+import { limited } from './limited.ts'
 
 /** What one chunk gave: the adapter's answer, or what it threw. */
 export type ChunkOutcome<I, R> = {
@@ -38,21 +39,24 @@ export async function runChunks<I, R>(
   const runs: Promise<ChunkOutcome<I, R> | undefined>[] = []
   for (const [connection, items] of groups) {
     for (const chunk of chunks(items, Math.max(1, size(connection)))) {
-      runs.push(
-        connection.limit(async (): Promise<ChunkOutcome<I, R> | undefined> => {
-          if (abort.signal.aborted) return undefined
-          try {
-            return { connection, items: chunk, value: await call(connection, chunk, chunkOptions) }
-          } catch (error) {
-            // Aborting here, before p-limit starts the next queued chunk, keeps it from starting.
-            if (failure === 'batch' && !first) {
-              first = { error }
-              abort.abort(error)
-            }
-            return { connection, items: chunk, error }
-          }
-        }),
-      )
+      const failed = (error: unknown): ChunkOutcome<I, R> | undefined => {
+        if (failure === 'chunk') return { connection, items: chunk, error }
+        if (first) return undefined
+        first = { error }
+        abort.abort(error)
+        return undefined
+      }
+      const run = async (): Promise<ChunkOutcome<I, R> | undefined> => {
+        try {
+          return { connection, items: chunk, value: await call(connection, chunk, chunkOptions) }
+        } catch (error) {
+          // Aborting here, before p-limit starts the next queued chunk, keeps it from starting.
+          return failed(error)
+        }
+      }
+      // A chunk still queued when the batch fails, or the request is cancelled or past its
+      // deadline, leaves the queue then and never starts.
+      runs.push(limited(connection.limit, signal, connection.name, run).catch(failed))
     }
   }
   const outcomes = await Promise.all(runs)

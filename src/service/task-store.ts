@@ -1,47 +1,77 @@
 import { LRUCache } from 'lru-cache'
 import type { LimitFunction } from 'p-limit'
 import type { CallOptions } from '../adapter/common.ts'
-import type { NativeTask, NativeTaskInput, NativeTaskPatch } from '../adapter/tasks.ts'
-import type { TaskPort } from '../adapter/tasks.ts'
-import { Coalescer } from './coalesce.ts'
+import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
 import type { ConnectionCore } from '../config/schema.ts'
+import { Coalescer } from './coalesce.ts'
+import { KeyedLock } from './keyed-lock.ts'
+import { limited } from './limited.ts'
+
+/** How many task ids the store remembers the last writes of: far more than are written at once. */
+const WRITES_KEPT = 100_000
 
 /**
- * A connection's way to its adapter, with the two savings on the CRM's budget: concurrent single
- * reads (and single completions, where the CRM has a batch update) coalesced into native batches,
- * and an optional bounded read cache that every write through the gateway updates at once.
- * Every adapter call runs under the connection's concurrency limit.
+ * A connection's way to its task port, with the two savings on the CRM's budget: concurrent single
+ * reads (and single completions, where the CRM has a batch update) gathered into native batches,
+ * and an optional bounded read cache that every write through the gateway updates at once. Every
+ * adapter call runs under the connection's concurrency limit, and leaves its queue when the
+ * request is cancelled or past its deadline.
+ *
+ * The rules of sharing, which this module owns (the coalescer's own are in `coalesce.ts`):
+ * - **writes are never shared, and never overtake**: the writes of one task (an update, a
+ *   completion, a batch completion that includes it) run one after the other, in arrival order;
+ *   single completions of different tasks may still go out in one batch. So complete / reopen /
+ *   complete ends completed, and the caller told "completed" is right.
+ * - **a read never answers what a finished write replaced**: reads joined by later callers must
+ *   have started after the last write of that task finished (a per-task write sequence).
+ * - **the cache keeps a read only if no write of that task started after the read did**: a slow
+ *   read cannot put back what a write just changed; writes put their own outcome in the cache.
  */
 export class TaskStore {
   private readonly cache: LRUCache<string, NativeTask> | undefined
   private readonly reads: Coalescer<NativeTask> | undefined
   private readonly completions: Record<'true' | 'false', Coalescer<NativeTask>> | undefined
+  private readonly writes: KeyedLock
+  private sequence = 0
+  private readonly writeStarted = new LRUCache<string, number>({ max: WRITES_KEPT })
+  private readonly writeFinished = new LRUCache<string, number>({ max: WRITES_KEPT })
 
   constructor(
     private readonly adapter: TaskPort,
     readonly limit: LimitFunction,
     settings: Pick<ConnectionCore, 'coalesce' | 'cache'>,
+    private readonly connection: string,
   ) {
     const { maxBatchRead, maxBatchUpdate } = adapter.capabilities
     const { coalesce, cache } = settings
+    this.writes = new KeyedLock(connection)
     if (cache.max > 0) this.cache = new LRUCache({ max: cache.max, ttl: cache.ttlMs })
+    const clock = {
+      now: () => this.sequence,
+      fresh: (id: string, started: number) => (this.writeFinished.get(id) ?? 0) <= started,
+    }
     if (coalesce.enabled && maxBatchRead > 1) {
-      this.reads = new Coalescer((ids, options) => this.fetch(ids, options).then(byId), maxBatchRead, coalesce.windowMs)
+      this.reads = new Coalescer((ids, options) => this.fetch(ids, options).then(byId), maxBatchRead, coalesce.windowMs, connection, clock)
     }
     if (coalesce.enabled && maxBatchUpdate > 1) {
+      // A write never joins another in flight: `fresh` is always false for completions.
+      const never = { now: clock.now, fresh: () => false }
       const completing = (completed: boolean) =>
         new Coalescer<NativeTask>(
-          (ids, options) => this.limit(() => this.adapter.doCompleteMany(ids, completed, options)).then((t) => byId(this.remember(t))),
+          (ids, options) => this.run(options, () => this.adapter.doCompleteMany(ids, completed, options)).then(byId),
           maxBatchUpdate,
           coalesce.windowMs,
+          connection,
+          never,
         )
       this.completions = { true: completing(true), false: completing(false) }
     }
   }
 
   async create(input: NativeTaskInput, options: CallOptions): Promise<NativeTask> {
-    const [created] = this.remember([await this.limit(() => this.adapter.doCreate(input, options))])
-    return created!
+    const created = await this.run(options, () => this.adapter.doCreate(input, options))
+    this.cache?.set(created.id, created)
+    return created
   }
 
   /** One task, through the read coalescer when the CRM reads in batches. */
@@ -58,34 +88,61 @@ export class TaskStore {
     const cached = ids.flatMap((id) => this.cache?.get(id) ?? [])
     if (cached.length === ids.length) return cached
     const missing = this.cache ? ids.filter((id) => !this.cache!.has(id)) : ids
-    return [...cached, ...this.remember(await this.adapter.doGetMany(missing, options))]
+    const started = this.sequence
+    return [...cached, ...this.remember(await this.adapter.doGetMany(missing, options), started)]
   }
 
   async update(id: string, patch: NativeTaskPatch, options: CallOptions): Promise<NativeTask | null> {
     const onlyCompletion = Object.keys(patch).length === 1 && patch.completed !== undefined
-    if (onlyCompletion && this.completions) {
-      return (await this.completions[String(patch.completed) as 'true' | 'false'].load(id, options)) ?? null
-    }
-    const updated = await this.limit(() => this.adapter.doUpdate(id, patch, options))
-    if (!updated) {
-      this.cache?.delete(id)
-      return null
-    }
-    return this.remember([updated])[0]!
+    return this.write([id], options, async () => {
+      if (onlyCompletion && this.completions) {
+        return (await this.completions[String(patch.completed) as 'true' | 'false'].load(id, options)) ?? null
+      }
+      return this.run(options, () => this.adapter.doUpdate(id, patch, options))
+    }).then((updated) => {
+      if (!updated) this.cache?.delete(id)
+      return updated
+    })
   }
 
   /** At most `maxBatchUpdate` tasks; the caller (the fan-out) holds the concurrency limit. */
   async completeChunk(ids: readonly string[], completed: boolean, options: CallOptions): Promise<NativeTask[]> {
-    for (const id of ids) this.cache?.delete(id)
-    return this.remember(await this.adapter.doCompleteMany(ids, completed, options))
+    return this.write(ids, options, () => this.adapter.doCompleteMany(ids, completed, options))
+  }
+
+  /** A write of these tasks, after the writes of them before it; its outcome goes to the cache. */
+  private async write<T extends NativeTask | NativeTask[] | null>(ids: readonly string[], options: CallOptions, work: () => Promise<T>): Promise<T> {
+    return this.writes.run(ids, options.signal, async () => {
+      const started = ++this.sequence
+      for (const id of ids) this.writeStarted.set(id, started)
+      try {
+        const outcome = await work()
+        for (const task of outcome === null ? [] : Array.isArray(outcome) ? outcome : [outcome]) this.cache?.set(task.id, task)
+        return outcome
+      } catch (error) {
+        for (const id of ids) this.cache?.delete(id)
+        throw error
+      } finally {
+        const finished = ++this.sequence
+        for (const id of ids) this.writeFinished.set(id, finished)
+      }
+    })
   }
 
   private fetch(ids: readonly string[], options: CallOptions): Promise<NativeTask[]> {
-    return this.limit(async () => this.remember(await this.adapter.doGetMany(ids, options)))
+    const started = this.sequence
+    return this.run(options, async () => this.remember(await this.adapter.doGetMany(ids, options), started))
   }
 
-  private remember(tasks: NativeTask[]): NativeTask[] {
-    if (this.cache) for (const task of tasks) this.cache.set(task.id, task)
+  private run<T>(options: CallOptions, work: () => Promise<T>): Promise<T> {
+    return limited(this.limit, options.signal, this.connection, work)
+  }
+
+  /** Caches what a read started at `started` found, but not a task written since it started. */
+  private remember(tasks: NativeTask[], started: number): NativeTask[] {
+    if (this.cache) {
+      for (const task of tasks) if ((this.writeStarted.get(task.id) ?? 0) <= started) this.cache.set(task.id, task)
+    }
     return tasks
   }
 }

@@ -17,6 +17,7 @@ describe('Coalescer', () => {
       },
       100,
       0,
+      'crm',
     )
     const first = coalescer.load('k0', options())
     await tick(1)
@@ -38,6 +39,7 @@ describe('Coalescer', () => {
       },
       10,
       0,
+      'crm',
     )
     const a = coalescer.load('same', options())
     const b = coalescer.load('same', options())
@@ -56,6 +58,7 @@ describe('Coalescer', () => {
       },
       10,
       0,
+      'crm',
     )
     const results = await Promise.allSettled([coalescer.load('a', options()), coalescer.load('b', options())])
     expect(results.every((r) => r.status === 'rejected' && r.reason instanceof UpstreamUnavailableError)).toBe(true)
@@ -72,6 +75,7 @@ describe('Coalescer', () => {
       },
       100,
       30,
+      'crm',
     )
     const first = coalescer.load('a', options())
     await tick(5)

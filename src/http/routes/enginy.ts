@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsync } from 'fastify'
 import { UnauthorizedError } from '../../errors.ts'
 import type { Runtime, Tenant } from '../../runtime/runtime.ts'
@@ -15,6 +16,8 @@ declare module 'fastify' {
     services: Services
     /** Lets go of the runtime this request holds. */
     release: () => void
+    /** The raw response, to tell when the client hangs up before the answer. */
+    response: ServerResponse
   }
 }
 
@@ -29,8 +32,9 @@ const enginyRoutes: FastifyPluginAsync = async (app) => {
   app.decorateRequest('runtime', null as unknown as Runtime)
   app.decorateRequest('services', null as unknown as Services)
   app.decorateRequest('release', () => {})
+  app.decorateRequest('response', null as unknown as ServerResponse)
 
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const { runtime, services } = app.gateway.current
     const header = runtime.config.keyHeader
     const tenant = runtime.keys.find(request.headers[header.lower] as string | undefined)
@@ -39,6 +43,7 @@ const enginyRoutes: FastifyPluginAsync = async (app) => {
     request.tenant = tenant
     request.services = services
     request.release = runtime.hold()
+    request.response = reply.raw
     done()
   })
   app.addHook('onResponse', (request, _reply, done) => {
