@@ -1,6 +1,6 @@
 import type { PauseCapConfig, RateLimitConfig } from '../config/schema.ts'
 import { UpstreamRateLimitedError } from '../errors.ts'
-import { type RateLimiter, SlidingWindowLimiter } from '../upstream/rate-limit.ts'
+import { type Booking, type RateLimiter, SlidingWindowLimiter } from '../upstream/rate-limit.ts'
 import type { Coordination } from './redis.ts'
 
 /**
@@ -21,6 +21,7 @@ local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 local pausedUntil, daily = math.floor(pause / 10), pause % 10
 if daily == 1 then pausedUntil = math.min(pausedUntil, now + dailyCap) else pausedUntil = math.min(pausedUntil, now + windowCap) end
 local at = math.max(now, pausedUntil)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - interval - margin)
 local count = redis.call('ZCARD', KEYS[1])
 if limit > 0 and count >= limit then
   local oldest = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
@@ -33,14 +34,14 @@ if at - now > maxWait then
   if daily == 1 and at == pausedUntil then why = 1 end
   return {-1, at - now, why}
 end
+local seq = 0
 if limit > 0 then
-  local seq = redis.call('INCR', KEYS[3])
+  seq = redis.call('INCR', KEYS[3])
   redis.call('ZADD', KEYS[1], at, seq)
-  if count + 1 > limit then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, count - limit) end
   redis.call('PEXPIRE', KEYS[1], interval * 2 + at - now)
   redis.call('PEXPIRE', KEYS[3], interval * 2 + at - now)
 end
-return {0, at - now, 0}
+return {0, at - now, seq}
 `
 
 /**
@@ -53,6 +54,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local limit, interval, margin = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 if limit == 0 then return 0 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - interval - margin)
 local count = redis.call('ZCARD', KEYS[1])
 if count >= limit then
   local oldest = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
@@ -61,7 +63,6 @@ if count >= limit then
 end
 local seq = redis.call('INCR', KEYS[2])
 redis.call('ZADD', KEYS[1], now, seq)
-if count + 1 > limit then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, count - limit) end
 redis.call('PEXPIRE', KEYS[1], interval * 2)
 redis.call('PEXPIRE', KEYS[2], interval * 2)
 return 0
@@ -107,7 +108,7 @@ export class SharedLimiter implements RateLimiter {
     })
   }
 
-  async reserve(deadline: number): Promise<number> {
+  async reserve(deadline: number): Promise<Booking> {
     this.used = true
     let hold = Math.max(0, this.holdUntil - this.now())
     if (this.coordination.state === 'shared') {
@@ -129,7 +130,8 @@ export class SharedLimiter implements RateLimiter {
           const seconds = Math.max(1, Math.ceil((wait + hold) / 1000))
           throw new UpstreamRateLimitedError(this.connection, seconds, why === 1)
         }
-        return hold + wait
+        // `why` is the booking's sequence number when it was booked.
+        return { wait: hold + wait, cancel: () => this.cancel(why) }
       } catch (error) {
         if (error instanceof UpstreamRateLimitedError) throw error
         // Redis failed under us, maybe before its connection reports closing: from now on calls
@@ -141,7 +143,14 @@ export class SharedLimiter implements RateLimiter {
     if (this.now() + hold > deadline) {
       throw new UpstreamRateLimitedError(this.connection, Math.max(1, Math.ceil(hold / 1000)))
     }
-    return hold + this.local.reserve(deadline - hold)
+    const booking = this.local.reserve(deadline - hold)
+    return { wait: hold + booking.wait, cancel: booking.cancel }
+  }
+
+  /** Frees a booking in the shared window; a Redis failure leaves it to expire with the window. */
+  private cancel(seq: number): void {
+    if (seq <= 0 || this.coordination.state !== 'shared') return
+    this.coordination.redis.zrem(this.coordination.key(...this.base), String(seq)).catch(() => {})
   }
 
   async admit(deadline: number): Promise<number> {

@@ -1,32 +1,29 @@
-import { hash, timingSafeEqual } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /**
- * API keys, compared in constant time. Keys are stored as SHA-256 digests so every comparison
- * is between equal-length buffers, and every stored key is compared on every call, so neither
- * the length nor the position of a match shows in the timing. Several keys may be valid at once.
+ * API keys, found in constant time whatever their number. The presented key is hashed (SHA-256)
+ * and its digest looked up in a Map: the hash is the same work for every key, and the lookup
+ * depends on the digest, which tells an attacker nothing about how close a guess came, so neither
+ * a key's length nor its position among thousands shows in the timing. Several keys may be valid
+ * at once (rotation); a key belongs to one owner.
  */
 export class KeyRing<T> {
-  private readonly entries: { digest: Buffer; owner: T }[]
+  private readonly owners = new Map<string, T>()
 
   constructor(keys: Iterable<[key: string, owner: T]>) {
-    this.entries = [...keys].map(([key, owner]) => ({ digest: digest(key), owner }))
+    for (const [key, owner] of keys) if (!this.owners.has(digest(key))) this.owners.set(digest(key), owner)
   }
 
   get size(): number {
-    return this.entries.length
+    return this.owners.size
   }
 
   find(presented: string | undefined): T | undefined {
     if (presented === undefined || presented.length === 0 || presented.length > 1024) return undefined
-    const candidate = digest(presented)
-    let match: T | undefined
-    for (const entry of this.entries) {
-      if (timingSafeEqual(entry.digest, candidate) && match === undefined) match = entry.owner
-    }
-    return match
+    return this.owners.get(digest(presented))
   }
 }
 
-function digest(key: string): Buffer {
-  return hash('sha256', key, 'buffer') as unknown as Buffer
+function digest(key: string): string {
+  return hash('sha256', key, 'base64')
 }

@@ -22,9 +22,9 @@ export class CircuitBreaker {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Throws when a call may not go through now. */
-  admit(): void {
-    if (this.state === 'closed') return
+  /** Throws when a call may not go through now; else says whether the call is the probe. */
+  admit(): Admission {
+    if (this.state === 'closed') return NOT_PROBE
     const left = this.openedAt + this.config.cooldownMs - this.now()
     if (this.state === 'open' && left <= 0) {
       this.state = 'half-open'
@@ -32,25 +32,34 @@ export class CircuitBreaker {
     }
     if (this.state === 'half-open' && !this.probing) {
       this.probing = true
-      return
+      return PROBE
     }
     throw new UpstreamCircuitOpenError(this.connection, Math.max(1, Math.ceil(Math.max(left, 0) / 1000)))
   }
 
-  succeeded(): void {
+  /**
+   * A call succeeded. Only the probe closes a circuit that is not closed: a call let through
+   * before the circuit opened, and answered after, says nothing about the CRM now.
+   */
+  succeeded(admission: Admission): void {
+    if (this.state === 'closed') {
+      this.consecutive = 0
+      return
+    }
+    if (!admission.probe) return
     this.consecutive = 0
     this.state = 'closed'
     this.probing = false
   }
 
   /** The call never reached the CRM (cancelled, or refused by the rate limiter): no verdict. */
-  release(): void {
-    this.probing = false
+  release(admission: Admission): void {
+    if (admission.probe) this.probing = false
   }
 
-  failed(): void {
+  failed(admission: Admission): void {
     this.consecutive++
-    if (this.state === 'half-open' || this.consecutive >= this.config.failures) {
+    if ((this.state === 'half-open' && admission.probe) || (this.state === 'closed' && this.consecutive >= this.config.failures)) {
       this.state = 'open'
       this.openedAt = this.now()
       this.probing = false
@@ -58,19 +67,26 @@ export class CircuitBreaker {
   }
 }
 
+/** What `admit` let through: the probe of a half-open circuit, or an ordinary call. */
+export interface Admission {
+  readonly probe: boolean
+}
+const PROBE: Admission = { probe: true }
+const NOT_PROBE: Admission = { probe: false }
+
 export function circuitBreakerLayer(breaker: CircuitBreaker): Layer {
   return (next) => async (attempt) => {
-    breaker.admit()
+    const admission = breaker.admit()
     let response: Awaited<ReturnType<typeof next>>
     try {
       response = await next(attempt)
     } catch (error) {
-      if (error instanceof TransportError && error.kind !== 'aborted') breaker.failed()
-      else breaker.release()
+      if (error instanceof TransportError && error.kind !== 'aborted') breaker.failed(admission)
+      else breaker.release(admission)
       throw error
     }
-    if (response.status >= 500) breaker.failed()
-    else breaker.succeeded()
+    if (response.status >= 500) breaker.failed(admission)
+    else breaker.succeeded(admission)
     return response
   }
 }

@@ -22,9 +22,17 @@ import type { Waits } from './waits.ts'
  * What the rate-limit layer needs of a limiter. `SlidingWindowLimiter` keeps the window in this
  * process; `src/coordination/shared-limiter.ts` keeps it in Redis, shared by every replica.
  */
+/** A start booked in a limiter's window: how long to wait for it, and how to give it back. */
+export interface Booking {
+  readonly wait: number
+  /** Frees the start for others: the call it was booked for will not go out (cancelled, or past
+   * its deadline while it waited). */
+  cancel(): void
+}
+
 export interface RateLimiter {
   /** Books a start no later than `deadline` and says how long to wait for it, or throws 503. */
-  reserve(deadline: number): number | Promise<number>
+  reserve(deadline: number): Booking | Promise<Booking>
   /** After the wait: how much longer before the call may go out (0: go, and it counts as sent). */
   admit(deadline: number): number | Promise<number>
   /** The CRM said how much is left: stop before it answers 429 (daily caps, unconfigured windows). */
@@ -48,13 +56,19 @@ export class SlidingWindowLimiter implements RateLimiter {
     this.marginMs = limit ? (limit.marginMs ?? Math.max(50, Math.ceil(limit.intervalMs * 0.02))) : 0
   }
 
-  /** Books a start no later than `deadline`; returns how long to wait for it. */
-  reserve(deadline: number): number {
+  /** Books a start no later than `deadline`; says how long to wait for it. */
+  reserve(deadline: number): Booking {
     const now = this.now()
     const at = Math.max(now, this.nextFree(this.booked), this.booked.at(-1) ?? 0)
     this.refuseBeyond(at, now, deadline)
     this.remember(this.booked, at)
-    return at - now
+    return {
+      wait: at - now,
+      cancel: () => {
+        const index = this.booked.lastIndexOf(at)
+        if (index >= 0) this.booked.splice(index, 1)
+      },
+    }
   }
 
   /** Milliseconds still to wait before a call may really go out; 0 records it as sent now. */
@@ -92,14 +106,20 @@ export class SlidingWindowLimiter implements RateLimiter {
 
   private nextFree(starts: readonly number[]): number {
     if (!this.limit || starts.length < this.limit.requests) return this.pausedUntil
-    // Only the last `requests` starts are kept, sorted: the first opens the next slot.
-    return Math.max(this.pausedUntil, starts[0]! + this.limit.intervalMs + this.marginMs)
+    // Starts are kept sorted: the one `requests` from the end opens the next slot.
+    return Math.max(this.pausedUntil, starts[starts.length - this.limit.requests]! + this.limit.intervalMs + this.marginMs)
   }
 
+  /**
+   * Records a start. Starts that have left the window are dropped, but never so many that fewer
+   * than `requests` remain: a cancelled booking must not let a start the window still holds be
+   * forgotten.
+   */
   private remember(starts: number[], at: number): void {
     if (!this.limit) return
     starts.push(at)
-    if (starts.length > this.limit.requests) starts.shift()
+    const expired = this.now() - this.limit.intervalMs - this.marginMs
+    while (starts.length > this.limit.requests && starts[0]! <= expired) starts.shift()
   }
 }
 
@@ -131,17 +151,24 @@ export function rateLimitLayer(limitersOf: (attempt: Attempt) => readonly RateLi
 async function passage(limiter: RateLimiter, attempt: Attempt): Promise<number> {
   const { deadline, signal } = attempt.options
   let waited = 0
-  let wait = await limiter.reserve(deadline)
-  for (;;) {
-    if (wait > 0) {
-      try {
-        await sleep(wait, undefined, { signal })
-      } catch {
-        throw new TransportError('aborted', 'ABORTED')
+  const booking = await limiter.reserve(deadline)
+  let wait = booking.wait
+  try {
+    for (;;) {
+      if (wait > 0) {
+        try {
+          await sleep(wait, undefined, { signal })
+        } catch {
+          throw new TransportError('aborted', 'ABORTED')
+        }
+        waited += wait
       }
-      waited += wait
+      wait = await limiter.admit(deadline)
+      if (wait === 0) return waited
     }
-    wait = await limiter.admit(deadline)
-    if (wait === 0) return waited
+  } catch (error) {
+    // The call will not go out: its start goes back to the others.
+    booking.cancel()
+    throw error
   }
 }

@@ -3,22 +3,20 @@ import { UpstreamCircuitOpenError } from '../../src/errors.ts'
 import { CircuitBreaker } from '../../src/upstream/circuit-breaker.ts'
 
 describe('CircuitBreaker', () => {
-  it('opens after `failures` in a row, lets one probe through after the cooldown, and closes on success', () => {
+  it('opens after `failures` in a row, lets one probe through after the cooldown, and closes on its success', () => {
     let now = 0
     const breaker = new CircuitBreaker({ failures: 2, cooldownMs: 1000 }, 'crm', () => now)
-    breaker.admit()
-    breaker.failed()
-    breaker.admit()
-    breaker.succeeded()
-    breaker.failed()
-    breaker.failed()
+    breaker.failed(breaker.admit())
+    breaker.succeeded(breaker.admit())
+    breaker.failed(breaker.admit())
+    breaker.failed(breaker.admit())
     expect(breaker.state).toBe('open')
     expect(() => breaker.admit()).toThrow(UpstreamCircuitOpenError)
     now = 1000
-    breaker.admit()
+    const probe = breaker.admit()
     expect(breaker.state).toBe('half-open')
     expect(() => breaker.admit()).toThrow(UpstreamCircuitOpenError)
-    breaker.succeeded()
+    breaker.succeeded(probe)
     expect(breaker.state).toBe('closed')
     breaker.admit()
   })
@@ -26,13 +24,28 @@ describe('CircuitBreaker', () => {
   it('opens again when the probe fails, and frees the probe slot when a call never reached the CRM', () => {
     let now = 0
     const breaker = new CircuitBreaker({ failures: 1, cooldownMs: 1000 }, 'crm', () => now)
-    breaker.failed()
+    breaker.failed(breaker.admit())
     now = 1000
-    breaker.admit()
-    breaker.release()
-    breaker.admit()
-    breaker.failed()
+    breaker.release(breaker.admit())
+    breaker.failed(breaker.admit())
     expect(breaker.state).toBe('open')
     expect(() => breaker.admit()).toThrow(UpstreamCircuitOpenError)
+  })
+
+  it('stays open when a call let through before it opened answers well afterwards: only the probe closes it', () => {
+    let now = 0
+    const breaker = new CircuitBreaker({ failures: 2, cooldownMs: 1000 }, 'crm', () => now)
+    const slow = breaker.admit()
+    breaker.failed(breaker.admit())
+    breaker.failed(breaker.admit())
+    expect(breaker.state).toBe('open')
+    breaker.succeeded(slow)
+    expect(breaker.state).toBe('open')
+    now = 1000
+    const probe = breaker.admit()
+    breaker.succeeded(slow)
+    expect(breaker.state, 'an old call does not close a half-open circuit either').toBe('half-open')
+    breaker.succeeded(probe)
+    expect(breaker.state).toBe('closed')
   })
 })
