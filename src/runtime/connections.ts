@@ -1,9 +1,9 @@
-import pLimit, { type LimitFunction } from 'p-limit'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
 import type { AdapterV2 } from '../adapter/v2.ts'
 import type { ResolvedConnection } from '../config/load.ts'
+import { FairLimit } from '../service/fair-limit.ts'
 import { KeyedLock } from '../service/keyed-lock.ts'
 import { TaskStore } from '../service/task-store.ts'
 import { TypeMap } from '../service/type-map.ts'
@@ -16,7 +16,7 @@ export interface Connection {
   /** The adapter, as version 2 of the seam whatever version it implements. */
   readonly adapter: AdapterV2
   /** Every adapter call of this connection runs through this limit, across all requests. */
-  readonly limit: LimitFunction
+  readonly limit: FairLimit
   /** The task port behind its coalescing and cache, where the adapter serves tasks. */
   readonly store: TaskStore | undefined
   readonly types: TypeMap
@@ -64,7 +64,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
   const concurrency = Math.min(core.concurrency, adapter.maxConcurrency ?? Number.POSITIVE_INFINITY)
   // The clients are made while the adapter is being created, before its capabilities are known.
   state.inFlight.concurrency = concurrency
-  const limit = pLimit(concurrency)
+  const limit = new FairLimit(concurrency, name)
   return {
     name,
     adapter,

@@ -7,7 +7,6 @@ import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { formatUtc, parseDueDate } from './dates.ts'
 import { encodeId } from './ids.ts'
-import { limited } from './limited.ts'
 import { gatewayReference, nativeReference } from './references.ts'
 
 const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const
@@ -26,7 +25,7 @@ export class ActivityService {
     const port = connection.adapter.activities
     if (!port) throw new NotSupportedError('activities', connection.name)
     const input = toNativeActivity(tenant, connection, body)
-    const run = <T>(work: () => Promise<T>) => limited(connection.limit, options.signal, connection.name, work)
+    const run = <T>(work: () => Promise<T>) => connection.limit.run(options.signal, work)
     const create = () => run(() => port.doCreate(input, options))
     const { messageId } = input
     if (messageId === undefined) return { activity: toActivityOut(connection, await create()), created: true }

@@ -3,7 +3,6 @@ import type { CallOptions } from '../adapter/common.ts'
 import type { NativeTask } from '../adapter/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'
 import { chunks } from './chunks.ts'
-import { limited } from './limited.ts'
 
 /** What one chunk gave: the adapter's answer, or what it threw. */
 export type ChunkOutcome<I, R> = {
@@ -56,7 +55,7 @@ export async function runChunks<I, R>(
       }
       // A chunk still queued when the batch fails, or the request is cancelled or past its
       // deadline, leaves the queue then and never starts.
-      runs.push(limited(connection.limit, signal, connection.name, run).catch(failed))
+      runs.push(connection.limit.run(signal, run, true).catch(failed))
     }
   }
   const outcomes = await Promise.all(runs)

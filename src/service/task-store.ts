@@ -1,11 +1,10 @@
 import { LRUCache } from 'lru-cache'
-import type { LimitFunction } from 'p-limit'
 import type { CallOptions } from '../adapter/common.ts'
 import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
 import type { ConnectionCore } from '../config/schema.ts'
 import { Coalescer } from './coalesce.ts'
 import { KeyedLock } from './keyed-lock.ts'
-import { limited } from './limited.ts'
+import type { FairLimit } from './fair-limit.ts'
 
 /** How many task ids the store remembers the last writes of: far more than are written at once. */
 const WRITES_KEPT = 100_000
@@ -38,7 +37,7 @@ export class TaskStore {
 
   constructor(
     private readonly adapter: TaskPort,
-    readonly limit: LimitFunction,
+    readonly limit: FairLimit,
     settings: Pick<ConnectionCore, 'coalesce' | 'cache'>,
     private readonly connection: string,
   ) {
@@ -135,7 +134,7 @@ export class TaskStore {
   }
 
   private run<T>(options: CallOptions, work: () => Promise<T>): Promise<T> {
-    return limited(this.limit, options.signal, this.connection, work)
+    return this.limit.run(options.signal, work)
   }
 
   /** Caches what a read started at `started` found, but not a task written since it started. */

@@ -1,7 +1,6 @@
 import type { CallOptions } from '../adapter/common.ts'
 import { UsersNotSupportedError } from '../errors.ts'
 import type { Tenant } from '../runtime/runtime.ts'
-import { limited } from './limited.ts'
 import { gatewayReference } from './references.ts'
 
 export interface UserOut {
@@ -18,7 +17,7 @@ export async function listUsers(tenant: Tenant, options: CallOptions): Promise<U
   const connection = tenant.active
   const port = connection.adapter.users
   if (!port) throw new UsersNotSupportedError()
-  const users = await limited(connection.limit, options.signal, connection.name, () => port.doList(options))
+  const users = await connection.limit.run(options.signal, () => port.doList(options))
   return users.map((user) => ({
     id: gatewayReference(connection, user.id),
     name: user.name,

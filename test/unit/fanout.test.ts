@@ -1,4 +1,4 @@
-import pLimit from 'p-limit'
+import { FairLimit } from '../../src/service/fair-limit.ts'
 import { describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/adapter/common.ts'
 import type { NativeTask } from '../../src/adapter/tasks.ts'
@@ -9,7 +9,7 @@ import { fanOut, resultKey } from '../../src/service/fanout.ts'
 const options = (): CallOptions => ({ signal: AbortSignal.timeout(5000), deadline: Date.now() + 5000, warn: () => {} })
 
 function connection(name: string, concurrency: number): Connection {
-  return { name, limit: pLimit(concurrency) } as unknown as Connection
+  return { name, limit: new FairLimit(concurrency, name) } as unknown as Connection
 }
 const task = (id: string): NativeTask => ({ id, subject: id, completed: false, completedAt: null })
 

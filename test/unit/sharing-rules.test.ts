@@ -1,4 +1,4 @@
-import pLimit from 'p-limit'
+import { FairLimit } from '../../src/service/fair-limit.ts'
 import { describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/adapter/common.ts'
 import type { NativeTask, TaskPort } from '../../src/adapter/tasks.ts'
@@ -70,7 +70,7 @@ function scriptedTasks() {
 }
 
 const store = (port: TaskPort, cache = 0) =>
-  new TaskStore(port, pLimit(8), { coalesce: { enabled: true, windowMs: 0 }, cache: { max: cache, ttlMs: 60_000 } }, 'crm')
+  new TaskStore(port, new FairLimit(8, 'crm'), { coalesce: { enabled: true, windowMs: 0 }, cache: { max: cache, ttlMs: 60_000 } }, 'crm')
 const within = (ms: number, controller = new AbortController()): CallOptions => ({
   signal: AbortSignal.any([AbortSignal.timeout(ms), controller.signal]),
   deadline: Date.now() + ms,
