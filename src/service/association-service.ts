@@ -6,7 +6,7 @@ import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { byConnection, runChunks } from './fanout.ts'
 import { type ItemError, itemError, throwIfNothingDone } from './item-errors.ts'
-import { locateRecord } from './records-locate.ts'
+import { type Located, locateRecord, servedByTenant } from './records-locate.ts'
 
 export interface PairBody {
   readonly contactCRMId: string
@@ -36,9 +36,16 @@ export class AssociationService {
 
   async associate(tenant: Tenant, bodies: readonly PairBody[], options: CallOptions): Promise<AssociateAnswer> {
     if (bodies.length > this.maxBatch) throw new BatchTooLargeError(this.maxBatch, 'associations')
+    servedByTenant(tenant, 'associations')
     const links = bodies.map((body): Link => {
-      const contact = locateRecord(tenant, 'contacts', body.contactCRMId)
-      const company = locateRecord(tenant, 'companies', body.companyCRMId)
+      let contact: Located | undefined
+      let company: Located | undefined
+      try {
+        contact = locateRecord(tenant, 'contacts', body.contactCRMId)
+        company = locateRecord(tenant, 'companies', body.companyCRMId)
+      } catch (error) {
+        return { body, outcome: failed(error as GatewayError) }
+      }
       if (!contact) return { body, outcome: failed(new RecordNotFoundError('contact')) }
       if (!company) return { body, outcome: failed(new RecordNotFoundError('company')) }
       if (contact.connection !== company.connection) {

@@ -9,7 +9,7 @@ import { encodeId } from './ids.ts'
 import { type ItemError, itemError, throwIfNothingDone } from './item-errors.ts'
 import { chooseMatch, keyOf } from './matching.ts'
 import { type RecordSpec, toProperties, toRecordInput, warnDropped } from './record-fields.ts'
-import { locateRecord } from './records-locate.ts'
+import { locateRecord, servedByTenant } from './records-locate.ts'
 
 type Body = Readonly<Record<string, unknown>> & { readonly externalId?: string; readonly crmId?: string }
 
@@ -103,14 +103,15 @@ export class RecordService<F extends object> {
   /** Changes each record Enginy names by `crmId`; an unknown one is `success: false`. */
   async update(tenant: Tenant, bodies: readonly Body[], options: CallOptions): Promise<UpdateAnswer> {
     this.check(bodies)
+    servedByTenant(tenant, this.spec.kind)
     const dropped = new Map<Connection, Set<string>>()
     const items = bodies.map((body): Change<F> => {
-      const target = locateRecord(tenant, this.spec.kind, body.crmId!)
-      if (!target) return { body, outcome: missing }
-      const { connection, nativeId } = target
-      const names = dropped.get(connection) ?? new Set<string>()
-      dropped.set(connection, names)
       try {
+        const target = locateRecord(tenant, this.spec.kind, body.crmId!)
+        if (!target) return { body, outcome: missing }
+        const { connection, nativeId } = target
+        const names = dropped.get(connection) ?? new Set<string>()
+        dropped.set(connection, names)
         // A crmId names the record; Enginy's externalId of it does not change.
         const { externalId: _enginys, ...fields } = toRecordInput(this.spec, body, tenant, connection, this.port(connection), names) as RecordInput<F> & {
           externalId?: string

@@ -49,6 +49,9 @@ describe('cancellation end to end', () => {
     const late = fake.requests.filter((r) => r.method === 'PATCH' && r.at > hungUpAt + 60)
     expect(late, 'calls after the hang-up and one round trip').toEqual([])
     expect(fake.count('PATCH')).toBeLessThan(8)
+    // The hung-up request no longer holds the runtime: a reload can close it, and so can shutdown.
+    const drained = app.gateway.current.runtime.drained().then(() => 'drained')
+    expect(await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 5000, 'still held'))])).toBe('drained')
     fake.handler = slow
   })
 })

@@ -127,6 +127,12 @@ describe('a connection whose adapter serves tasks only (a version 1 adapter)', (
     expect(contacts.statusCode).toBe(501)
     expect(contacts.json()).toMatchObject({ code: 'NOT_SUPPORTED', message: 'the CRM of connection "crm" does not serve contacts' })
     expect((await app.inject({ method: 'POST', url: '/activities', headers, payload: { type: 'EMAIL' } })).statusCode).toBe(501)
+    // An update or a link names records the connection cannot hold: a 501 too, not "not found".
+    const update = await app.inject({ method: 'PUT', url: '/contacts', headers, payload: { contacts: [{ crmId: '12', firstName: 'A' }] } })
+    expect(update.statusCode).toBe(501)
+    expect(update.json()).toMatchObject({ code: 'NOT_SUPPORTED' })
+    const link = await app.inject({ method: 'POST', url: '/associations', headers, payload: { associations: [{ contactCRMId: '1', companyCRMId: '2' }] } })
+    expect(link.statusCode).toBe(501)
     expect((await app.inject({ method: 'GET', url: '/users', headers })).statusCode).toBe(404)
     expect((await app.inject({ method: 'GET', url: '/health', headers })).statusCode).toBe(200)
   })

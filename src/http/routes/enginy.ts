@@ -44,13 +44,12 @@ const enginyRoutes: FastifyPluginAsync = async (app) => {
     request.services = services
     request.release = runtime.hold()
     request.response = reply.raw
+    // A client that hangs up after sending its whole body fires neither onResponse nor
+    // onRequestAbort; the response's 'close' comes in every case, and its calls are cancelled then.
+    reply.raw.once('close', request.release)
     done()
   })
   app.addHook('onResponse', (request, _reply, done) => {
-    request.release()
-    done()
-  })
-  app.addHook('onRequestAbort', (request, done) => {
     request.release()
     done()
   })
