@@ -1,12 +1,12 @@
 import type { CallOptions } from '../adapter/common.ts'
 import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
-import { BadRequestError, BatchTooLargeError, NotSupportedError, TaskNotFoundError } from '../errors.ts'
+import { BadRequestError, BatchTooLargeError, NotSupportedError, TaskNotFoundError, UpstreamRateLimitedError } from '../errors.ts'
 import type { Task, TaskCreate, TaskPatch } from '../http/schemas/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import type { TaskStore } from './task-store.ts'
 import { parseDueDate } from './dates.ts'
-import { type FanOutItem, fanOut, resultKey } from './fanout.ts'
+import { type FanOutItem, byConnection, fanOut, resultKey } from './fanout.ts'
 import { decodeId } from './ids.ts'
 import { nativeReference } from './references.ts'
 import { fromNative } from './task-answer.ts'
@@ -54,24 +54,49 @@ export class TaskService {
 
   async getMany(tenant: Tenant, ids: readonly string[], options: CallOptions): Promise<Task[]> {
     const items = this.resolveBatch(tenant, ids)
-    const found = await fanOut(
+    return assemble(items, await this.read(items, options), options)
+  }
+
+  /**
+   * Completes (or reopens) a batch. Where the CRM has no batch update, a completion costs one call
+   * per task, and a big batch may not fit in the CRM's rate limit before the deadline: there the
+   * tasks are read first (cheap, many per call) and only those not yet in the wanted state are
+   * written, so a retry continues where the last try stopped; and the writes that cannot start
+   * before the deadline (keeping a quarter of the window for the connection's other requests) are
+   * not attempted: the answer is then a 503 whose `Retry-After` is the time the rest needs.
+   */
+  async completeMany(tenant: Tenant, ids: readonly string[], completed: boolean, options: CallOptions): Promise<Task[]> {
+    const items = this.resolveBatch(tenant, ids)
+    const oneByOne = items.filter((item) => item.connection.adapter.tasks.capabilities.maxBatchUpdate === 1)
+    const batched = items.filter((item) => item.connection.adapter.tasks.capabilities.maxBatchUpdate > 1)
+    const read = oneByOne.length > 1 ? await this.read(oneByOne, options) : undefined
+    const done = new Map<string, NativeTask>()
+    const toWrite: typeof items = read ? [] : [...oneByOne]
+    for (const item of read ? oneByOne : []) {
+      const task = read!.get(resultKey(item.connection.name, item.nativeId))
+      if (!task) continue
+      if (task.completed === completed) done.set(resultKey(item.connection.name, task.id), task)
+      else toWrite.push(item)
+    }
+    const { fits, short } = withinBudget(toWrite, options)
+    const written = await fanOut(
+      [...batched, ...fits],
+      (connection) => serving(connection).adapter.tasks.capabilities.maxBatchUpdate,
+      (connection, chunk, chunkOptions) => serving(connection).store.completeChunk(chunk, completed, chunkOptions),
+      options,
+    )
+    if (short) throw short
+    for (const [key, task] of written) done.set(key, task)
+    return assemble(items, done, options)
+  }
+
+  private read(items: readonly FanOutItem[], options: CallOptions): Promise<Map<string, NativeTask>> {
+    return fanOut(
       items,
       (connection) => serving(connection).adapter.tasks.capabilities.maxBatchRead,
       (connection, chunk, chunkOptions) => serving(connection).store.readChunk(chunk, chunkOptions),
       options,
     )
-    return assemble(items, found, options)
-  }
-
-  async completeMany(tenant: Tenant, ids: readonly string[], completed: boolean, options: CallOptions): Promise<Task[]> {
-    const items = this.resolveBatch(tenant, ids)
-    const found = await fanOut(
-      items,
-      (connection) => serving(connection).adapter.tasks.capabilities.maxBatchUpdate,
-      (connection, chunk, chunkOptions) => serving(connection).store.completeChunk(chunk, completed, chunkOptions),
-      options,
-    )
-    return assemble(items, found, options)
   }
 
   /** Unique, decodable ids of connections this tenant may see, in order of first appearance. */
@@ -87,6 +112,30 @@ export class TaskService {
     }
     return items
   }
+}
+
+/** What is left of a request's time for calls to start: the last ones must still answer. */
+const ANSWER_MS = 1000
+/** The share of a connection's rate-limit window a batch leaves to the connection's other requests. */
+const OTHERS_SHARE = 0.25
+
+/**
+ * The writes that can start before the deadline under each connection's rate limit, and the
+ * error for those that cannot (a 503 saying how long the rest needs), if any.
+ */
+function withinBudget<T extends FanOutItem>(items: readonly T[], options: CallOptions): { fits: T[]; short?: UpstreamRateLimitedError } {
+  const fits: T[] = []
+  let short: UpstreamRateLimitedError | undefined
+  for (const [connection, group] of byConnection(items, (item) => item)) {
+    const limiter = connection.upstream[0]?.limiter
+    const capacity = limiter ? Math.floor(limiter.capacity(options.deadline - ANSWER_MS) * (1 - OTHERS_SHARE)) : Number.POSITIVE_INFINITY
+    fits.push(...group.slice(0, Math.max(0, capacity)))
+    const rest = group.length - Math.max(0, capacity)
+    if (rest > 0 && limiter && !short) {
+      short = new UpstreamRateLimitedError(connection.name, Math.max(1, Math.ceil(limiter.timeFor(rest / (1 - OTHERS_SHARE)) / 1000)))
+    }
+  }
+  return short ? { fits, short } : { fits }
 }
 
 function serving(connection: Connection): TaskConnection {
@@ -117,9 +166,11 @@ function assemble(items: readonly FanOutItem[], found: ReadonlyMap<string, Nativ
 /** The writable fields present in a request, in the adapter's terms. */
 function toNativeInput(tenant: Tenant, connection: TaskConnection, body: TaskPatch, options: CallOptions): NativeTaskPatch {
   const input: NativeTaskPatch = {}
+  const unsupported = new Set<string>(connection.adapter.tasks.capabilities.unsupportedFields ?? [])
   if (body.subject !== undefined) input.subject = body.subject
   if (body.description !== undefined) input.description = body.description
-  if (body.type !== undefined) input.type = connection.types.toCrm(body.type, options.warn)
+  // A type the CRM cannot store is warned about once, as unsupported, not also as mapped.
+  if (body.type !== undefined && !unsupported.has('type')) input.type = connection.types.toCrm(body.type, options.warn)
   for (const field of REFERENCES) {
     const value = body[field]
     if (value !== undefined) input[field] = nativeReference(tenant, connection, field, value)
@@ -129,8 +180,8 @@ function toNativeInput(tenant: Tenant, connection: TaskConnection, body: TaskPat
     if (due === undefined) throw new BadRequestError('body/dueDate must be an ISO 8601 date or date-time')
     input.dueDate = due
   }
-  for (const field of connection.adapter.tasks.capabilities.unsupportedFields ?? []) {
-    if (input[field] === undefined) continue
+  for (const field of unsupported as Set<keyof NativeTaskPatch>) {
+    if (input[field] === undefined && (field !== 'type' || body.type === undefined)) continue
     delete input[field]
     options.warn({ type: 'unsupported', field, message: `the CRM of connection "${connection.name}" has no task ${field}; it is not stored` })
   }

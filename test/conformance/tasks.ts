@@ -1,0 +1,319 @@
+import { type TestContext, expect, it } from 'vitest'
+import type { OptionalTaskField, TaskPort } from '../../src/adapter/tasks.ts'
+import { encodeId } from '../../src/service/ids.ts'
+import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
+import { CONNECTION, type Harness, MAX_BATCH_IDS, idsLike, needs, sleep } from './harness.ts'
+
+const NO_TASKS = 'the adapter has no tasks port'
+
+/** A batch of at least 2.5 times the declared size (and at least 3): three chunks or more, so the
+ * fan-out's cutting, and the adapter's own splitting of a large declared size, are both at work. */
+export const batchOf = (declared: number) => Math.min(Math.max(3, Math.ceil(declared * 2.5)), MAX_BATCH_IDS - 10)
+
+/** `real` spread evenly among `fill`, in their orders: the real ids land in every chunk. */
+function spread(real: readonly string[], fill: readonly string[]): string[] {
+  const size = real.length + fill.length
+  const slots = new Map(real.map((id, i) => [Math.floor(((i + 0.5) * size) / real.length), id]))
+  let next = 0
+  return Array.from({ length: size }, (_, position) => slots.get(position) ?? fill[next++]!)
+}
+
+/** Tasks: the contract Enginy's task sync relies on. */
+export function describeTaskChecks(h: Harness) {
+  const port = (ctx: TestContext): TaskPort => needs(ctx, h.adapter.tasks, NO_TASKS)
+  const supports = (field: OptionalTaskField) => !(h.adapter.tasks?.capabilities.unsupportedFields ?? []).includes(field)
+  const send = h.send.bind(h)
+  const create = async (body: Record<string, unknown>) => {
+    const res = await send('POST', '/tasks', body)
+    expect(res.statusCode, `create answers 201: ${res.body}`).toBe(201)
+    return res.json()
+  }
+  /** A value of each optional field the CRM accepts. */
+  const values = (): Record<OptionalTaskField, string> => ({
+    description: 'Discuss pricing',
+    type: h.target.roundTripTypes?.[0] ?? 'call',
+    ownerId: h.target.refs?.ownerId ?? 'owner-1',
+    contactId: h.target.refs?.contactId ?? 'contact-1',
+    companyId: h.target.refs?.companyId ?? 'company-1',
+    dueDate: '2024-01-15T12:00:00+02:00',
+  })
+  /** Gateway ids of missing tasks, distinct, of the CRM's form. */
+  const missingIds = (tasks: TaskPort, count: number): string[] => {
+    const natives = [...new Set(h.target.missingNativeIds?.(count) ?? idsLike(h.target.missingNativeId, count, (id) => tasks.isNativeId(id)))]
+    expect(
+      natives.filter((id) => !tasks.isNativeId(id)),
+      "missing ids the target gives are of the CRM's form (its task port's isNativeId)",
+    ).toEqual([])
+    const ids = natives.flatMap((id) => encodeId(CONNECTION, id) ?? [])
+    expect(ids.length, `the target gives ${count} distinct missing task ids of the CRM's form (set missingNativeIds)`).toBeGreaterThanOrEqual(count)
+    return ids.slice(0, count)
+  }
+
+  it('create: every field comes back, due date in UTC, not completed', async (ctx) => {
+    port(ctx)
+    const given = values()
+    const refs = Object.fromEntries(
+      (['ownerId', 'contactId', 'companyId'] as const).filter((field) => supports(field)).map((field) => [field, given[field]]),
+    )
+    // References come back as the gateway's ids of those records, however they were sent: the
+    // contact as its gateway id (what an export answers), the others bare (as before exports).
+    const gateway = Object.fromEntries(Object.entries(refs).map(([field, value]) => [field, encodeId(CONNECTION, value) ?? value]))
+    const optional = {
+      ...(supports('description') && { description: given.description }),
+      ...(supports('type') && { type: given.type }),
+    }
+    const task = await create({
+      subject: 'Follow up with John',
+      ...optional,
+      ...(supports('dueDate') && { dueDate: given.dueDate }),
+      ...refs,
+      ...(gateway.contactId && { contactId: gateway.contactId }),
+      unknownField: 'ignored',
+    })
+    expect(task.id, 'id: at most 128 unreserved characters').toMatch(/^[A-Za-z0-9._~-]{1,128}$/)
+    const expected = {
+      subject: 'Follow up with John',
+      ...optional,
+      ...(supports('dueDate') && { dueDate: '2024-01-15T10:00:00Z' }),
+      ...gateway,
+      completed: false,
+      completedAt: null,
+    }
+    for (const [field, value] of Object.entries(expected)) {
+      expect(task[field], `create returns ${field} as sent (rule: the task's fields)`).toEqual(value)
+    }
+    expect(task, 'unknown fields are ignored, not echoed').not.toHaveProperty('unknownField')
+    const read = await send('GET', `/tasks/${task.id}`)
+    expect(read.statusCode, `get by the id create returned answers 200: ${read.body}`).toBe(200)
+    expect(read.json(), 'get returns what create returned').toEqual(task)
+  })
+
+  it('round trip: due dates with offsets, dates alone, markup in descriptions, types', async (ctx) => {
+    port(ctx)
+    if (supports('dueDate')) {
+      const cases = [
+        ['2024-03-10T23:30:00-05:00', '2024-03-11T04:30:00Z'],
+        ['2024-06-01', '2024-06-01T00:00:00Z'],
+        ['2024-06-01T08:15:00', '2024-06-01T08:15:00Z'],
+      ]
+      for (const [given, expected] of cases) {
+        const task = await create({ subject: `due ${given}`, dueDate: given })
+        expect(task.dueDate, `dueDate ${given} reads back in UTC`).toBe(expected)
+        expect((await send('GET', `/tasks/${task.id}`)).json().dueDate, `dueDate ${given} on get`).toBe(expected)
+      }
+    }
+    if (supports('description')) {
+      const description = 'Line one\n<b>bold?</b> & "quotes" < >\nLine three'
+      const task = await create({ subject: 'markup', description })
+      expect((await send('GET', `/tasks/${task.id}`)).json().description, 'description survives as text').toBe(description)
+    }
+    if (supports('type')) {
+      for (const type of h.target.roundTripTypes ?? ['call', 'email', 'todo']) {
+        const typed = await create({ subject: `type ${type}`, type })
+        expect((await send('GET', `/tasks/${typed.id}`)).json().type, `type ${type} reads back`).toBe(type)
+      }
+    }
+  })
+
+  it('not found: unknown and malformed ids are 404 on get and update', async (ctx) => {
+    port(ctx)
+    for (const id of [`${CONNECTION}.${h.target.missingNativeId}`, 'nope', 'other.123', `${CONNECTION}.`]) {
+      const get = await send('GET', `/tasks/${encodeURIComponent(id)}`)
+      expect(get.statusCode, `get ${id} is 404 (rule: task not found): ${get.body}`).toBe(404)
+      expect(get.json()).toMatchObject({ statusCode: 404, error: 'Not Found' })
+      const patch = await send('PATCH', `/tasks/${encodeURIComponent(id)}`, { completed: true })
+      expect(patch.statusCode, `update ${id} is 404`).toBe(404)
+    }
+  })
+
+  const crafted = () =>
+    CRAFTED_NATIVE_IDS.flatMap((native) => {
+      const id = encodeId(CONNECTION, native)
+      return id ? [{ native, id }] : []
+    })
+  /** Checks that what the CRM saw since `from` are task operations only. */
+  const onlyTaskOperations = (from: number, what: string) => {
+    const { seen, taskPaths } = h.target
+    if (!seen || !taskPaths) return
+    const outside = seen()
+      .slice(from)
+      .filter((request) => !taskPaths.test(request))
+    expect(outside, `calls ${what} made outside the task operations`).toEqual([])
+  }
+
+  it('crafted ids: 404 on every single-task route, and never a call outside the task operations', async (ctx) => {
+    const tasks = port(ctx)
+    const { seen, refs } = h.target
+    const before = seen?.().length ?? 0
+    for (const { native, id } of crafted()) {
+      const seenBefore = seen?.().length ?? 0
+      const url = `/tasks/${encodeURIComponent(id)}`
+      for (const [method, payload] of [
+        ['GET', undefined],
+        ['PATCH', { completed: true }],
+        ['PUT', { subject: 'moved' }],
+        ['PATCH', { subject: 'moved', ...(refs?.contactId ? { contactId: refs.contactId } : {}) }],
+      ] as const) {
+        const res = await send(method, url, payload)
+        expect(res.statusCode, `${method} of crafted id ${JSON.stringify(native)} is 404 (rule: task not found): ${res.body}`).toBe(404)
+      }
+      if (!tasks.isNativeId(native)) {
+        expect(seen?.().slice(seenBefore) ?? [], `crafted id ${JSON.stringify(native)} never reaches the CRM`).toEqual([])
+      }
+    }
+    onlyTaskOperations(before, 'for crafted ids')
+  })
+
+  it('crafted ids: left out of batch get and batch complete, and never a call outside the task operations', async (ctx) => {
+    port(ctx)
+    const existing = await create({ subject: 'real' })
+    const before = h.target.seen?.().length ?? 0
+    const ids = crafted().map(({ id }) => id)
+    const batch = await send('POST', '/tasks/batch', { ids: [...ids, existing.id] })
+    expect(batch.statusCode, `batch get with crafted ids answers 200: ${batch.body}`).toBe(200)
+    expect(
+      batch.json().map((task: { id: string }) => task.id),
+      'crafted ids are left out of a batch get',
+    ).toEqual([existing.id])
+    const done = await send('PATCH', '/tasks/batch', { ids: [existing.id, ...ids], completed: true })
+    expect(done.statusCode, `batch complete with crafted ids answers 200: ${done.body}`).toBe(200)
+    expect(
+      done.json().map((task: { id: string }) => task.id),
+      'crafted ids are left out of a batch complete',
+    ).toEqual([existing.id])
+    onlyTaskOperations(before, 'for batches with crafted ids')
+  })
+
+  it('update: writable fields change, completion is idempotent, an edit keeps completedAt, reopening clears it', async (ctx) => {
+    port(ctx)
+    const task = await create({ subject: 'to update', ...(supports('dueDate') && { dueDate: '2024-01-15' }) })
+    const change = { subject: 'updated', ...(supports('dueDate') && { dueDate: '2024-02-01T09:00:00Z' }) }
+    const changed = await send('PATCH', `/tasks/${task.id}`, change)
+    expect(changed.statusCode).toBe(200)
+    expect(changed.json()).toMatchObject({ id: task.id, ...change })
+
+    const done = (await send('PATCH', `/tasks/${task.id}`, { completed: true })).json()
+    expect(done.completed, 'completed: true').toBe(true)
+    expect(Date.parse(done.completedAt), 'completedAt is a date-time').not.toBeNaN()
+    // Long enough for a CRM that stamps each write to show another second.
+    await sleep(1100)
+    const again = (await send('PUT', `/tasks/${task.id}`, { completed: true })).json()
+    expect(again.completedAt, 'completing again keeps the first completedAt').toBe(done.completedAt)
+
+    const edit = { subject: 'edited after completion', ...(supports('description') && { description: 'notes after the call' }) }
+    const edited = await send('PATCH', `/tasks/${task.id}`, edit)
+    expect(edited.statusCode, `an edit of a completed task answers 200: ${edited.body}`).toBe(200)
+    expect(edited.json(), 'an edit after completion changes the fields').toMatchObject(edit)
+    expect(edited.json().completed, 'an edit after completion keeps the task completed (rule: completion, completed)').toBe(true)
+    expect(edited.json().completedAt, 'an edit after completion keeps completedAt (rule: completion, completedAt)').toBe(done.completedAt)
+    const read = (await send('GET', `/tasks/${task.id}`)).json()
+    expect(read.completedAt, 'get after an edit of a completed task keeps completedAt (rule: completion, completedAt)').toBe(done.completedAt)
+    const editedDone = (await send('PATCH', `/tasks/${task.id}`, { subject: 'edited and completed again', completed: true })).json()
+    expect(editedDone.completedAt, 'an edit with completed: true keeps the first completedAt (rule: completion, completedAt)').toBe(
+      done.completedAt,
+    )
+
+    const reopened = (await send('PATCH', `/tasks/${task.id}`, { completed: false })).json()
+    expect(reopened).toMatchObject({ completed: false, completedAt: null })
+  })
+
+  it('batch get: 2.5 times the declared batch size, order of first appearance, missing left out', async (ctx) => {
+    const tasks = port(ctx)
+    const declared = tasks.capabilities.maxBatchRead
+    const size = batchOf(declared)
+    const created: string[] = []
+    for (let i = 0; i < Math.min(size, 25); i++) created.push((await create({ subject: `batch ${i}` })).id)
+    // Not in the order they were made: the answer keeps the order of the request.
+    const real = created.reverse()
+    const ids = spread(real, missingIds(tasks, size - real.length))
+    const missing = encodeId(CONNECTION, h.target.missingNativeId)!
+    const asked = [missing, ...ids, real[0], 'malformed id', `gone.${h.target.missingNativeId}`]
+    const res = await send('POST', '/tasks/batch', { ids: asked })
+    expect(res.statusCode, `batch get answers 200; missing ids are left out, never an error: ${res.body}`).toBe(200)
+    expect(
+      res.json().map((task: { id: string }) => task.id),
+      `batch get of ${new Set(asked).size} ids (declared maxBatchRead ${declared}): existing ids once each, in request order (rule: batch get)`,
+    ).toEqual(real)
+    expect((await send('POST', '/tasks/batch', { ids: [] })).json(), 'ids: [] gives []').toEqual([])
+  })
+
+  it('batch complete: 2.5 times the declared batch size, idempotent, missing left out', async (ctx) => {
+    const tasks = port(ctx)
+    const declared = tasks.capabilities.maxBatchUpdate
+    const size = batchOf(declared)
+    const real: string[] = []
+    for (let i = 0; i < Math.min(size, 12); i++) real.push((await create({ subject: `complete ${i}` })).id)
+    const ids = spread(real, missingIds(tasks, size - real.length))
+    const first = await send('PATCH', '/tasks/batch', { ids: [...ids, encodeId(CONNECTION, h.target.missingNativeId)], completed: true })
+    expect(first.statusCode, `batch complete answers 200; missing ids are left out, never an error: ${first.body}`).toBe(200)
+    const done = first.json()
+    expect(
+      done.map((task: { id: string }) => task.id),
+      `batch complete of ${ids.length + 1} ids (declared maxBatchUpdate ${declared}): the existing ids, in request order (rule: batch complete)`,
+    ).toEqual(real)
+    for (const task of done) expect(task, 'each is completed').toMatchObject({ completed: true })
+    const second = (await send('PATCH', '/tasks/batch', { ids, completed: true })).json()
+    expect(
+      second.map((task: { completedAt: string }) => task.completedAt),
+      'completing again keeps each first completedAt',
+    ).toEqual(done.map((task: { completedAt: string }) => task.completedAt))
+    const read = (await send('POST', '/tasks/batch', { ids: real })).json()
+    for (const task of read) expect(task.completed, 'batch get sees the completion').toBe(true)
+    const reopened = (await send('PATCH', '/tasks/batch', { ids: real.slice(0, 2), completed: false })).json()
+    for (const task of reopened) expect(task, 'reopened').toMatchObject({ completed: false, completedAt: null })
+  })
+
+  it('unsupported task fields: a create or an edit with them answers as usual, without them, and a warning names each', async (ctx) => {
+    const tasks = port(ctx)
+    const fields = needs(ctx, tasks.capabilities.unsupportedFields?.length ? tasks.capabilities.unsupportedFields : undefined, 'the task port declares no unsupported fields')
+    const given = values()
+    const sent = Object.fromEntries(fields.map((field) => [field, given[field]]))
+    const created = await h.warnings(() => send('POST', '/tasks', { subject: 'without some fields', ...sent }))
+    expect(created.value.statusCode, `create with fields the CRM cannot hold answers 201 (rule: unsupported task fields): ${created.value.body}`).toBe(201)
+    const task = created.value.json()
+    const read = (await send('GET', `/tasks/${task.id}`)).json()
+    const edited = await h.warnings(() => send('PATCH', `/tasks/${task.id}`, { subject: 'edited without some fields', ...sent }))
+    expect(edited.value.statusCode, `an edit with fields the CRM cannot hold answers 200 (rule: unsupported task fields): ${edited.value.body}`).toBe(200)
+    expect(edited.value.json().subject, 'the edit changes the other fields').toBe('edited without some fields')
+    for (const field of fields) {
+      expect(task, `create leaves ${field} out of the task (rule: unsupported task fields, ${field})`).not.toHaveProperty(field)
+      expect(read, `get leaves ${field} out of the task (rule: unsupported task fields, ${field})`).not.toHaveProperty(field)
+      expect(edited.value.json(), `an edit leaves ${field} out of the task (rule: unsupported task fields, ${field})`).not.toHaveProperty(field)
+      for (const [what, { warnings }] of [['create', created], ['edit', edited]] as const) {
+        expect(
+          warnings.filter((warning) => warning.type === 'unsupported' && warning.field === field),
+          `one adapter warning on ${what} names ${field} (rule: unsupported task fields, ${field})`,
+        ).toHaveLength(1)
+      }
+    }
+  })
+
+  // A target without the hook cannot be checked: reported as skipped, not as a pass.
+  it('concurrency: the connection limit holds at the CRM', async (ctx) => {
+    port(ctx)
+    const peakInFlight = needs(ctx, h.target.peakInFlight, 'the target does not count requests in flight')
+    const ids = []
+    for (let i = 0; i < 8; i++) ids.push((await create({ subject: `parallel ${i}` })).id)
+    await send('PATCH', '/tasks/batch', { ids, completed: true })
+    expect(peakInFlight(), 'requests in flight never exceed concurrency 3').toBeLessThanOrEqual(3)
+  })
+
+  it('upstream failures: reported as 502, never as an empty result', async (ctx) => {
+    port(ctx)
+    const { breakUpstream, heal } = h.target
+    if (!breakUpstream || !heal) return ctx.skip('the target cannot make its CRM fail')
+    const task = await create({ subject: 'before the outage' })
+    breakUpstream('unavailable')
+    try {
+      const batch = await send('POST', '/tasks/batch', { ids: [task.id] })
+      expect(batch.statusCode, 'a failing CRM is a 5xx on batch get, not []').toBeGreaterThanOrEqual(502)
+      const get = await send('GET', `/tasks/${task.id}`)
+      expect([502, 503], 'a failing CRM is 502 or 503 on get').toContain(get.statusCode)
+      breakUpstream('auth')
+      const auth = await send('POST', '/tasks', { subject: 'x' })
+      expect(auth.statusCode, 'rejected credentials are a 502').toBeGreaterThanOrEqual(502)
+    } finally {
+      heal()
+    }
+  })
+}
