@@ -186,6 +186,21 @@ export class SharedLimiter implements RateLimiter {
     if (remaining <= 0 && (daily || !this.limit)) this.pause(resetMs, daily)
   }
 
+  /**
+   * Forecasts from the configured window alone: the other replicas' bookings are in Redis, and a
+   * forecast is only for deciding how much of a batch to attempt, so it does not ask.
+   */
+  capacity(deadline: number): number {
+    if (!this.limit) return Number.POSITIVE_INFINITY
+    const hold = Math.max(0, this.holdUntil - this.now())
+    return Math.max(0, Math.floor((this.limit.requests * (deadline - this.now() - hold)) / (this.limit.intervalMs + this.marginMs)))
+  }
+
+  timeFor(calls: number): number {
+    if (!this.limit || calls <= 0) return 0
+    return Math.max(0, this.holdUntil - this.now()) + Math.ceil(calls / this.limit.requests) * (this.limit.intervalMs + this.marginMs)
+  }
+
   pause(ms: number, daily: boolean): void {
     this.local.pause(ms, daily)
     if (this.coordination.state !== 'shared') return

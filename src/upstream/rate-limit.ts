@@ -39,7 +39,14 @@ export interface RateLimiter {
   observeBudget(remaining: number, resetMs: number, daily?: boolean): void
   /** Holds every call for `ms` (a 429's wait; `daily`: a spent daily cap, fail fast through it). */
   pause(ms: number, daily: boolean): void
+  /** How many more calls could start before `deadline`, counting the ones already booked. */
+  capacity(deadline: number): number
+  /** Milliseconds from now until `calls` more calls could all have started. */
+  timeFor(calls: number): number
 }
+
+/** Forecasts stop here: no batch needs to know about more calls than this. */
+const MAX_FORECAST = 100_000
 
 export class SlidingWindowLimiter implements RateLimiter {
   private readonly booked: number[] = []
@@ -81,6 +88,34 @@ export class SlidingWindowLimiter implements RateLimiter {
     }
     this.refuseBeyond(at, now, deadline)
     return at - now
+  }
+
+  capacity(deadline: number): number {
+    if (!this.limit) return Number.POSITIVE_INFINITY
+    return this.simulate((_count, at) => at <= deadline, MAX_FORECAST)
+  }
+
+  timeFor(calls: number): number {
+    if (!this.limit || calls <= 0) return 0
+    let last = this.now()
+    this.simulate((count, at) => {
+      last = at
+      return count < calls
+    }, calls)
+    return Math.max(0, last - this.now())
+  }
+
+  /** Books starts on a copy of the window while `more(count, at)` holds; how many it booked. */
+  private simulate(more: (count: number, at: number) => boolean, most: number): number {
+    const starts = [...this.booked]
+    let count = 0
+    while (count < most) {
+      const at = Math.max(this.now(), this.nextFree(starts), starts.at(-1) ?? 0)
+      if (!more(count, at)) break
+      starts.push(at)
+      count++
+    }
+    return count
   }
 
   private refuseBeyond(at: number, now: number, deadline: number): void {
