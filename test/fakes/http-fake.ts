@@ -9,6 +9,8 @@ export interface SeenRequest {
   readonly headers: IncomingMessage['headers']
   readonly body: unknown
   readonly at: number
+  /** The status the fake answered, once it has (undefined for a hang or a reset). */
+  status?: number
 }
 
 /** What the fake does with one request. */
@@ -121,6 +123,7 @@ export class HttpFake {
       const step = this.limited(seen) ?? this.queue.shift() ?? (await this.handler(seen))
       if (step.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs))
       if (step.hang) return
+      if (!step.reset) seen.status = step.status ?? 200
       if (step.reset) {
         req.socket.destroy()
         return
