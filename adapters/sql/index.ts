@@ -1,7 +1,17 @@
-import { Type } from '@sinclair/typebox'
+import { type Static, Type } from '@sinclair/typebox'
+import { sqlActivities } from './activities.ts'
+import { sqlAssociations } from './associations.ts'
+import { openDatabase, secretsOf } from './database.ts'
 import { type SqlDriver, postgresDriver, sqliteDriver } from './drivers.ts'
-import { COLUMNS, createTableSql, fromRow } from './mapping.ts'
-import { type AdapterDefinition, type NativeTask, type NativeTaskPatch, type TaskAdapterV1, ConfigError, GatewayError, UpstreamUnavailableError, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
+import { type Tables, migrate, tablesFor } from './migrations.ts'
+import { companyTable, contactTable } from './record-tables.ts'
+import { sqlRecords } from './records.ts'
+import { sqlTasks } from './tasks.ts'
+import { type AdapterDefinition, type AdapterV2, ConfigError, LinkOptions, UserOptions } from '../../src/kit/adapter-kit.ts'
+
+/** A table name both dialects take unquoted; the prefix leaves room for what follows it (`_companies_external_id_uq`) in PostgreSQL's 63. */
+const TABLE = '^[a-z_][a-z0-9_]{0,62}$'
+const PREFIX = '^[a-z_][a-z0-9_]{0,29}$'
 
 const SqlOptions = Type.Object(
   {
@@ -9,102 +19,55 @@ const SqlOptions = Type.Object(
     file: Type.String({ minLength: 1, default: '.data/tasks.sqlite' }),
     /** A PostgreSQL connection string (`postgres://user:password@host:5432/db`). */
     url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
-    table: Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$', default: 'enginy_tasks' }),
+    /** The tasks table: the name it had before the other kinds of record came, for existing deployments. */
+    table: Type.String({ pattern: TABLE, default: 'enginy_tasks' }),
+    /** Names the other tables: `<prefix>_contacts`, `_companies`, `_associations`, `_activities`, `_schema_versions`. */
+    prefix: Type.String({ pattern: PREFIX, default: 'enginy' }),
+    users: UserOptions,
+    links: LinkOptions,
   },
   { additionalProperties: false },
 )
 
+export type SqlOptions = Static<typeof SqlOptions>
+
+/** The most records of one kind a single statement writes or reads. */
 const MAX_BATCH = 500
+/** Connections of one gateway to PostgreSQL: the connection's default concurrency. */
+const POOL_SIZE = 8
+
+export interface SqlAdapterSettings {
+  readonly connection: string
+  readonly tables: Tables
+  readonly users?: SqlOptions['users']
+  readonly links?: SqlOptions['links']
+  /** Credentials no error message may carry. */
+  readonly secrets?: readonly string[]
+  readonly now?: () => number
+}
 
 /**
- * Tasks in a relational table, for companies whose "CRM" is their own database: SQLite in a file
- * by default, PostgreSQL when `url` says so. Written with the adapter kit only; it passes the
- * same conformance suite as the CRM adapters, and its table outlives the gateway.
+ * Every kind of record in relational tables, for companies whose "CRM" is their own database:
+ * SQLite in a file by default, PostgreSQL when `url` says so. The adapter creates and migrates
+ * its tables itself, on first use; they outlive the gateway, and several gateway processes may
+ * share them (unique indexes, not this process's locks, keep one record per e-mail or message).
  */
-export function createSqlAdapter(driver: SqlDriver, table: string, connection: string, now: () => number = Date.now): TaskAdapterV1 {
-  const ready = driver.query(createTableSql(table))
-  // A failed CREATE TABLE is reported by the first call that awaits it, not as an unhandled rejection.
-  ready.catch(() => {})
-
-  const run = async (sql: string, params: readonly unknown[]): Promise<NativeTask[]> => {
-    try {
-      await ready
-      return (await driver.query(sql, params)).map(fromRow)
-    } catch (error) {
-      if (error instanceof GatewayError) throw error
-      const { code, message } = error as { code?: string; message?: string }
-      throw new UpstreamUnavailableError(
-        `the database of connection "${connection}" failed: ${code ?? ''} ${String(message ?? '').slice(0, 200)}`.trim(),
-      )
-    }
-  }
-  const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ')
-
-  /** SET clauses for a completion; every SET sees the row as it was, so completing twice keeps the first time. */
-  const completion = (completed: boolean, at: number): [string, unknown[]] =>
-    completed
-      ? ['completed_at = CASE WHEN completed THEN completed_at ELSE ? END, completed = TRUE', [at]]
-      : ['completed = FALSE, completed_at = NULL', []]
-
+export function createSqlAdapter(driver: SqlDriver, settings: SqlAdapterSettings): AdapterV2 {
+  const { tables, users, links } = settings
+  const now = settings.now ?? Date.now
+  const db = openDatabase(driver, () => migrate(driver, tables, now), settings.connection, settings.secrets ?? [])
   return {
-    specificationVersion: 'v1',
+    specificationVersion: 'v2',
     adapter: 'sql',
-    capabilities: { maxBatchRead: MAX_BATCH, maxBatchUpdate: MAX_BATCH },
-    isNativeId: isRandomId,
-
-    async doCreate(input) {
-      const at = now()
-      const columns = Object.entries(COLUMNS)
-      const values = columns.map(([field]) => input[field as keyof typeof COLUMNS] ?? null)
-      const [task] = await run(
-        `INSERT INTO ${table} (id, ${columns.map(([, c]) => c).join(', ')}, completed, created_at, updated_at)
-         VALUES (${placeholders(columns.length + 4)}) RETURNING *`,
-        [randomId(), ...values, false, at, at],
-      )
-      return task!
-    },
-
-    async doGetMany(ids) {
-      return run(`SELECT * FROM ${table} WHERE id IN (${placeholders(ids.length)})`, ids)
-    },
-
-    async doUpdate(id, patch: NativeTaskPatch) {
-      const sets: string[] = []
-      const params: unknown[] = []
-      for (const [field, column] of Object.entries(COLUMNS)) {
-        const value = patch[field as keyof typeof COLUMNS]
-        if (value === undefined) continue
-        sets.push(`${column} = ?`)
-        params.push(value)
-      }
-      const at = now()
-      if (patch.completed !== undefined) {
-        const [sql, values] = completion(patch.completed, at)
-        sets.push(sql)
-        params.push(...values)
-      }
-      const [task] = await run(`UPDATE ${table} SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ? RETURNING *`, [
-        ...params,
-        at,
-        id,
-      ])
-      return task ?? null
-    },
-
-    async doCompleteMany(ids, completed) {
-      const at = now()
-      const [sql, values] = completion(completed, at)
-      return run(`UPDATE ${table} SET ${sql}, updated_at = ? WHERE id IN (${placeholders(ids.length)}) RETURNING *`, [
-        ...values,
-        at,
-        ...ids,
-      ])
-    },
-
+    tasks: sqlTasks(db, tables.tasks, MAX_BATCH, now),
+    contacts: sqlRecords(db, contactTable(tables.contacts), MAX_BATCH, now, links?.contacts),
+    companies: sqlRecords(db, companyTable(tables.companies), MAX_BATCH, now, links?.companies),
+    associations: sqlAssociations(db, tables, MAX_BATCH, now),
+    activities: sqlActivities(db, tables.activities, now),
+    ...(users && { users: { doList: async () => users.map((user) => ({ ...user })) } }),
     async doCheck() {
-      await run(`SELECT * FROM ${table} WHERE id = ?`, [''])
+      await db.query(`SELECT id FROM ${tables.tasks} WHERE id = ?`, [''])
     },
-
     close: () => driver.close(),
   }
 }
@@ -112,11 +75,21 @@ export function createSqlAdapter(driver: SqlDriver, table: string, connection: s
 const definition: AdapterDefinition<typeof SqlOptions> = {
   options: SqlOptions,
   create(options, ctx) {
+    const where = `connections.${ctx.connection}`
     if (options.url && options.file !== SqlOptions.properties.file.default) {
-      throw new ConfigError(`connections.${ctx.connection}`, 'set either file (SQLite) or url (PostgreSQL), not both')
+      throw new ConfigError(where, 'set either file (SQLite) or url (PostgreSQL), not both')
     }
-    const driver = options.url ? postgresDriver(options.url, 8) : sqliteDriver(options.file)
-    return createSqlAdapter(driver, options.table, ctx.connection)
+    const tables = tablesFor(options.prefix, options.table)
+    const { tasks, ...others } = tables
+    if (Object.values(others).includes(tasks)) throw new ConfigError(where, `table "${tasks}" is one of the tables of prefix "${options.prefix}"`)
+    const driver = options.url ? postgresDriver(options.url, POOL_SIZE) : sqliteDriver(options.file)
+    return createSqlAdapter(driver, {
+      connection: ctx.connection,
+      tables,
+      users: options.users,
+      links: options.links,
+      secrets: secretsOf(options.url),
+    })
   },
 }
 export default definition

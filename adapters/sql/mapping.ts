@@ -1,7 +1,8 @@
 import type { Row } from './drivers.ts'
 import type { NativeTask, NativeTaskPatch } from '../../src/kit/adapter-kit.ts'
 
-/** Gateway fields and their columns; ids of other systems are kept as text. */
+/** Task fields and their columns, those of the first version of this adapter (its table keeps
+ * them); ids of other systems are kept as text. */
 export const COLUMNS = {
   subject: 'subject',
   description: 'description',
@@ -12,22 +13,7 @@ export const COLUMNS = {
   dueDate: 'due_at',
 } as const satisfies Record<keyof Omit<NativeTaskPatch, 'completed'>, string>
 
-export function createTableSql(table: string): string {
-  return `CREATE TABLE IF NOT EXISTS ${table} (
-    id TEXT PRIMARY KEY,
-    subject TEXT NOT NULL,
-    description TEXT,
-    type TEXT,
-    owner_id TEXT,
-    contact_id TEXT,
-    company_id TEXT,
-    due_at BIGINT,
-    completed BOOLEAN NOT NULL DEFAULT FALSE,
-    completed_at BIGINT,
-    created_at BIGINT NOT NULL,
-    updated_at BIGINT NOT NULL
-  )`
-}
+export type Field = keyof typeof COLUMNS
 
 export function fromRow(row: Row): NativeTask {
   const task: NativeTask = {
@@ -36,7 +22,7 @@ export function fromRow(row: Row): NativeTask {
     completed: row.completed === true || row.completed === 1,
     completedAt: row.completed_at === null || row.completed_at === undefined ? null : Number(row.completed_at),
   }
-  for (const [field, column] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, string][]) {
+  for (const [field, column] of Object.entries(COLUMNS) as [Field, string][]) {
     const value = row[column]
     if (value === null || value === undefined) continue
     if (field === 'dueDate') task.dueDate = Number(value)
