@@ -3,9 +3,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 /**
- * `npm run new-adapter -- <name>`: the skeleton of a new adapter, its mapping module, a fake of
- * its CRM and a test file that runs the conformance suite, registered so config accepts the name.
- * The generated test fails until the adapter is written; `adapters/README.md` is the guide.
+ * `npm run new-adapter -- <name>`: the skeleton of a new adapter (version 2 of the seam, with a
+ * tasks port, importing only `src/kit/adapter-kit.ts`), its mapping module, a fake of its CRM and a
+ * test file that runs the conformance suite with every check on, registered so config accepts
+ * the name. The generated test fails until the adapter is written; `adapters/README.md` is the
+ * guide.
  */
 
 const NAME = /^[a-z][a-z0-9-]{1,30}$/
@@ -35,9 +37,7 @@ export async function scaffold(root: string, name: string): Promise<string[]> {
 }
 
 const indexTemplate = (name: string, Pascal: string) => `import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition } from '../../src/adapter/common.ts'
-import type { TaskAdapterV1 } from '../../src/adapter/v1.ts'
-import type { UpstreamClient } from '../../src/upstream/client.ts'
+import { type AdapterDefinition, type AdapterV2, type TaskPort, type UpstreamClient, isSafeIntegerId } from '../../src/kit/adapter-kit.ts'
 import { ${Pascal}Record, from${Pascal}, to${Pascal} } from './mapping.ts'
 
 /** The connection options this adapter reads (besides adapter, concurrency, rateLimit, typeMap...). */
@@ -55,14 +55,17 @@ const ${Pascal}Options = Type.Object(
  * the circuit and turns HTTP failures into the gateway's errors; declare the CRM's native batch
  * sizes in capabilities and the core cuts batches to them. See adapters/README.md.
  */
-export function create${Pascal}Adapter(client: UpstreamClient): TaskAdapterV1 {
-  return {
-    specificationVersion: 'v1',
-    adapter: '${name}',
-    capabilities: { maxBatchRead: 1, maxBatchUpdate: 1 },
+export function create${Pascal}Tasks(client: UpstreamClient): TaskPort {
+  const tasks: TaskPort = {
+    capabilities: {
+      maxBatchRead: 1,
+      maxBatchUpdate: 1,
+      // Fields ${name} cannot hold, if any (e.g. ['type']): the core drops them with a warning.
+      unsupportedFields: [],
+    },
     // The form of ${name}'s task ids, as strictly as its API reference allows (these are
     // positive integers): any other id is "not found" and never reaches ${name}.
-    isNativeId: (id) => /^[1-9][0-9]{0,15}$/.test(id),
+    isNativeId: isSafeIntegerId,
 
     async doCreate(input, options) {
       const body = to${Pascal}(input)
@@ -76,6 +79,7 @@ export function create${Pascal}Adapter(client: UpstreamClient): TaskAdapterV1 {
       return found ? [from${Pascal}(found)] : []
     },
 
+    // An edit of a completed task must keep its completedAt: send only the fields in the patch.
     async doUpdate(id, patch, options) {
       const body = to${Pascal}(patch)
       const updated = await client.json({ method: 'PATCH', route: '/tasks/{id}', params: { id }, body, options }, ${Pascal}Record, 'null')
@@ -83,8 +87,27 @@ export function create${Pascal}Adapter(client: UpstreamClient): TaskAdapterV1 {
     },
 
     async doCompleteMany(ids, completed, options) {
-      const updated = await this.doUpdate(ids[0]!, { completed }, options)
+      const updated = await tasks.doUpdate(ids[0]!, { completed }, options)
       return updated ? [updated] : []
+    },
+  }
+  return tasks
+}
+
+/**
+ * A version 2 adapter: one port per kind of record it serves. This one serves tasks; add
+ * \`contacts\`, \`companies\`, \`associations\`, \`activities\` or \`users\` ports (see
+ * src/adapter/v2.ts) and the conformance suite checks them too. The gateway answers 501 (404 for
+ * users) for the kinds without a port.
+ */
+export function create${Pascal}Adapter(client: UpstreamClient): AdapterV2 {
+  return {
+    specificationVersion: 'v2',
+    adapter: '${name}',
+    tasks: create${Pascal}Tasks(client),
+    // One cheap authenticated read, for /readyz and \`connections test\`.
+    async doCheck(options) {
+      await client.send({ method: 'GET', route: '/tasks', query: { limit: '1' }, expect: [200], options })
     },
   }
 }
@@ -105,7 +128,7 @@ export default definition
 `
 
 const mappingTemplate = (name: string, Pascal: string) => `import { type Static, Type } from '@sinclair/typebox'
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter/tasks.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/kit/adapter-kit.ts'
 
 /** A task as ${name}'s API sends it, checked before use: write it from the API reference. Check
  * ids by their form here too, so an id from an answer never reaches a later call unchecked. */
@@ -139,6 +162,8 @@ describeAdapterConformance('${name}', async () => {
   return {
     connection: { adapter: '${name}', apiToken: ${Pascal}Fake.TOKEN, baseUrl: fake.url },
     missingNativeId: '999999',
+    // breakUpstream, heal, peakInFlight and seen: they turn on the checks of the concurrency
+    // limit and of upstream failures (a 5xx, never an empty answer), which skip without them.
     ...fakeHooks(fake.http, { status: 401, body: { error: 'unauthorized' } }),
     // Every request the task operations make: crafted ids must never make the adapter call more.
     taskPaths: /^(POST \\/tasks|(GET|PATCH) \\/tasks\\/[1-9][0-9]*)$/,

@@ -3,19 +3,108 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
 
+interface Result {
+  ancestorTitles: string[]
+  title: string
+  status: string
+  failureMessages: string[]
+}
 interface Report {
-  testResults: { assertionResults: { ancestorTitles: string[]; title: string; status: string; failureMessages: string[] }[] }[]
+  testResults: { assertionResults: Result[] }[]
+}
+
+/** Beginnings of the suite's check titles. */
+const CHECK = {
+  create: 'create: every field comes back',
+  roundTrip: 'round trip:',
+  notFound: 'not found: unknown and malformed ids are 404',
+  update: 'update: writable fields change',
+  batchGet: 'batch get: 2.5 times the declared batch size',
+  batchComplete: 'batch complete: 2.5 times the declared batch size',
+  unsupportedTask: 'unsupported task fields:',
+  sameEmail: 'contacts export: the same email in any form',
+  contactsSync: 'contacts sync:',
+  contactsMerge: 'contacts update: fields change, a field left out stays',
+  contactsExtra: 'contacts extra fields:',
+  contactsUnsupported: 'contacts unsupported fields:',
+  companiesUnsupported: 'companies unsupported fields:',
+  sameDomain: 'companies export: the same domain in any form',
+  companiesSync: 'companies sync:',
+  associations: 'associations:',
+  activities: 'activities: 201 with an id',
+  users: 'users: GET /users',
+  unserved: 'kinds without a port:',
+} as const
+
+/**
+ * Each broken adapter (`fixtures/*.check.ts`): the checks it must fail, each with a phrase its
+ * failure message must hold (the rule, and the field), and the other checks it may fail as a
+ * consequence of the same fault. Every other check must pass or skip: a fault fails its rule only.
+ */
+const BROKEN: Record<string, { fails: [string, string][]; alsoFails?: string[] }> = {
+  'drops dueDate': { fails: [[CHECK.create, "create returns dueDate as sent (rule: the task's fields)"]], alsoFails: [CHECK.roundTrip] },
+  'errors on missing ids': { fails: [[CHECK.batchGet, 'missing ids are left out, never an error']], alsoFails: [CHECK.notFound] },
+  'an edit clears completedAt': { fails: [[CHECK.update, 'an edit after completion keeps completedAt (rule: completion, completedAt)']] },
+  'serves 100 ids of a batch of 1000': {
+    fails: [
+      [CHECK.batchGet, 'existing ids once each, in request order (rule: batch get)'],
+      [CHECK.batchComplete, 'the existing ids, in request order (rule: batch complete)'],
+    ],
+  },
+  'answers a field it declares unsupported': {
+    fails: [[CHECK.unsupportedTask, 'create leaves description out of the task (rule: unsupported task fields, description)']],
+    alsoFails: [CHECK.create],
+  },
+  'matches e-mails case-sensitively': {
+    fails: [
+      [CHECK.sameEmail, '(rule: never a second contact, email)'],
+      [CHECK.contactsSync, '(rule: match order, email)'],
+    ],
+  },
+  'an update drops the fields left out': { fails: [[CHECK.contactsMerge, 'a field left out of an update stays (rule: update merges, firstName)']] },
+  'loses the extra fields it claims to keep': {
+    fails: [[CHECK.contactsExtra, 'an extra field comes back in sync properties (rule: extra fields kept, campaignSequenceStatus)']],
+  },
+  'declares a domain lookup it cannot do': {
+    fails: [
+      [CHECK.sameDomain, '(rule: never a second company, domain)'],
+      [CHECK.companiesSync, '(rule: match order, domain)'],
+    ],
+  },
+  'logs duplicate activities': {
+    fails: [[CHECK.activities, 'the same metadata.messageId again answers 200: logged once (rule: activities, messageId)']],
+  },
+  'counts a repeated pair again': { fails: [[CHECK.associations, 'the pair repeated in the request counted once (rule: associations, created)']] },
+  'lists users without names': { fails: [[CHECK.users, 'each user has a name (rule: users, name)']] },
+}
+
+/** Each right adapter: no check fails, these pass (the branch for what it declares), these skip. */
+const RIGHT: Record<string, { passes: string[]; skips?: string[] }> = {
+  'no task type or description': { passes: [CHECK.create, CHECK.roundTrip, CHECK.update, CHECK.unsupportedTask] },
+  'keeps no extra fields, no phone, no company LinkedIn URL': {
+    passes: [CHECK.contactsExtra, 'companies extra fields:', CHECK.contactsUnsupported, CHECK.companiesUnsupported, CHECK.contactsMerge, CHECK.companiesSync],
+  },
+  'serves tasks only': {
+    passes: [CHECK.create, CHECK.batchGet, CHECK.users, CHECK.unserved],
+    skips: ['contacts ', 'contacts:', 'companies ', 'companies:', CHECK.associations, 'activities:'],
+  },
+  'serves no tasks': {
+    passes: [CHECK.contactsSync, CHECK.sameDomain, CHECK.associations, CHECK.activities, CHECK.users, CHECK.unserved],
+    skips: [CHECK.create, CHECK.update, CHECK.batchGet, CHECK.batchComplete, 'contacts: a crmId works as a task', 'companies: a crmId works as a task'],
+  },
 }
 
 /** The test kit is tested too: deliberately broken adapters must fail it, naming rule and field. */
 describe('the conformance suite', () => {
-  it('fails a broken adapter with a message that names the contract rule and the field', async () => {
+  let results: Result[] = []
+  let code: number
+  beforeAll(async () => {
     const output = join(mkdtempSync(join(tmpdir(), 'conformance-')), 'report.json')
-    const code = await run(
+    code = await run(
       process.execPath,
       ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/conformance/fixtures/vitest.config.ts', '--reporter=json', `--outputFile=${output}`],
       { timeout: 120_000 },
@@ -23,25 +112,45 @@ describe('the conformance suite', () => {
       () => 0,
       (error: { code: number }) => error.code,
     )
-    expect(code, 'the broken adapters must fail the suite').toBe(1)
-    const report = JSON.parse(readFileSync(output, 'utf8')) as Report
-    const results = report.testResults.flatMap((file) => file.assertionResults)
-    const failed = (adapter: string) =>
-      results.filter((r) => r.status === 'failed' && r.ancestorTitles.some((t) => t.includes(adapter)))
-
-    const dueDate = failed('drops dueDate')
-    expect(dueDate.map((r) => r.title)).toContain('create: every field comes back, due date in UTC, not completed')
-    expect(dueDate.flatMap((r) => r.failureMessages).join('\n')).toContain("create returns dueDate as sent (rule: the task's fields)")
-
-    const missing = failed('errors on missing ids')
-    expect(missing.map((r) => r.title)).toContain(
-      'batch get: more ids than one native batch, order of first appearance, missing left out',
-    )
-    expect(missing.flatMap((r) => r.failureMessages).join('\n')).toContain('missing ids are left out, never an error')
-
-    const passed = results.filter((r) => r.status === 'passed').map((r) => r.title)
-    expect(passed, 'checks the broken part does not touch still pass').toContain(
-      'not found: unknown and malformed ids are 404 on get and update',
-    )
+    results = (JSON.parse(readFileSync(output, 'utf8')) as Report).testResults.flatMap((file) => file.assertionResults)
   }, 150_000)
+
+  const of = (adapter: string) => results.filter((r) => r.ancestorTitles.includes(`adapter conformance: ${adapter}`))
+  const titled = (among: Result[], start: string) => among.filter((r) => r.title.startsWith(start))
+
+  it('runs every fixture, and fails because of the broken ones', () => {
+    expect(code, 'the broken adapters must fail the suite').toBe(1)
+    for (const adapter of [...Object.keys(BROKEN), ...Object.keys(RIGHT)]) expect(of(adapter).length, `the suite ran for ${adapter}`).toBeGreaterThan(20)
+  })
+
+  it.each(Object.entries(BROKEN))('fails %s with a message that names the rule and the field, and fails nothing else', (adapter, { fails, alsoFails = [] }) => {
+    const ran = of(adapter)
+    for (const [check, phrase] of fails) {
+      const failed = titled(ran, check).filter((r) => r.status === 'failed')
+      expect(failed.length, `${adapter} fails "${check}…"`).toBe(1)
+      expect(failed.flatMap((r) => r.failureMessages).join('\n'), `the failure of "${check}…" names the rule`).toContain(phrase)
+    }
+    const allowed = [...fails.map(([check]) => check), ...alsoFails]
+    const others = ran.filter((r) => r.status === 'failed' && !allowed.some((check) => r.title.startsWith(check)))
+    expect(others.map((r) => r.title), `${adapter} fails only the checks of the rule it breaks`).toEqual([])
+    expect(ran.filter((r) => r.status === 'passed').length, 'the checks the broken part does not touch still pass').toBeGreaterThan(10)
+  })
+
+  it.each(Object.entries(RIGHT))('passes %s, branching on what it declares, and skips what it cannot run', (adapter, { passes, skips = [] }) => {
+    const ran = of(adapter)
+    expect(
+      ran.filter((r) => r.status === 'failed').map((r) => `${r.title}: ${r.failureMessages.join('\n').slice(0, 500)}`),
+      `${adapter} is right: no check fails`,
+    ).toEqual([])
+    for (const check of passes) {
+      const matched = titled(ran, check)
+      expect(matched.length, `there is a check "${check}…"`).toBeGreaterThan(0)
+      for (const r of matched) expect(r.status, `${adapter}: "${r.title}" runs and passes`).toBe('passed')
+    }
+    for (const check of skips) {
+      const matched = titled(ran, check)
+      expect(matched.length, `there is a check "${check}…"`).toBeGreaterThan(0)
+      for (const r of matched) expect(r.status, `${adapter}: "${r.title}" is skipped, not passed`).toBe('skipped')
+    }
+  })
 })

@@ -35,6 +35,25 @@ describe('npm run new-adapter', () => {
     expect(created.out).toContain('adapters/acme-crm/index.ts')
     expect(readFileSync(join(copy, 'adapters/index.ts'), 'utf8')).toContain("'acme-crm': async () => (await import('./acme-crm/index.ts')).default")
 
+    // A version 2 adapter with a tasks port, that takes everything from the kit and nothing else of src/.
+    const index = readFileSync(join(copy, 'adapters/acme-crm/index.ts'), 'utf8')
+    const mapping = readFileSync(join(copy, 'adapters/acme-crm/mapping.ts'), 'utf8')
+    expect(index).toContain("specificationVersion: 'v2'")
+    expect(index).toMatch(/export function createAcmeCrmAdapter\(client: UpstreamClient\): AdapterV2 \{/)
+    expect(index).toMatch(/export function createAcmeCrmTasks\(client: UpstreamClient\): TaskPort \{/)
+    expect(index).toContain('tasks: createAcmeCrmTasks(client)')
+    for (const [file, source] of [
+      ['index.ts', index],
+      ['mapping.ts', mapping],
+    ]) {
+      const imports = [...source!.matchAll(/from '([^']+)'/g)].map(([, module]) => module)
+      expect(
+        imports.filter((module) => module !== '@sinclair/typebox' && module !== './mapping.ts'),
+        `${file} imports from the kit only`,
+      ).toEqual(['../../src/kit/adapter-kit.ts'])
+      expect(source, `${file} is no version 1 adapter`).not.toMatch(/v1|TaskAdapterV1/)
+    }
+
     const typecheck = await inCopy(copy, process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'])
     expect(typecheck.code, typecheck.out).toBe(0)
 
@@ -45,6 +64,15 @@ describe('npm run new-adapter', () => {
     expect(test.out).toContain('answered 404 to POST /tasks')
     // The template already keeps crafted ids away from the CRM, before anything is written.
     expect(test.out).toMatch(/✓[^\n]*crafted ids: 404 on every single-task route/)
+    // fakeHooks turns the concurrency and upstream-failure checks on: they run (and fail, as the
+    // fake answers nothing yet), never skip.
+    for (const check of ['concurrency: the connection limit holds at the CRM', 'upstream failures: reported as 502, never as an empty result']) {
+      expect(test.out, `the generated test runs "${check}"`).toMatch(new RegExp(`×[^\\n]*${check}`))
+      expect(test.out, `the generated test does not skip "${check}"`).not.toMatch(new RegExp(`↓[^\\n]*${check}`))
+    }
+    // A tasks port only: the suite skips the other kinds, saying why, and the gateway answers 501 for them.
+    expect(test.out).toMatch(/↓[^\n]*contacts export: one crmId per externalId[^\n]*the adapter has no contacts port/)
+    expect(test.out).toMatch(/✓[^\n]*kinds without a port: 501 Not Implemented/)
   }, 240_000)
 
   it('teaches, in the guide, paths from templates and ids checked by their form, never a path from an id', () => {

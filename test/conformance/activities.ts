@@ -1,0 +1,58 @@
+import { expect, it } from 'vitest'
+import { type Harness, needs } from './harness.ts'
+import { exportRecords, recordPort, sampleRecord } from './records.ts'
+
+/** Campaign messages logged as CRM activities. */
+export function describeActivityChecks(h: Harness) {
+  const log = (body: Record<string, unknown>) => h.send('POST', '/activities', body)
+  const message = (metadata?: Record<string, unknown>) => ({
+    type: 'EMAIL',
+    direction: 'OUTBOUND',
+    subject: '[1/3] [FROM Acme] Ana Ruiz',
+    body: '<p>Hi Ana, &amp; welcome</p>',
+    occurredAt: '2025-03-02T10:15:00+01:00',
+    ...(metadata && { metadata }),
+  })
+
+  it('activities: 201 with an id; the same metadata.messageId again is 200 with the same id; without one, two creates are two', async (ctx) => {
+    needs(ctx, h.adapter.activities, 'the adapter has no activities port')
+    const messageId = h.unique('message')
+    const first = await log(message({ messageId, sequenceIndex: 1, sequenceMessageCount: 3 }))
+    expect(first.statusCode, `a new activity answers 201 (rule: activities, created): ${first.body}`).toBe(201)
+    const activity = first.json()
+    expect(activity.id, 'the activity has an id of at most 128 unreserved characters (rule: activities, id)').toMatch(/^[A-Za-z0-9._~-]{1,128}$/)
+    expect(activity.occurredAt, 'occurredAt comes back in UTC (rule: activities, occurredAt)').toBe('2025-03-02T09:15:00Z')
+
+    const again = await log(message({ messageId, sequenceIndex: 1, sequenceMessageCount: 3 }))
+    expect(again.statusCode, `the same metadata.messageId again answers 200: logged once (rule: activities, messageId): ${again.body}`).toBe(200)
+    expect(again.json().id, "the same metadata.messageId again answers the first activity's id (rule: activities, messageId)").toBe(activity.id)
+
+    const numeric = 700_000_000 + Math.floor(Math.random() * 100_000_000)
+    const asNumber = await log(message({ messageId: numeric }))
+    expect(asNumber.statusCode, `a new numeric messageId answers 201 (rule: activities, created): ${asNumber.body}`).toBe(201)
+    const asNumberAgain = await log(message({ messageId: numeric }))
+    expect(asNumberAgain.statusCode, 'the same numeric metadata.messageId again answers 200 (rule: activities, messageId)').toBe(200)
+    expect(asNumberAgain.json().id, 'the same numeric metadata.messageId again answers the first id (rule: activities, messageId)').toBe(asNumber.json().id)
+
+    const together = h.unique('message')
+    const atOnce = await Promise.all([log(message({ messageId: together })), log(message({ messageId: together }))])
+    expect(atOnce.map((res) => res.statusCode).sort(), 'one messageId sent twice at once is logged once: 200 and 201 (rule: activities, messageId)').toEqual([200, 201])
+    expect(atOnce[0]!.json().id, 'one messageId sent twice at once answers one id (rule: activities, messageId)').toBe(atOnce[1]!.json().id)
+
+    const plain = [await log(message()), await log(message())]
+    expect(plain.map((res) => res.statusCode), 'without a messageId, each create answers 201 (rule: activities, no messageId)').toEqual([201, 201])
+    expect(plain[0]!.json().id, 'without a messageId, two creates are two activities (rule: activities, no messageId)').not.toBe(plain[1]!.json().id)
+  })
+
+  it("activities: a contact's and a company's crmId work as contactId and companyId and come back", async (ctx) => {
+    needs(ctx, h.adapter.activities, 'the adapter has no activities port')
+    const contacts = recordPort(h, ctx, 'contacts')
+    const companies = recordPort(h, ctx, 'companies')
+    const [contactId] = await exportRecords(h, 'contacts', [sampleRecord(contacts, 'contacts', h.unique('activity'))])
+    const [companyId] = await exportRecords(h, 'companies', [sampleRecord(companies, 'companies', h.unique('activity'))])
+    const res = await log({ ...message({ messageId: h.unique('message') }), contactId, companyId })
+    expect(res.statusCode, `an activity with contactId and companyId answers 201: ${res.body}`).toBe(201)
+    expect(res.json().contactId, "the activity gives the contact's crmId back (rule: activities, contactId)").toBe(contactId)
+    expect(res.json().companyId, "the activity gives the company's crmId back (rule: activities, companyId)").toBe(companyId)
+  })
+}

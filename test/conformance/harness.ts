@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { TestContext } from 'vitest'
+import type { AdapterWarning } from '../../src/adapter/common.ts'
+import type { AdapterV2 } from '../../src/adapter/v2.ts'
+import type { Connection } from '../../src/runtime/connections.ts'
+import { capturedLogger, headers, testApp } from '../helpers/app.ts'
+import type { ConformanceTarget } from './suite.ts'
+
+/** The connection every target is served as. */
+export const CONNECTION = 'crm'
+/** The most ids one batch of the suite's gateway takes: the config's ceiling, so a batch of 2.5
+ * times any declared size fits. */
+export const MAX_BATCH_IDS = 100_000
+
+export type Method = 'GET' | 'PATCH' | 'POST' | 'PUT'
+
+/**
+ * What every group of checks shares: the gateway in front of the target, its adapter (to read
+ * the declared ports and capabilities, never its name), the log of adapter warnings, and values
+ * unique to this run so that checks never meet each other's records in a CRM that keeps them.
+ */
+export class Harness {
+  private started: { target: ConformanceTarget; app?: FastifyInstance; lines: string[] } | undefined
+  /** Unique to this run of the suite: CRMs (fakes, databases) may hold records of earlier runs. */
+  readonly run = randomUUID().slice(0, 8)
+  private counter = 0
+
+  async start(target: ConformanceTarget): Promise<void> {
+    const { logger, lines } = capturedLogger('warn')
+    // Kept before the gateway starts, so that `stop` closes the target even if it does not.
+    this.started = { target, lines }
+    this.started.app = await testApp({
+      connections: {
+        [CONNECTION]: {
+          concurrency: 3,
+          // Quick retries and a breaker that stays closed keep the failure checks short and
+          // keep them from leaking into the other checks.
+          retry: { maxRetries: 1, minDelayMs: 5, maxDelayMs: 20 },
+          breaker: { failures: 1000, cooldownMs: 1000 },
+          ...target.connection,
+        },
+      },
+      // Batches of 2.5 times the declared sizes, whatever they are.
+      limits: { maxBatchIds: MAX_BATCH_IDS, bodyLimitBytes: 16 * 1024 * 1024 },
+      registry: target.registry,
+      dispatcher: target.dispatcher,
+      logger,
+    })
+  }
+
+  async stop(): Promise<void> {
+    await this.started?.app?.close()
+    await this.started?.target.close()
+  }
+
+  get target(): ConformanceTarget {
+    return this.need().target
+  }
+
+  get app(): FastifyInstance {
+    const { app } = this.need()
+    if (!app) throw new Error('the gateway did not start (see the error of beforeAll)')
+    return app
+  }
+
+  get connection(): Connection {
+    return this.app.gateway.current.runtime.connections.get(CONNECTION)!
+  }
+
+  /** The adapter as the gateway serves it (a version 1 adapter already wrapped as version 2). */
+  get adapter(): AdapterV2 {
+    return this.connection.adapter
+  }
+
+  send(method: Method, url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+    return this.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) })
+  }
+
+  /** `fn`'s result, and the adapter warnings logged while it ran (the `adapter warning` lines). */
+  async warnings<T>(fn: () => Promise<T>): Promise<{ value: T; warnings: AdapterWarning[] }> {
+    const { lines } = this.need()
+    const from = lines.length
+    const value = await fn()
+    const warnings = lines.slice(from).flatMap((line) => {
+      const entry = JSON.parse(line) as { msg?: string; warning?: AdapterWarning }
+      return entry.msg === 'adapter warning' && entry.warning ? [entry.warning] : []
+    })
+    return { value, warnings }
+  }
+
+  /** A value no other check of this run uses, e.g. `unique('dup')` is `dup-1a2b3c4d-7`. */
+  unique(tag: string): string {
+    return `${tag}-${this.run}-${++this.counter}`
+  }
+
+  private need() {
+    if (!this.started) throw new Error('the conformance target did not start (see the error of beforeAll)')
+    return this.started
+  }
+}
+
+/** The value, or the check reported as skipped with the reason: a target that cannot run a check
+ * is never counted as passing it. */
+export function needs<T>(ctx: TestContext, value: T | undefined | null | false, reason: string): T {
+  if (value === undefined || value === null || value === false) ctx.skip(reason)
+  return value as T
+}
+
+const ALPHABETS = ['0123456789', 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ']
+
+/**
+ * `count` distinct native ids of `sample`'s form, other than `sample`: its last characters
+ * replaced by a counter in the alphabet of its last character (digits for `12345678901`, capitals
+ * for `AAAAAAAAAAAAAAAAAAAAAA`), kept only where `isNativeId` accepts them. The default of
+ * `ConformanceTarget.missingNativeIds`: close to an id the CRM surely does not hold.
+ */
+export function idsLike(sample: string, count: number, isNativeId: (id: string) => boolean): string[] {
+  const last = sample.at(-1) ?? '0'
+  const alphabet = ALPHABETS.find((letters) => letters.includes(last)) ?? ALPHABETS[0]!
+  const width = Math.max(1, Math.ceil(Math.log(2 * count + 2) / Math.log(alphabet.length)))
+  const prefix = sample.length > width ? sample.slice(0, sample.length - width) : sample
+  const ids = new Set<string>()
+  for (let i = 0; ids.size < count && i < alphabet.length ** width; i++) {
+    let suffix = ''
+    for (let n = i, k = 0; k < width; k++, n = Math.floor(n / alphabet.length)) suffix = alphabet[n % alphabet.length] + suffix
+    const id = prefix + suffix
+    if (id !== sample && isNativeId(id)) ids.add(id)
+  }
+  return [...ids]
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
