@@ -159,6 +159,31 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     }
   })
 
+  it(`${kind} batches: export, sync and update across more ${kind} than one call of the CRM takes`, async (ctx) => {
+    const p = port(ctx)
+    const { maxBatchCreate, maxBatchFind, maxBatchUpdate } = p.capabilities
+    // 2.5 times the largest declared size, within the 100 records one Enginy request may carry.
+    const count = Math.min(100, Math.ceil(2.5 * Math.max(maxBatchCreate, maxBatchFind, maxBatchUpdate)))
+    const tag = h.unique('batch')
+    const bodies = Array.from({ length: count }, (_, i) => sampleRecord(p, kind, `${tag}-${i}`))
+    const crmIds = await exported(bodies)
+    expect(new Set(crmIds).size, `an export of ${count} ${kind} (declared maxBatchCreate ${maxBatchCreate}) makes ${count} records (rule: export)`).toBe(count)
+    const [by] = usable(p)
+    if (by) {
+      const { results } = await sync(bodies.map((body) => ({ externalId: body.externalId, [by]: body[by] })))
+      expect(
+        results.map((r) => r.crmId).sort(),
+        `a sync of ${count} ${kind} by ${by} (declared maxBatchFind ${maxBatchFind}) finds each (rule: sync)`,
+      ).toEqual([...crmIds].sort())
+    }
+    const changes = Object.fromEntries(Object.entries(spec.changes(tag)).filter(([field]) => holds(p, field)))
+    const changed = await update(crmIds.map((crmId) => ({ crmId, ...changes })))
+    expect(
+      changed.results.filter((r) => r.success).map((r) => r.crmId),
+      `an update of ${count} ${kind} (declared maxBatchUpdate ${maxBatchUpdate}) changes each, in request order (rule: update)`,
+    ).toEqual(crmIds)
+  })
+
   it(`${kind} export: the same ${key} in any form is one ${singular}, in one request, across requests and at once`, async (ctx) => {
     const p = port(ctx)
     needs(ctx, p.capabilities.lookups.includes(key) && holds(p, key), `the ${kind} port declares no ${key} lookup`)
