@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { LRUCache } from 'lru-cache'
+import { growingLru } from '../service/growing-lru.ts'
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../errors.ts'
 import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
 import type { Coordination } from './redis.ts'
@@ -23,7 +23,7 @@ type Entry = { hash: string; task?: Task }
  * In this process without Redis; in Redis with it, so two replicas agree.
  */
 export class Idempotency {
-  private readonly local = new LRUCache<string, Entry>({ max: 100_000, ttl: KEEP_MS })
+  private readonly local = growingLru<string, Entry>({ max: 100_000, ttl: KEEP_MS })
   private readonly running = new Map<string, Promise<Task>>()
 
   constructor(private readonly coordination?: Coordination) {}

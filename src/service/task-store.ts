@@ -1,8 +1,9 @@
-import { LRUCache } from 'lru-cache'
+import type { LRUCache } from 'lru-cache'
 import type { CallOptions } from '../adapter/common.ts'
 import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
 import type { ConnectionCore } from '../config/schema.ts'
 import { Coalescer } from './coalesce.ts'
+import { growingLru } from './growing-lru.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import type { FairLimit } from './fair-limit.ts'
 
@@ -32,8 +33,8 @@ export class TaskStore {
   private readonly completions: Record<'true' | 'false', Coalescer<NativeTask>> | undefined
   private readonly writes: KeyedLock
   private sequence = 0
-  private readonly writeStarted = new LRUCache<string, number>({ max: WRITES_KEPT })
-  private readonly writeFinished = new LRUCache<string, number>({ max: WRITES_KEPT })
+  private readonly writeStarted = growingLru<string, number>({ max: WRITES_KEPT })
+  private readonly writeFinished = growingLru<string, number>({ max: WRITES_KEPT })
 
   constructor(
     private readonly adapter: TaskPort,
@@ -44,7 +45,7 @@ export class TaskStore {
     const { maxBatchRead, maxBatchUpdate } = adapter.capabilities
     const { coalesce, cache } = settings
     this.writes = new KeyedLock(connection)
-    if (cache.max > 0) this.cache = new LRUCache({ max: cache.max, ttl: cache.ttlMs })
+    if (cache.max > 0) this.cache = growingLru({ max: cache.max, ttl: cache.ttlMs })
     const clock = {
       now: () => this.sequence,
       fresh: (id: string, started: number) => (this.writeFinished.get(id) ?? 0) <= started,
