@@ -47,6 +47,8 @@ export {
   UpstreamUnavailableError,
 } from '../errors.ts'
 export { chunks } from '../service/chunks.ts'
+export { growingLru } from '../service/growing-lru.ts'
+export { SharedLookup } from '../service/shared-lookup.ts'
 export { normalize } from '../service/matching.ts'
 export type { NotFound, UpstreamClient, UpstreamClientOptions } from '../upstream/client.ts'
 export type { ErrorMessagePicker } from '../upstream/status.ts'

@@ -11,6 +11,11 @@ export class SharedSignal {
   private readonly controller = new AbortController()
   private waiting = 0
 
+  constructor() {
+    // Every call of the shared work listens to it: a batch's chunks, a lookup's pages.
+    setMaxListeners(0, this.controller.signal)
+  }
+
   get signal(): AbortSignal {
     return this.controller.signal
   }
