@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Static, TSchema } from '@sinclair/typebox'
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler'
 import { Value } from '@sinclair/typebox/value'
 import { parse } from 'yaml'
 import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
@@ -69,8 +70,10 @@ export async function resolveConfig(
 ): Promise<GatewayConfig> {
   const input = validate(GatewayConfigFile, interpolate(raw ?? {}, env), '')
   const connections = new Map<string, ResolvedConnection>()
+  // Each adapter module is loaded once, not once per connection: 10,000 tenants may name one.
+  const definitions = new Map<string, Promise<AdapterDefinition>>()
   for (const [name, entry] of Object.entries(input.connections)) {
-    connections.set(name, await resolveConnection(name, entry, registry))
+    connections.set(name, await resolveConnection(name, entry, registry, definitions))
   }
   const tenants = input.tenants ? resolveTenants(input.tenants, connections) : [defaultTenant(input, connections)]
   return {
@@ -117,7 +120,12 @@ function checkConnection(key: string, name: string, connections: ReadonlyMap<str
   throw new ConfigError(key, `"${name}" is not a configured connection (configured: ${known})`)
 }
 
-async function resolveConnection(name: string, entry: object, registry: AdapterRegistry): Promise<ResolvedConnection> {
+async function resolveConnection(
+  name: string,
+  entry: object,
+  registry: AdapterRegistry,
+  definitions: Map<string, Promise<AdapterDefinition>>,
+): Promise<ResolvedConnection> {
   const path = `connections.${name}`
   if (!CONNECTION_NAME.test(name)) {
     throw new ConfigError(path, 'a connection name is 1-32 lower-case letters, digits or "-", starting with a letter or digit')
@@ -130,15 +138,26 @@ async function resolveConnection(name: string, entry: object, registry: AdapterR
       `unknown adapter "${core.adapter}" (known: ${Object.keys(registry).join(', ')})`,
     )
   }
-  const definition = await load()
+  const loading = definitions.get(core.adapter) ?? load()
+  definitions.set(core.adapter, loading)
+  const definition = await loading
   const adapterKeys = Object.keys(entry).filter((key) => !CORE_CONNECTION_KEYS.includes(key))
   const options = validate(definition.options, pick(entry, adapterKeys), path)
   return { name, core, options, definition }
 }
 
+/** Compiled once per schema: a config of 10,000 connections checks each against the same few. */
+const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>()
+
 function validate<S extends TSchema>(schema: S, value: unknown, path: string): Static<S> {
   const withDefaults = Value.Default(schema, Value.Clone(value))
-  const first = Value.Errors(schema, withDefaults).First()
+  let check = compiled.get(schema)
+  if (!check) {
+    check = TypeCompiler.Compile(schema)
+    compiled.set(schema, check)
+  }
+  if (check.Check(withDefaults)) return withDefaults as Static<S>
+  const first = check.Errors(withDefaults).First()
   if (first) {
     const at = first.path.split('/').filter(Boolean).join('.')
     const key = [path, at].filter(Boolean).join('.')

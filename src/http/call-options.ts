@@ -34,10 +34,16 @@ export class RequestCallOptions implements CallOptions {
   }
 }
 
-/** Aborted when the connection closes before `response` was sent. */
+const hangUps = new WeakMap<ServerResponse, AbortSignal>()
+
+/** Aborted when the connection closes before `response` was sent; one listener per response,
+ * however many call options a request makes. */
 function hangUp(response: ServerResponse): AbortSignal {
+  const known = hangUps.get(response)
+  if (known) return known
   const controller = new AbortController()
   if (response.destroyed && !response.writableFinished) controller.abort()
   else response.once('close', () => response.writableFinished || controller.abort())
+  hangUps.set(response, controller.signal)
   return controller.signal
 }
