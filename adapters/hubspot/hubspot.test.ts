@@ -13,10 +13,20 @@ const connection = (fake: HubSpotFake, extra: Record<string, unknown> = {}) => (
   ...extra,
 })
 
+/** What a customer's portal is told to have (README): a property for Enginy's ids, one for an
+ * engagement field, a text property for the industry, and a unique one for message ids. */
+const CONFIGURED = {
+  fieldMap: {
+    contacts: { externalId: 'enginy_external_id', campaignSequenceStatus: 'enginy_sequence_status' },
+    companies: { externalId: 'enginy_external_id', campaignSequenceStatus: 'enginy_sequence_status', industry: 'enginy_industry' },
+  },
+  messageIdProperty: 'enginy_message_id',
+}
+
 describeAdapterConformance('hubspot', async () => {
   const fake = await HubSpotFake.start()
   return {
-    connection: connection(fake),
+    connection: connection(fake, CONFIGURED),
     missingNativeId: '12345678901',
     roundTripTypes: ['call', 'email', 'todo'],
     refs: { ownerId: '111', contactId: '501', companyId: '701' },

@@ -1,9 +1,18 @@
 import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, ConfigError } from '../../src/kit/adapter-kit.ts'
+import { type AdapterDefinition, type CallOptions, type CompanyFields, ConfigError, type ContactFields } from '../../src/kit/adapter-kit.ts'
+import { createHubSpotActivities } from './activities.ts'
+import { createHubSpotAssociations } from './associations.ts'
 import { hubspotErrorMessage, hubspotRateLimits } from './errors.ts'
+import { SEARCH_GROUP, SEARCH_RATE } from './limits.ts'
+import { PortalLinks } from './links.ts'
+import { ObjectReads } from './objects.ts'
 import { OwnerResolver } from './owners.ts'
+import { type NeededProperty, checkProperties, neededByMappings } from './property-check.ts'
+import { RecordMapping } from './record-mapping.ts'
+import { createHubSpotRecords } from './records.ts'
 import { API_VERSIONS, DEFAULT_API_VERSION, isApiVersion, routes } from './routes.ts'
 import { createHubSpotTasks } from './tasks.ts'
+import { createHubSpotUsers } from './users.ts'
 
 const HubSpotOptions = Type.Object(
   {
@@ -19,6 +28,15 @@ const HubSpotOptions = Type.Object(
         ttlMs: Type.Integer({ minimum: 1, default: 600_000 }),
       },
       { additionalProperties: false, default: {} },
+    ),
+    portalId: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "the portal (Hub ID) of record links; read once from HubSpot's account-info API when unset" }),
+    ),
+    messageIdProperty: Type.Optional(
+      Type.String({
+        pattern: '^[a-z][a-z0-9_]{0,99}$',
+        description: "a text property with unique values, on both emails and communications, that holds Enginy's messageId; without it the gateway remembers message ids itself",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -39,14 +57,48 @@ const definition: AdapterDefinition<typeof HubSpotOptions> = {
       headers: { authorization: `Bearer ${options.accessToken}` },
       signals: hubspotRateLimits,
       errorMessage: hubspotErrorMessage,
+      // Search has a per-second limit of its own (`limits.ts`); every search names this group.
+      limits: { [SEARCH_GROUP]: SEARCH_RATE },
     })
+    const owners = new OwnerResolver(client, route.owners, options.ownerCache, ctx.connection)
+    const links = new PortalLinks(client, route, options.portalId)
+    const contactMapping = new RecordMapping('contacts', ctx.fieldMap.contacts, owners)
+    const companyMapping = new RecordMapping('companies', ctx.fieldMap.companies, owners)
+    for (const mapping of [contactMapping, companyMapping]) {
+      if (!mapping.property.has('externalId')) {
+        ctx.logger.info(
+          { connection: ctx.connection },
+          `fieldMap.${mapping.kind}.externalId is not set: Enginy's ids of ${mapping.kind} are not kept in HubSpot, and ${mapping.kind} are matched by their other keys only`,
+        )
+      }
+    }
+    const needed: NeededProperty[] = [
+      ...neededByMappings(ctx.connection, [contactMapping, companyMapping]),
+      ...(options.messageIdProperty === undefined
+        ? []
+        : (['emails', 'communications'] as const).map((kind) => ({ kind, property: options.messageIdProperty!, from: `connections.${ctx.connection}.messageIdProperty`, unique: true }))),
+    ]
     return {
       specificationVersion: 'v2',
       adapter: 'hubspot',
-      tasks: createHubSpotTasks(client, new OwnerResolver(client, route.owners, options.ownerCache), route),
-      // One cheap authenticated read: a task list of one.
-      async doCheck(options) {
-        await client.send({ method: 'GET', route: route.tasks, query: { limit: '1' }, expect: [200], options })
+      tasks: createHubSpotTasks(client, owners, route),
+      contacts: createHubSpotRecords<ContactFields>(client, route, contactMapping, links),
+      companies: createHubSpotRecords<CompanyFields>(client, route, companyMapping, links),
+      associations: createHubSpotAssociations(client, route, {
+        contacts: new ObjectReads(client, route, 'contacts'),
+        companies: new ObjectReads(client, route, 'companies'),
+      }),
+      activities: createHubSpotActivities(client, route, owners, options.messageIdProperty),
+      users: createHubSpotUsers(client, route, options.ownerCache, ctx.connection),
+      /**
+       * `connections test` reads the property definitions the connection writes to
+       * (`property-check.ts`), which also proves the token works, and names every property HubSpot
+       * lacks. A readiness probe (`probe`) is one cheap authenticated read, a task list of one: a
+       * missing record property must not take the connection's tasks out of service.
+       */
+      async doCheck(callOptions: CallOptions) {
+        if (!callOptions.probe) return checkProperties(client, route, ctx.connection, needed, callOptions)
+        await client.send({ method: 'GET', route: route.tasks, query: { limit: '1' }, expect: [200], options: callOptions })
       },
     }
   },

@@ -14,9 +14,14 @@ export function isApiVersion(version: string): version is ApiVersion {
   return (API_VERSIONS as readonly string[]).includes(version)
 }
 
-/** Route templates of one API version; ids go in `params`, never in the template. */
+/** The CRM objects the adapter writes besides tasks. */
+export type ObjectKind = 'contacts' | 'companies' | 'emails' | 'communications'
+
+/** Route templates of one API version; ids go in `params`, never in the template (an object
+ * kind is one of the literals above, never a caller's value). */
 export function routes(version: ApiVersion) {
   const tasks = `/crm/objects/${version}/tasks`
+  const objects = (kind: ObjectKind) => `/crm/objects/${version}/${kind}`
   return {
     tasks,
     task: `${tasks}/{taskId}`,
@@ -25,6 +30,15 @@ export function routes(version: ApiVersion) {
     associationsRead: (kind: AssociatedKind) => `/crm/associations/${version}/tasks/${kind}/batch/read`,
     association: (kind: AssociatedKind) => `${tasks}/{taskId}/associations/${kind}/{toObjectId}`,
     owners: `/crm/owners/${version}`,
+    create: (kind: ObjectKind) => objects(kind),
+    objectsRead: (kind: ObjectKind) => `${objects(kind)}/batch/read`,
+    objectsCreate: (kind: ObjectKind) => `${objects(kind)}/batch/create`,
+    objectsUpdate: (kind: ObjectKind) => `${objects(kind)}/batch/update`,
+    search: (kind: ObjectKind) => `${objects(kind)}/search`,
+    properties: (kind: ObjectKind) => `/crm/properties/${version}/${kind}`,
+    contactCompanies: `/crm/associations/${version}/contacts/companies/batch/read`,
+    associateDefault: `/crm/associations/${version}/contacts/companies/batch/associate/default`,
+    accountDetails: `/account-info/${version}/details`,
   }
 }
 export type Routes = ReturnType<typeof routes>

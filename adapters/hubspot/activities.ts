@@ -1,0 +1,96 @@
+import {
+  type ActivityPort,
+  type CallOptions,
+  type NativeActivity,
+  type NativeActivityInput,
+  type UpstreamClient,
+  UpstreamRejectedError,
+  isDigitsId,
+} from '../../src/kit/adapter-kit.ts'
+import { CrmObject, ErrorBody, parseAnswer } from './answers.ts'
+import { hubspotErrorMessage } from './errors.ts'
+import { engagementProperties, fromEngagement, type Engagement } from './engagements.ts'
+import { ObjectReads } from './objects.ts'
+import type { OwnerResolver } from './owners.ts'
+import type { Routes } from './routes.ts'
+
+/**
+ * HubSpot's association types from each engagement to a contact and to a company
+ * (HUBSPOT_DEFINED; HubSpot's association type id table, "Associations v4" reference: email→contact
+ * 198, email→company 186, communication→contact 81, communication→company 87).
+ */
+const TO: Record<Engagement, { contacts: number; companies: number }> = {
+  emails: { contacts: 198, companies: 186 },
+  communications: { contacts: 81, companies: 87 },
+}
+
+/**
+ * Campaign messages as HubSpot engagements: an `EMAIL` as an email engagement, the LinkedIn kinds
+ * as communications (`engagements.ts`), each associated with its contact and company.
+ *
+ * The same message logged twice must be one engagement. With `messageIdProperty` set, the message
+ * id is written to that property, a text property with unique values the customer creates on both
+ * emails and communications (`connections test` checks it), and `doFindByMessageId` reads it back
+ * with a batch read keyed on it (`idProperty`): no search, so no search lag and no search limit,
+ * and HubSpot itself refuses a second engagement with the same id (409), which is then answered
+ * as the first. Without it, `doFindByMessageId` is not offered and the core remembers the ids it
+ * logged (`src/coordination/remembered.ts`).
+ */
+export function createHubSpotActivities(client: UpstreamClient, route: Routes, owners: OwnerResolver, messageIdProperty: string | undefined): ActivityPort {
+  const reads = { emails: new ObjectReads(client, route, 'emails'), communications: new ObjectReads(client, route, 'communications') }
+
+  const findByMessageId = async (messageId: string, options: CallOptions): Promise<NativeActivity | null> => {
+    const property = messageIdProperty!
+    const kinds = ['emails', 'communications'] as const
+    const found = await Promise.all(kinds.map((kind) => reads[kind].byProperty(property, [messageId], [property, ...readProperties(kind)], options)))
+    for (const [i, kind] of kinds.entries()) {
+      const object = found[i]!.find((candidate) => candidate.properties[property] === messageId)
+      if (object) return { ...fromEngagement(kind, object), messageId }
+    }
+    return null
+  }
+
+  const port: ActivityPort = {
+    isNativeId: isDigitsId,
+
+    async doCreate(input, options) {
+      const { kind, properties } = engagementProperties(input, options)
+      if (input.ownerId !== undefined) properties.hubspot_owner_id = await owners.resolve(input.ownerId, options)
+      if (messageIdProperty !== undefined && input.messageId !== undefined) properties[messageIdProperty] = input.messageId
+      const body = { properties, associations: associations(kind, input) }
+      // A plain POST: the client re-sends it only when it surely was not processed.
+      const response = await client.send({ method: 'POST', route: route.create(kind), body, expect: [200, 201, 409], options })
+      if (response.status === 409) {
+        const found = messageIdProperty !== undefined && input.messageId !== undefined ? await findByMessageId(input.messageId, options) : null
+        if (found) return found
+        const reason = hubspotErrorMessage(parseAnswer(response, ErrorBody, `POST ${route.create(kind)}`))
+        throw new UpstreamRejectedError(client.scrub(`HubSpot refused the activity: ${reason ?? 'conflict'}`).slice(0, 500))
+      }
+      const created = parseAnswer(response, CrmObject, `POST ${route.create(kind)}`)
+      return { ...input, id: created.id }
+    },
+  }
+  if (messageIdProperty !== undefined) port.doFindByMessageId = findByMessageId
+  return port
+}
+
+function readProperties(kind: Engagement): string[] {
+  return kind === 'emails'
+    ? ['hs_timestamp', 'hs_email_direction', 'hs_email_subject', 'hubspot_owner_id']
+    : ['hs_timestamp', 'hs_communication_channel_type', 'hubspot_owner_id']
+}
+
+/** The engagement's links to its contact and company; an id HubSpot cannot hold is refused here. */
+function associations(kind: Engagement, input: NativeActivityInput) {
+  const links: { to: { id: string }; types: { associationCategory: 'HUBSPOT_DEFINED'; associationTypeId: number }[] }[] = []
+  for (const [field, target] of [
+    ['contactId', 'contacts'],
+    ['companyId', 'companies'],
+  ] as const) {
+    const id = input[field]
+    if (id === undefined) continue
+    if (!isDigitsId(id)) throw new UpstreamRejectedError(`${field} must be a HubSpot record id (digits), got "${id.slice(0, 64)}"`)
+    links.push({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: TO[kind][target] }] })
+  }
+  return links
+}

@@ -1,0 +1,51 @@
+import type { CallOptions, UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import { AccountDetails } from './answers.ts'
+import type { RecordKind } from './record-mapping.ts'
+import type { Routes } from './routes.ts'
+
+/** HubSpot's object type ids in record URLs: 0-1 contacts, 0-2 companies. */
+const OBJECT_TYPE_ID: Record<RecordKind, string> = { contacts: '0-1', companies: '0-2' }
+/** The UI's host: `app.hubspot.com`, or a data-hosting region's (`app-eu1.hubspot.com`). */
+const UI_DOMAIN = /^app(-[a-z0-9]{1,16})?\.hubspot\.com$/
+
+interface Portal {
+  readonly portalId: number
+  readonly uiDomain: string
+}
+
+/**
+ * A record's page in HubSpot's UI, `https://app.hubspot.com/contacts/<portalId>/record/0-1/<id>`.
+ * The portal id comes from the connection's `portalId` option, else from the account-info API
+ * (`GET /account-info/2026-09/details`), read once per connection and kept; a failed read is tried
+ * again next time. Building a link never asks HubSpot about the record itself.
+ */
+export class PortalLinks {
+  private portal: Promise<Portal> | undefined
+
+  constructor(
+    private readonly client: UpstreamClient,
+    private readonly route: Routes,
+    portalId: number | undefined,
+  ) {
+    if (portalId !== undefined) this.portal = Promise.resolve({ portalId, uiDomain: 'app.hubspot.com' })
+  }
+
+  async recordUrl(kind: RecordKind, id: string, options: CallOptions): Promise<string> {
+    const { portalId, uiDomain } = await this.read(options)
+    return `https://${uiDomain}/contacts/${portalId}/record/${OBJECT_TYPE_ID[kind]}/${encodeURIComponent(id)}`
+  }
+
+  private read(options: CallOptions): Promise<Portal> {
+    if (!this.portal) {
+      const reading = this.client.json({ method: 'GET', route: this.route.accountDetails, expect: [200], options }, AccountDetails).then((details) => ({
+        portalId: details.portalId,
+        uiDomain: details.uiDomain !== undefined && UI_DOMAIN.test(details.uiDomain) ? details.uiDomain : 'app.hubspot.com',
+      }))
+      this.portal = reading
+      reading.catch(() => {
+        if (this.portal === reading) this.portal = undefined
+      })
+    }
+    return this.portal
+  }
+}

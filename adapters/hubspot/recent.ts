@@ -1,0 +1,45 @@
+import { type Lookup, type NativeRecord, growingLru, normalize } from '../../src/kit/adapter-kit.ts'
+
+/**
+ * How long a record this adapter created is remembered for lookups that go through search. HubSpot
+ * says a new record can take "a few moments" to appear in search results
+ * (https://developers.hubspot.com/docs/api-reference/latest/crm/search-the-crm, "Limitations"):
+ * without this, a company exported twice within those moments would be created twice.
+ */
+const REMEMBER_MS = 120_000
+const MAX_REMEMBERED = 10_000
+
+/**
+ * Records this adapter created recently, by the normal form of each of their lookup values, in
+ * this process. A search-based `doFind` adds them to what HubSpot's search found; the core checks
+ * every match again. An update forgets the record (its values may have changed): from then on,
+ * search decides. With several replicas, each knows only what it created.
+ */
+export class RecentlyCreated<R extends NativeRecord<object>> {
+  private readonly byKey = growingLru<string, Map<string, R>>({ max: MAX_REMEMBERED, ttl: REMEMBER_MS })
+  private readonly keysOf = growingLru<string, string[]>({ max: MAX_REMEMBERED, ttl: REMEMBER_MS })
+
+  constructor(private readonly lookups: readonly Lookup[]) {}
+
+  add(record: R): void {
+    const keys: string[] = []
+    for (const by of this.lookups) {
+      const value = (record as Record<string, unknown>)[by]
+      const key = typeof value === 'string' ? normalize[by](value) : undefined
+      if (key === undefined) continue
+      const slot = `${by}\u0000${key}`
+      this.byKey.set(slot, (this.byKey.get(slot) ?? new Map()).set(record.id, record))
+      keys.push(slot)
+    }
+    this.keysOf.set(record.id, keys)
+  }
+
+  forget(id: string): void {
+    for (const slot of this.keysOf.get(id) ?? []) this.byKey.get(slot)?.delete(id)
+    this.keysOf.delete(id)
+  }
+
+  find(by: Lookup, keys: readonly string[]): R[] {
+    return keys.flatMap((key) => [...(this.byKey.get(`${by}\u0000${key}`)?.values() ?? [])])
+  }
+}

@@ -1,0 +1,65 @@
+import type { SeenRequest, Step } from './http-fake.ts'
+import { type Validator, error } from './hubspot-answers.ts'
+import type { ObjectStore } from './hubspot-objects.ts'
+import { recordRequests } from './hubspot-schemas.ts'
+
+export type EngagementType = 'emails' | 'communications'
+
+/** HUBSPOT_DEFINED association types from each engagement, by target. */
+const TYPES: Record<EngagementType, Record<number, 'contacts' | 'companies'>> = {
+  emails: { 198: 'contacts', 186: 'companies' },
+  communications: { 81: 'contacts', 87: 'companies' },
+}
+/** Properties HubSpot requires on create. */
+const REQUIRED: Record<EngagementType, string[]> = {
+  emails: ['hs_timestamp'],
+  communications: ['hs_timestamp', 'hs_communication_channel_type'],
+}
+
+export interface Engagement {
+  readonly contacts: Set<string>
+  readonly companies: Set<string>
+}
+
+/**
+ * Emails and communications logged through `POST /crm/objects/2026-09/{emails|communications}`,
+ * each with its associations: association types valid from that engagement only, to records
+ * that exist; a custom property with unique values refused twice with a 409.
+ */
+export class Engagements {
+  readonly associations = new Map<string, Engagement>()
+
+  constructor(
+    readonly store: ObjectStore,
+    private readonly records: { contacts: ObjectStore; companies: ObjectStore },
+    private readonly v: Validator,
+  ) {}
+
+  get type(): EngagementType {
+    return this.store.type as EngagementType
+  }
+
+  create(r: SeenRequest): Step {
+    const operation = `create ${this.type}`
+    const bad = this.v.check(recordRequests.create, r.body, operation)
+    if (bad) return bad
+    const body = r.body as { properties: Record<string, string>; associations: { to: { id: string }; types: { associationTypeId: number }[] }[] }
+    const absent = REQUIRED[this.type].filter((name) => body.properties[name] === undefined)
+    if (absent.length > 0) return this.v.refuse(operation, `${absent.join(', ')} is required`)
+    const refused = this.store.refuseValues(operation, body.properties)
+    if (refused) return refused
+    const links: Engagement = { contacts: new Set(), companies: new Set() }
+    for (const association of body.associations) {
+      const typeId = association.types[0]?.associationTypeId ?? -1
+      const target = TYPES[this.type][typeId]
+      if (!target) return this.v.refuse(operation, `association type ${typeId} is not valid from ${this.type}`)
+      if (!this.records[target].has(association.to.id)) return error(400, 'VALIDATION_ERROR', `${target} ${association.to.id} does not exist`)
+      links[target].add(association.to.id)
+    }
+    const holder = this.store.holder(body.properties)
+    if (holder) return this.store.conflict(holder)
+    const object = this.store.add(body.properties)
+    this.associations.set(object.id, links)
+    return { status: 201, body: this.store.view(object, Object.keys(body.properties)) }
+  }
+}
