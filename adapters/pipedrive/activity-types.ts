@@ -1,29 +1,26 @@
-import { LRUCache } from 'lru-cache'
 import { ActivityTypes } from './schemas.ts'
-import type { CallOptions, UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import { type CallOptions, SharedLookup, type UpstreamClient } from '../../src/kit/adapter-kit.ts'
 
 const KEY = 'active'
 
 /**
  * The account's active activity types (`key_string`s), from v1's `/activityTypes` (v2 has no
- * such endpoint), cached with a TTL; concurrent reads share one call.
+ * such endpoint), cached with a TTL; concurrent reads share one call under `SharedLookup`'s rules.
  */
 export class ActivityTypeList {
-  private readonly cache: LRUCache<string, ReadonlySet<string>, CallOptions>
+  private readonly cache: SharedLookup<string, ReadonlySet<string>>
 
-  constructor(client: UpstreamClient, ttlMs: number) {
-    this.cache = new LRUCache<string, ReadonlySet<string>, CallOptions>({
-      max: 1,
-      ttl: ttlMs,
-      fetchMethod: async (_key, _stale, { context }) => {
-        const answer = await client.json({ method: 'GET', route: '/api/v1/activityTypes', options: context }, ActivityTypes)
+  constructor(client: UpstreamClient, ttlMs: number, connection: string) {
+    this.cache = new SharedLookup<string, ReadonlySet<string>>(
+      async (_key, options) => {
+        const answer = await client.json({ method: 'GET', route: '/api/v1/activityTypes', options }, ActivityTypes)
         return new Set(answer.data.filter((t) => t.active_flag).map((t) => t.key_string))
       },
-    })
+      { max: 1, ttlMs, connection },
+    )
   }
 
   async has(type: string, options: CallOptions): Promise<boolean> {
-    const types = await this.cache.fetch(KEY, { context: options })
-    return types!.has(type)
+    return (await this.cache.get(KEY, options)).has(type)
   }
 }

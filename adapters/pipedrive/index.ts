@@ -1,8 +1,18 @@
 import { Type } from '@sinclair/typebox'
 import { type AdapterDefinition, ConfigError } from '../../src/kit/adapter-kit.ts'
+import { ActivityTypeOptions, createActivities } from './activities.ts'
 import { ActivityTypeList } from './activity-types.ts'
+import { createAssociations } from './associations.ts'
 import { pipedriveErrorMessage, pipedriveRateLimits } from './errors.ts'
-import { ACTIVITIES, createPipedriveTasks } from './tasks.ts'
+import { FieldCatalog } from './field-catalog.ts'
+import { checkFieldMap } from './field-check.ts'
+import { fieldPlan } from './field-plan.ts'
+import { CompanyDomain } from './links.ts'
+import { createOrganizations } from './organizations.ts'
+import { createPersons } from './persons.ts'
+import { SEARCH_GROUP, SEARCH_LIMIT } from './search.ts'
+import { createPipedriveTasks } from './tasks.ts'
+import { createUsers } from './users.ts'
 
 const PipedriveOptions = Type.Object(
   {
@@ -10,6 +20,20 @@ const PipedriveOptions = Type.Object(
     accessToken: Type.Optional(Type.String({ minLength: 1, description: 'an OAuth access token, sent as Bearer' })),
     baseUrl: Type.String({ default: 'https://api.pipedrive.com' }),
     activityTypesTtlMs: Type.Integer({ minimum: 1, default: 600_000 }),
+    /** How long the account's field definitions (industry options) are kept. */
+    fieldsTtlMs: Type.Integer({ minimum: 1, default: 600_000 }),
+    activityTypes: ActivityTypeOptions,
+    /** The account's subdomain of pipedrive.com (`acme` for acme.pipedrive.com); read from
+     * `/users/me` when not given. */
+    companyDomain: Type.Optional(Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' })),
+    /** What lookups learn, to settle later ones with one list of changes (`recall.ts`). */
+    recall: Type.Object(
+      {
+        ttlMs: Type.Integer({ minimum: 0, default: 600_000, description: '0 turns it off: every lookup searches' }),
+        max: Type.Integer({ minimum: 1, default: 20_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 )
@@ -28,14 +52,35 @@ const definition: AdapterDefinition<typeof PipedriveOptions> = {
       headers: credentials,
       signals: pipedriveRateLimits,
       errorMessage: pipedriveErrorMessage,
+      // The general burst limit depends on the plan (the connection's `rateLimit`); search's is
+      // the same on every plan.
+      limits: { [SEARCH_GROUP]: SEARCH_LIMIT },
     })
+    const plan = fieldPlan(ctx.fieldMap)
+    const types = new ActivityTypeList(client, options.activityTypesTtlMs, ctx.connection)
+    const catalog = new FieldCatalog(client, options.fieldsTtlMs, ctx.connection)
+    const domain = new CompanyDomain(client, options.companyDomain, ctx.connection)
+    const persons = createPersons(client, plan.contacts, options.recall, domain.link('person'))
+    const organizations = createOrganizations(client, plan.companies, catalog, options.recall, domain.link('organization'))
+    let fieldsChecked = false
     return {
       specificationVersion: 'v2',
       adapter: 'pipedrive',
-      tasks: createPipedriveTasks(client, new ActivityTypeList(client, options.activityTypesTtlMs), ctx.defaultType),
-      // One cheap authenticated read: an activity list of one.
+      tasks: createPipedriveTasks(client, types, ctx.defaultType),
+      contacts: persons.port,
+      companies: organizations.port,
+      associations: createAssociations(persons.calls, organizations.calls),
+      activities: createActivities(client, types, options.activityTypes),
+      users: createUsers(client),
+      // The cheapest authenticated read, v1 `/users/me` (2 tokens; a v2 list costs 10), which
+      // also gives the links' company domain. The fieldMap's keys are checked against the
+      // account's fields on `connections test` and on the first readiness check after a start
+      // (40 tokens), not on every one.
       async doCheck(options) {
-        await client.send({ method: 'GET', route: ACTIVITIES, query: { limit: '1' }, expect: [200], options })
+        await domain.refresh(options)
+        if (fieldsChecked && options.probe) return
+        await checkFieldMap(catalog, ctx.fieldMap, ctx.connection, options)
+        fieldsChecked = true
       },
     }
   },

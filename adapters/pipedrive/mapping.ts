@@ -1,5 +1,7 @@
 import type { Activity } from './schemas.ts'
-import { type NativeTask, type NativeTaskPatch, UpstreamRejectedError, htmlToText, isSafeIntegerId, textToHtml } from '../../src/kit/adapter-kit.ts'
+import { type NativeTask, type NativeTaskPatch, htmlToText, textToHtml } from '../../src/kit/adapter-kit.ts'
+import { integerId } from './references.ts'
+import { dueParts, parseTime } from './times.ts'
 
 /**
  * The body Pipedrive's v2 `POST`/`PATCH /activities` takes, as far as tasks use it. The person is
@@ -18,11 +20,7 @@ export interface ActivityBody {
   done?: boolean
 }
 
-const REFERENCES = [
-  ['ownerId', 'a Pipedrive user id'],
-  ['contactId', 'a Pipedrive person id'],
-  ['companyId', 'a Pipedrive organization id'],
-] as const
+const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const
 
 /**
  * Gateway fields to an activity. Pipedrive keeps the due moment as `due_date` and `due_time`
@@ -33,21 +31,15 @@ export function toActivity(patch: NativeTaskPatch): ActivityBody {
   if (patch.subject !== undefined) body.subject = patch.subject
   if (patch.type !== undefined) body.type = patch.type
   if (patch.description !== undefined) body.note = textToHtml(patch.description)
-  const [owner, person, org] = REFERENCES.map(([field, what]) => {
+  const [owner, person, org] = REFERENCES.map((field) => {
     const value = patch[field]
-    if (value === undefined) return undefined
-    if (!isSafeIntegerId(value)) throw new UpstreamRejectedError(`${field} must be ${what} (a positive integer), got "${value.slice(0, 64)}"`)
-    return Number(value)
+    return value === undefined ? undefined : integerId(field, value)
   })
   if (owner !== undefined) body.owner_id = owner
   // A task links one person; written, the primary participant replaces the activity's participants.
   if (person !== undefined) body.participants = [{ person_id: person, primary: true }]
   if (org !== undefined) body.org_id = org
-  if (patch.dueDate !== undefined) {
-    const iso = new Date(patch.dueDate).toISOString()
-    body.due_date = iso.slice(0, 10)
-    body.due_time = iso.slice(17, 19) === '00' ? iso.slice(11, 16) : iso.slice(11, 19)
-  }
+  if (patch.dueDate !== undefined) Object.assign(body, dueParts(patch.dueDate))
   if (patch.completed !== undefined) body.done = patch.completed
   return body
 }
@@ -72,12 +64,4 @@ export function fromActivity(activity: Activity): NativeTask {
     if (!Number.isNaN(due)) task.dueDate = due
   }
   return task
-}
-
-/** RFC 3339, or v1's `YYYY-MM-DD HH:MM:SS`, which is UTC. */
-function parseTime(value: string | null | undefined): number | undefined {
-  if (!value) return undefined
-  const normalized = /[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`
-  const ms = Date.parse(normalized)
-  return Number.isNaN(ms) ? undefined : ms
 }

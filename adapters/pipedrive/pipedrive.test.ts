@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
 import { PERSON_ID_READ_ONLY, PIPEDRIVE_TASK_PATHS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { PIPEDRIVE_FIELD_MAP } from '../../test/fakes/pipedrive-gateway.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 const connection = (fake: PipedriveFake, extra: Record<string, unknown> = {}) => ({
@@ -14,9 +15,11 @@ const connection = (fake: PipedriveFake, extra: Record<string, unknown> = {}) =>
 })
 
 describeAdapterConformance('pipedrive', async () => {
-  const fake = await PipedriveFake.start()
+  // Search's own window, ten times shorter than Pipedrive's 2 s so the suite runs quickly; the
+  // gateway is told the same.
+  const fake = await PipedriveFake.start({ searchWindowMs: 200 })
   return {
-    connection: connection(fake),
+    connection: connection(fake, { fieldMap: PIPEDRIVE_FIELD_MAP, rateLimits: { search: { requests: 10, intervalMs: 200 } } }),
     missingNativeId: '999999',
     roundTripTypes: ['call', 'email', 'meeting', 'todo'],
     refs: { ownerId: '1002', contactId: '31', companyId: '41' },
@@ -24,6 +27,7 @@ describeAdapterConformance('pipedrive', async () => {
     taskPaths: PIPEDRIVE_TASK_PATHS,
     close: async () => {
       expect(fake.violations, 'requests Pipedrive would refuse').toEqual([])
+      expect(fake.searchLimited + fake.http.rateLimited, "requests over Pipedrive's burst limits").toBe(0)
       await fake.close()
     },
   }

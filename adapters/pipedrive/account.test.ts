@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CallOptions } from '../../src/kit/adapter-kit.ts'
+import { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { PIPEDRIVE_FIELD_MAP, type PipedriveGateway, pipedriveGateway } from '../../test/fakes/pipedrive-gateway.ts'
+
+const options = (probe = false): CallOptions => ({ signal: AbortSignal.timeout(5000), deadline: Date.now() + 5000, warn: () => {}, probe })
+
+describe('pipedrive account: users, links, the fieldMap check', () => {
+  let fake: PipedriveFake
+  let gw: PipedriveGateway
+  beforeAll(async () => {
+    fake = await PipedriveFake.start()
+    gw = await pipedriveGateway(fake)
+  })
+  afterAll(async () => {
+    expect(fake.violations).toEqual([])
+    await gw.close()
+    await fake.close()
+  })
+  const adapter = (gateway = gw) => gateway.app.gateway.current.runtime.connections.get('pipedrive')!.adapter
+
+  it('lists the active users only, from v1 /users', async () => {
+    const res = await gw.send('GET', '/users')
+    expect(res.json()).toEqual([
+      { id: 'pipedrive.1001', name: 'Ana Admin', email: 'ana@enginy-sandbox.example' },
+      { id: 'pipedrive.1002', name: 'Bo Seller', email: 'bo@enginy-sandbox.example' },
+    ])
+  })
+
+  it("links to a person's and an organization's page under the company domain, read once from /users/me", async () => {
+    fake.resetCounts()
+    const links = await Promise.all(
+      ['contacts/pipedrive.31', 'companies/pipedrive.41', 'contacts/pipedrive.999999'].map((path) => gw.app.inject({ method: 'GET', url: `/links/${path}` })),
+    )
+    expect(links.map((res) => [res.statusCode, res.headers.location])).toEqual([
+      [302, `https://${PIPEDRIVE_COMPANY_DOMAIN}.pipedrive.com/person/31`],
+      [302, `https://${PIPEDRIVE_COMPANY_DOMAIN}.pipedrive.com/organization/41`],
+      [302, `https://${PIPEDRIVE_COMPANY_DOMAIN}.pipedrive.com/person/999999`],
+    ])
+    expect(fake.http.requests.map((r) => `${r.method} ${r.path}`), 'one call, whatever the number of links, and none about the records').toEqual(['GET /api/v1/users/me'])
+    expect((await gw.app.inject({ method: 'GET', url: '/links/contacts/pipedrive.abc' })).statusCode, 'not a person id').toBe(404)
+  })
+
+  it('takes the company domain from the connection when given, without a call', async () => {
+    const configured = await pipedriveGateway(fake, { companyDomain: 'acme-eu' })
+    try {
+      fake.resetCounts()
+      const res = await configured.app.inject({ method: 'GET', url: '/links/companies/pipedrive.41' })
+      expect(res.headers.location).toBe('https://acme-eu.pipedrive.com/organization/41')
+      expect(fake.http.requests).toHaveLength(0)
+    } finally {
+      await configured.close()
+    }
+  })
+
+  it('checks every fieldMap key against the account fields, and readiness probes read them only once', async () => {
+    fake.resetCounts()
+    await adapter().doCheck!(options(true))
+    await adapter().doCheck!(options(true))
+    expect(fake.http.requests.map((r) => r.path)).toEqual(['/api/v1/users/me', '/api/v1/personFields', '/api/v1/organizationFields', '/api/v1/users/me'])
+    expect(fake.tokens, 'users/me twice (2 each), each field list once (20 each)').toBe(44)
+  })
+
+  it('names each fieldMap key the account does not have, and a lookup field search cannot read', async () => {
+    const wrong = await pipedriveGateway(fake, {
+      fieldMap: {
+        contacts: { ...PIPEDRIVE_FIELD_MAP.contacts, linkedinUrl: PIPEDRIVE_FIELDS.personBirthdayish, score: 'f'.repeat(40) },
+        companies: { domain: 'e'.repeat(40) },
+      },
+    })
+    try {
+      await expect(adapter(wrong).doCheck!(options())).rejects.toThrow(
+        [
+          'config: connections.pipedrive: fieldMap.contacts.linkedinUrl: the person field "First contact" (a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4) is of type date, which Pipedrive\'s search cannot read; make it a text field',
+          `fieldMap.contacts.score: Pipedrive has no person field with the key "${'f'.repeat(40)}" (the keys are in Settings → Data fields, or GET /api/v1/personFields)`,
+          `fieldMap.companies.domain: Pipedrive has no organization field with the key "${'e'.repeat(40)}" (the keys are in Settings → Data fields, or GET /api/v1/organizationFields)`,
+        ].join('; '),
+      )
+    } finally {
+      await wrong.close()
+    }
+  })
+})
