@@ -88,7 +88,7 @@ async function connectionsTest(file: string, only: string | undefined): Promise<
     console.error(`no connection "${only}" in ${file} (configured: ${[...config.connections.keys()].join(', ')})`)
     return 1
   }
-  const runtime = buildRuntime(config, { logger: createLogger('silent') })
+  const runtime = await buildRuntime(config, { logger: createLogger('silent') })
   let failed = 0
   try {
     for (const [name, connection] of runtime.connections) {

@@ -94,6 +94,28 @@ describe('config', () => {
     await expect(loadConfigFile(path, {})).rejects.toThrow('is not valid YAML')
   })
 
+  it('refuses a key given twice in one mapping, in a small file and in one big enough to be parsed off the main thread', async () => {
+    const twice = `connections:\n  local: { adapter: memory }\ntenants:\n  acme: { apiKeys: [k1], active: local }\n  acme: { apiKeys: [k2], active: local }\n`
+    await expect(loadConfigFile(await write(twice), {})).rejects.toThrow('the key "acme" appears twice in one mapping')
+    const many = (extra: string) => {
+      const lines = ['connections:', '  local: { adapter: memory }', 'tenants:']
+      for (let i = 0; i < 2000; i++) lines.push(`  t${i}: { apiKeys: [key-${i}], active: local }`)
+      return `${lines.join('\n')}\n${extra}`
+    }
+    expect(Buffer.byteLength(many('')), 'past the size parsed in a worker').toBeGreaterThan(64 * 1024)
+    const config = await loadConfigFile(await write(many('')), {})
+    expect(config.tenants).toHaveLength(2000)
+    expect(config.tenants[1999]).toMatchObject({ name: 't1999', apiKeys: ['key-1999'], active: 'local' })
+    await expect(loadConfigFile(await write(many('  t7: { apiKeys: [again], active: local }\n')), {})).rejects.toThrow('the key "t7" appears twice')
+    await expect(loadConfigFile(await write(many('  t9: [unclosed\n')), {})).rejects.toThrow('is not valid YAML')
+  })
+
+  it('names at most ten connections when a tenant names one that is not configured', async () => {
+    const connections = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`c${i}`, { adapter: 'memory' }]))
+    const refused = resolveConfig({ connections, tenants: { acme: { apiKeys: ['k'], active: 'nope' } } }, {})
+    await expect(refused).rejects.toThrow('"nope" is not a configured connection (configured: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9 and 20 more)')
+  })
+
   it('generates and logs one API key outside production, and refuses to start without one in production', async () => {
     const config = await resolveConfig({ connections: { local: { adapter: 'memory' } }, active: 'local' }, {})
     expect(config.tenants[0]!.apiKeys).toEqual([])

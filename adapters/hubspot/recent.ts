@@ -1,4 +1,4 @@
-import { type Lookup, type NativeRecord, growingLru, normalize } from '../../src/kit/adapter-kit.ts'
+import { type Lookup, type NativeRecord, BoundedMap, normalize } from '../../src/kit/adapter-kit.ts'
 
 /**
  * How long a record this adapter created is remembered for lookups that go through search. HubSpot
@@ -16,8 +16,8 @@ const MAX_REMEMBERED = 10_000
  * search decides. With several replicas, each knows only what it created.
  */
 export class RecentlyCreated<R extends NativeRecord<object>> {
-  private readonly byKey = growingLru<string, Map<string, R>>({ max: MAX_REMEMBERED, ttl: REMEMBER_MS })
-  private readonly keysOf = growingLru<string, string[]>({ max: MAX_REMEMBERED, ttl: REMEMBER_MS })
+  private readonly byKey = new BoundedMap<string, Map<string, R>>({ max: MAX_REMEMBERED, ttlMs: REMEMBER_MS })
+  private readonly keysOf = new BoundedMap<string, string[]>({ max: MAX_REMEMBERED, ttlMs: REMEMBER_MS })
 
   constructor(private readonly lookups: readonly Lookup[]) {}
 

@@ -1,5 +1,4 @@
-import type { LRUCache } from 'lru-cache'
-import { type Lookup, type NativeRecord, growingLru, normalize } from '../../src/kit/adapter-kit.ts'
+import { type Lookup, type NativeRecord, BoundedMap, normalize } from '../../src/kit/adapter-kit.ts'
 
 export interface RecallOptions {
   /** How long what a lookup learned may settle a later one (after a check, `finder.ts`); 0: never. */
@@ -36,16 +35,16 @@ interface Seen<R> {
  * settled by one list call per 100 keys instead of 100 searches.
  */
 export class Recall<R extends NativeRecord<object>> {
-  private readonly holders: LRUCache<string, Holders>
-  private readonly records: LRUCache<string, Seen<R>>
+  private readonly holders: BoundedMap<string, Holders>
+  private readonly records: BoundedMap<string, Seen<R>>
 
   constructor(
     private readonly lookups: readonly Lookup[],
     private readonly options: RecallOptions,
     private readonly now: () => number = Date.now,
   ) {
-    this.holders = growingLru({ max: options.max })
-    this.records = growingLru({ max: options.max })
+    this.holders = new BoundedMap({ max: options.max })
+    this.records = new BoundedMap({ max: options.max })
   }
 
   /** What is known of `key`: its holders and the moment since which changes must be checked;

@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises'
-import type { Static, TSchema } from '@sinclair/typebox'
+import { type Static, type TSchema, Type } from '@sinclair/typebox'
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler'
 import { Value } from '@sinclair/typebox/value'
-import { parse } from 'yaml'
 import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
 import type { AdapterDefinition } from '../adapter/common.ts'
 import { ConfigError } from '../errors.ts'
 import { CONNECTION_NAME } from '../service/ids.ts'
 import { interpolate } from './interpolate.ts'
-import { CORE_CONNECTION_KEYS, ConnectionCore, GatewayConfigFile } from './schema.ts'
+import { Pacer } from './pacer.ts'
+import { parseYaml } from './parse-yaml.ts'
+import { CORE_CONNECTION_KEYS, ConnectionCore, GatewayConfigFile, TenantFile } from './schema.ts'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
 
@@ -54,28 +55,40 @@ export async function loadConfigFile(
   } catch (err) {
     throw new ConfigError('', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
   }
-  let raw: unknown
-  try {
-    raw = parse(text)
-  } catch (err) {
-    throw new ConfigError('', `${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`)
-  }
-  return resolveConfig(raw, env, registry)
+  const parsed = await parseYaml(text)
+  if ('error' in parsed) throw new ConfigError('', `${path} is not valid YAML: ${parsed.error}`)
+  return resolveConfig(parsed.value, env, registry)
 }
 
+/**
+ * Interpolates and validates a parsed config. The connections and tenants are checked one entry at
+ * a time, pacing between them: a config of 10,000 tenants is read while the gateway serves.
+ */
 export async function resolveConfig(
   raw: unknown,
   env: NodeJS.ProcessEnv = process.env,
   registry: AdapterRegistry = builtinAdapters,
+  pacer = new Pacer(),
 ): Promise<GatewayConfig> {
-  const input = validate(GatewayConfigFile, interpolate(raw ?? {}, env), '')
+  const file = isRecord(raw) ? raw : {}
+  const { connections: rawConnections, tenants: rawTenants, ...rest } = file
+  if (!isRecord(rawConnections) || (rawTenants !== undefined && !isRecord(rawTenants))) {
+    // Not the shape the entries are checked in: the whole file's check names what is wrong.
+    validate(GatewayConfigFile, interpolate(file, env), '')
+  }
+  const input = validate(GatewayConfigFile, interpolate({ ...rest, connections: {}, ...(rawTenants !== undefined && { tenants: {} }) }, env), '')
   const connections = new Map<string, ResolvedConnection>()
   // Each adapter module is loaded once, not once per connection: 10,000 tenants may name one.
   const definitions = new Map<string, Promise<AdapterDefinition>>()
-  for (const [name, entry] of Object.entries(input.connections)) {
-    connections.set(name, await resolveConnection(name, entry, registry, definitions))
+  for (const [name, entry] of Object.entries(rawConnections as Record<string, unknown>)) {
+    const path = `connections.${name}`
+    const checked = validate(ConnectionEntry, interpolate(entry, env, path), path)
+    connections.set(name, await resolveConnection(name, checked, registry, definitions))
+    await pacer.pace()
   }
-  const tenants = input.tenants ? resolveTenants(input.tenants, connections) : [defaultTenant(input, connections)]
+  const tenants = rawTenants
+    ? await resolveTenants(rawTenants as Record<string, unknown>, env, connections, pacer)
+    : [defaultTenant(input, connections)]
   return {
     limits: input.limits,
     keyHeader: { name: input.auth.header, lower: input.auth.header.toLowerCase() },
@@ -93,13 +106,17 @@ function defaultTenant(input: GatewayConfigFile, connections: ReadonlyMap<string
   return { name: DEFAULT_TENANT, apiKeys: splitKeys(input.auth.apiKeys), active: input.active, connections: [...connections.keys()] }
 }
 
-function resolveTenants(
-  tenants: NonNullable<GatewayConfigFile['tenants']>,
+async function resolveTenants(
+  tenants: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
   connections: ReadonlyMap<string, ResolvedConnection>,
-): TenantConfig[] {
+  pacer: Pacer,
+): Promise<TenantConfig[]> {
   const owners = new Map<string, string>()
-  return Object.entries(tenants).map(([name, tenant]) => {
+  const resolved: TenantConfig[] = []
+  for (const [name, entry] of Object.entries(tenants)) {
     const path = `tenants.${name}`
+    const tenant = validate(TenantFile, interpolate(entry, env, path), path)
     checkConnection(`${path}.active`, tenant.active, connections)
     const allowed = tenant.connections ?? []
     for (const [i, connection] of allowed.entries()) checkConnection(`${path}.connections[${i}]`, connection, connections)
@@ -110,13 +127,21 @@ function resolveTenants(
       if (other) throw new ConfigError(`${path}.apiKeys`, `a key is also a key of tenant "${other}"; keys must be unique`)
       owners.set(key, name)
     }
-    return { name, apiKeys, active: tenant.active, connections: [...new Set([tenant.active, ...allowed])] }
-  })
+    resolved.push({ name, apiKeys, active: tenant.active, connections: [...new Set([tenant.active, ...allowed])] })
+    await pacer.pace()
+  }
+  return resolved
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
 function checkConnection(key: string, name: string, connections: ReadonlyMap<string, ResolvedConnection>): void {
   if (connections.has(name)) return
-  const known = [...connections.keys()].join(', ') || 'none'
+  // A message, not a listing: a config may have 10,000 connections.
+  const names = [...connections.keys()]
+  const known = names.length === 0 ? 'none' : names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`
   throw new ConfigError(key, `"${name}" is not a configured connection (configured: ${known})`)
 }
 
@@ -145,6 +170,9 @@ async function resolveConnection(
   const options = validate(definition.options, pick(entry, adapterKeys), path)
   return { name, core, options, definition }
 }
+
+/** What each entry of `connections` must be before its adapter's options are checked. */
+const ConnectionEntry = Type.Object({ adapter: Type.String() })
 
 /** Compiled once per schema: a config of 10,000 connections checks each against the same few. */
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>()

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { growingLru } from '../service/growing-lru.ts'
+import { BoundedMap } from '../service/bounded-map.ts'
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../errors.ts'
 import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
 import type { Coordination } from './redis.ts'
@@ -23,7 +23,7 @@ type Entry = { hash: string; task?: Task }
  * In this process without Redis; in Redis with it, so two replicas agree.
  */
 export class Idempotency {
-  private readonly local = growingLru<string, Entry>({ max: 100_000, ttl: KEEP_MS })
+  private readonly local = new BoundedMap<string, Entry>({ max: 100_000, ttlMs: KEEP_MS })
   private readonly running = new Map<string, Promise<Task>>()
 
   constructor(private readonly coordination?: Coordination) {}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { growingLru } from '../service/growing-lru.ts'
+import { BoundedMap } from '../service/bounded-map.ts'
 import type { Coordination } from './redis.ts'
 
 /** How long a message id is remembered: longer than any campaign's retries. */
@@ -12,7 +12,7 @@ const KEEP_MS = 30 * 24 * 60 * 60 * 1000
  * unreachable falls back to this process. Keys are stored as digests.
  */
 export class Remembered {
-  private readonly local = growingLru<string, string>({ max: 100_000, ttl: KEEP_MS })
+  private readonly local = new BoundedMap<string, string>({ max: 100_000, ttlMs: KEEP_MS })
 
   constructor(private readonly coordination?: Coordination) {}
 

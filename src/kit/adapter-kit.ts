@@ -47,7 +47,7 @@ export {
   UpstreamUnavailableError,
 } from '../errors.ts'
 export { chunks } from '../service/chunks.ts'
-export { growingLru } from '../service/growing-lru.ts'
+export { BoundedMap } from '../service/bounded-map.ts'
 export { SharedLookup } from '../service/shared-lookup.ts'
 export { normalize } from '../service/matching.ts'
 export type { NotFound, UpstreamClient, UpstreamClientOptions } from '../upstream/client.ts'

@@ -1,6 +1,6 @@
 import type { CallOptions } from '../adapter/common.ts'
 import { UpstreamTimeoutError } from '../errors.ts'
-import { growingLru } from './growing-lru.ts'
+import { BoundedMap } from './bounded-map.ts'
 import { SharedSignal } from './shared-signal.ts'
 
 interface Flight<V> {
@@ -35,7 +35,7 @@ export class SharedLookup<K extends {}, V extends {}> {
     private readonly lookup: (key: K, options: CallOptions) => Promise<V>,
     private readonly settings: { readonly max: number; readonly ttlMs?: number; readonly connection: string },
   ) {
-    this.kept = growingLru<K, V>({ max: settings.max, ...(settings.ttlMs !== undefined && { ttl: settings.ttlMs }) })
+    this.kept = new BoundedMap<K, V>(settings)
   }
 
   /** The value of `key`: kept, or shared with a lookup in flight, or looked up. `fresh`: ask the CRM. */

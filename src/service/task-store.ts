@@ -1,9 +1,8 @@
-import type { LRUCache } from 'lru-cache'
 import type { CallOptions } from '../adapter/common.ts'
 import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
 import type { ConnectionCore } from '../config/schema.ts'
 import { Coalescer } from './coalesce.ts'
-import { growingLru } from './growing-lru.ts'
+import { BoundedMap } from './bounded-map.ts'
 import { KeyedLock } from './keyed-lock.ts'
 import type { FairLimit } from './fair-limit.ts'
 
@@ -28,24 +27,24 @@ const WRITES_KEPT = 100_000
  *   read cannot put back what a write just changed; writes put their own outcome in the cache.
  */
 export class TaskStore {
-  private readonly cache: LRUCache<string, NativeTask> | undefined
+  private readonly cache: BoundedMap<string, NativeTask> | undefined
   private readonly reads: Coalescer<NativeTask> | undefined
   private readonly completions: Record<'true' | 'false', Coalescer<NativeTask>> | undefined
   private readonly writes: KeyedLock
   private sequence = 0
-  private readonly writeStarted = growingLru<string, number>({ max: WRITES_KEPT })
-  private readonly writeFinished = growingLru<string, number>({ max: WRITES_KEPT })
+  private readonly writeStarted = new BoundedMap<string, number>({ max: WRITES_KEPT })
+  private readonly writeFinished = new BoundedMap<string, number>({ max: WRITES_KEPT })
 
   constructor(
     private readonly adapter: TaskPort,
     readonly limit: FairLimit,
     settings: Pick<ConnectionCore, 'coalesce' | 'cache'>,
-    private readonly connection: string,
+    connection: string,
   ) {
     const { maxBatchRead, maxBatchUpdate } = adapter.capabilities
     const { coalesce, cache } = settings
     this.writes = new KeyedLock(connection)
-    if (cache.max > 0) this.cache = growingLru({ max: cache.max, ttl: cache.ttlMs })
+    if (cache.max > 0) this.cache = new BoundedMap({ max: cache.max, ttlMs: cache.ttlMs })
     const clock = {
       now: () => this.sequence,
       fresh: (id: string, started: number) => (this.writeFinished.get(id) ?? 0) <= started,
@@ -85,9 +84,14 @@ export class TaskStore {
 
   /** At most `maxBatchRead` tasks; the caller (the fan-out) holds the concurrency limit. */
   async readChunk(ids: readonly string[], options: CallOptions): Promise<NativeTask[]> {
-    const cached = ids.flatMap((id) => this.cache?.get(id) ?? [])
-    if (cached.length === ids.length) return cached
-    const missing = this.cache ? ids.filter((id) => !this.cache!.has(id)) : ids
+    const cached: NativeTask[] = []
+    const missing: string[] = []
+    for (const id of ids) {
+      const task = this.cache?.get(id)
+      if (task) cached.push(task)
+      else missing.push(id)
+    }
+    if (missing.length === 0) return cached
     const started = this.sequence
     return [...cached, ...this.remember(await this.adapter.doGetMany(missing, options), started)]
   }

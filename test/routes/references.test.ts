@@ -20,7 +20,7 @@ describe('record ids and references across connections', () => {
     contactInOld = (await app.inject({ method: 'POST', url: '/contacts', headers, payload: { contacts: [{ externalId: 'L-1' }] } })).json()
       .results[0].crmId
     // Support flip the tenant from `old` to `new`: both stay configured.
-    app.gateway.apply({ ...app.gateway.current.runtime.config, tenants: [{ ...app.gateway.current.runtime.config.tenants[0]!, active: 'new' }] })
+    await app.gateway.apply({ ...app.gateway.current.runtime.config, tenants: [{ ...app.gateway.current.runtime.config.tenants[0]!, active: 'new' }] })
   })
   afterAll(() => app.close())
 

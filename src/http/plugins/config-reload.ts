@@ -34,7 +34,7 @@ async function configReload(app: FastifyInstance, options: ConfigReloadOptions) 
     let config: GatewayConfig
     try {
       config = keepGeneratedKey(await loadConfigFile(path, options.env, options.registry), gateway.current.runtime.config)
-      const runtime = gateway.apply(config)
+      const runtime = await gateway.apply(config)
       gateway.metrics.reloads.inc({ result: 'applied' })
       app.log.info({ reason, version: runtime.version, configFile: path }, 'config reloaded')
       return true

@@ -23,7 +23,7 @@ export interface InForce {
  */
 export class Gateway {
   /** What requests read, replaced whole on reload; one object, not one per request. */
-  private inForce: InForce
+  private inForce!: InForce
   readonly metrics: Metrics
   readonly health: HealthMonitor
   /** Shared state of the replicas, when config has `coordination.redis` at start. */
@@ -32,7 +32,14 @@ export class Gateway {
   /** Message ids of the activities logged, for adapters that cannot find them again. */
   private readonly remembered: Remembered
 
-  constructor(
+  /** The gateway of `config`, its runtime built. */
+  static async open(config: GatewayConfig, options: RuntimeOptions): Promise<Gateway> {
+    const gateway = new Gateway(config, options)
+    gateway.inForce = { runtime: await buildRuntime(config, gateway.options), services: buildServices(config, gateway.remembered) }
+    return gateway
+  }
+
+  private constructor(
     config: GatewayConfig,
     private readonly options: RuntimeOptions,
   ) {
@@ -47,7 +54,6 @@ export class Gateway {
       observer: this.metrics.observeAttempt,
       ...(coordination && { limiter: (connection, limit, cap, group) => new SharedLimiter(coordination, connection, limit, cap, group) }),
     }
-    this.inForce = { runtime: buildRuntime(config, this.options), services: buildServices(config, this.remembered) }
     this.health = new HealthMonitor(() => this.inForce.runtime, options.logger)
   }
 
@@ -55,9 +61,9 @@ export class Gateway {
     return this.inForce
   }
 
-  apply(config: GatewayConfig): Runtime {
+  async apply(config: GatewayConfig): Promise<Runtime> {
     const previous = this.inForce.runtime
-    const next = buildRuntime(config, this.options, previous)
+    const next = await buildRuntime(config, this.options, previous)
     this.inForce = { runtime: next, services: buildServices(config, this.remembered) }
     void previous.drained().then(() => previous.close(next))
     this.health.start()
@@ -79,7 +85,7 @@ declare module 'fastify' {
 }
 
 async function gatewayPlugin(app: FastifyInstance, options: { config: GatewayConfig; runtime: RuntimeOptions }) {
-  const gateway = new Gateway(options.config, options.runtime)
+  const gateway = await Gateway.open(options.config, options.runtime)
   app.decorate('gateway', gateway)
   gateway.health.start()
   app.addHook('onClose', () => gateway.close())
