@@ -5,12 +5,13 @@ import { fanout } from './scenarios/fanout.ts'
 import { memory } from './scenarios/memory.ts'
 import { peer } from './scenarios/peer.ts'
 import { proxy } from './scenarios/proxy.ts'
+import { tenants } from './scenarios/tenants.ts'
 
 /**
  * `npm run bench [scenario…]`: each scenario measures the gateway and its baseline in the same
  * run, on this machine, and prints a Markdown table of both and their ratio.
  */
-const scenarios = { contract, proxy, fanout, coalescing, peer, memory }
+const scenarios = { contract, proxy, fanout, coalescing, peer, memory, tenants }
 const chosen = process.argv.slice(2)
 const names = chosen.length > 0 ? chosen : Object.keys(scenarios)
 console.log(`# Benchmarks\n\n${new Date().toISOString()} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model}\n`)

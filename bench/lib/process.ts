@@ -4,6 +4,8 @@ import { createInterface } from 'node:readline'
 
 export interface ServerProcess {
   readonly url: string
+  /** Everything else the server said on its first line (the gateway: `startMs`, `processMs`). */
+  readonly info: Record<string, unknown>
   readonly child: ChildProcess
   /** Peak resident memory of the process so far, in MiB (Linux VmHWM). */
   peakRssMiB(): number
@@ -27,8 +29,8 @@ export async function startServer(name: string, env: Record<string, string> = {}
   started.add(child)
   child.once('exit', () => started.delete(child))
   const lines = createInterface({ input: child.stdout! })
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url))
+  const info = await new Promise<Record<string, unknown> & { url: string }>((resolve, reject) => {
+    lines.once('line', (line) => resolve(JSON.parse(line)))
     child.once('exit', (code) => reject(new Error(`bench server ${name} exited with ${code}`)))
   })
   const status = (field: string) => {
@@ -36,7 +38,8 @@ export async function startServer(name: string, env: Record<string, string> = {}
     return match ? Number(match[1]) / 1024 : Number.NaN
   }
   return {
-    url,
+    url: info.url,
+    info,
     child,
     peakRssMiB: () => status('VmHWM'),
     rssMiB: () => status('VmRSS'),

@@ -1,15 +1,19 @@
 import pino from 'pino'
 import { buildApp } from '../../src/app.ts'
-import { resolveConfig } from '../../src/config/load.ts'
+import { loadConfigFile, resolveConfig } from '../../src/config/load.ts'
 import { createLogger } from '../../src/logger.ts'
 
 /**
- * The gateway in a process of its own, configured from BENCH_CONFIG (JSON). It logs at
- * BENCH_LOG_LEVEL (default silent) to /dev/null: stdout carries only its address.
+ * The gateway in a process of its own, configured from BENCH_CONFIG (JSON) or, for configs too big
+ * for an environment variable, from the file BENCH_CONFIG_FILE, which it then reloads on change
+ * and on SIGHUP as `npm start` does. It logs at BENCH_LOG_LEVEL (default silent) to /dev/null:
+ * stdout carries only its address, and how long loading the config and starting took.
  */
-const config = await resolveConfig(JSON.parse(process.env.BENCH_CONFIG ?? '{}'), process.env)
+const started = performance.now()
+const file = process.env.BENCH_CONFIG_FILE
+const config = file ? await loadConfigFile(file, process.env) : await resolveConfig(JSON.parse(process.env.BENCH_CONFIG ?? '{}'), process.env)
 const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent', pino.destination({ dest: '/dev/null', sync: false }))
-const app = await buildApp({ config, logger })
+const app = await buildApp({ config, logger, ...(file && { reload: { path: file, env: process.env, onSignal: true } }) })
 const url = await app.listen({ port: 0, host: '127.0.0.1' })
-process.stdout.write(`${JSON.stringify({ url })}\n`)
+process.stdout.write(`${JSON.stringify({ url, startMs: performance.now() - started, processMs: performance.now() })}\n`)
 process.once('SIGINT', () => process.exit(0))
