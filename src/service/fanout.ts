@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import type { CallOptions } from '../adapter/common.ts'
 import type { NativeTask } from '../adapter/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'
+import { InternalError } from '../errors.ts'
 import { chunks } from './chunks.ts'
 
 /** What one chunk gave: the adapter's answer, or what it threw. */
@@ -38,7 +39,10 @@ export async function runChunks<I, R>(
   const runs: Promise<ChunkOutcome<I, R> | undefined>[] = []
   for (const [connection, items] of groups) {
     for (const chunk of chunks(items, Math.max(1, size(connection)))) {
-      const failed = (error: unknown): ChunkOutcome<I, R> | undefined => {
+      const failed = (thrown: unknown): ChunkOutcome<I, R> | undefined => {
+        // An adapter that throws nothing (`throw undefined`, a rejected promise without a reason)
+        // still fails its chunk: never a batch answered as if it had succeeded.
+        const error = thrown ?? new InternalError(`an adapter of connection "${connection.name}" failed without an error`)
         if (failure === 'chunk') return { connection, items: chunk, error }
         if (first) return undefined
         first = { error }

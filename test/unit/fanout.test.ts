@@ -46,6 +46,13 @@ describe('fanOut', () => {
     expect(found.has(resultKey('a', 'intruder'))).toBe(false)
   })
 
+  it('fails a batch whose adapter rejects without a reason with an internal error, never undefined', async () => {
+    const a = connection('a', 1)
+    const items = [{ connection: a, nativeId: 'a1' }]
+    const failing = fanOut(items, () => 10, () => Promise.reject(undefined), options())
+    await expect(failing).rejects.toMatchObject({ code: 'INTERNAL', statusCode: 500 })
+  })
+
   it('fails the whole batch with the first error and stops starting chunks', async () => {
     const a = connection('a', 1)
     const items = Array.from({ length: 10 }, (_, i) => ({ connection: a, nativeId: `a${i}` }))
