@@ -12,9 +12,9 @@ export type BreakerState = 'closed' | 'open' | 'half-open'
  */
 export class CircuitBreaker {
   private consecutive = 0
+  private opened = false
   private openedAt = 0
   private probing = false
-  state: BreakerState = 'closed'
 
   constructor(
     private readonly config: BreakerConfig,
@@ -22,18 +22,26 @@ export class CircuitBreaker {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Read from the clock, not moved by `admit`: with `health.intervalMs: 0` no call may come once
+   * callers have stopped, and a state stored until the next call would show `open` in `/metrics`
+   * for ever after the cool-down. We chose this over letting the health check probe: checks are
+   * turned off for CRMs with tight daily budgets, and the first real call is the probe anyway.
+   */
+  get state(): BreakerState {
+    if (!this.opened) return 'closed'
+    return this.now() - this.openedAt >= this.config.cooldownMs ? 'half-open' : 'open'
+  }
+
   /** Throws when a call may not go through now; else says whether the call is the probe. */
   admit(): Admission {
-    if (this.state === 'closed') return NOT_PROBE
-    const left = this.openedAt + this.config.cooldownMs - this.now()
-    if (this.state === 'open' && left <= 0) {
-      this.state = 'half-open'
-      this.probing = false
-    }
-    if (this.state === 'half-open' && !this.probing) {
+    const state = this.state
+    if (state === 'closed') return NOT_PROBE
+    if (state === 'half-open' && !this.probing) {
       this.probing = true
       return PROBE
     }
+    const left = this.openedAt + this.config.cooldownMs - this.now()
     throw new UpstreamCircuitOpenError(this.connection, Math.max(1, Math.ceil(Math.max(left, 0) / 1000)))
   }
 
@@ -42,13 +50,13 @@ export class CircuitBreaker {
    * before the circuit opened, and answered after, says nothing about the CRM now.
    */
   succeeded(admission: Admission): void {
-    if (this.state === 'closed') {
+    if (!this.opened) {
       this.consecutive = 0
       return
     }
     if (!admission.probe) return
     this.consecutive = 0
-    this.state = 'closed'
+    this.opened = false
     this.probing = false
   }
 
@@ -59,8 +67,8 @@ export class CircuitBreaker {
 
   failed(admission: Admission): void {
     this.consecutive++
-    if ((this.state === 'half-open' && admission.probe) || (this.state === 'closed' && this.consecutive >= this.config.failures)) {
-      this.state = 'open'
+    if (this.opened ? admission.probe : this.consecutive >= this.config.failures) {
+      this.opened = true
       this.openedAt = this.now()
       this.probing = false
     }

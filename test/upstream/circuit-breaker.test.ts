@@ -48,4 +48,19 @@ describe('CircuitBreaker', () => {
     breaker.succeeded(probe)
     expect(breaker.state).toBe('closed')
   })
+
+  it('shows half-open once the cool-down has passed, though no call came to move it', () => {
+    let now = 0
+    const breaker = new CircuitBreaker({ failures: 1, cooldownMs: 1000 }, 'crm', () => now)
+    breaker.failed(breaker.admit())
+    expect(breaker.state).toBe('open')
+    now = 1000
+    expect(breaker.state).toBe('half-open')
+    expect(breaker.state, 'reading the state does not take the probe').toBe('half-open')
+    const probe = breaker.admit()
+    breaker.failed(probe)
+    expect(breaker.state, 'a failed probe starts a new cool-down').toBe('open')
+    now = 2000
+    expect(breaker.state).toBe('half-open')
+  })
 })
