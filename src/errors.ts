@@ -37,6 +37,8 @@ export abstract class GatewayError extends Error {
   abstract readonly statusCode: number
   /** Seconds a client should wait before trying again, sent as `Retry-After`. */
   retryAfterSeconds?: number
+  /** How to authenticate, sent as `WWW-Authenticate`: HTTP requires it on every 401. */
+  challenge?: string
 }
 
 export class BadRequestError extends GatewayError {
@@ -70,8 +72,10 @@ export class RouteNotFoundError extends GatewayError {
 export class UnauthorizedError extends GatewayError {
   readonly code = 'UNAUTHORIZED'
   readonly statusCode = 401
-  constructor(header = 'X-API-Key') {
+  /** `challenge`: the scheme the route wants, when it is not an API key in `header`. */
+  constructor(header = 'X-API-Key', challenge = `ApiKey header="${header}"`) {
     super(`missing or unknown ${header}`)
+    this.challenge = challenge
   }
 }
 

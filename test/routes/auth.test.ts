@@ -39,6 +39,7 @@ describe('the API key', () => {
         ...(payload ? { payload } : {}),
       })
       expect(res.statusCode).toBe(401)
+      expect(res.headers['www-authenticate']).toBe('ApiKey header="X-API-Key"')
       expect(res.json()).toEqual({
         statusCode: 401,
         error: 'Unauthorized',
@@ -93,6 +94,7 @@ describe('the API key', () => {
       const wrongHeader = await custom.inject({ method: 'GET', url: '/health', headers: { 'x-api-key': 'custom-key-dddddddd' } })
       expect(wrongHeader.statusCode).toBe(401)
       expect(wrongHeader.json().message).toBe('missing or unknown X-Enginy-Token')
+      expect(wrongHeader.headers['www-authenticate']).toBe('ApiKey header="X-Enginy-Token"')
     } finally {
       await custom.close()
     }

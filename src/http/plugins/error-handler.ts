@@ -44,6 +44,7 @@ async function errorHandler(app: FastifyInstance) {
       request.log.info({ code: mapped.code, message }, 'request rejected')
     }
     if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds))
+    if (mapped.challenge !== undefined) reply.header('www-authenticate', mapped.challenge)
     return reply.status(mapped.statusCode).send({
       statusCode: mapped.statusCode,
       error: STATUS_CODES[mapped.statusCode] ?? 'Error',
