@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG_PATH, type GatewayConfig, loadConfigFile } from './confi
 import { ConfigError, GatewayError } from './errors.ts'
 import { createLogger } from './logger.ts'
 import { buildRuntime } from './runtime/runtime.ts'
+import { maskUrlCredentials } from './secrets.ts'
 
 /**
  * The operator's command line:
@@ -12,6 +13,9 @@ import { buildRuntime } from './runtime/runtime.ts'
  */
 
 const SECRET = /token|secret|password|key/i
+/** Names of where a secret is, not of a secret: `tokenUrl`, `tokenFile`. */
+const WHERE = /(Url|File)$/
+const isSecret = (key: string) => SECRET.test(key) && !WHERE.test(key)
 const USAGE = 'usage: enginy-gateway config check [file] [--against file] | connections test [name]'
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -48,7 +52,7 @@ async function configCheck(file: string, against: string | undefined): Promise<n
     for (const name of tenant.connections) {
       const connection = config.connections.get(name)!
       const options = Object.entries(connection.options as Record<string, unknown>)
-        .map(([key, value]) => `${key}=${SECRET.test(key) ? '****' : JSON.stringify(value)}`)
+        .map(([key, value]) => `${key}=${printable(key, value)}`)
         .join(' ')
       const marker = name === tenant.active ? '*' : ' '
       console.log(`  ${marker} ${name}: adapter=${connection.core.adapter} concurrency=${connection.core.concurrency} ${options}`.trimEnd())
@@ -56,6 +60,17 @@ async function configCheck(file: string, against: string | undefined): Promise<n
   }
   if (against) await warnRemovals(config, against)
   return 0
+}
+
+/**
+ * An option as `config check` prints it: a secret-named key masked at any depth, and the
+ * credentials inside every URL (`postgres://app:****@db/crm`), whatever its key is called.
+ */
+function printable(key: string, value: unknown): string {
+  if (isSecret(key)) return '****'
+  return JSON.stringify(value, (inner, nested: unknown) =>
+    inner && isSecret(inner) ? '****' : typeof nested === 'string' ? maskUrlCredentials(nested) : nested,
+  )
 }
 
 /** Ids record their connection: one that disappears takes its tasks out of Enginy's reach. */
@@ -109,7 +124,7 @@ async function check(doCheck: ((options: CallOptions) => Promise<void>) | undefi
     await doCheck({ signal: AbortSignal.timeout(10_000), deadline: Date.now() + 10_000, warn: () => {} })
     return 'ok'
   } catch (error) {
-    if (!(error instanceof GatewayError)) return `failed: ${(error as Error).message}`
+    if (!(error instanceof GatewayError)) return `failed: ${maskUrlCredentials((error as Error).message)}`
     const verdicts: Partial<Record<GatewayError['code'], string>> = {
       UPSTREAM_AUTH: 'bad credentials',
       UPSTREAM_RATE_LIMITED: 'rate-limited',

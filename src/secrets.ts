@@ -37,3 +37,40 @@ export class Scrubber {
 export function relayable(text: string, scrubber: Scrubber, max: number): string {
   return scrubber.scrub(text).slice(0, max)
 }
+
+/**
+ * A request's URL as a log line may show it: the path whole, every query value replaced. A
+ * client that sends its API key as `?api_key=` has leaked it to the URL already; the log need not
+ * keep a copy. A parameter without `=` may be a bare token, so it goes whole.
+ */
+export function redactQuery(url: string): string {
+  const start = url.indexOf('?')
+  if (start < 0) return url
+  const parameters = url
+    .slice(start + 1)
+    .split('&')
+    .map((part) => {
+      const equals = part.indexOf('=')
+      if (equals < 0) return part && REDACTED
+      return `${part.slice(0, equals)}=${REDACTED}`
+    })
+  return `${url.slice(0, start)}?${parameters.join('&')}`
+}
+
+/** `scheme://user:password@` and `scheme://token@` anywhere in a text; up to the last `@` before the
+ * host, as a password may hold an `@` its writer did not encode. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'`]*)@/gi
+const MASK = '****'
+
+/**
+ * Masks the credentials a URL carries (`postgres://app:s3cret@db/crm` → `postgres://app:****@db/crm`),
+ * wherever one appears in `text`: a database or Redis URL holds its password under a key whose
+ * name says nothing of secrets (`url`). The user name stays, to tell accounts apart; a user part
+ * without a password may itself be a token, so it is masked whole.
+ */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, (_whole, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':')
+    return colon < 0 ? `${scheme}${MASK}@` : `${scheme}${userinfo.slice(0, colon)}:${MASK}@`
+  })
+}

@@ -61,6 +61,14 @@ active: hubspot
     expect(result.stdout + result.stderr).not.toContain('k1')
   })
 
+  it('config check masks the credentials inside URLs, whatever their key is called', async () => {
+    const path = await file('sql.yaml', 'auth:\n  apiKeys: k\nconnections:\n  own:\n    adapter: sql\n    url: postgres://app:pg-secret-42@127.0.0.1:5432/crm\nactive: own\n')
+    const result = await cli(['config', 'check', path])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('url="postgres://app:****@127.0.0.1:5432/crm"')
+    expect(result.stdout + result.stderr).not.toContain('pg-secret-42')
+  })
+
   it('config check names the problem and exits 1 on a bad file, and warns of removed connections', async () => {
     const unset = await cli(['config', 'check', await file('unset.yaml', good(hubspot.url))], { GATEWAY_API_KEYS: 'k' })
     expect(unset.code).toBe(1)

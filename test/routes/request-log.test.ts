@@ -37,4 +37,17 @@ describe('request log', () => {
       ['request completed', 30],
     ])
   })
+
+  it('logs a URL without its query values, where a client may have put its key', async () => {
+    const log = capturedLogger('debug')
+    app = await testApp({ logger: log.logger })
+    const secret = 'query-secret-7f3a9b'
+    await app.inject({ method: 'GET', url: `/tasks/local.abc?api_key=${secret}&limit=5&${secret}`, headers: { ...headers, 'x-request-id': 'trace-4' } })
+    expect(log.lines.join('\n')).not.toContain(secret)
+    const urls = linesOf(log.lines, 'trace-4').flatMap((line) => (line.url === undefined ? [] : [[line.msg, line.url]]))
+    expect(urls).toEqual([
+      ['incoming request', '/tasks/local.abc?api_key=[redacted]&limit=[redacted]&[redacted]'],
+      ['request completed', '/tasks/local.abc?api_key=[redacted]&limit=[redacted]&[redacted]'],
+    ])
+  })
 })
