@@ -247,3 +247,10 @@ export class ConfigError extends Error {
     super(key ? `config: ${key}: ${problem}` : `config: ${problem}`)
   }
 }
+
+/** Not an HTTP error: environment variables the server cannot start with, one line each. */
+export class EnvError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'))
+  }
+}

@@ -1,13 +1,18 @@
 import { buildApp } from './app.ts'
 import { ensureApiKeys } from './config/api-keys.ts'
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from './config/load.ts'
-import { ConfigError } from './errors.ts'
+import { readEnvironment } from './environment.ts'
+import { ConfigError, EnvError } from './errors.ts'
+import { checkCanListen, listenProblem } from './listen-check.ts'
 import { createLogger } from './logger.ts'
 
 /** Starts the gateway: reads the environment, loads the config, listens, and stops cleanly. */
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const env = process.env
-  const logger = createLogger(env.LOG_LEVEL)
+  const settings = readEnvironment(env)
+  const { port, host } = settings
+  await checkCanListen(port, host)
+  const logger = createLogger(settings.logLevel)
   const path = env.GATEWAY_CONFIG ?? DEFAULT_CONFIG_PATH
   let app: Awaited<ReturnType<typeof buildApp>>
   try {
@@ -15,9 +20,8 @@ async function main(): Promise<void> {
     app = await buildApp({ config, logger, reload: { path, env, onSignal: true } })
   } catch (error) {
     if (error instanceof ConfigError) {
-      logger.fatal({ configFile: path }, error.message)
-      process.exitCode = 1
-      return
+      logger.fatal({ configFile: path, problems: error.problems }, error.message)
+      return 1
     }
     throw error
   }
@@ -27,7 +31,7 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'stopping: finishing requests in flight')
-    const limit = Number(env.SHUTDOWN_TIMEOUT_MS ?? 30_000)
+    const limit = settings.shutdownTimeoutMs
     const force = setTimeout(() => {
       logger.error({ afterMs: limit }, 'requests still in flight at the shutdown limit: closing their connections')
       app.server.closeAllConnections()
@@ -39,12 +43,24 @@ async function main(): Promise<void> {
     clearTimeout(force)
     logger.info('stopped')
   }
-  process.once('SIGTERM', () => void stop('SIGTERM'))
-  process.once('SIGINT', () => void stop('SIGINT'))
+  // Listeners stay for the whole shutdown: Ctrl-C under `npm start` delivers SIGINT twice (from
+  // the terminal and forwarded by npm), and a second one with no listener would kill the drain.
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
 
-  const port = Number(env.PORT ?? 3000)
-  const host = env.HOST ?? '0.0.0.0'
-  await app.listen({ port, host })
+  try {
+    await app.listen({ port, host })
+  } catch (error) {
+    await app.close()
+    throw listenProblem(error, port, host)
+  }
+  return 0
 }
 
-await main()
+try {
+  process.exitCode = await main()
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error
+  console.error(error.message)
+  process.exitCode = 1
+}

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
+import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fakes/hubspot.ts'
-import { type ServerProcess, startServer } from './helpers/server-process.ts'
+import { NODE_SERVER, NPM_START, type ServerProcess, startServer } from './helpers/server-process.ts'
 import { waitFor } from './helpers/wait.ts'
 
 describe('the server process', () => {
@@ -76,6 +77,108 @@ describe('the server process', () => {
       expect(JSON.stringify(server.lines)).not.toContain(HUBSPOT_TOKEN)
     } finally {
       await hubspot.close()
+    }
+  })
+})
+
+/** Runs the server until it exits by itself, for starts that must fail. */
+async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [file, ...args] = NODE_SERVER
+  const child = spawn(file, args, {
+    env: { ...process.env, HOST: '127.0.0.1', NODE_ENV: 'development', GATEWAY_API_KEYS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk
+  })
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  return { code, stdout, stderr }
+}
+
+/** Whether any process of the group led by `pgid` is left. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resolves with the error code of a connection attempt to `base`, or 'connected'. */
+function tryConnect(base: string): Promise<string> {
+  const { hostname, port } = new URL(base)
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve('connected')
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
+  })
+}
+
+describe('npm start', () => {
+  let server: ServerProcess | undefined
+  afterEach(async () => {
+    await server?.stop()
+    server = undefined
+  })
+
+  it('is the server itself: SIGTERM to npm, as a supervisor sends it, stops the server and leaves nothing running', async () => {
+    server = await startServer({ GATEWAY_API_KEYS: 'npm-key' }, NPM_START)
+    expect(await tryConnect(server.base)).toBe('connected')
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+    expect(server.lines.filter((line) => line.msg === 'stopped')).toHaveLength(1)
+    await waitFor(() => !groupAlive(server!.child.pid!))
+    expect(await tryConnect(server.base)).toBe('ECONNREFUSED')
+  })
+
+  it('stops gracefully on Ctrl-C, which reaches npm and the server both', async () => {
+    server = await startServer({ GATEWAY_API_KEYS: 'npm-key' }, NPM_START)
+    process.kill(-server.child.pid!, 'SIGINT')
+    expect(await server.exited).toBe(0)
+    expect(server.lines.filter((line) => line.msg === 'stopped')).toHaveLength(1)
+    await waitFor(() => !groupAlive(server!.child.pid!))
+  })
+})
+
+describe('a bad environment', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be a port number 0-65535, got "abc"'],
+    [{ PORT: '65536' }, 'PORT must be a port number 0-65535, got "65536"'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    [{ SHUTDOWN_TIMEOUT_MS: '30s' }, 'SHUTDOWN_TIMEOUT_MS must be a number of milliseconds 0-2147483647, got "30s"'],
+  ])('%o stops the start with one line naming the variable, before anything is logged', async (env, line) => {
+    const { code, stdout, stderr } = await runToExit({ PORT: '0', ...env })
+    expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: '', stderr: `${line}\n` })
+  })
+
+  it('names every bad variable at once', async () => {
+    const { code, stderr } = await runToExit({ PORT: 'abc', LOG_LEVEL: 'verbose' })
+    expect(code).toBe(1)
+    expect(stderr.trimEnd().split('\n').map((line) => line.split(' ')[0])).toEqual(['PORT', 'LOG_LEVEL'])
+  })
+
+  it('a port in use stops the start with one line, before the config is loaded or a key generated', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const { port } = holder.address() as AddressInfo
+    try {
+      const { code, stdout, stderr } = await runToExit({ PORT: String(port) })
+      expect({ code, stdout, stderr }).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `PORT ${port} is already in use on 127.0.0.1: stop the process listening there or choose another PORT\n`,
+      })
+    } finally {
+      await new Promise((resolve) => holder.close(resolve))
     }
   })
 })

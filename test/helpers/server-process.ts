@@ -9,10 +9,18 @@ export interface ServerProcess {
   stop(): Promise<void>
 }
 
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/** How the gateway is started: node itself, or `npm start` as a newcomer or a supervisor runs it. */
+export const NODE_SERVER = [process.execPath, '--import', 'tsx', 'src/server.ts'] as const
+export const NPM_START = ['npm', 'start'] as const
+
+export async function startServer(env: Record<string, string>, command: readonly string[] = NODE_SERVER): Promise<ServerProcess> {
+  const [file, ...args] = command
+  const child = spawn(file!, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, as a terminal gives a command: `stop` ends npm and its server
+    // together, and a test can send the group a Ctrl-C.
+    detached: true,
   })
   const lines: Record<string, unknown>[] = []
   let buffered = ''
@@ -20,7 +28,8 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     buffered += chunk.toString()
     const parts = buffered.split('\n')
     buffered = parts.pop()!
-    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part))
+    // npm prints its own banner lines before the server's JSON ones.
+    for (const part of parts) if (part.startsWith('{')) lines.push(JSON.parse(part))
   })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const base = await new Promise<string>((resolve, reject) => {
@@ -42,8 +51,12 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     base,
     exited,
     async stop() {
-      if (child.exitCode !== null) return
-      child.kill('SIGKILL')
+      // The whole group, so a server that outlived npm ends too; ESRCH: nothing of it is left.
+      try {
+        process.kill(-child.pid!, 'SIGKILL')
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+      }
       await exited
     },
   }
