@@ -1,20 +1,27 @@
 import type { Logger } from 'pino'
 import { UpstreamRateLimitedError } from '../errors.ts'
+import type { Connection } from '../runtime/connections.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 
 export interface CheckResult {
   readonly ok: boolean
   readonly at: number
-  readonly reason?: string
+  /** Why the check failed: the error its CRM call threw, as a request would have seen it. */
+  readonly error?: Error
 }
 
 /**
  * Checks each tenant's active connection with one cheap authenticated read (`doCheck`), at
- * start, after each config swap and every `health.intervalMs`. `/readyz` reads the last results,
- * and the circuit breakers: a connection whose breaker is open is not ready either way.
+ * start, after each config swap and every `health.intervalMs`. The results are per connection and
+ * go to `/metrics`, to the authenticated `/readyz` detail and to each tenant's `GET /health`: never
+ * to the process's readiness, since one tenant's CRM refusing its token fails the same way on
+ * every replica, and taking them all out of the pool would stop every tenant.
  */
 export class HealthMonitor {
-  private results = new Map<string, CheckResult>()
+  /** By connection object, not name: a reload that changes a connection's token makes a new one,
+   * and the old one's verdict must not answer for it. */
+  private readonly results = new WeakMap<Connection, CheckResult>()
+  private readonly checking = new Map<Connection, Promise<CheckResult>>()
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
   private stopped = false
@@ -40,19 +47,21 @@ export class HealthMonitor {
     this.timer = undefined
   }
 
-  /** Why the gateway is not ready, or `undefined` when every active connection answered. */
-  notReady(): string | undefined {
-    const runtime = this.current()
-    const checked = this.enabled()
-    for (const name of activeConnections(runtime)) {
-      const open = runtime.connections.get(name)!.upstream.some((client) => client.breaker.state === 'open')
-      if (open) return `connection "${name}" has its circuit breaker open after repeated failures`
-      if (!checked) continue
-      const result = this.results.get(name)
-      if (!result) return `connection "${name}" has not been checked yet`
-      if (!result.ok) return `connection "${name}" failed its last check: ${result.reason}`
-    }
-    return undefined
+  /** The last check of `connection`, by the timer or by a tenant's `GET /health`. */
+  lastCheck(connection: Connection): CheckResult | undefined {
+    return this.results.get(connection)
+  }
+
+  /**
+   * The state of `connection` for its tenant's `GET /health`. A pass of the periodic checks is
+   * trusted until the next one; a failure, or no check at all (`intervalMs: 0`), is checked now,
+   * because a customer who fixed a token must see it pass at once. An open breaker answers that
+   * check without calling the CRM, so a CRM that is down is not called more for it.
+   */
+  async confirm(connection: Connection): Promise<CheckResult> {
+    const last = this.results.get(connection)
+    if (last?.ok && this.enabled()) return last
+    return this.check(connection)
   }
 
   checkNow(): Promise<void> {
@@ -72,37 +81,44 @@ export class HealthMonitor {
   }
 
   private async run(): Promise<void> {
-    const runtime = this.current()
-    const { timeoutMs } = runtime.config.health
-    const next = new Map<string, CheckResult>()
-    await Promise.all(
-      activeConnections(runtime).map(async (name) => {
-        const connection = runtime.connections.get(name)!
-        try {
-          await connection.adapter.doCheck?.({
-            signal: AbortSignal.timeout(timeoutMs),
-            deadline: Date.now() + timeoutMs,
-            warn: () => {},
-            probe: true,
-          })
-          next.set(name, { ok: true, at: Date.now() })
-        } catch (error) {
-          // A rate limit, the CRM's or our own, says the CRM is there and busy: every replica
-          // shares it, so leaving the pool would help nobody. Requests get their honest 503.
-          if (error instanceof UpstreamRateLimitedError) {
-            next.set(name, { ok: true, at: Date.now() })
-            return
-          }
-          const reason = (error as Error).message
-          next.set(name, { ok: false, at: Date.now(), reason })
-          if (this.results.get(name)?.ok !== false) this.logger.warn({ connection: name, reason }, 'connection check failed')
-        }
-      }),
-    )
-    this.results = next
+    await Promise.all(activeConnections(this.current()).map((connection) => this.check(connection)))
+  }
+
+  /** One check of `connection` at a time, whoever asks: callers of the same moment share it. */
+  private check(connection: Connection): Promise<CheckResult> {
+    let pending = this.checking.get(connection)
+    if (!pending) {
+      pending = this.probe(connection).finally(() => this.checking.delete(connection))
+      this.checking.set(connection, pending)
+    }
+    return pending
+  }
+
+  private async probe(connection: Connection): Promise<CheckResult> {
+    const { timeoutMs } = this.current().config.health
+    let result: CheckResult
+    try {
+      await connection.adapter.doCheck?.({
+        signal: AbortSignal.timeout(timeoutMs),
+        deadline: Date.now() + timeoutMs,
+        warn: () => {},
+        probe: true,
+      })
+      result = { ok: true, at: Date.now() }
+    } catch (error) {
+      // A rate limit, the CRM's or our own, says the CRM is there and busy: every replica
+      // shares it, so calling it down would help nobody. Requests get their honest 503.
+      result = error instanceof UpstreamRateLimitedError ? { ok: true, at: Date.now() } : { ok: false, at: Date.now(), error: error as Error }
+    }
+    if (!result.ok && this.results.get(connection)?.ok !== false) {
+      this.logger.warn({ connection: connection.name, reason: result.error?.message }, 'connection check failed')
+    }
+    this.results.set(connection, result)
+    return result
   }
 }
 
-function activeConnections(runtime: Runtime): string[] {
-  return [...new Set(runtime.tenants.map((tenant) => tenant.active.name))]
+/** Every tenant's active connection, once each. */
+export function activeConnections(runtime: Runtime): Connection[] {
+  return [...new Set(runtime.tenants.map((tenant) => tenant.active))]
 }

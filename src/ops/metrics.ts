@@ -4,6 +4,7 @@ import type { AttemptRecord } from '../upstream/client.ts'
 import type { CoordinationState } from '../coordination/redis.ts'
 import { RequestMetrics } from './request-metrics.ts'
 import type { Runtime } from '../runtime/runtime.ts'
+import { type HealthMonitor, activeConnections } from './health.ts'
 
 const BREAKER: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 }
 
@@ -40,7 +41,7 @@ export class Metrics {
     registers: [this.registry],
   })
 
-  constructor(current: () => Runtime, coordination: () => CoordinationState) {
+  constructor(current: () => Runtime, coordination: () => CoordinationState, health: HealthMonitor) {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' })
     new Gauge({
       name: 'gateway_circuit_breaker_state',
@@ -52,6 +53,34 @@ export class Metrics {
         for (const connection of current().connections.values()) {
           const worst = Math.max(0, ...connection.upstream.map((client) => BREAKER[client.breaker.state]))
           this.set({ connection: connection.name }, worst)
+        }
+      },
+    })
+    // Per connection, not per replica: this is where a tenant's CRM being down shows, for
+    // alerting, since `/readyz` stays 200 for it.
+    new Gauge({
+      name: 'gateway_connection_up',
+      help: "Last check of each tenant's active connection: 1 passed, 0 failed; absent until checked",
+      labelNames: ['connection'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const connection of activeConnections(current())) {
+          const last = health.lastCheck(connection)
+          if (last) this.set({ connection: connection.name }, last.ok ? 1 : 0)
+        }
+      },
+    })
+    new Gauge({
+      name: 'gateway_connection_last_check_timestamp_seconds',
+      help: "When each tenant's active connection was last checked (by health.intervalMs or its GET /health)",
+      labelNames: ['connection'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const connection of activeConnections(current())) {
+          const last = health.lastCheck(connection)
+          if (last) this.set({ connection: connection.name }, last.at / 1000)
         }
       },
     })

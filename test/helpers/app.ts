@@ -19,7 +19,7 @@ export interface TestAppOptions {
   /** Active health checks are off unless a test turns them on: they are CRM calls of their own. */
   health?: Record<string, number>
   tenants?: Record<string, unknown>
-  metrics?: Record<string, string>
+  metrics?: Record<string, unknown>
   coordination?: Record<string, unknown>
   registry?: AdapterRegistry
   dispatcher?: Dispatcher

@@ -109,27 +109,23 @@ describe('live config reload', () => {
     }
   })
 
-  it('starts the readiness checks when a reload turns them on', async () => {
+  it('starts the connection checks when a reload turns them on, and keeps the replica ready while they fail', async () => {
     const down = await HttpFake.start(() => ({ status: 503 }))
     try {
       const yaml = (interval: number) =>
         `auth:\n  apiKeys: ${KEY}\nhealth:\n  intervalMs: ${interval}\nconnections:\n  hs:\n    adapter: hubspot\n    accessToken: t\n    baseUrl: ${down.url}\n    retry: { maxRetries: 0 }\n    breaker: { failures: 100 }\nactive: hs\n`
       await start(yaml(0))
-      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200)
+      const up = async () => /gateway_connection_up\{connection="hs"\} (\d)/.exec((await app.inject({ method: 'GET', url: '/metrics' })).body)?.[1]
+      expect(await up(), 'no check runs while they are off').toBeUndefined()
       await writeFile(path, yaml(100))
       expect(await app.reloadConfig('checks on')).toBe(true)
       // Let the file watcher's own reload of that write come and go before the CRM heals.
       await new Promise((resolve) => setTimeout(resolve, 400))
-      await waitFor(() => down.requests.length > 0)
-      const ready = async () => (await app.inject({ method: 'GET', url: '/readyz' })).statusCode
-      const end = Date.now() + 5000
-      while ((await ready()) !== 503 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 25))
-      expect(await ready()).toBe(503)
+      await waitFor(async () => (await up()) === '0')
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200)
       // Only checks that keep running, every interval, see the CRM come back.
       down.handler = () => ({ status: 200, body: { results: [] } })
-      const healed = Date.now() + 5000
-      while ((await ready()) !== 200 && Date.now() < healed) await new Promise((resolve) => setTimeout(resolve, 25))
-      expect(await ready()).toBe(200)
+      await waitFor(async () => (await up()) === '1')
     } finally {
       await down.close()
     }

@@ -48,13 +48,13 @@ export class Gateway {
     this.coordination = coordination
     this.idempotency = new Idempotency(coordination)
     this.remembered = new Remembered(coordination)
-    this.metrics = new Metrics(() => this.inForce.runtime, () => coordination?.state ?? 'local')
+    this.health = new HealthMonitor(() => this.inForce.runtime, options.logger)
+    this.metrics = new Metrics(() => this.inForce.runtime, () => coordination?.state ?? 'local', this.health)
     this.options = {
       ...options,
       observer: this.metrics.observeAttempt,
       ...(coordination && { limiter: (connection, limit, cap, group) => new SharedLimiter(coordination, connection, limit, cap, group) }),
     }
-    this.health = new HealthMonitor(() => this.inForce.runtime, options.logger)
   }
 
   get current(): InForce {

@@ -1,26 +1,43 @@
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { UnauthorizedError } from '../../errors.ts'
+import { connectionReport } from '../../ops/connection-report.ts'
+import { LiveAnswer, ReadyAnswer } from '../schemas/ops.ts'
 
-/** Health, readiness and metrics: no API key (metrics may want their own token). */
-const opsRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+/**
+ * Liveness, readiness and metrics: no API key. The metrics token (`metrics.token`) guards
+ * `/metrics` and is the only way to the per-connection detail of `/readyz`.
+ */
+const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/healthz', { schema: { hide: true, response: { 200: LiveAnswer } } }, async () => ({ status: 'ok' as const }))
 
-  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-    const reason = app.gateway.health.notReady()
-    // Degraded coordination is reported, not a reason to leave the pool: requests still succeed.
-    const coordination = app.gateway.coordination?.state ?? 'local'
-    if (reason) return reply.status(503).send({ status: 'not ready', reason, coordination })
-    return { status: 'ready', configVersion: app.gateway.current.runtime.version, coordination }
+  // Whether this process can serve. It answers only once its config is loaded and it listens,
+  // and while it closes Fastify answers 503 before any handler. A connection's CRM is not part of
+  // it: a CRM refusing its token fails alike on every replica, and a load balancer dropping them
+  // all would stop every tenant. Degraded coordination is reported, not a reason to leave the
+  // pool either: requests still succeed, on each replica's share of the limits.
+  app.get('/readyz', { schema: { hide: true, response: { 200: ReadyAnswer } } }, async (request) => {
+    const { runtime } = app.gateway.current
+    const answer = { status: 'ready' as const, configVersion: runtime.version, coordination: app.gateway.coordination?.state ?? 'local' }
+    if (request.headers.authorization === undefined) return answer
+    requireMetricsToken(request, runtime.config.metrics.token)
+    return { ...answer, connections: connectionReport(runtime, app.gateway.health) }
   })
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     const { token } = app.gateway.current.runtime.config.metrics
-    if (token && !sameSecret(request.headers.authorization, `Bearer ${token}`)) {
-      return reply.status(401).send({ statusCode: 401, error: 'Unauthorized', message: 'metrics need their bearer token', code: 'UNAUTHORIZED' })
-    }
+    // No token is allowed outside production, or with `metrics.public: true` (src/config/metrics-access.ts).
+    if (token) requireMetricsToken(request, token)
     const { registry } = app.gateway.metrics
     return reply.type(registry.contentType).send(await registry.metrics())
   })
+}
+
+function requireMetricsToken(request: FastifyRequest, token: string | undefined): void {
+  if (!token || !sameSecret(request.headers.authorization, `Bearer ${token}`)) {
+    throw new UnauthorizedError('metrics token', 'Bearer realm="metrics"')
+  }
 }
 
 function sameSecret(given: string | undefined, expected: string): boolean {

@@ -4,19 +4,26 @@ import { ERRORS } from '../schemas/common.ts'
 import { HealthAnswer, UserList } from '../schemas/users.ts'
 import { callOptions, security } from './request-context.ts'
 
-/** What Enginy calls when it connects: `/health` to check the key, `/users` for owner selection. */
+/** What Enginy calls when it connects: `/health` to check the key and the CRM, `/users` for owner selection. */
 const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/health',
     {
       schema: {
         operationId: 'health',
-        summary: "Check the connection: 200 when the key works, 401 when it is missing or wrong",
+        summary: "Check the connection: 200 when the key works and the tenant's CRM answers, 401 when the key is missing or wrong, 502/503 when the CRM refuses the gateway or is down",
         response: { 200: HealthAnswer, ...ERRORS },
         security,
       },
     },
-    async () => ({ status: 'ok' as const }),
+    // Enginy calls this when a connection is made and from time to time after: a CRM that
+    // refuses the gateway's token must show here, to the customer who can fix it, rather than
+    // only in the first export that fails.
+    async (request) => {
+      const { error } = await app.gateway.health.confirm(request.tenant.active)
+      if (error) throw error
+      return { status: 'ok' as const }
+    },
   )
   app.get(
     '/users',
