@@ -8,6 +8,7 @@ import { isDueDate } from './service/dates.ts'
 import { createLogger } from './logger.ts'
 import { RequestLog } from './http/request-log.ts'
 import errorHandler from './http/plugins/error-handler.ts'
+import { socketLimits } from './http/sockets.ts'
 import configReload, { type ConfigReloadOptions } from './http/plugins/config-reload.ts'
 import gateway from './http/plugins/gateway.ts'
 import openapi from './http/plugins/openapi.ts'
@@ -34,6 +35,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     loggerInstance: logger as FastifyBaseLogger,
     logController: new RequestLog(),
     bodyLimit: config.limits.bodyLimitBytes,
+    ...socketLimits(config.limits.requestTimeoutMs),
     routerOptions: { maxParamLength: 512 },
     requestIdHeader: false,
     genReqId: (req) => {
