@@ -1,5 +1,5 @@
 import type { Query, SqlDriver } from './drivers.ts'
-import { GatewayError, UpstreamRejectedError, UpstreamUnavailableError } from '../../src/kit/adapter-kit.ts'
+import { GatewayError, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/kit/adapter-kit.ts'
 
 /** What the ports use: statements that run once the tables are migrated, and fail as the gateway's errors. */
 export interface SqlDatabase {
@@ -39,6 +39,15 @@ export function openDatabase(driver: SqlDriver, prepare: () => Promise<void>, co
 
 /** SQLite's codes for a unique index or primary key refusing a row, and PostgreSQL's. */
 const UNIQUE_VIOLATIONS = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', '23505'])
+/** node-postgres' own timeouts, which carry no code: opening a connection, waiting for a free
+ * one of the pool, and a statement's answer. */
+const DRIVER_TIMEOUTS = new Set([
+  'Connection terminated due to connection timeout',
+  'timeout exceeded when trying to connect',
+  'Query read timeout',
+])
+/** PostgreSQL's query_canceled: a `statement_timeout` the operator set on the role or database. */
+const STATEMENT_CANCELED = '57014'
 
 function translate(error: unknown, connection: string, secrets: readonly string[]): GatewayError {
   if (error instanceof GatewayError) return error
@@ -48,6 +57,7 @@ function translate(error: unknown, connection: string, secrets: readonly string[
   if (typeof code === 'string' && UNIQUE_VIOLATIONS.has(code)) {
     return new UpstreamRejectedError(`the database of connection "${connection}" holds another record with the same key`)
   }
+  if (code === STATEMENT_CANCELED || (typeof message === 'string' && DRIVER_TIMEOUTS.has(message))) return new UpstreamTimeoutError(connection)
   const detail = redact(`${typeof code === 'string' ? code : ''} ${String(message ?? '')}`, secrets).trim().slice(0, 200)
   // PostgreSQL's class 22, data exceptions: a value it cannot hold (a NUL character, a number out
   // of range). The data is at fault, not the database, and retrying would fail alike.

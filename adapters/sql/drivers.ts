@@ -93,9 +93,26 @@ export function sqliteDriver(file: string): SqlDriver {
  * nothing, and two prefixes that share a tasks table cannot race on its CREATE TABLE. */
 const MIGRATION_LOCK = '7316051590442614305'
 
-export function postgresDriver(url: string, max: number): SqlDriver {
-  // A server that accepts connections but never answers would otherwise hold a call forever.
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 10_000 })
+/** How many connections a PostgreSQL pool opens, and how long it waits for the database. */
+export interface PoolLimits {
+  /** Connections at once: the connection's `concurrency`. */
+  readonly max: number
+  /** Opening a connection, or waiting for a free one of the pool. */
+  readonly connectMs: number
+  /** One statement, from when it is sent until its whole answer. */
+  readonly queryMs: number
+}
+
+export function postgresDriver(url: string, limits: PoolLimits): SqlDriver {
+  // Both timers are the client's own: a database that accepts connections but never answers (a
+  // stalled host, a full backlog) would otherwise hold a call forever. `statement_timeout` would
+  // also stop the statement in the database, but as a startup parameter PgBouncer refuses it.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: limits.max,
+    connectionTimeoutMillis: limits.connectMs,
+    query_timeout: limits.queryMs,
+  })
   // An idle client that loses its server emits here; without a listener it would end the process.
   pool.on('error', () => {})
   const numbered = (sql: string) => {
@@ -124,10 +141,11 @@ export function postgresDriver(url: string, max: number): SqlDriver {
         return result
       } catch (error) {
         broken = true
-        await client.query('ROLLBACK').catch(() => {})
         throw error
       } finally {
-        // A client whose transaction failed may have lost its server: it is not handed out again.
+        // A client whose transaction failed may have lost its server: it is closed, and the
+        // database rolls its transaction back. A ROLLBACK first would wait a second timeout on a
+        // database that stopped answering.
         client.release(broken)
       }
     },

@@ -33,9 +33,6 @@ export type SqlOptions = Static<typeof SqlOptions>
 
 /** The most records of one kind a single statement writes or reads. */
 const MAX_BATCH = 500
-/** Connections of one gateway to PostgreSQL: the connection's default concurrency. */
-const POOL_SIZE = 8
-
 export interface SqlAdapterSettings {
   readonly connection: string
   readonly tables: Tables
@@ -82,7 +79,11 @@ const definition: AdapterDefinition<typeof SqlOptions> = {
     const tables = tablesFor(options.prefix, options.table)
     const { tasks, ...others } = tables
     if (Object.values(others).includes(tasks)) throw new ConfigError(where, `table "${tasks}" is one of the tables of prefix "${options.prefix}"`)
-    const driver = options.url ? postgresDriver(options.url, POOL_SIZE) : sqliteDriver(options.file)
+    // One pooled connection per call the connection may make at once. A statement gets what a CRM
+    // call gets to start answering: with the defaults, connecting and one statement fit in the
+    // request's 15 s.
+    const pool = { max: ctx.concurrency, connectMs: ctx.timeouts.connectMs, queryMs: ctx.timeouts.headersMs }
+    const driver = options.url ? postgresDriver(options.url, pool) : sqliteDriver(options.file)
     return createSqlAdapter(driver, {
       connection: ctx.connection,
       tables,

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { headers, testApp } from '../../test/helpers/app.ts'
 import { postgresDriver, sqliteDriver } from './drivers.ts'
 import { LATEST, migrate, tablesFor } from './migrations.ts'
-import { POSTGRES_URL, V1_TASKS_DDL, dropTables, flakyProxy, PROXY_PASSWORD, pgQuery, postgresConnection, tempFile, uniquePrefix } from './testing.ts'
+import { POSTGRES_URL, V1_TASKS_DDL, dropTables, flakyProxy, PROXY_PASSWORD, pgQuery, poolLimits, postgresConnection, tempFile, uniquePrefix } from './testing.ts'
 
 const V1_TASK = { id: 'V1taskV1taskV1taskV1ta', subject: 'from version 1', due_at: 1_705_276_800_000, completed_at: 1_705_300_000_000 }
 const V1_INSERT = (table: string) =>
@@ -95,7 +95,7 @@ describe('migrations of the sql adapter', () => {
   it('lets gateway processes that start at once on one PostgreSQL migrate one after another', async () => {
     const prefix = freshPrefix('race')
     const tables = tablesFor(prefix, `${prefix}_tasks`)
-    const drivers = Array.from({ length: 6 }, () => postgresDriver(POSTGRES_URL, 1))
+    const drivers = Array.from({ length: 6 }, () => postgresDriver(POSTGRES_URL, poolLimits(1)))
     try {
       await Promise.all(drivers.map((driver) => migrate(driver, tables)))
     } finally {

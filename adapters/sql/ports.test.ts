@@ -3,7 +3,7 @@ import type { AdapterV2, CallOptions, ContactFields, ItemResult, RecordInput } f
 import { createSqlAdapter } from './index.ts'
 import { type SqlDriver, postgresDriver, sqliteDriver } from './drivers.ts'
 import { tablesFor } from './migrations.ts'
-import { POSTGRES_URL, dropTables, tempFile, uniquePrefix } from './testing.ts'
+import { POSTGRES_URL, dropTables, poolLimits, tempFile, uniquePrefix } from './testing.ts'
 
 const options: CallOptions = { signal: new AbortController().signal, deadline: Date.now() + 3_600_000, warn: () => {} }
 const ok = <T>(result: ItemResult<T> | undefined): T => {
@@ -17,7 +17,7 @@ const dialects: [string, () => { driver: SqlDriver; prefix: string; cleanUp: () 
     'PostgreSQL',
     () => {
       const prefix = uniquePrefix('ports')
-      return { driver: postgresDriver(POSTGRES_URL, 4), prefix, cleanUp: () => dropTables(prefix) }
+      return { driver: postgresDriver(POSTGRES_URL, poolLimits(4)), prefix, cleanUp: () => dropTables(prefix) }
     },
   ],
 ]

@@ -4,6 +4,7 @@ import { type Socket, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import type { PoolLimits } from './drivers.ts'
 
 /** What the sql adapter's tests share: a PostgreSQL to run on, fresh tables, a database that fails on demand. */
 
@@ -14,6 +15,9 @@ export const tempFile = (name = 'crm.sqlite'): string => join(mkdtempSync(join(t
 
 /** A table prefix no other run (nor another test file running at the same time) uses. */
 export const uniquePrefix = (what: string): string => `${what}_${process.pid}_${randomBytes(4).toString('hex')}`
+
+/** A pool of `max` connections with the default `timeouts`, for the driver tests. */
+export const poolLimits = (max: number): PoolLimits => ({ max, connectMs: 5000, queryMs: 10_000 })
 
 /** The connection options of a fresh set of tables on the test PostgreSQL. */
 export const postgresConnection = (prefix: string, url = POSTGRES_URL) => ({ adapter: 'sql', url, prefix, table: `${prefix}_tasks` })
@@ -46,6 +50,11 @@ export interface FlakyProxy {
   heal(): void
   /** Cuts every connection, and closes each new one at once, until `heal`. */
   break(): void
+  /** Keeps every connection open but carries nothing either way, until `heal`: a database that
+   * stopped answering. */
+  stall(): void
+  /** The most connections that were open through the proxy at once. */
+  readonly peak: number
   close(): Promise<void>
 }
 
@@ -54,7 +63,9 @@ export interface FlakyProxy {
  * broken (it starts broken unless told `up`): to the gateway, a database that is down.
  */
 export async function flakyProxy({ up: startUp = false, target = new URL(POSTGRES_URL) } = {}): Promise<FlakyProxy> {
-  let up = startUp
+  let state: 'up' | 'broken' | 'stalled' = startUp ? 'up' : 'broken'
+  let open = 0
+  let peak = 0
   const sockets = new Set<Socket>()
   const track = (socket: Socket) => {
     sockets.add(socket)
@@ -63,14 +74,18 @@ export async function flakyProxy({ up: startUp = false, target = new URL(POSTGRE
   }
   const server = createServer((client) => {
     track(client)
-    if (!up) return void client.destroy()
+    if (state === 'broken') return void client.destroy()
+    peak = Math.max(peak, ++open)
+    client.once('close', () => open--)
     const upstream = track(connect(Number(target.port || 5432), target.hostname))
     const end = () => {
       client.destroy()
       upstream.destroy()
     }
     for (const socket of [client, upstream]) socket.on('error', end).on('close', end)
-    client.pipe(upstream).pipe(client)
+    // While stalled, what either side sends is dropped: neither learns anything is wrong.
+    client.on('data', (chunk) => state === 'up' && upstream.write(chunk))
+    upstream.on('data', (chunk) => state === 'up' && client.write(chunk))
   })
   const port = await new Promise<number>((resolve) => {
     server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port))
@@ -81,11 +96,17 @@ export async function flakyProxy({ up: startUp = false, target = new URL(POSTGRE
     port,
     url: url.href,
     heal: () => {
-      up = true
+      state = 'up'
     },
     break: () => {
-      up = false
+      state = 'broken'
       for (const socket of sockets) socket.destroy()
+    },
+    stall: () => {
+      state = 'stalled'
+    },
+    get peak() {
+      return peak
     },
     close: async () => {
       for (const socket of sockets) socket.destroy()

@@ -29,6 +29,13 @@ export interface FieldMap {
   readonly companies: Readonly<Record<string, string>>
 }
 
+/** The connection's `timeouts`, in milliseconds: connecting, then the answer's start, then its end. */
+export interface Timeouts {
+  readonly connectMs: number
+  readonly headersMs: number
+  readonly bodyMs: number
+}
+
 /** What the registry hands an adapter factory besides its validated options. */
 export interface AdapterContext {
   /** The connection's name in config, for messages and logs. */
@@ -41,6 +48,10 @@ export interface AdapterContext {
   /** The connection's `fieldMap`, for an adapter that keeps a standard field in a field of the
    * customer's (Pipedrive's LinkedIn URL): the core already maps every other field through it. */
   readonly fieldMap: FieldMap
+  /** The connection's `concurrency` and `timeouts`, for an adapter that holds connections of its
+   * own (a database pool) rather than calling through `upstream`, which applies them itself. */
+  readonly concurrency: number
+  readonly timeouts: Timeouts
 }
 
 /** One entry of the adapter registry (`adapters/index.ts`). */

@@ -6,7 +6,7 @@
 
 export type { ActivityKind, ActivityPort, NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
 export type { AssociationPair, AssociationPort } from '../adapter/associations.ts'
-export type { AdapterContext, AdapterDefinition, AdapterWarning, CallOptions, FieldMap } from '../adapter/common.ts'
+export type { AdapterContext, AdapterDefinition, AdapterWarning, CallOptions, FieldMap, Timeouts } from '../adapter/common.ts'
 export { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
 export { htmlToText, textToHtml } from '../adapter/html-text.ts'
 export { LinkOptions, LinkTemplate, UserOptions, fillLink } from '../adapter/options.ts'
@@ -44,6 +44,7 @@ export {
   RecordNotFoundError,
   UpstreamBadResponseError,
   UpstreamRejectedError,
+  UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../errors.ts'
 export { chunks } from '../service/chunks.ts'

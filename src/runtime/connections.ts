@@ -50,6 +50,8 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     logger,
     defaultType: core.defaultType,
     fieldMap: core.fieldMap,
+    concurrency: core.concurrency,
+    timeouts: core.timeouts,
     upstream: (clientOptions) => {
       const client = createUpstreamClient({ core, logger, observer: options.observer, state }, clientOptions)
       upstream.push(client)
