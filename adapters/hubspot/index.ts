@@ -67,7 +67,6 @@ const definition: AdapterDefinition<typeof HubSpotOptions> = {
     for (const mapping of [contactMapping, companyMapping]) {
       if (!mapping.property.has('externalId')) {
         ctx.logger.info(
-          { connection: ctx.connection },
           `fieldMap.${mapping.kind}.externalId is not set: Enginy's ids of ${mapping.kind} are not kept in HubSpot, and ${mapping.kind} are matched by their other keys only`,
         )
       }

@@ -40,6 +40,7 @@ export interface Timeouts {
 export interface AdapterContext {
   /** The connection's name in config, for messages and logs. */
   readonly connection: string
+  /** The connection's logger: its lines name the connection already, so a line need not. */
   readonly logger: Logger
   /** Builds the connection's upstream HTTP client with its retry, limit and breaker layers. */
   readonly upstream: UpstreamClientFactory

@@ -10,6 +10,11 @@ import { redactQuery } from '../secrets.ts'
  * query values (`redactQuery`): a client may put a key there.
  */
 export class RequestLog extends LogController {
+  constructor() {
+    // Every line a request logs names it `requestId`, as the `X-Request-Id` it echoes (Fastify's own label is `reqId`).
+    super({ requestIdLogLabel: 'requestId' })
+  }
+
   override incomingRequest(request: FastifyRequest): void {
     request.log.debug({ method: request.method, url: redactQuery(request.url) }, 'incoming request')
   }

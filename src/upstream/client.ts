@@ -73,6 +73,7 @@ export type AttemptObserver = (record: AttemptRecord) => void
 
 export interface ConnectionUpstreamSetup {
   readonly core: ConnectionCore
+  /** The connection's logger: its lines name the connection already. */
   readonly logger: Logger
   readonly observer?: AttemptObserver
   /** What every client of the connection shares: pool, breaker, limiters, calls in flight. */
@@ -127,7 +128,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
       return new UpstreamTimeoutError(connection)
     }
     const code = error instanceof TransportError ? error.causeCode : 'UNKNOWN'
-    logger.error({ connection, route: request.route, code }, 'upstream call failed')
+    logger.error({ route: request.route, code }, 'upstream call failed')
     return new UpstreamUnavailableError(
       `the CRM of connection "${connection}" is unreachable: ${request.method} ${request.route} failed (${code})`,
     )
@@ -145,13 +146,12 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   } as UpstreamClient
 }
 
-/** Logs each attempt (connection, method, route template, status, attempt, wait) and reports it. */
+/** Logs each attempt (method, route template, status, attempt, wait) and reports it with its connection. */
 function observeLayer(connection: string, logger: Logger, observer: AttemptObserver | undefined): Layer {
   return (next) => async (attempt: Attempt) => {
     const started = performance.now()
     const report = (outcome: number | string) => {
-      const record: AttemptRecord = {
-        connection,
+      const line = {
         method: attempt.method,
         route: attempt.route,
         attempt: attempt.number,
@@ -160,8 +160,8 @@ function observeLayer(connection: string, logger: Logger, observer: AttemptObser
         ms: Math.round(performance.now() - started),
       }
       const failed = typeof outcome === 'string' || outcome >= 500 || outcome === 429
-      logger[failed ? 'warn' : 'debug'](record, failed ? 'upstream call failed' : 'upstream call')
-      observer?.(record)
+      logger[failed ? 'warn' : 'debug'](line, failed ? 'upstream call failed' : 'upstream call')
+      observer?.({ connection, ...line })
     }
     try {
       const response = await next(attempt)

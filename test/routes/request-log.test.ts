@@ -6,8 +6,8 @@ describe('request log', () => {
   let app: FastifyInstance
   afterEach(() => app.close())
 
-  const linesOf = (lines: string[], reqId: string) =>
-    lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.reqId === reqId)
+  const linesOf = (lines: string[], requestId: string) =>
+    lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.requestId === requestId)
 
   it('writes one line per request at info level, when it is answered', async () => {
     const log = capturedLogger('info')
