@@ -37,7 +37,9 @@ async function load(file: string): Promise<GatewayConfig | undefined> {
     return await loadConfigFile(file)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
-    console.error(`${file}: invalid\n  ${error.message}`)
+    // One line per problem: a file with several is fixed in one pass.
+    console.error(`${file}: invalid`)
+    for (const { key, problem } of error.problems) console.error(`  ${key ? `${key}: ` : ''}${problem}`)
     return undefined
   }
 }

@@ -238,13 +238,26 @@ export const FASTIFY_ERRORS: Readonly<Record<string, (message: string) => Gatewa
   FST_ERR_ASYNC_CONSTRAINT: (m) => new BadRequestError(m),
 }
 
-/** Not an HTTP error: a configuration that cannot be served. It stops a start or a reload. */
+/** One thing wrong with a config: where (a dotted key; empty for the whole file) and what. */
+export interface ConfigProblem {
+  readonly key: string
+  readonly problem: string
+}
+
+/**
+ * Not an HTTP error: a configuration that cannot be served. It stops a start or a reload, and
+ * carries every problem found, so a file with two typos shows both at once.
+ */
 export class ConfigError extends Error {
-  constructor(
-    readonly key: string,
-    problem: string,
-  ) {
-    super(key ? `config: ${key}: ${problem}` : `config: ${problem}`)
+  readonly problems: readonly ConfigProblem[]
+
+  constructor(key: string, problem: string)
+  constructor(problems: readonly ConfigProblem[])
+  constructor(keyOrProblems: string | readonly ConfigProblem[], problem = '') {
+    const problems = typeof keyOrProblems === 'string' ? [{ key: keyOrProblems, problem }] : keyOrProblems
+    const lines = problems.map(({ key, problem }) => (key ? `${key}: ${problem}` : problem))
+    super(lines.length === 1 ? `config: ${lines[0]}` : `config: ${lines.length} problems: ${lines.join('; ')}`)
+    this.problems = problems
   }
 }
 

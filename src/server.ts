@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   const path = env.GATEWAY_CONFIG ?? DEFAULT_CONFIG_PATH
   let app: Awaited<ReturnType<typeof buildApp>>
   try {
-    const config = ensureApiKeys(await loadConfigFile(path, env), env, logger)
+    const config = ensureApiKeys(await loadConfigFile(path, env), logger)
     app = await buildApp({ config, logger, reload: { path, env, onSignal: true } })
   } catch (error) {
     if (error instanceof ConfigError) {

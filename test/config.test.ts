@@ -117,15 +117,59 @@ describe('config', () => {
   })
 
   it('generates and logs one API key outside production, and refuses to start without one in production', async () => {
-    const config = await resolveConfig({ connections: { local: { adapter: 'memory' } }, active: 'local' }, {})
+    const raw = { connections: { local: { adapter: 'memory' } }, active: 'local' }
+    const config = await resolveConfig(raw, {})
     expect(config.tenants[0]!.apiKeys).toEqual([])
     const { logger, lines } = capturedLogger('info')
-    const dev = ensureApiKeys(config, {}, logger).tenants[0]!
+    const dev = ensureApiKeys(config, logger).tenants[0]!
     expect(dev.apiKeys).toHaveLength(1)
     expect(dev.apiKeys[0]!.length).toBeGreaterThanOrEqual(32)
     expect(lines.join('\n')).toContain(dev.apiKeys[0])
-    expect(() => ensureApiKeys(config, { NODE_ENV: 'production' }, logger)).toThrow(
-      'config: auth.apiKeys: no API key is configured; set GATEWAY_API_KEYS',
+    await expect(resolveConfig(raw, { NODE_ENV: 'production' })).rejects.toThrow('auth.apiKeys: no API key is configured; set GATEWAY_API_KEYS')
+  })
+
+  it('refuses keys shorter than 16 characters in production, naming their place and never the key', async () => {
+    const production = { NODE_ENV: 'production' }
+    const short = { auth: { apiKeys: 'k, a-key-long-enough-0001, abcdefghijklmno' }, connections: { local: { adapter: 'memory' } }, active: 'local' }
+    const refused = await resolveConfig(short, production).catch((error: ConfigError) => error)
+    expect(refused).toBeInstanceOf(ConfigError)
+    // Production has rules of its own for other keys (metrics); these are the API keys'.
+    expect((refused as ConfigError).problems.filter((p) => p.key.startsWith('auth.'))).toEqual([
+      { key: 'auth.apiKeys[0]', problem: expect.stringContaining('is shorter than 16 characters') },
+      { key: 'auth.apiKeys[2]', problem: expect.stringContaining('is shorter than 16 characters') },
+    ])
+    expect((refused as Error).message).not.toContain('abcdefghijklmno')
+    const tenants = { connections: { local: { adapter: 'memory' } }, tenants: { acme: { apiKeys: ['a-key-long-enough-0001', 'tiny'], active: 'local' } } }
+    await expect(resolveConfig(tenants, production)).rejects.toThrow('tenants.acme.apiKeys[1]: is shorter than 16 characters')
+    expect((await resolveConfig(short, {})).tenants[0]!.apiKeys, 'outside production').toHaveLength(3)
+  })
+
+  it('refuses a config with no tenant: every key would get 401', async () => {
+    await expect(resolveConfig({ connections: {}, tenants: {} }, {})).rejects.toThrow('config: tenants: no tenant is configured, so every request would get 401')
+  })
+
+  it('names every problem of a file at once, each with its key', async () => {
+    const path = await write(`${base}limits:\n  maxBatch: 3\n  bodyLimitBytes: lots\n`.replace('adapter: memory', 'adapter: memory\n    colour: red'))
+    const refused = await loadConfigFile(path, { GATEWAY_API_KEYS: 'k' }).catch((error: ConfigError) => error)
+    expect(refused).toBeInstanceOf(ConfigError)
+    expect((refused as ConfigError).problems).toEqual([
+      { key: 'limits.maxBatch', problem: 'is not a known key' },
+      { key: 'limits.bodyLimitBytes', problem: 'Expected integer' },
+      { key: 'connections.local.colour', problem: 'is not a known key' },
+    ])
+    expect((refused as Error).message).toBe(
+      'config: 3 problems: limits.maxBatch: is not a known key; limits.bodyLimitBytes: Expected integer; connections.local.colour: is not a known key',
+    )
+    const unset = { auth: { apiKeys: '${KEYS}' }, metrics: { token: '${TOKEN}' }, connections: { local: { adapter: 'memory' } }, active: 'local' }
+    await expect(resolveConfig(unset, {})).rejects.toThrow(
+      'config: 2 problems: auth.apiKeys: environment variable KEYS is not set; metrics.token: environment variable TOKEN is not set',
+    )
+    const tenants = {
+      connections: { a: { adapter: 'memory', concurrency: 0 } },
+      tenants: { acme: { apiKeys: 'k1', active: 'a' }, globex: { apiKeys: 'k2', active: 'nope' } },
+    }
+    await expect(resolveConfig(tenants, {})).rejects.toThrow(
+      'config: 2 problems: connections.a.concurrency: Expected integer to be greater or equal to 1; tenants.globex.active: "nope" is not a configured connection (configured: a)',
     )
   })
 })

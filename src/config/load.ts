@@ -7,8 +7,10 @@ import type { AdapterDefinition } from '../adapter/common.ts'
 import { ConfigError } from '../errors.ts'
 import { CONNECTION_NAME } from '../service/ids.ts'
 import { interpolate } from './interpolate.ts'
+import { checkKeys } from './api-keys.ts'
 import { Pacer } from './pacer.ts'
 import { parseYaml } from './parse-yaml.ts'
+import { Problems } from './problems.ts'
 import { CORE_CONNECTION_KEYS, ConnectionCore, GatewayConfigFile, TenantFile } from './schema.ts'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
@@ -27,6 +29,8 @@ export interface TenantConfig {
   readonly active: string
   /** Every connection the tenant may use, the active one included. */
   readonly connections: readonly string[]
+  /** Its one key was made up for this run: none was configured, outside production. */
+  readonly keyGenerated?: boolean
 }
 
 export interface GatewayConfig {
@@ -43,26 +47,40 @@ export interface GatewayConfig {
 
 export const DEFAULT_TENANT = 'default'
 
-/** Reads, interpolates and validates a config file; throws `ConfigError` naming the bad key. */
+/** Reads, interpolates and validates a config file; throws `ConfigError` naming every bad key. */
 export async function loadConfigFile(
   path: string,
   env: NodeJS.ProcessEnv = process.env,
   registry: AdapterRegistry = builtinAdapters,
 ): Promise<GatewayConfig> {
-  let text: string
+  return loadConfigText(await readConfigFile(path), path, env, registry)
+}
+
+/** A config file's text, or a `ConfigError` saying why it cannot be read. */
+export async function readConfigFile(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8')
+    return await readFile(path, 'utf8')
   } catch (err) {
     throw new ConfigError('', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
   }
+}
+
+/** A config file's text (read by the caller, once it was whole), parsed and validated; `path` names it in messages. */
+export async function loadConfigText(
+  text: string,
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+  registry: AdapterRegistry = builtinAdapters,
+): Promise<GatewayConfig> {
   const parsed = await parseYaml(text)
   if ('error' in parsed) throw new ConfigError('', `${path} is not valid YAML: ${parsed.error}`)
   return resolveConfig(parsed.value, env, registry)
 }
 
 /**
- * Interpolates and validates a parsed config. The connections and tenants are checked one entry at
- * a time, pacing between them: a config of 10,000 tenants is read while the gateway serves.
+ * Interpolates and validates a parsed config, naming every problem it finds, not only the first.
+ * The connections and tenants are checked one entry at a time, pacing between them: a config of
+ * 10,000 tenants is read while the gateway serves.
  */
 export async function resolveConfig(
   raw: unknown,
@@ -70,65 +88,106 @@ export async function resolveConfig(
   registry: AdapterRegistry = builtinAdapters,
   pacer = new Pacer(),
 ): Promise<GatewayConfig> {
+  const problems = new Problems()
   const file = isRecord(raw) ? raw : {}
   const { connections: rawConnections, tenants: rawTenants, ...rest } = file
   if (!isRecord(rawConnections) || (rawTenants !== undefined && !isRecord(rawTenants))) {
     // Not the shape the entries are checked in: the whole file's check names what is wrong.
-    validate(GatewayConfigFile, interpolate(file, env), '')
+    problems.attempt(() => validate(GatewayConfigFile, interpolateSections(file, env, problems), ''))
+    problems.throwIfAny()
   }
-  const input = validate(GatewayConfigFile, interpolate({ ...rest, connections: {}, ...(rawTenants !== undefined && { tenants: {} }) }, env), '')
-  const connections = new Map<string, ResolvedConnection>()
+  const sections = interpolateSections(rest, env, problems)
+  const input = problems.attempt(() =>
+    validate(GatewayConfigFile, { ...sections, connections: {}, ...(rawTenants !== undefined && { tenants: {} }) }, ''),
+  )
+  const known: Known = { connections: new Map(), broken: new Set() }
   // Each adapter module is loaded once, not once per connection: 10,000 tenants may name one.
   const definitions = new Map<string, Promise<AdapterDefinition>>()
-  for (const [name, entry] of Object.entries(rawConnections as Record<string, unknown>)) {
+  for (const [name, entry] of Object.entries(isRecord(rawConnections) ? rawConnections : {})) {
     const path = `connections.${name}`
-    const checked = validate(ConnectionEntry, interpolate(entry, env, path), path)
-    connections.set(name, await resolveConnection(name, checked, registry, definitions))
+    const resolved = await problems.attemptAsync(() =>
+      resolveConnection(name, validate(ConnectionEntry, interpolate(entry, env, path), path), registry, definitions),
+    )
+    if (resolved) known.connections.set(name, resolved)
+    else known.broken.add(name)
     await pacer.pace()
   }
-  const tenants = rawTenants
-    ? await resolveTenants(rawTenants as Record<string, unknown>, env, connections, pacer)
-    : [defaultTenant(input, connections)]
+  let tenants: TenantConfig[] = []
+  if (isRecord(rawTenants)) tenants = await resolveTenants(rawTenants, env, known, problems, pacer)
+  else if (input) tenants = defaultTenant(input, env, known, problems)
+  problems.throwIfAny()
+  const checked = input!
   return {
-    limits: input.limits,
-    keyHeader: { name: input.auth.header, lower: input.auth.header.toLowerCase() },
-    connections,
+    limits: checked.limits,
+    keyHeader: { name: checked.auth.header, lower: checked.auth.header.toLowerCase() },
+    connections: known.connections,
     tenants,
-    health: input.health,
-    metrics: input.metrics,
-    coordination: input.coordination,
+    health: checked.health,
+    metrics: checked.metrics,
+    coordination: checked.coordination,
   }
 }
 
-function defaultTenant(input: GatewayConfigFile, connections: ReadonlyMap<string, ResolvedConnection>): TenantConfig {
-  if (input.active === undefined) throw new ConfigError('active', 'is required (or configure tenants)')
-  checkConnection('active', input.active, connections)
-  return { name: DEFAULT_TENANT, apiKeys: splitKeys(input.auth.apiKeys), active: input.active, connections: [...connections.keys()] }
+/** The connections checked so far: those that resolved, and those whose own problems are already reported. */
+interface Known {
+  readonly connections: Map<string, ResolvedConnection>
+  readonly broken: Set<string>
+}
+
+/**
+ * Interpolates each top-level section on its own: one with an unset variable is left out (its
+ * problems recorded) so that the others are still checked against the schema.
+ */
+function interpolateSections(sections: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: Problems): Record<string, unknown> {
+  const done: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(sections)) {
+    const interpolated = problems.attempt(() => interpolate(value, env, key))
+    if (interpolated !== undefined) done[key] = interpolated
+  }
+  return done
+}
+
+function defaultTenant(input: GatewayConfigFile, env: NodeJS.ProcessEnv, known: Known, problems: Problems): TenantConfig[] {
+  if (input.active === undefined) {
+    problems.add('active', 'is required (or configure tenants)')
+    return []
+  }
+  checkConnection('active', input.active, known, problems)
+  const apiKeys = splitKeys(input.auth.apiKeys)
+  checkKeys('auth.apiKeys', apiKeys, env, problems)
+  return [{ name: DEFAULT_TENANT, apiKeys, active: input.active, connections: [...known.connections.keys()] }]
 }
 
 async function resolveTenants(
   tenants: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
-  connections: ReadonlyMap<string, ResolvedConnection>,
+  known: Known,
+  problems: Problems,
   pacer: Pacer,
 ): Promise<TenantConfig[]> {
+  if (Object.keys(tenants).length === 0) {
+    problems.add('tenants', 'no tenant is configured, so every request would get 401; configure one, or leave tenants out and use auth.apiKeys and active')
+    return []
+  }
   const owners = new Map<string, string>()
   const resolved: TenantConfig[] = []
   for (const [name, entry] of Object.entries(tenants)) {
     const path = `tenants.${name}`
-    const tenant = validate(TenantFile, interpolate(entry, env, path), path)
-    checkConnection(`${path}.active`, tenant.active, connections)
+    const tenant = problems.attempt(() => validate(TenantFile, interpolate(entry, env, path), path))
+    await pacer.pace()
+    if (!tenant) continue
+    checkConnection(`${path}.active`, tenant.active, known, problems)
     const allowed = tenant.connections ?? []
-    for (const [i, connection] of allowed.entries()) checkConnection(`${path}.connections[${i}]`, connection, connections)
+    for (const [i, connection] of allowed.entries()) checkConnection(`${path}.connections[${i}]`, connection, known, problems)
     const apiKeys = splitKeys(tenant.apiKeys)
-    if (apiKeys.length === 0) throw new ConfigError(`${path}.apiKeys`, 'a tenant needs at least one API key')
+    if (apiKeys.length === 0) problems.add(`${path}.apiKeys`, 'a tenant needs at least one API key')
+    else checkKeys(`${path}.apiKeys`, apiKeys, env, problems)
     for (const key of apiKeys) {
       const other = owners.get(key)
-      if (other) throw new ConfigError(`${path}.apiKeys`, `a key is also a key of tenant "${other}"; keys must be unique`)
-      owners.set(key, name)
+      if (other) problems.add(`${path}.apiKeys`, `a key is also a key of tenant "${other}"; keys must be unique`)
+      else owners.set(key, name)
     }
     resolved.push({ name, apiKeys, active: tenant.active, connections: [...new Set([tenant.active, ...allowed])] })
-    await pacer.pace()
   }
   return resolved
 }
@@ -137,12 +196,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-function checkConnection(key: string, name: string, connections: ReadonlyMap<string, ResolvedConnection>): void {
-  if (connections.has(name)) return
+/** A connection whose own entry is broken counts as configured here: its problems are already named. */
+function checkConnection(key: string, name: string, known: Known, problems: Problems): void {
+  if (known.connections.has(name) || known.broken.has(name)) return
   // A message, not a listing: a config may have 10,000 connections.
-  const names = [...connections.keys()]
-  const known = names.length === 0 ? 'none' : names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`
-  throw new ConfigError(key, `"${name}" is not a configured connection (configured: ${known})`)
+  const names = [...known.connections.keys(), ...known.broken]
+  const listed = names.length === 0 ? 'none' : names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`
+  problems.add(key, `"${name}" is not a configured connection (configured: ${listed})`)
 }
 
 async function resolveConnection(
@@ -152,23 +212,24 @@ async function resolveConnection(
   definitions: Map<string, Promise<AdapterDefinition>>,
 ): Promise<ResolvedConnection> {
   const path = `connections.${name}`
+  const problems = new Problems()
   if (!CONNECTION_NAME.test(name)) {
-    throw new ConfigError(path, 'a connection name is 1-32 lower-case letters, digits or "-", starting with a letter or digit')
+    problems.add(path, 'a connection name is 1-32 lower-case letters, digits or "-", starting with a letter or digit')
   }
-  const core = validate(ConnectionCore, pick(entry, CORE_CONNECTION_KEYS), path)
-  const load = Object.hasOwn(registry, core.adapter) ? registry[core.adapter] : undefined
+  const core = problems.attempt(() => validate(ConnectionCore, pick(entry, CORE_CONNECTION_KEYS), path))
+  const adapter = core?.adapter ?? (entry as { adapter: string }).adapter
+  const load = Object.hasOwn(registry, adapter) ? registry[adapter] : undefined
   if (!load) {
-    throw new ConfigError(
-      `${path}.adapter`,
-      `unknown adapter "${core.adapter}" (known: ${Object.keys(registry).join(', ')})`,
-    )
+    problems.add(`${path}.adapter`, `unknown adapter "${adapter}" (known: ${Object.keys(registry).join(', ')})`)
+    throw problems.error()
   }
-  const loading = definitions.get(core.adapter) ?? load()
-  definitions.set(core.adapter, loading)
+  const loading = definitions.get(adapter) ?? load()
+  definitions.set(adapter, loading)
   const definition = await loading
   const adapterKeys = Object.keys(entry).filter((key) => !CORE_CONNECTION_KEYS.includes(key))
-  const options = validate(definition.options, pick(entry, adapterKeys), path)
-  return { name, core, options, definition }
+  const options = problems.attempt(() => validate(definition.options, pick(entry, adapterKeys), path))
+  problems.throwIfAny()
+  return { name, core: core!, options, definition }
 }
 
 /** What each entry of `connections` must be before its adapter's options are checked. */
@@ -177,6 +238,7 @@ const ConnectionEntry = Type.Object({ adapter: Type.String() })
 /** Compiled once per schema: a config of 10,000 connections checks each against the same few. */
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>()
 
+/** `value` with its schema's defaults, or a `ConfigError` naming each key that is wrong (once). */
 function validate<S extends TSchema>(schema: S, value: unknown, path: string): Static<S> {
   const withDefaults = Value.Default(schema, Value.Clone(value))
   let check = compiled.get(schema)
@@ -185,12 +247,16 @@ function validate<S extends TSchema>(schema: S, value: unknown, path: string): S
     compiled.set(schema, check)
   }
   if (check.Check(withDefaults)) return withDefaults as Static<S>
-  const first = check.Errors(withDefaults).First()
-  if (first) {
-    const at = first.path.split('/').filter(Boolean).join('.')
+  const problems = new Problems()
+  const seen = new Set<string>()
+  for (const error of check.Errors(withDefaults)) {
+    const at = error.path.split('/').filter(Boolean).join('.')
     const key = [path, at].filter(Boolean).join('.')
-    throw new ConfigError(key, first.value === undefined ? 'is required' : describe(first.message, first.schema))
+    if (seen.has(key)) continue
+    seen.add(key)
+    problems.add(key, error.value === undefined ? 'is required' : describe(error.message, error.schema))
   }
+  problems.throwIfAny()
   return withDefaults as Static<S>
 }
 

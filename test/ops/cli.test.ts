@@ -74,6 +74,12 @@ active: hubspot
     expect(unset.code).toBe(1)
     expect(unset.stderr).toContain('connections.hubspot.accessToken: environment variable HUBSPOT_ACCESS_TOKEN is not set')
 
+    const twoTypos = `${good(hubspot.url).replace('retry:', 'retri:')}limits:\n  maxBatchIdz: 5\n`
+    const typos = await cli(['config', 'check', await file('typos.yaml', twoTypos)], { GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: 't' })
+    expect(typos.code).toBe(1)
+    expect(typos.stderr).toContain('  limits.maxBatchIdz: is not a known key\n')
+    expect(typos.stderr).toContain('  connections.hubspot.retri: is not a known key\n')
+
     const current = await file('current.yaml', good(hubspot.url))
     const next = await file('next.yaml', 'auth:\n  apiKeys: k\nconnections:\n  local:\n    adapter: memory\nactive: local\n')
     const removal = await cli(['config', 'check', next, '--against', current], { GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: 't' })
