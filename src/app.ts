@@ -4,9 +4,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { GatewayConfig } from './config/load.ts'
+import { MAX_BODY_LIMIT_BYTES } from './config/schema.ts'
 import { isDueDate } from './service/dates.ts'
 import { createLogger } from './logger.ts'
 import { RequestLog } from './http/request-log.ts'
+import bodyLimit from './http/plugins/body-limit.ts'
 import errorHandler from './http/plugins/error-handler.ts'
 import { socketLimits } from './http/sockets.ts'
 import configReload, { type ConfigReloadOptions } from './http/plugins/config-reload.ts'
@@ -34,7 +36,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new RequestLog(),
-    bodyLimit: config.limits.bodyLimitBytes,
+    // The limit in force is checked per request (`body-limit.ts`), so that a reload changes it.
+    bodyLimit: MAX_BODY_LIMIT_BYTES,
     ...socketLimits(config.limits.requestTimeoutMs),
     routerOptions: { maxParamLength: 512 },
     requestIdHeader: false,
@@ -70,6 +73,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   })
   await app.register(errorHandler)
   await app.register(gateway, { config, runtime: { logger, dispatcher: options.dispatcher } })
+  await app.register(bodyLimit)
   if (options.reload) await app.register(configReload, options.reload)
   await app.register(openapi)
   await app.register(opsRoutes)

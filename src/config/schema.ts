@@ -102,6 +102,9 @@ export const ConnectionCore = Type.Object({
 export type ConnectionCore = Static<typeof ConnectionCore>
 export const CORE_CONNECTION_KEYS = Object.keys(ConnectionCore.properties)
 
+/** The largest `limits.bodyLimitBytes` takes; the server's fixed limit, under the one in force. */
+export const MAX_BODY_LIMIT_BYTES = 1_000_000_000
+
 const ApiKeys = Type.Union([Type.String(), Type.Array(Type.String())], { default: [] })
 
 export const TenantFile = Type.Object(
@@ -129,7 +132,7 @@ export const GatewayConfigFile = Type.Object(
         maxBatchIds: PositiveInt(1000, 100_000),
         /** Records in one companies, sync, update or associations request (contacts export: 100). */
         maxBatchRecords: PositiveInt(1000, 100_000),
-        bodyLimitBytes: PositiveInt(1_048_576),
+        bodyLimitBytes: PositiveInt(1_048_576, MAX_BODY_LIMIT_BYTES),
         requestTimeoutMs: PositiveInt(15_000),
       },
       { additionalProperties: false, default: {} },

@@ -1,0 +1,23 @@
+import { isDeepStrictEqual } from 'node:util'
+import { ConfigError } from '../errors.ts'
+import type { GatewayConfig } from './load.ts'
+
+/**
+ * Settings read once, when the gateway starts, and what a reload would leave in force if they
+ * changed. Every other setting is read per request or per check, and a reload applies it.
+ */
+const RESTART_ONLY: readonly { readonly key: keyof GatewayConfig; readonly why: string }[] = [
+  {
+    key: 'coordination',
+    why: 'the Redis connection, and the rate limits and idempotency keys shared through it, are set up at start',
+  },
+]
+
+/** Refuses a reload that changes a setting only a restart applies, naming each and why. */
+export function refuseRestartOnly(current: GatewayConfig, next: GatewayConfig): void {
+  const changed = RESTART_ONLY.filter(({ key }) => !isDeepStrictEqual(current[key], next[key]))
+  if (changed.length === 0) return
+  throw new ConfigError(
+    changed.map(({ key, why }) => ({ key, problem: `changes only at a restart (${why}); restart the gateway to apply it, or keep the value in force` })),
+  )
+}
