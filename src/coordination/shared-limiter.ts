@@ -86,6 +86,8 @@ export class SharedLimiter implements RateLimiter {
   private used = false
   /** The key of this window: the connection's, or one of its route groups'. */
   private readonly base: string[]
+  /** Coordination outlives every reload; a limiter of a replaced connection must stop listening to it. */
+  private readonly unsubscribe: () => void
 
   constructor(
     private readonly coordination: Coordination,
@@ -100,7 +102,7 @@ export class SharedLimiter implements RateLimiter {
     const share = limit && { ...limit, requests: Math.max(1, Math.floor(limit.requests / coordination.replicas)) }
     this.local = new SlidingWindowLimiter(share, connection, now)
     this.marginMs = limit ? (limit.marginMs ?? Math.max(50, Math.ceil(limit.intervalMs * 0.02))) : 0
-    coordination.onChange(() => {
+    this.unsubscribe = coordination.onChange(() => {
       // The window just left may still hold calls the new one does not know of: wait it out. A
       // replica that has sent nothing yet (the first connection to Redis at start) has none.
       if (!this.used) return
@@ -199,6 +201,10 @@ export class SharedLimiter implements RateLimiter {
   timeFor(calls: number): number {
     if (!this.limit || calls <= 0) return 0
     return Math.max(0, this.holdUntil - this.now()) + Math.ceil(calls / this.limit.requests) * (this.limit.intervalMs + this.marginMs)
+  }
+
+  close(): void {
+    this.unsubscribe()
   }
 
   pause(ms: number, daily: boolean): void {

@@ -79,8 +79,27 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     source: resolved,
     scrub: (text) => upstream.reduce((clean, client) => client.scrub(clean), text),
     async close() {
-      await adapter.close?.()
-      await state.close()
+      // The pool and the limiters are let go of even when the adapter fails to close.
+      try {
+        await adapter.close?.()
+      } finally {
+        await state.close()
+      }
     },
+  }
+}
+
+/**
+ * Closes connections side by side and never rejects: a connection that fails to close is logged
+ * by name, and the others still close. It runs after a reload has been answered, where a
+ * rejection would have no one to go to and could end the process.
+ */
+export async function closeConnections(connections: Iterable<Connection>, logger: Logger): Promise<void> {
+  const list = [...connections]
+  const results = await Promise.allSettled(list.map((connection) => connection.close()))
+  for (const [i, result] of results.entries()) {
+    if (result.status === 'rejected') {
+      logger.error({ connection: list[i]!.name, error: String((result.reason as Error)?.message ?? result.reason) }, 'connection did not close cleanly')
+    }
   }
 }

@@ -2,9 +2,10 @@ import { isDeepStrictEqual } from 'node:util'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { GatewayConfig, ResolvedConnection } from '../config/load.ts'
-import { type Connection, openConnection } from './connections.ts'
+import { type Connection, closeConnections, openConnection } from './connections.ts'
 import { KeyRing } from './keys.ts'
 import { Pacer } from '../config/pacer.ts'
+import { Problems } from '../config/problems.ts'
 import type { AttemptObserver } from '../upstream/client.ts'
 import type { LimiterFactory } from '../upstream/connection-state.ts'
 
@@ -30,7 +31,7 @@ export interface Runtime {
   hold(): () => void
   /** Resolves when no request holds this runtime any more. */
   drained(): Promise<void>
-  /** Closes the connections that `next` does not reuse (all of them without `next`). */
+  /** Closes the connections that `next` does not reuse (all of them without `next`); logs, never rejects, a failure. */
   close(next?: Runtime): Promise<void>
 }
 
@@ -48,10 +49,22 @@ export interface RuntimeOptions {
  */
 export async function buildRuntime(config: GatewayConfig, options: RuntimeOptions, previous?: Runtime, pacer = new Pacer()): Promise<Runtime> {
   const connections = new Map<string, Connection>()
-  for (const [name, resolved] of config.connections) {
-    const old = previous?.connections.get(name)
-    connections.set(name, old && sameConnection(old.source, resolved) ? old : openConnection(resolved, options))
-    await pacer.pace()
+  const opened: Connection[] = []
+  try {
+    // Every connection an adapter refuses is named, as the config's own checks name every problem.
+    const problems = new Problems()
+    for (const [name, resolved] of config.connections) {
+      const old = previous?.connections.get(name)
+      const connection = old && sameConnection(old.source, resolved) ? old : problems.attempt(() => openConnection(resolved, options))
+      if (connection && connection !== old) opened.push(connection)
+      if (connection) connections.set(name, connection)
+      await pacer.pace()
+    }
+    problems.throwIfAny()
+  } catch (error) {
+    // What this build opened would otherwise stay open, pools and all, with nothing to close it.
+    await closeConnections(opened, options.logger)
+    throw error
   }
   const tenants: Tenant[] = []
   for (const tenant of config.tenants) {
@@ -88,7 +101,7 @@ export async function buildRuntime(config: GatewayConfig, options: RuntimeOption
     },
     async close(next) {
       const kept = new Set(next ? next.connections.values() : [])
-      await Promise.all([...connections.values()].filter((c) => !kept.has(c)).map((c) => c.close()))
+      await closeConnections([...connections.values()].filter((c) => !kept.has(c)), options.logger)
     },
   }
 }

@@ -43,6 +43,8 @@ export interface RateLimiter {
   capacity(deadline: number): number
   /** Milliseconds from now until `calls` more calls could all have started. */
   timeFor(calls: number): number
+  /** Lets go of what it holds beyond itself (a listener on shared state), when its connection closes. */
+  close?(): void
 }
 
 /** Forecasts stop here: no batch needs to know about more calls than this. */

@@ -68,6 +68,7 @@ export class Gateway {
     refuseRestartOnly(previous.config, config)
     const next = await buildRuntime(config, this.options, previous)
     this.inForce = { runtime: next, services: buildServices(config, this.remembered) }
+    // `close` logs a connection that fails to close and never rejects: nothing awaits this.
     void previous.drained().then(() => previous.close(next))
     this.health.start()
     return next
