@@ -7,6 +7,7 @@ import type { AdapterDefinition } from '../adapter/common.ts'
 import { ConfigError } from '../errors.ts'
 import { CONNECTION_NAME } from '../service/ids.ts'
 import { interpolate } from './interpolate.ts'
+import { checkMetricsAccess } from './metrics-access.ts'
 import { checkKeys } from './api-keys.ts'
 import { Pacer } from './pacer.ts'
 import { parseYaml } from './parse-yaml.ts'
@@ -100,6 +101,7 @@ export async function resolveConfig(
   const input = problems.attempt(() =>
     validate(GatewayConfigFile, { ...sections, connections: {}, ...(rawTenants !== undefined && { tenants: {} }) }, ''),
   )
+  if (input) checkMetricsAccess(input.metrics, env, problems)
   const known: Known = { connections: new Map(), broken: new Set() }
   // Each adapter module is loaded once, not once per connection: 10,000 tenants may name one.
   const definitions = new Map<string, Promise<AdapterDefinition>>()

@@ -169,8 +169,10 @@ export const GatewayConfigFile = Type.Object(
     ),
     metrics: Type.Object(
       {
-        /** When set, `/metrics` wants `Authorization: Bearer <token>`. */
+        /** When set, `/metrics` and the `/readyz` detail want `Authorization: Bearer <token>`. */
         token: Type.Optional(Type.String()),
+        /** Production refuses to start without `token` unless this says `/metrics` may be open. */
+        public: Type.Boolean({ default: false }),
       },
       { additionalProperties: false, default: {} },
     ),
