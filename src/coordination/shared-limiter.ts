@@ -115,18 +115,16 @@ export class SharedLimiter implements RateLimiter {
     let hold = Math.max(0, this.holdUntil - this.now())
     if (this.coordination.state === 'shared') {
       try {
-        const [verdict, wait, why] = (await this.coordination.redis.eval(
-          RESERVE,
-          3,
-          this.coordination.key(...this.base),
-          this.coordination.key(...this.base, 'pause'),
-          this.coordination.key(...this.base, 'seq'),
-          this.limit?.requests ?? 0,
-          this.limit?.intervalMs ?? 0,
-          this.marginMs,
-          Math.max(0, deadline - this.now() - hold),
-          this.cap.windowMs,
-          this.cap.dailyMs,
+        const [verdict, wait, why] = (await this.coordination.script('limiterReserve', 3, RESERVE)(
+          [this.coordination.key(...this.base), this.coordination.key(...this.base, 'pause'), this.coordination.key(...this.base, 'seq')],
+          [
+            this.limit?.requests ?? 0,
+            this.limit?.intervalMs ?? 0,
+            this.marginMs,
+            Math.max(0, deadline - this.now() - hold),
+            this.cap.windowMs,
+            this.cap.dailyMs,
+          ],
         )) as [number, number, number]
         if (verdict < 0) {
           const seconds = Math.max(1, Math.ceil((wait + hold) / 1000))
@@ -161,14 +159,9 @@ export class SharedLimiter implements RateLimiter {
     if (hold > 0) return hold
     if (this.coordination.state === 'shared') {
       try {
-        const wait = (await this.coordination.redis.eval(
-          ADMIT,
-          2,
-          this.coordination.key(...this.base, 'sent'),
-          this.coordination.key(...this.base, 'sent-seq'),
-          this.limit?.requests ?? 0,
-          this.limit?.intervalMs ?? 0,
-          this.marginMs,
+        const wait = (await this.coordination.script('limiterAdmit', 2, ADMIT)(
+          [this.coordination.key(...this.base, 'sent'), this.coordination.key(...this.base, 'sent-seq')],
+          [this.limit?.requests ?? 0, this.limit?.intervalMs ?? 0, this.marginMs],
         )) as number
         if (wait > 0 && this.now() + wait > deadline) {
           throw new UpstreamRateLimitedError(this.connection, Math.max(1, Math.ceil(wait / 1000)))
@@ -210,8 +203,8 @@ export class SharedLimiter implements RateLimiter {
   pause(ms: number, daily: boolean): void {
     this.local.pause(ms, daily)
     if (this.coordination.state !== 'shared') return
-    this.coordination.redis
-      .eval(PAUSE, 1, this.coordination.key(...this.base, 'pause'), Math.ceil(ms), daily ? 1 : 0)
+    this.coordination
+      .script('limiterPause', 1, PAUSE)([this.coordination.key(...this.base, 'pause')], [Math.ceil(ms), daily ? 1 : 0])
       .catch(() => {})
   }
 }

@@ -35,6 +35,15 @@ export class TestRedis {
     return false
   }
 
+  /** Freezes the server without closing anything: connections are accepted and never answered. */
+  pause(): void {
+    this.child?.kill('SIGSTOP')
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT')
+  }
+
   async down(): Promise<void> {
     const child = this.child
     if (!child || child.exitCode !== null) return
