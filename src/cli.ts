@@ -135,7 +135,8 @@ async function check(doCheck: ((options: CallOptions) => Promise<void>) | undefi
       UPSTREAM_TIMEOUT: 'unreachable (timed out)',
       UPSTREAM_UNEXPECTED_STATUS: 'not the CRM expected (check baseUrl)',
     }
-    return `${verdicts[error.code] ?? 'failed'}: ${error.message}`
+    // What the calls ran into, not what it did to the gateway ("calls are paused" says nothing).
+    return `${verdicts[error.code] ?? 'failed'}: ${error.failure ?? error.message}`
   }
 }
 

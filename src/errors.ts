@@ -39,6 +39,11 @@ export abstract class GatewayError extends Error {
   retryAfterSeconds?: number
   /** How to authenticate, sent as `WWW-Authenticate`: HTTP requires it on every 401. */
   challenge?: string
+  /**
+   * What happened at the CRM in an operator's words (`connection refused at 10.0.0.5:443`): it
+   * names hosts, so the command line prints it and it is never sent to a client.
+   */
+  failure?: string
 }
 
 export class BadRequestError extends GatewayError {
@@ -163,15 +168,21 @@ export class UpstreamRateLimitedError extends GatewayError {
 export class UpstreamCircuitOpenError extends GatewayError {
   readonly code = 'UPSTREAM_CIRCUIT_OPEN'
   readonly statusCode = 503
-  constructor(connection: string, retryAfterSeconds: number) {
+  /** `failure`: what the last call before the circuit opened ran into. */
+  constructor(connection: string, retryAfterSeconds: number, failure?: string) {
     super(`the CRM of connection "${connection}" failed repeatedly; calls are paused for ${retryAfterSeconds} s`)
     this.retryAfterSeconds = retryAfterSeconds
+    this.failure = failure
   }
 }
 
 export class UpstreamUnavailableError extends GatewayError {
   readonly code = 'UPSTREAM_UNAVAILABLE'
   readonly statusCode = 502
+  constructor(message: string, failure?: string) {
+    super(message)
+    this.failure = failure
+  }
 }
 
 export class UpstreamBadResponseError extends GatewayError {
@@ -192,8 +203,9 @@ export class UpstreamUnexpectedStatusError extends GatewayError {
 export class UpstreamTimeoutError extends GatewayError {
   readonly code = 'UPSTREAM_TIMEOUT'
   readonly statusCode = 504
-  constructor(connection: string) {
+  constructor(connection: string, failure?: string) {
     super(`the CRM of connection "${connection}" did not answer in time`)
+    this.failure = failure
   }
 }
 

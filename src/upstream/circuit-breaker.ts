@@ -15,6 +15,8 @@ export class CircuitBreaker {
   private opened = false
   private openedAt = 0
   private probing = false
+  /** What the last failed call ran into: the open circuit's error tells it to operators. */
+  private lastFailure: string | undefined
 
   constructor(
     private readonly config: BreakerConfig,
@@ -42,7 +44,7 @@ export class CircuitBreaker {
       return PROBE
     }
     const left = this.openedAt + this.config.cooldownMs - this.now()
-    throw new UpstreamCircuitOpenError(this.connection, Math.max(1, Math.ceil(Math.max(left, 0) / 1000)))
+    throw new UpstreamCircuitOpenError(this.connection, Math.max(1, Math.ceil(Math.max(left, 0) / 1000)), this.lastFailure)
   }
 
   /**
@@ -65,7 +67,8 @@ export class CircuitBreaker {
     if (admission.probe) this.probing = false
   }
 
-  failed(admission: Admission): void {
+  failed(admission: Admission, failure?: string): void {
+    this.lastFailure = failure
     this.consecutive++
     if (this.opened ? admission.probe : this.consecutive >= this.config.failures) {
       this.opened = true
@@ -89,11 +92,11 @@ export function circuitBreakerLayer(breaker: CircuitBreaker): Layer {
     try {
       response = await next(attempt)
     } catch (error) {
-      if (error instanceof TransportError && error.kind !== 'aborted') breaker.failed(admission)
+      if (error instanceof TransportError && error.kind !== 'aborted') breaker.failed(admission, error.failure)
       else breaker.release(admission)
       throw error
     }
-    if (response.status >= 500) breaker.failed(admission)
+    if (response.status >= 500) breaker.failed(admission, `the CRM answered ${response.status}`)
     else breaker.succeeded(admission)
     return response
   }

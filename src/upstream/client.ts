@@ -125,12 +125,14 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   function translate(error: unknown, request: UpstreamRequest): GatewayError {
     if (error instanceof GatewayError) return error
     if (error instanceof TransportError && (error.kind === 'timeout' || error.kind === 'aborted')) {
-      return new UpstreamTimeoutError(connection)
+      return new UpstreamTimeoutError(connection, error.kind === 'timeout' ? error.failure : undefined)
     }
     const code = error instanceof TransportError ? error.causeCode : 'UNKNOWN'
+    const failure = error instanceof TransportError ? error.failure : undefined
     logger.error({ route: request.route, code }, 'upstream call failed')
     return new UpstreamUnavailableError(
       `the CRM of connection "${connection}" is unreachable: ${request.method} ${request.route} failed (${code})`,
+      failure,
     )
   }
 

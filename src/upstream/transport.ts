@@ -11,6 +11,8 @@ export class TransportError extends Error {
   constructor(
     readonly kind: 'not-sent' | 'broken' | 'timeout' | 'aborted',
     readonly causeCode: string,
+    /** The same in an operator's words, with the CRM's host and port. */
+    readonly failure = causeCode,
   ) {
     super(`upstream transport ${kind} (${causeCode})`)
   }
@@ -82,9 +84,10 @@ export function createTransport(options: TransportOptions): Call {
       if (err instanceof UpstreamBadResponseError) throw err
       if (attempt.options.signal.aborted) throw new TransportError('aborted', 'ABORTED')
       const code = errorCode(err)
-      if (NOT_SENT.has(code)) throw new TransportError('not-sent', code)
-      if (TIMEOUT.has(code)) throw new TransportError('timeout', code)
-      throw new TransportError('broken', code)
+      const failure = describeFailure(code, url)
+      if (NOT_SENT.has(code)) throw new TransportError('not-sent', code, failure)
+      if (TIMEOUT.has(code)) throw new TransportError('timeout', code, failure)
+      throw new TransportError('broken', code, failure)
     }
   }
 }
@@ -97,4 +100,22 @@ function errorCode(err: unknown): string {
     current = (current as { cause?: unknown }).cause
   }
   return 'UNKNOWN'
+}
+
+/** What a failed exchange ran into, naming the CRM by host and port only: a path or a query may hold ids. */
+function describeFailure(code: string, url: URL): string {
+  const at = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`
+  const words: Readonly<Record<string, string>> = {
+    ECONNREFUSED: `connection refused at ${at}`,
+    ECONNRESET: `connection reset by ${at}`,
+    ENOTFOUND: `no such host: ${url.hostname}`,
+    EAI_AGAIN: `could not resolve ${url.hostname} (DNS lookup failed)`,
+    EHOSTUNREACH: `no route to ${at}`,
+    ENETUNREACH: `no network route to ${at}`,
+    UND_ERR_CONNECT_TIMEOUT: `connecting to ${at} timed out`,
+    UND_ERR_SOCKET: `${at} closed the connection before answering`,
+    UND_ERR_HEADERS_TIMEOUT: `${at} did not start its answer in time (timeouts.headersMs)`,
+    UND_ERR_BODY_TIMEOUT: `${at} stopped sending its answer (timeouts.bodyMs)`,
+  }
+  return words[code] ?? `${code} at ${at}`
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
+import { refusedPort } from '../helpers/ports.ts'
 
 const run = promisify(execFile)
 
@@ -100,10 +101,23 @@ active: hubspot
     expect(bad.stdout).toContain('hubspot (hubspot): bad credentials')
     expect(bad.stdout).not.toContain('wrong-token')
 
-    const down = await file('down.yaml', good('http://127.0.0.1:9'))
+    const port = await refusedPort()
+    const down = await file('down.yaml', good(`http://127.0.0.1:${port}`))
     const unreachable = await cli(['connections', 'test'], { GATEWAY_CONFIG: down, GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN })
     expect(unreachable.code).toBe(1)
-    expect(unreachable.stdout).toContain('hubspot (hubspot): unreachable')
+    expect(unreachable.stdout).toContain(`hubspot (hubspot): unreachable: connection refused at 127.0.0.1:${port}\n`)
+  })
+
+  it('connections test says what the calls ran into, even once their failures have opened the circuit', async () => {
+    const port = await refusedPort()
+    // Retries as by default, but quick: the refusals open the breaker before the check gives up.
+    const path = await file(
+      'breaker.yaml',
+      good(`http://127.0.0.1:${port}`).replace('retry: { maxRetries: 0 }', 'retry: { maxRetries: 5, minDelayMs: 1, maxDelayMs: 1 }\n    breaker: { failures: 2 }'),
+    )
+    const result = await cli(['connections', 'test', 'hubspot'], { GATEWAY_CONFIG: path, GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe(`hubspot (hubspot): unreachable: connection refused at 127.0.0.1:${port}\n`)
   })
 
   it('answers a wrong command with its usage and exit code 2', async () => {

@@ -1,17 +1,8 @@
-import { createServer, type AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { capturedLogger, headers, testApp } from '../helpers/app.ts'
 import { duplicateKeys } from '../helpers/json-keys.ts'
-
-/** A loopback port nothing listens on: every connection to it is refused. */
-async function refusedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
+import { refusedPort } from '../helpers/ports.ts'
 
 describe('log lines', () => {
   let app: FastifyInstance | undefined

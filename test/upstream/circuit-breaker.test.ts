@@ -21,6 +21,21 @@ describe('CircuitBreaker', () => {
     breaker.admit()
   })
 
+  it('tells what the failure that opened it ran into, for operators, and never in the message clients get', () => {
+    const breaker = new CircuitBreaker({ failures: 2, cooldownMs: 1000 }, 'crm', () => 0)
+    breaker.failed(breaker.admit(), 'the CRM answered 503')
+    breaker.failed(breaker.admit(), 'connection refused at 10.0.0.5:443')
+    const error = (() => {
+      try {
+        breaker.admit()
+      } catch (thrown) {
+        return thrown as UpstreamCircuitOpenError
+      }
+    })()
+    expect(error?.failure).toBe('connection refused at 10.0.0.5:443')
+    expect(error?.message).not.toContain('10.0.0.5')
+  })
+
   it('opens again when the probe fails, and frees the probe slot when a call never reached the CRM', () => {
     let now = 0
     const breaker = new CircuitBreaker({ failures: 1, cooldownMs: 1000 }, 'crm', () => now)
