@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerOptions } from 'node:http'
+import type { IncomingMessage, Server, ServerOptions } from 'node:http'
 
 /**
  * How long a client may hold a socket. Node's defaults let a client that trickles its headers or
@@ -33,6 +33,16 @@ export function socketLimits(requestTimeoutMs: number): SocketLimits {
     // Node refuses a headers timeout longer than the request timeout.
     http: { headersTimeout: Math.min(HEADERS_MS, requestTimeout), connectionsCheckingInterval: CHECK_EVERY_MS },
   }
+}
+
+/**
+ * Puts a reloaded `limits.requestTimeoutMs` in force on a listening server: Node reads these two
+ * at each check of its sockets, so requests arriving after the reload are held to the new limit.
+ */
+export function applySocketLimits(server: Server, requestTimeoutMs: number): void {
+  const limits = socketLimits(requestTimeoutMs)
+  server.requestTimeout = limits.requestTimeout
+  server.headersTimeout = limits.http.headersTimeout!
 }
 
 /**

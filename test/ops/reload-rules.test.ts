@@ -131,6 +131,15 @@ describe('what a reload applies, and what it refuses', () => {
     expect((await post(60_000)).statusCode).toBe(201)
   })
 
+  it('puts a changed request timeout in force on the listening server, sockets included', async () => {
+    await start(config({ extra: 'limits:\n  requestTimeoutMs: 15000\n' }))
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    expect(app.server.requestTimeout).toBe(16_000)
+    expect(await reloadWith(config({ extra: 'limits:\n  requestTimeoutMs: 2000\n' }))).toBe(true)
+    expect(app.server.requestTimeout, 'a body must arrive whole within the new deadline').toBe(3_000)
+    expect(app.server.headersTimeout).toBe(3_000)
+  })
+
   it('applies a file written in two steps 300 ms apart once, whole: /metrics never opens in between', async () => {
     await start(config({ extra: metrics }))
     const version = app.gateway.current.runtime.version

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { applySocketLimits } from '../sockets.ts'
 import type { AdapterRegistry } from '../../../adapters/index.ts'
 import { ensureApiKeys } from '../../config/api-keys.ts'
 import { loadConfigText, readConfigFile } from '../../config/load.ts'
@@ -41,6 +42,7 @@ async function configReload(app: FastifyInstance, options: ConfigReloadOptions) 
       if (settled !== undefined && settled === applied) return true
       const loaded = await loadConfigText(text, path, options.env, options.registry)
       const runtime = await gateway.apply(ensureApiKeys(loaded, app.log, gateway.current.runtime.config))
+      applySocketLimits(app.server, runtime.config.limits.requestTimeoutMs)
       applied = text
       gateway.metrics.reloads.inc({ result: 'applied' })
       app.log.info({ reason, version: runtime.version, configFile: path }, 'config reloaded')
