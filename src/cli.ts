@@ -1,5 +1,6 @@
 import type { CallOptions } from './adapter/common.ts'
 import { DEFAULT_CONFIG_PATH, type GatewayConfig, loadConfigFile } from './config/load.ts'
+import { Coordination } from './coordination/redis.ts'
 import { ConfigError, GatewayError } from './errors.ts'
 import { createLogger } from './logger.ts'
 import { buildRuntime } from './runtime/runtime.ts'
@@ -105,7 +106,14 @@ async function connectionsTest(file: string, only: string | undefined): Promise<
     console.error(`no connection "${only}" in ${file} (configured: ${[...config.connections.keys()].join(', ')})`)
     return 1
   }
-  const runtime = await buildRuntime(config, { logger: createLogger('silent') })
+  const logger = createLogger('silent')
+  // A check may refresh an OAuth token, whose rotated refresh token the replicas share in Redis.
+  const redis = config.coordination?.redis
+  const coordination = redis && new Coordination(redis.url, redis.prefix, redis.replicas, logger)
+  const runtime = await buildRuntime(config, { logger, coordination }).catch(async (error: unknown) => {
+    await coordination?.close()
+    throw error
+  })
   let failed = 0
   try {
     for (const [name, connection] of runtime.connections) {
@@ -116,6 +124,7 @@ async function connectionsTest(file: string, only: string | undefined): Promise<
     }
   } finally {
     await runtime.close()
+    await coordination?.close()
   }
   return failed === 0 ? 0 : 1
 }

@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   'UPSTREAM_TIMEOUT',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_FLIGHT',
+  'IDEMPOTENCY_KEY_IN_DOUBT',
+  'IDEMPOTENCY_STORE_FULL',
   'INTERNAL',
 ] as const
 
@@ -224,6 +226,33 @@ export class IdempotencyKeyInFlightError extends GatewayError {
   readonly statusCode = 409
   constructor() {
     super('headers/idempotency-key: the first request with this key is still running; retry later')
+  }
+}
+
+/**
+ * The first request with this `Idempotency-Key` may have created the task (the CRM took the
+ * create, and its answer was lost), and the gateway cannot tell yet whether it did: sending the
+ * create again could make a second task. `why` says what keeps it from telling.
+ */
+export class IdempotencyKeyInDoubtError extends GatewayError {
+  readonly code = 'IDEMPOTENCY_KEY_IN_DOUBT'
+  readonly statusCode = 409
+  constructor(why: string, retryAfterSeconds?: number) {
+    super(`headers/idempotency-key: the first request with this key may have created the task, and ${why}`)
+    if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+/**
+ * The tenant's idempotency keys fill its share of the store with creates that have not finished
+ * (running, or in doubt): none can make room without risking a second task, so a new key waits.
+ */
+export class IdempotencyStoreFullError extends GatewayError {
+  readonly code = 'IDEMPOTENCY_STORE_FULL'
+  readonly statusCode = 503
+  constructor(retryAfterSeconds = 60) {
+    super(`headers/idempotency-key: this tenant's idempotency keys are all held by unfinished creates; retry after ${retryAfterSeconds} s`)
+    this.retryAfterSeconds = retryAfterSeconds
   }
 }
 

@@ -23,6 +23,12 @@ export const REDACTED_PATHS = [
   '*.*.apiToken',
   'password',
   '*.password',
+  'refreshToken',
+  '*.refreshToken',
+  '*.*.refreshToken',
+  'clientSecret',
+  '*.clientSecret',
+  '*.*.clientSecret',
 ]
 
 export function loggerOptions(level = process.env.LOG_LEVEL ?? 'info'): LoggerOptions {

@@ -34,7 +34,7 @@ export class Scrubber {
 }
 
 /** Scrubs, then cuts to `max` characters: cutting first could leave the start of a secret. */
-export function relayable(text: string, scrubber: Scrubber, max: number): string {
+export function relayable(text: string, scrubber: Pick<Scrubber, 'scrub'>, max: number): string {
   return scrubber.scrub(text).slice(0, max)
 }
 

@@ -18,7 +18,9 @@ const HubSpotOptions = Type.Object(
   {
     accessToken: Type.String({
       minLength: 1,
-      description: 'a Service Key, a project app token or a legacy private app token, sent as Authorization: Bearer',
+      // OAuth access tokens, which expire after 30 minutes, are not taken: the gateway refreshes
+      // only Pipedrive's. A Service Key and a static token do not expire.
+      description: "a Service Key, a project app's static token or a legacy private app token, sent as Authorization: Bearer",
     }),
     baseUrl: Type.String({ default: 'https://api.hubapi.com' }),
     apiVersion: Type.String({ default: DEFAULT_API_VERSION, description: `one of ${API_VERSIONS.join(', ')}` }),

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, ConfigError } from '../../src/kit/adapter-kit.ts'
+import type { AdapterDefinition } from '../../src/kit/adapter-kit.ts'
 import { ActivityTypeOptions, createActivities } from './activities.ts'
 import { ActivityTypeList } from './activity-types.ts'
 import { createAssociations } from './associations.ts'
+import { CredentialOptions, pipedriveAuth } from './credentials.ts'
 import { pipedriveErrorMessage, pipedriveRateLimits } from './errors.ts'
 import { FieldCatalog } from './field-catalog.ts'
 import { checkFieldMap } from './field-check.ts'
@@ -16,8 +17,7 @@ import { createUsers } from './users.ts'
 
 const PipedriveOptions = Type.Object(
   {
-    apiToken: Type.Optional(Type.String({ minLength: 1, description: 'an API token, sent as x-api-token' })),
-    accessToken: Type.Optional(Type.String({ minLength: 1, description: 'an OAuth access token, sent as Bearer' })),
+    ...CredentialOptions,
     baseUrl: Type.String({ default: 'https://api.pipedrive.com' }),
     activityTypesTtlMs: Type.Integer({ minimum: 1, default: 600_000 }),
     /** How long the account's field definitions (industry options) are kept. */
@@ -41,15 +41,9 @@ const PipedriveOptions = Type.Object(
 const definition: AdapterDefinition<typeof PipedriveOptions> = {
   options: PipedriveOptions,
   create(options, ctx) {
-    if (!options.apiToken === !options.accessToken) {
-      throw new ConfigError(`connections.${ctx.connection}`, 'set exactly one of apiToken and accessToken')
-    }
-    const credentials: Record<string, string> = options.accessToken
-      ? { authorization: `Bearer ${options.accessToken}` }
-      : { 'x-api-token': options.apiToken! }
     const client = ctx.upstream({
       baseUrl: options.baseUrl,
-      headers: credentials,
+      ...pipedriveAuth(options, ctx),
       signals: pipedriveRateLimits,
       errorMessage: pipedriveErrorMessage,
       // The general burst limit depends on the plan (the connection's `rateLimit`); search's is

@@ -197,23 +197,10 @@ describe('pipedrive adapter', () => {
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(950)
   })
 
-  it('sends an OAuth access token as Bearer instead of x-api-token', async () => {
-    const { apiToken: _token, ...rest } = connection(fake)
-    const gateway = await testApp({ connections: { pipedrive: { ...rest, accessToken: PIPEDRIVE_TOKEN } } })
-    try {
-      fake.http.reset()
-      await create({ subject: 'oauth' }, gateway)
-      expect(fake.http.requests.at(-1)!.headers.authorization).toBe(`Bearer ${PIPEDRIVE_TOKEN}`)
-      expect(fake.http.requests.at(-1)!.headers['x-api-token']).toBeUndefined()
-    } finally {
-      await gateway.close()
-    }
-  })
-
-  it('refuses a connection with both or neither of apiToken and accessToken', async () => {
+  it('refuses a connection with neither an API token nor an OAuth app (oauth.test.ts has the rest)', async () => {
     const { apiToken: _token, ...neither } = connection(fake)
     await expect(testApp({ connections: { pipedrive: neither } })).rejects.toThrow(
-      'config: connections.pipedrive: set exactly one of apiToken and accessToken',
+      "config: connections.pipedrive: set apiToken, or an OAuth app's clientId, clientSecret and refreshToken",
     )
   })
 })

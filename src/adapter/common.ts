@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { Logger } from 'pino'
+import type { OAuthFactory } from '../credentials/oauth.ts'
 import type { UpstreamClientFactory } from '../upstream/client.ts'
 import type { TaskAdapterV1 } from './v1.ts'
 import type { AdapterV2 } from './v2.ts'
@@ -49,6 +50,9 @@ export interface AdapterContext {
   /** The connection's `fieldMap`, for an adapter that keeps a standard field in a field of the
    * customer's (Pipedrive's LinkedIn URL): the core already maps every other field through it. */
   readonly fieldMap: FieldMap
+  /** Makes an OAuth credential that refreshes itself, for `upstream`'s `credentials`: its rotated
+   * tokens are kept where every replica and the next start find them (`src/credentials/`). */
+  readonly oauth: OAuthFactory
   /** The connection's `concurrency` and `timeouts`, for an adapter that holds connections of its
    * own (a database pool) rather than calling through `upstream`, which applies them itself. */
   readonly concurrency: number

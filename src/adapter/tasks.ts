@@ -1,4 +1,5 @@
 import type { CallOptions } from './common.ts'
+import type { CreatedTaskLookup } from './created-tasks.ts'
 
 /**
  * A task as the CRM holds it, in the gateway's field names. `type` is the CRM's own type
@@ -76,6 +77,15 @@ export interface TaskPort {
 
   /** Creates one task. Called once per create: never retry a create yourself. */
   doCreate(input: NativeTaskInput, options: CallOptions): Promise<NativeTask>
+
+  /**
+   * Finds the task of a create whose answer was lost, where the CRM can search or list its tasks
+   * (see `CreatedTaskLookup`). A create with an `Idempotency-Key` that ended in doubt is never sent
+   * again blindly: with this, its retry answers the task it made, or sends the create again once
+   * the lookup proves it made none; without it, the retry is answered 409
+   * `IDEMPOTENCY_KEY_IN_DOUBT` for as long as the key is kept.
+   */
+  readonly createdLookup?: CreatedTaskLookup
 
   /**
    * Reads up to `maxBatchRead` tasks. Returns the ones that exist, in any order; an id the CRM

@@ -1,11 +1,22 @@
-import { createHash } from 'node:crypto'
-import { BoundedMap } from '../service/bounded-map.ts'
-import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../errors.ts'
+import { randomBytes } from 'node:crypto'
+import type { WriteLog } from '../adapter/write-log.ts'
+import { IdempotencyKeyInDoubtError, IdempotencyKeyInFlightError, IdempotencyKeyReusedError, IdempotencyStoreFullError } from '../errors.ts'
 import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
+import { AttemptLog } from './attempt-log.ts'
+import { type Done, type InDoubt, type Running, bodyHash, doneEntry, storedTask } from './idempotency-entry.ts'
+import { LocalKeys } from './idempotency-local.ts'
+import { RedisKeys, RedisUnavailable } from './idempotency-redis.ts'
+import type { KeyStore } from './idempotency-store.ts'
 import type { Coordination } from './redis.ts'
 
-/** How long the first outcome of a create is kept for its `Idempotency-Key`. */
-export const KEEP_MS = 24 * 60 * 60 * 1000
+export { KEEP_MS } from './idempotency-entry.ts'
+
+/** A tenant's share of the store, by default: some 14,000 done keys, or 2,400 creates at once. */
+export const TENANT_BYTES = 4 * 1024 * 1024
+/** A running create's claim outlives its request's deadline by this much, then it is in doubt. */
+const LEASE_MARGIN_MS = 5000
+/** How far behind the gateway's clock a CRM's may be: a lookup looks this much further back. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000
 const POLL_MS = 50
 
 export interface Replay {
@@ -13,111 +24,207 @@ export interface Replay {
   readonly replayed: boolean
 }
 
-type Entry = { hash: string; task?: Task }
+/** What a keyed create can do: the route's side of it. */
+export interface KeyedCreate {
+  /** The connection a new create goes to. */
+  readonly connection: string
+  /** Sends the create; each write that may reach the CRM is told to `writes`. */
+  create(writes: WriteLog): Promise<Task>
+  /** The tasks this body makes that `connection`'s CRM holds, created at `createdAfter` or later,
+   * and how long after an attempt its answer is sure; `undefined` when that CRM cannot tell. */
+  find(connection: string, createdAfter: number): Promise<{ tasks: Task[]; settleMs: number } | undefined>
+  /** The task of `id` as it is now, for a done key that kept only the task's id. */
+  read(id: string): Promise<Task>
+}
+
+interface Keyed {
+  readonly tenant: string
+  readonly key: string
+  readonly body: TaskCreate
+  readonly hash: string
+  readonly deadline: number
+  readonly keyed: KeyedCreate
+}
 
 /**
- * `POST /tasks` with an `Idempotency-Key`: the first successful outcome is kept 24 hours per
- * tenant and key. A repeat with the same body gets the same task without a call to the CRM; with
- * another body, a 422; while the first is still running, it waits for it, or gets a 409 if that
- * does not finish before its own deadline. A failed create keeps nothing, so it can be retried.
- * In this process without Redis; in Redis with it, so two replicas agree.
+ * `POST /tasks` with an `Idempotency-Key`, per tenant and key, kept 24 hours:
+ *
+ * - the first request claims the key and sends the create. Done, the key keeps its answer, and a
+ *   repeat with the same body gets it (`replayed`) without a call to the CRM; with another body, a
+ *   422. A repeat while it runs waits for it, or gets a 409 at its own deadline.
+ * - a create that failed before any of its writes could take effect (a refused connection, a
+ *   4xx) keeps nothing, so a repeat sends it again.
+ * - a create that failed after a write may have taken effect (a timeout, a dropped connection, a
+ *   5xx after sending) is **in doubt**, and so is one whose request vanished (a replica that
+ *   died). It is never sent again blindly: a repeat looks for its task in the CRM
+ *   (`CreatedTaskLookup`) and answers it; once the lookup is sure the first made none, the repeat
+ *   sends the create; until then, or where the CRM cannot be searched, a 409 says why.
+ *
+ * In Redis when replicas share it, else in this process; a tenant's keys are bounded in bytes and
+ * make room only among its own done keys (`idempotency-store.ts`). Redis being unreachable when a
+ * request starts falls back to this process; once a request has seen the key in Redis it does not.
  */
 export class Idempotency {
-  private readonly local = new BoundedMap<string, Entry>({ max: 100_000, ttlMs: KEEP_MS })
-  private readonly running = new Map<string, Promise<Task>>()
+  private readonly local: LocalKeys
+  private readonly shared: RedisKeys | undefined
+  /** This process's creates under way, by tenant and key: a repeat here awaits them, not polls. */
+  private readonly running = new Map<string, Promise<unknown>>()
+  private readonly now: () => number
 
-  constructor(private readonly coordination?: Coordination) {}
+  constructor(
+    private readonly coordination?: Coordination,
+    options: { readonly maxBytesPerTenant?: number; readonly now?: () => number } = {},
+  ) {
+    this.now = options.now ?? Date.now
+    const bytes = options.maxBytesPerTenant ?? TENANT_BYTES
+    this.local = new LocalKeys(bytes, this.now)
+    this.shared = coordination && new RedisKeys(coordination, bytes, this.now)
+  }
 
-  async create(
-    tenant: string,
-    key: string,
-    body: TaskCreate,
-    deadline: number,
-    create: () => Promise<Task>,
-  ): Promise<Replay> {
-    const id = `${tenant}\u0000${key}`
-    const hash = bodyHash(body)
-    if (this.coordination?.state === 'shared') {
+  async create(tenant: string, key: string, body: TaskCreate, deadline: number, keyed: KeyedCreate): Promise<Replay> {
+    const k: Keyed = { tenant, key, body, hash: bodyHash(body), deadline, keyed }
+    if (this.shared && this.coordination?.state === 'shared') {
+      let held: Awaited<ReturnType<KeyStore['claim']>> | undefined
+      const pending = this.pending(k)
       try {
-        return await this.shared(this.coordination, id, hash, deadline, create)
+        held = await this.shared.claim(tenant, key, pending)
       } catch (error) {
         if (!(error instanceof RedisUnavailable)) throw error
       }
+      if (held !== undefined) return this.unreachableIsDoubt(() => this.settle(k, this.shared!, pending, held!))
     }
-    return this.inProcess(id, hash, deadline, create)
+    const pending = this.pending(k)
+    return this.settle(k, this.local, pending, await this.local.claim(tenant, key, pending))
   }
 
-  private async inProcess(id: string, hash: string, deadline: number, create: () => Promise<Task>): Promise<Replay> {
-    const entry = this.local.get(id)
-    if (entry && entry.hash !== hash) throw new IdempotencyKeyReusedError()
-    if (entry?.task) return { task: entry.task, replayed: true }
-    const running = this.running.get(id)
-    if (running) return { task: await beforeDeadline(running, deadline), replayed: true }
-    this.local.set(id, { hash })
-    const first = create()
-    this.running.set(id, first)
+  /** The bytes a tenant's keys are charged, in the store in use. */
+  async bytes(tenant: string): Promise<number> {
+    if (this.shared && this.coordination?.state === 'shared') return this.shared.bytes(tenant)
+    return this.local.bytes(tenant)
+  }
+
+  /** What claiming the key gave (`held`) made into an answer, claiming again as long as needed. */
+  private async settle(k: Keyed, store: KeyStore, pending: Running, held: Awaited<ReturnType<KeyStore['claim']>>): Promise<Replay> {
+    for (;;) {
+      if (held === 'full') throw new IdempotencyStoreFullError()
+      if (held === 'claimed') return this.first(k, store, pending)
+      if (held.hash !== k.hash) throw new IdempotencyKeyReusedError()
+      if (held.state === 'done') return this.replay(k, held)
+      if (held.state === 'running' && held.leaseUntil > this.now()) await this.wait(k)
+      else {
+        const outcome = await this.recover(k, store, held)
+        if (outcome) return outcome
+      }
+      pending = this.pending(k)
+      held = await store.claim(k.tenant, k.key, pending)
+    }
+  }
+
+  /** The first attempt under the key (or the one after an attempt that surely made nothing). */
+  private async first(k: Keyed, store: KeyStore, pending: Running): Promise<Replay> {
+    const id = `${k.tenant}\u0000${k.key}`
+    const log = new AttemptLog()
+    const attempt = k.keyed.create(log)
+    this.running.set(id, attempt)
     try {
-      const task = await first
-      this.local.set(id, { hash, task })
+      const task = await attempt
+      await quietly(store.replace(k.tenant, k.key, pending.attempt, doneEntry(k.hash, pending.attempt, task, k.body)))
       return { task, replayed: false }
     } catch (error) {
-      this.local.delete(id)
+      // A store that fails here leaves the claim to end as its lease does: in doubt, never lost.
+      if (log.inDoubt) await quietly(store.replace(k.tenant, k.key, pending.attempt, doubtOf(pending, this.now())))
+      else await quietly(store.release(k.tenant, k.key, pending.attempt))
       throw error
     } finally {
       this.running.delete(id)
     }
   }
 
-  private async shared(coordination: Coordination, id: string, hash: string, deadline: number, create: () => Promise<Task>): Promise<Replay> {
-    const redisKey = coordination.key('idem', createHash('sha256').update(id).digest('base64url'))
-    const redis = coordination.redis
-    // A pending claim lives only as long as the request that made it could; the outcome, 24 hours.
-    const claimMs = Math.max(1000, deadline - Date.now() + 5000)
-    const claimed = await redis.set(redisKey, JSON.stringify({ hash }), 'PX', claimMs, 'NX').catch(unavailable)
-    if (claimed === 'OK') {
-      try {
-        const task = await create()
-        await redis.set(redisKey, JSON.stringify({ hash, task }), 'PX', KEEP_MS).catch(() => {})
-        return { task, replayed: false }
-      } catch (error) {
-        await redis.del(redisKey).catch(() => {})
-        throw error
-      }
+  private async replay(k: Keyed, done: Done): Promise<Replay> {
+    return { task: storedTask(done.answer, k.body) ?? (await k.keyed.read((done.answer as { id: string }).id)), replayed: true }
+  }
+
+  /** Until the running attempt ends (in this process), or for a while (elsewhere). */
+  private async wait(k: Keyed): Promise<void> {
+    const left = k.deadline - this.now()
+    const here = this.running.get(`${k.tenant}\u0000${k.key}`)
+    if (here) return beforeDeadline(here, left)
+    if (left <= POLL_MS) throw new IdempotencyKeyInFlightError()
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
+
+  /**
+   * An attempt in doubt (or whose lease ran out): its task, found in the CRM; or, once the CRM
+   * is sure it holds none, a new attempt; or a 409 saying why neither. `undefined` when another
+   * request changed the key meanwhile: the caller looks again.
+   */
+  private async recover(k: Keyed, store: KeyStore, held: Running | InDoubt): Promise<Replay | undefined> {
+    const doubt = held.state === 'doubt' ? held : doubtOf(held, held.leaseUntil)
+    if (held.state === 'running' && !(await store.replace(k.tenant, k.key, held.attempt, doubt))) return undefined
+    const crm = `the CRM of connection "${doubt.connection}"`
+    const found = await k.keyed.find(doubt.connection, doubt.startedAt - CLOCK_SKEW_MS)
+    if (!found) throw new IdempotencyKeyInDoubtError(`${crm} cannot be searched for it: look there, and if it is missing create it with another key`)
+    const [task, ...others] = found.tasks
+    if (task && others.length > 0) throw new IdempotencyKeyInDoubtError(`${found.tasks.length} tasks of ${crm} match it: the gateway cannot tell which`)
+    if (task) {
+      await quietly(store.replace(k.tenant, k.key, doubt.attempt, doneEntry(k.hash, doubt.attempt, task, k.body)))
+      return { task, replayed: true }
     }
-    for (;;) {
-      const text = await redis.get(redisKey).catch(unavailable)
-      if (text === null) return this.shared(coordination, id, hash, deadline, create)
-      const entry = JSON.parse(text) as Entry
-      if (entry.hash !== hash) throw new IdempotencyKeyReusedError()
-      if (entry.task) return { task: entry.task, replayed: true }
-      if (Date.now() + POLL_MS >= deadline) throw new IdempotencyKeyInFlightError()
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+    const wait = doubt.endedAt + found.settleMs - this.now()
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000)
+      throw new IdempotencyKeyInDoubtError(`${crm} does not show it yet, though it may still: retry after ${seconds} s`, seconds)
+    }
+    const pending = this.pending(k)
+    if (!(await store.replace(k.tenant, k.key, doubt.attempt, pending))) return undefined
+    return this.first(k, store, pending)
+  }
+
+  private pending(k: Keyed): Running {
+    const now = this.now()
+    return {
+      state: 'running',
+      hash: k.hash,
+      attempt: randomBytes(9).toString('base64url'),
+      connection: k.keyed.connection,
+      startedAt: now,
+      leaseUntil: Math.max(now, k.deadline) + LEASE_MARGIN_MS,
+    }
+  }
+
+  /** Redis failing after the key was seen there: nothing in this process knows of it, so the
+   * honest answer is that the first attempt may have made the task. */
+  private async unreachableIsDoubt(work: () => Promise<Replay>): Promise<Replay> {
+    try {
+      return await work()
+    } catch (error) {
+      if (error instanceof RedisUnavailable) throw new IdempotencyKeyInDoubtError('the store the replicas share is unreachable: retry later', 1)
+      throw error
     }
   }
 }
 
-class RedisUnavailable extends Error {}
-
-function unavailable(): never {
-  throw new RedisUnavailable()
+function doubtOf(attempt: Running, endedAt: number): InDoubt {
+  const { hash, connection, startedAt } = attempt
+  return { state: 'doubt', hash, attempt: attempt.attempt, connection, startedAt, endedAt }
 }
 
-async function beforeDeadline(running: Promise<Task>, deadline: number): Promise<Task> {
+/** A change of the store that may fail without changing the request's answer. */
+async function quietly(change: Promise<unknown>): Promise<void> {
+  await change.catch((error: unknown) => {
+    if (!(error instanceof RedisUnavailable)) throw error
+  })
+}
+
+/** Until `running` settles, whichever way, or `ms` pass (a 409). */
+async function beforeDeadline(running: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new IdempotencyKeyInFlightError()), Math.max(0, deadline - Date.now()))
+    timer = setTimeout(() => reject(new IdempotencyKeyInFlightError()), Math.max(0, ms))
   })
   try {
-    return await Promise.race([running, late])
+    await Promise.race([running.catch(() => {}), late])
   } finally {
     clearTimeout(timer)
   }
-}
-
-/** The same task is the same known fields with the same values, whatever their order or extras. */
-function bodyHash(body: TaskCreate): string {
-  const fields = ['subject', 'description', 'type', 'ownerId', 'contactId', 'companyId', 'dueDate'] as const
-  return createHash('sha256')
-    .update(JSON.stringify(fields.map((field) => body[field] ?? null)))
-    .digest('base64url')
 }

@@ -3,6 +3,8 @@ import type { Dispatcher } from 'undici'
 import { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
 import type { AdapterV2 } from '../adapter/v2.ts'
 import type { ResolvedConnection } from '../config/load.ts'
+import type { Coordination } from '../coordination/redis.ts'
+import { oauthFactory } from '../credentials/oauth.ts'
 import { FairLimit } from '../service/fair-limit.ts'
 import { KeyedLock } from '../service/keyed-lock.ts'
 import { TaskStore } from '../service/task-store.ts'
@@ -38,6 +40,8 @@ export interface OpenOptions {
   readonly dispatcher?: Dispatcher
   readonly observer?: AttemptObserver
   readonly limiter?: LimiterFactory
+  /** Where OAuth tokens are shared, when the gateway has Redis. */
+  readonly coordination?: Coordination
 }
 
 export function openConnection(resolved: ResolvedConnection, options: OpenOptions): Connection {
@@ -50,6 +54,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     logger,
     defaultType: core.defaultType,
     fieldMap: core.fieldMap,
+    oauth: oauthFactory({ connection: name, logger, coordination: options.coordination, dispatcher: options.dispatcher }),
     concurrency: core.concurrency,
     timeouts: core.timeouts,
     upstream: (clientOptions) => {

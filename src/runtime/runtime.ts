@@ -6,6 +6,7 @@ import { type Connection, closeConnections, openConnection } from './connections
 import { KeyRing } from './keys.ts'
 import { Pacer } from '../config/pacer.ts'
 import { Problems } from '../config/problems.ts'
+import type { Coordination } from '../coordination/redis.ts'
 import type { AttemptObserver } from '../upstream/client.ts'
 import type { LimiterFactory } from '../upstream/connection-state.ts'
 
@@ -40,6 +41,7 @@ export interface RuntimeOptions {
   readonly dispatcher?: Dispatcher
   readonly observer?: AttemptObserver
   readonly limiter?: LimiterFactory
+  readonly coordination?: Coordination
 }
 
 /**

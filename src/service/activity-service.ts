@@ -36,7 +36,7 @@ export class ActivityService {
         return { activity: toActivityOut(connection, await create()), created: true }
       }
       const known = await this.remembered.get(connection.name, messageId)
-      if (known) return { activity: JSON.parse(known) as ActivityOut, created: false }
+      if (known) return { activity: inOneFormat(JSON.parse(known) as ActivityOut), created: false }
       const activity = toActivityOut(connection, await create())
       await this.remembered.set(connection.name, messageId, JSON.stringify(activity))
       return { activity, created: true }
@@ -69,14 +69,11 @@ function toNativeActivity(tenant: Tenant, connection: Connection, body: Activity
 
 function toActivityOut(connection: Connection, activity: NativeActivity): ActivityOut {
   // As for tasks (`task-answer.ts`): an id or time the CRM should not have sent is its fault.
-  if (!connection.adapter.activities?.isNativeId(activity.id) || !Number.isFinite(activity.occurredAt) || Math.abs(activity.occurredAt) > 8.64e15) {
+  const occurredAt = formatUtc(activity.occurredAt)
+  if (!connection.adapter.activities?.isNativeId(activity.id) || occurredAt === undefined) {
     throw new UpstreamBadResponseError(`the CRM of connection "${connection.name}" answered an activity it cannot have logged`)
   }
-  const out: ActivityOut = {
-    id: encodeId(connection.name, activity.id) ?? activity.id,
-    type: activity.type,
-    occurredAt: formatUtc(activity.occurredAt),
-  }
+  const out: ActivityOut = { id: encodeId(connection.name, activity.id) ?? activity.id, type: activity.type, occurredAt }
   if (activity.direction !== undefined) out.direction = activity.direction
   if (activity.subject !== undefined) out.subject = activity.subject
   for (const field of REFERENCES) {
@@ -84,4 +81,9 @@ function toActivityOut(connection: Connection, activity: NativeActivity): Activi
     if (value !== undefined) out[field] = gatewayReference(connection, value)
   }
   return out
+}
+
+/** An activity remembered by an older version may hold another date form than today's one. */
+function inOneFormat(activity: ActivityOut): ActivityOut {
+  return { ...activity, occurredAt: formatUtc(Date.parse(activity.occurredAt)) ?? activity.occurredAt }
 }

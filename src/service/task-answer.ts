@@ -40,9 +40,9 @@ export function fromNative(connection: Connection, native: NativeTask, options: 
   }
 
   const time = (field: 'dueDate' | 'completedAt', ms: number) => {
-    // The range of a JavaScript date: outside it there is no moment to print.
-    if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw bad(`returned a ${field} that is not a moment in time`)
-    return formatUtc(ms)
+    const text = formatUtc(ms)
+    if (text === undefined) throw bad(`returned a ${field} that is not a moment of years 0000-9999`)
+    return text
   }
 
   const task: Task = { id, subject: text('subject', native.subject), completed: native.completed, completedAt: null }

@@ -31,6 +31,27 @@ export class TaskService {
     return fromNative(connection, await connection.store.create(input, options), options)
   }
 
+  /**
+   * The tasks `connection` holds that a create of `body` made at `createdAfter` or later, and how
+   * long after an attempt that answer is sure; `undefined` when that connection is gone from the
+   * tenant or its CRM cannot be searched so. For a create whose answer was lost.
+   */
+  async findCreated(
+    tenant: Tenant,
+    name: string,
+    body: TaskCreate,
+    createdAfter: number,
+    options: CallOptions,
+  ): Promise<{ tasks: Task[]; settleMs: number } | undefined> {
+    const connection = tenant.connections.get(name)
+    const lookup = connection?.adapter.tasks?.createdLookup
+    if (!connection?.store || !lookup) return undefined
+    const served = serving(connection)
+    const input = toNativeInput(tenant, served, body, options) as NativeTaskInput
+    const found = await served.store.findCreated({ input, createdAfter }, options)
+    return { tasks: (found ?? []).map((task) => fromNative(served, task, options)), settleMs: lookup.settleMs }
+  }
+
   async get(tenant: Tenant, id: string, options: CallOptions): Promise<Task> {
     const target = locate(tenant, id)
     const found = target && (await target.connection.store.readOne(target.nativeId, options))

@@ -1,4 +1,5 @@
 import type { CallOptions } from '../adapter/common.ts'
+import type { CreateAttempt } from '../adapter/created-tasks.ts'
 import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
 import type { ConnectionCore } from '../config/schema.ts'
 import { Coalescer } from './coalesce.ts'
@@ -71,6 +72,13 @@ export class TaskStore {
     const created = await this.run(options, () => this.adapter.doCreate(input, options))
     this.cache?.set(created.id, created)
     return created
+  }
+
+  /** The tasks a create that ended in doubt may have made (`CreatedTaskLookup`), where the adapter
+   * can look; `undefined` where it cannot. */
+  findCreated(attempt: CreateAttempt, options: CallOptions): Promise<NativeTask[]> | undefined {
+    const lookup = this.adapter.createdLookup
+    return lookup && this.run(options, () => lookup.doFind(attempt, options))
   }
 
   /** One task, through the read coalescer when the CRM reads in batches. */

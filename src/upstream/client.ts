@@ -5,6 +5,7 @@ import { GatewayError, UpstreamTimeoutError, UpstreamUnavailableError } from '..
 import { Scrubber } from '../secrets.ts'
 import { type CircuitBreaker, circuitBreakerLayer } from './circuit-breaker.ts'
 import { concurrencyLayer } from './concurrency.ts'
+import { type Credentials, credentialsLayer } from './credentials.ts'
 import { parseJson } from './json.ts'
 import { fillRoute } from './path.ts'
 import type { UpstreamState } from './connection-state.ts'
@@ -22,6 +23,9 @@ export interface UpstreamClientOptions {
   readonly baseUrl: string
   /** Credentials and fixed headers; redacted from every log line and from relayed CRM text. */
   readonly headers: Readonly<Record<string, string>>
+  /** A credential that changes while the connection lives (an OAuth access token), sent on each
+   * attempt over `headers`; a 401 renews it and sends the call once more (`credentials.ts`). */
+  readonly credentials?: Credentials
   readonly signals?: RateLimitSignals
   /** Picks the CRM's human message out of an error body, for 422 answers. */
   readonly errorMessage?: ErrorMessagePicker
@@ -84,7 +88,9 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   const { core, logger, state } = setup
   const { connection, breaker, limiter } = state
   const waits = boundedWaits(options.signals ?? {}, core.pauseCap)
-  const scrubber = new Scrubber(Object.values(options.headers))
+  const fixed = new Scrubber(Object.values(options.headers))
+  const { credentials } = options
+  const scrubber = { scrub: credentials ? (text: string) => credentials.scrub(fixed.scrub(text)) : (text: string) => fixed.scrub(text) }
   const groups = options.limits ?? {}
   const limitersOf = (request: UpstreamRequest): RateLimiter[] =>
     request.limitGroup === undefined ? [limiter] : [state.groupLimiter(request.limitGroup, groups[request.limitGroup]), limiter]
@@ -93,6 +99,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   // is outermost so every attempt takes its own slot, passes the breaker and is booked in the window.
   const layers: Layer[] = [
     retryLayer({ connection, config: core.retry, waits }),
+    ...(credentials ? [credentialsLayer(credentials)] : []),
     concurrencyLayer(state.inFlight),
     circuitBreakerLayer(breaker),
     rateLimitLayer(limitersOf, waits),

@@ -15,7 +15,7 @@ export type ErrorMessagePicker = (body: unknown) => string | undefined
 export interface StatusContext {
   readonly connection: string
   readonly waits: Waits
-  readonly scrubber: Scrubber
+  readonly scrubber: Pick<Scrubber, 'scrub'>
   readonly errorMessage?: ErrorMessagePicker
 }
 

@@ -58,6 +58,7 @@ export function createTransport(options: TransportOptions): Call {
           accept: 'application/json',
           ...(hasBody ? { 'content-type': 'application/json' } : {}),
           ...options.headers,
+          ...attempt.headers,
         },
         body: hasBody ? JSON.stringify(attempt.body) : undefined,
         signal: attempt.options.signal,

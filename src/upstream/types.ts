@@ -30,6 +30,8 @@ export interface Attempt extends UpstreamRequest {
   readonly path: string
   /** 0 for the first try. */
   readonly number: number
+  /** Headers of this attempt alone, over the client's: a credential fetched for it (`credentials.ts`). */
+  readonly headers?: Readonly<Record<string, string>>
   /** Milliseconds this attempt waited for the rate limiter. */
   waitedMs: number
 }

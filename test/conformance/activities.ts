@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest'
 import { type Harness, needs } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
+import { ONE_DATE_FORM } from './tasks.ts'
 
 /** Campaign messages logged as CRM activities. */
 export function describeActivityChecks(h: Harness) {
@@ -21,7 +22,9 @@ export function describeActivityChecks(h: Harness) {
     expect(first.statusCode, `a new activity answers 201 (rule: activities, created): ${first.body}`).toBe(201)
     const activity = first.json()
     expect(activity.id, 'the activity has an id of at most 128 unreserved characters (rule: activities, id)').toMatch(/^[A-Za-z0-9._~-]{1,128}$/)
-    expect(activity.occurredAt, 'occurredAt comes back in UTC (rule: activities, occurredAt)').toBe('2025-03-02T09:15:00Z')
+    expect(activity.occurredAt, 'occurredAt comes back in UTC, to the second (rule: activities, occurredAt)').toBe('2025-03-02T09:15:00Z')
+    const now = await log({ type: 'EMAIL', direction: 'OUTBOUND', subject: 'occurredAt left out' })
+    expect(now.json().occurredAt, 'occurredAt left out is now, in the one date form (rule: dates)').toMatch(ONE_DATE_FORM)
 
     const again = await log(message({ messageId, sequenceIndex: 1, sequenceMessageCount: 3 }))
     expect(again.statusCode, `the same metadata.messageId again answers 200: logged once (rule: activities, messageId): ${again.body}`).toBe(200)

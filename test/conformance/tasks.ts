@@ -5,6 +5,8 @@ import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
 import { CONNECTION, type Harness, MAX_BATCH_IDS, idsLike, needs, sleep } from './harness.ts'
 
 const NO_TASKS = 'the adapter has no tasks port'
+/** The one form of every date the gateway answers: UTC to the second. */
+export const ONE_DATE_FORM = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
 
 /** A batch of at least 2.5 times the declared size (and at least 3): three chunks or more, so the
  * fan-out's cutting, and the adapter's own splitting of a large declared size, are both at work. */
@@ -95,6 +97,8 @@ export function describeTaskChecks(h: Harness) {
         ['2024-03-10T23:30:00-05:00', '2024-03-11T04:30:00Z'],
         ['2024-06-01', '2024-06-01T00:00:00Z'],
         ['2024-06-01T08:15:00', '2024-06-01T08:15:00Z'],
+        // Fractions of a second are dropped, by the gateway, whether the CRM keeps them or not.
+        ['2024-06-01T08:15:30.750+02:00', '2024-06-01T06:15:30Z'],
       ]
       for (const [given, expected] of cases) {
         const task = await create({ subject: `due ${given}`, dueDate: given })
@@ -194,7 +198,7 @@ export function describeTaskChecks(h: Harness) {
 
     const done = (await send('PATCH', `/tasks/${task.id}`, { completed: true })).json()
     expect(done.completed, 'completed: true').toBe(true)
-    expect(Date.parse(done.completedAt), 'completedAt is a date-time').not.toBeNaN()
+    expect(done.completedAt, 'completedAt is in the one date form, UTC to the second (rule: dates)').toMatch(ONE_DATE_FORM)
     // Long enough for a CRM that stamps each write to show another second.
     await sleep(1100)
     const again = (await send('PUT', `/tasks/${task.id}`, { completed: true })).json()
@@ -251,7 +255,10 @@ export function describeTaskChecks(h: Harness) {
       done.map((task: { id: string }) => task.id),
       `batch complete of ${ids.length + 1} ids (declared maxBatchUpdate ${declared}): the existing ids, in request order (rule: batch complete)`,
     ).toEqual(real)
-    for (const task of done) expect(task, 'each is completed').toMatchObject({ completed: true })
+    for (const task of done) {
+      expect(task, 'each is completed').toMatchObject({ completed: true })
+      expect(task.completedAt, 'completedAt is in the one date form, UTC to the second (rule: dates)').toMatch(ONE_DATE_FORM)
+    }
     const second = (await send('PATCH', '/tasks/batch', { ids, completed: true })).json()
     expect(
       second.map((task: { completedAt: string }) => task.completedAt),

@@ -54,6 +54,8 @@ export class PipedriveFake {
   /** 429s of search's own window, and of the spent daily budget (the burst window's are `http.rateLimited`). */
   searchLimited = 0
   budgetLimited = 0
+  /** OAuth access tokens the API takes besides the API token: an OAuth server's (`pipedrive-oauth.ts`). */
+  oauth?: { accepts(request: SeenRequest): boolean }
 
   private constructor(
     readonly http: HttpFake,
@@ -120,7 +122,9 @@ export class PipedriveFake {
 
   private handle(request: SeenRequest): Step {
     const authorized =
-      request.headers['x-api-token'] === PIPEDRIVE_TOKEN || request.headers.authorization === `Bearer ${PIPEDRIVE_TOKEN}`
+      request.headers['x-api-token'] === PIPEDRIVE_TOKEN ||
+      request.headers.authorization === `Bearer ${PIPEDRIVE_TOKEN}` ||
+      this.oauth?.accepts(request) === true
     if (!authorized) return { status: 401, body: { success: false, error: 'unauthorized access', errorCode: 401, error_info: 'Please check the API token' } }
     const cost = tokenCost(request.method, request.path)
     // Calls are blocked "once this budget is exhausted" (the rate-limiting page): the last call

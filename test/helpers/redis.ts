@@ -27,8 +27,14 @@ export class TestRedis {
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     })
+    let failed: NodeJS.ErrnoException | undefined
+    this.child.once('error', (error) => {
+      failed = error
+    })
     for (let i = 0; i < 100; i++) {
       if (await reachable(this.port)) return true
+      if (failed?.code === 'ENOENT') throw new Error(NO_REDIS_SERVER)
+      if (failed) throw failed
       if (this.child.exitCode !== null) return false
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
@@ -54,6 +60,9 @@ export class TestRedis {
     this.child = undefined
   }
 }
+
+const NO_REDIS_SERVER =
+  'redis-server is not on PATH: the tests start Redis servers of their own (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)'
 
 function reachable(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -52,13 +52,14 @@ describe('POST /tasks', () => {
     expect(task.completed).toBe(false)
   })
 
-  it('keeps milliseconds of a due date only when they are not zero', async () => {
-    expect((await post({ subject: 's', dueDate: '2024-01-15T10:00:00.250+01:00' })).json().dueDate).toBe(
-      '2024-01-15T09:00:00.250Z',
-    )
-    expect((await post({ subject: 's', dueDate: '2024-01-15T10:00:00.000Z' })).json().dueDate).toBe(
-      '2024-01-15T10:00:00Z',
-    )
+  it('answers every date in one form, UTC to the second: dueDate and completedAt alike', async () => {
+    const SECOND = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
+    const task = (await post({ subject: 's', dueDate: '2024-01-15T10:00:00.250+01:00' })).json()
+    expect(task.dueDate).toBe('2024-01-15T09:00:00Z')
+    expect((await post({ subject: 's', dueDate: '2024-01-15T10:00:00.000Z' })).json().dueDate).toBe('2024-01-15T10:00:00Z')
+    const done = (await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: { completed: true } })).json()
+    expect(done.completedAt).toMatch(SECOND)
+    expect(done.dueDate).toMatch(SECOND)
   })
 
   it.each([

@@ -1,4 +1,4 @@
-import type { Reporter, TestModule } from 'vitest/node'
+import type { Reporter, SerializedError, TestModule } from 'vitest/node'
 
 /**
  * Prints one plain closing line, `tests: N passed, N failed, N skipped`, after vitest's own
@@ -7,7 +7,7 @@ import type { Reporter, TestModule } from 'vitest/node'
  * newcomer sees it, rather than in a count.
  */
 export default class SummaryLineReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>) {
     let passed = 0
     let failed = 0
     let skipped = 0
@@ -20,9 +20,12 @@ export default class SummaryLineReporter implements Reporter {
         else skipped++
         if (result.state === 'skipped' && result.note) notes.push(`skipped: ${module.relativeModuleId} > ${test.fullName}: ${result.note}`)
       }
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) failed++
+      // A file that failed outside its tests (a hook, an import) with none of them failed counts once.
+      if (module.state() === 'failed' && ![...module.children.allTests()].some((test) => test.result().state === 'failed')) failed++
     }
     const why = notes.map((note) => `\n${note}`).join('')
-    process.stdout.write(`\n${why}${why && '\n'}tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
+    // An error outside any test (a helper's missing binary) fails the run, and is counted too.
+    const errors = unhandledErrors.length > 0 ? `, ${unhandledErrors.length} errors outside tests` : ''
+    process.stdout.write(`\n${why}${why && '\n'}tests: ${passed} passed, ${failed} failed, ${skipped} skipped${errors}\n`)
   }
 }

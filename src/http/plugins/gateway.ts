@@ -54,7 +54,7 @@ export class Gateway {
     this.options = {
       ...options,
       observer: this.metrics.observeAttempt,
-      ...(coordination && { limiter: (connection, limit, cap, group) => new SharedLimiter(coordination, connection, limit, cap, group) }),
+      ...(coordination && { coordination, limiter: (connection, limit, cap, group) => new SharedLimiter(coordination, connection, limit, cap, group) }),
     }
   }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ERRORS } from '../schemas/common.ts'
 import { BatchCompleteBody, BatchGetBody, CreateHeaders, Task, TaskCreate, TaskIdParams, TaskList, TaskPatch } from '../schemas/tasks.ts'
+import { keyedCreate } from './keyed-create.ts'
 import { callOptions, security } from './request-context.ts'
 
 const errors = ERRORS
@@ -24,7 +25,8 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const create = () => request.services.tasks.create(request.tenant, request.body, options)
       const key = request.headers['idempotency-key']
       if (key === undefined) return reply.status(201).send(await create())
-      const { task, replayed } = await app.gateway.idempotency.create(request.tenant.name, key, request.body, options.deadline, create)
+      const keyed = keyedCreate(request, request.body, options)
+      const { task, replayed } = await app.gateway.idempotency.create(request.tenant.name, key, request.body, options.deadline, keyed)
       if (replayed) reply.header('idempotent-replayed', 'true')
       return reply.status(201).send(task)
     },
