@@ -4,6 +4,7 @@ import type { OAuthFactory } from '../credentials/oauth.ts'
 import type { UpstreamClientFactory } from '../upstream/client.ts'
 import type { TaskAdapterV1 } from './v1.ts'
 import type { AdapterV2 } from './v2.ts'
+import type { WriteLog } from './write-log.ts'
 
 /** What every adapter method is given, to pass on unchanged to each upstream call. */
 export interface CallOptions {
@@ -16,6 +17,9 @@ export interface CallOptions {
   /** Set on readiness checks: their calls skip the queue for the connection's concurrency, as
    * they measure the CRM, not the gateway's own backlog. */
   readonly probe?: boolean
+  /** Set on a create the gateway must never send twice by mistake (one with an
+   * `Idempotency-Key`): each write that may reach the CRM is told to it (`write-log.ts`). */
+  readonly writes?: WriteLog
 }
 
 export interface AdapterWarning {

@@ -38,6 +38,8 @@ export type {
 export type { NativeUser, UserPort } from '../adapter/users.ts'
 export type { TaskAdapterV1 } from '../adapter/v1.ts'
 export type { AdapterV2, Kind } from '../adapter/v2.ts'
+export { type CreateAttempt, type CreatedTaskLookup, isCreatedFrom, withCreatedLookup } from '../adapter/created-tasks.ts'
+export type { WriteLog } from '../adapter/write-log.ts'
 export {
   ConfigError,
   GatewayError,

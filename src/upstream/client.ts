@@ -15,6 +15,7 @@ import { type ErrorMessagePicker, judgeStatus } from './status.ts'
 import { TransportError, createTransport } from './transport.ts'
 import type { Attempt, Call, Layer, RateLimitSignals, UpstreamRequest, UpstreamResponse } from './types.ts'
 import { boundedWaits } from './waits.ts'
+import { writeLogLayer } from './write-log.ts'
 
 export type { ErrorMessagePicker } from './status.ts'
 
@@ -104,6 +105,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
     circuitBreakerLayer(breaker),
     rateLimitLayer(limitersOf, waits),
     observeLayer(connection, logger, setup.observer),
+    writeLogLayer,
   ]
   const transport = createTransport({
     connection,
