@@ -295,6 +295,42 @@ export function describeTaskChecks(h: Harness) {
     }
   })
 
+  it('lost creates: the created-task lookup finds the task a create made, and no other', async (ctx) => {
+    const tasks = port(ctx)
+    const lookup = needs(ctx, tasks.createdLookup, 'the task port declares no createdLookup: a keyed create that ends in doubt is answered 409')
+    expect(lookup.settleMs, 'settleMs is a duration in milliseconds (rule: lost creates)').toBeGreaterThanOrEqual(0)
+    const given = values()
+    const subject = h.unique('lost')
+    const refs = (['ownerId', 'contactId', 'companyId'] as const).filter((field) => supports(field))
+    const body = {
+      subject,
+      ...(supports('description') && { description: given.description }),
+      ...(supports('dueDate') && { dueDate: given.dueDate }),
+      ...Object.fromEntries(refs.map((field) => [field, given[field]])),
+    }
+    const input = {
+      subject,
+      ...(supports('description') && { description: given.description }),
+      ...(supports('dueDate') && { dueDate: Date.parse(given.dueDate) }),
+      ...Object.fromEntries(refs.map((field) => [field, given[field]])),
+    }
+    const before = await create(body)
+    // Long enough for a CRM that stamps creation to the second.
+    await sleep(1100)
+    const createdAfter = Date.now()
+    const made = await create(body)
+    const unlike = supports('description') ? { description: 'another text' } : supports('dueDate') ? { dueDate: '2025-02-02T02:02:00Z' } : undefined
+    const other = unlike && (await create({ ...body, ...unlike }))
+    const options = { signal: AbortSignal.timeout(15_000), deadline: Date.now() + 15_000, warn: () => {} }
+    const found = await lookup.doFind({ input, createdAfter }, options)
+    const ids = found.map((task) => encodeId(CONNECTION, task.id))
+    expect(ids, 'the lookup finds the task of the create, once (rule: lost creates)').toEqual([made.id])
+    expect(ids, 'a task with the same fields made before the attempt is not its task (rule: lost creates, createdAfter)').not.toContain(before.id)
+    if (other) expect(ids, 'a task with another field is not its task (rule: lost creates, fields)').not.toContain(other.id)
+    const none = await lookup.doFind({ input: { ...input, subject: h.unique('never made') }, createdAfter }, options)
+    expect(none, 'nothing is found for a create that made nothing (rule: lost creates)').toEqual([])
+  })
+
   // A target without the hook cannot be checked: reported as skipped, not as a pass.
   it('concurrency: the connection limit holds at the CRM', async (ctx) => {
     port(ctx)
