@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, type CallOptions, type CompanyFields, ConfigError, type ContactFields } from '../../src/kit/adapter-kit.ts'
+import { type AdapterDefinition, type CallOptions, type CompanyFields, ConfigError, type ContactFields, withCreatedLookup } from '../../src/kit/adapter-kit.ts'
 import { createHubSpotActivities } from './activities.ts'
 import { createHubSpotAssociations } from './associations.ts'
+import { createdHubSpotTasks } from './created-tasks.ts'
 import { hubspotErrorMessage, hubspotRateLimits } from './errors.ts'
 import { SEARCH_GROUP, SEARCH_RATE } from './limits.ts'
 import { PortalLinks } from './links.ts'
@@ -82,7 +83,7 @@ const definition: AdapterDefinition<typeof HubSpotOptions> = {
     return {
       specificationVersion: 'v2',
       adapter: 'hubspot',
-      tasks: createHubSpotTasks(client, owners, route),
+      tasks: withCreatedLookup(createHubSpotTasks(client, owners, route), (tasks) => createdHubSpotTasks(client, route, owners, tasks)),
       contacts: createHubSpotRecords<ContactFields>(client, route, contactMapping, links),
       companies: createHubSpotRecords<CompanyFields>(client, route, companyMapping, links),
       associations: createHubSpotAssociations(client, route, {

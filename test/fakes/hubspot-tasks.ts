@@ -1,6 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox'
 import type { SeenRequest, Step } from './http-fake.ts'
 import { type Validator, batchAnswer, error } from './hubspot-answers.ts'
+import { recordRequests } from './hubspot-schemas.ts'
 
 /**
  * HubSpot's tasks in the fake portal: create, read (one and batch), update (one and batch), and
@@ -53,6 +54,7 @@ export class TaskHandlers {
     private readonly records: { readonly contacts: { has(id: string): boolean }; readonly companies: { has(id: string): boolean } },
     private readonly owners: () => readonly { id: string }[],
     private readonly nextId: () => string,
+    private readonly searchLagMs: () => number = () => 0,
   ) {}
 
   /** The answer to a task operation at `path` (without its API version), or `undefined`. */
@@ -63,6 +65,7 @@ export class TaskHandlers {
     const batchAssoc = /^\/crm\/associations\/tasks\/(contacts|companies)\/batch\/read$/.exec(path)
     if (method === 'POST' && path === '/crm/objects/tasks') return this.create(r)
     if (method === 'GET' && path === '/crm/objects/tasks') return { body: { results: [...this.tasks.values()].slice(0, 1).map((t) => this.view(t, [])) } }
+    if (method === 'POST' && path === '/crm/objects/tasks/search') return this.search(r)
     if (method === 'POST' && path === '/crm/objects/tasks/batch/read') return this.batchRead(r)
     if (method === 'POST' && path === '/crm/objects/tasks/batch/update') return this.batchUpdate(r)
     if (one && method === 'GET') return this.getOne(one[1]!, r)
@@ -249,6 +252,47 @@ export class TaskHandlers {
     if (!this.records[kind].has(toId)) return error(400, 'VALIDATION_ERROR', `${kind} ${toId} does not exist`)
     task.associations[kind].add(toId)
     return { status: 201, body: { fromObjectTypeId: '0-27', fromObjectId: Number(taskId), toObjectId: Number(toId), labels: [] } }
+  }
+
+  /**
+   * Tasks by search, as HubSpot's CRM search serves them: filters ANDed in a group, groups ORed;
+   * `EQ` on text without regard to case, `GTE` and `LTE` on `hs_createdate` (epoch milliseconds);
+   * pages of `limit` by an offset in `after`; a task created moments ago not found yet
+   * (`searchLagMs`). Only what the gateway has reason to use is served.
+   */
+  private search(r: SeenRequest): Step {
+    const bad = this.check(recordRequests.search, r.body, 'tasks/search')
+    if (bad) return bad
+    const body = r.body as { filterGroups: { filters: { propertyName: string; operator: string; value?: string }[] }[]; properties: string[]; limit: number; after: string }
+    for (const filter of body.filterGroups.flatMap((group) => group.filters)) {
+      const served = filter.value !== undefined && (filter.operator === 'EQ' || (filter.propertyName === 'hs_createdate' && ['GTE', 'LTE'].includes(filter.operator)))
+      if (!served) return this.v.refuse('tasks/search', `the fake serves EQ, and GTE or LTE on hs_createdate, not ${filter.operator} on ${filter.propertyName}`)
+      if (filter.propertyName === 'hs_createdate' && !/^\d+$/.test(filter.value!)) return this.v.refuse('tasks/search', 'hs_createdate takes epoch milliseconds')
+    }
+    if (body.limit < 1 || body.limit > 200 || !/^\d+$/.test(body.after)) return this.v.refuse('tasks/search', 'limit must be 1 to 200, after an offset')
+    const lag = this.searchLagMs()
+    const now = Date.now()
+    const holds = (task: Task, filter: { propertyName: string; operator: string; value?: string }) => {
+      if (filter.propertyName === 'hs_createdate') {
+        const created = Date.parse(task.createdAt)
+        return filter.operator === 'GTE' ? created >= Number(filter.value) : created <= Number(filter.value)
+      }
+      return (task.properties[filter.propertyName] ?? '').toLowerCase() === filter.value!.toLowerCase()
+    }
+    const matches = [...this.tasks.values()].filter(
+      (task) => Date.parse(task.createdAt) + lag <= now && body.filterGroups.some((group) => group.filters.every((filter) => holds(task, filter))),
+    )
+    const offset = Number(body.after)
+    const page = matches.slice(offset, offset + body.limit)
+    const next = offset + page.length < matches.length ? String(offset + page.length) : undefined
+    return {
+      status: 200,
+      body: {
+        total: matches.length,
+        results: page.map((task) => this.view(task, body.properties)),
+        ...(next !== undefined && { paging: { next: { after: next, link: `?after=${next}` } } }),
+      },
+    }
   }
 
   private tooMany(operation: string, count: number): Step {

@@ -33,7 +33,7 @@ export const HUBSPOT_VERSIONS = ['2026-03', '2026-09']
 
 /** Every request the task operations make, as `METHOD /path`: tasks, their associations, owners. */
 export const HUBSPOT_TASK_PATHS =
-  /^(POST \/crm\/objects\/2026-(03|09)\/tasks(\/batch\/(read|update))?|GET \/crm\/objects\/2026-(03|09)\/tasks|(GET|PATCH) \/crm\/objects\/2026-(03|09)\/tasks\/[1-9]\d*|POST \/crm\/associations\/2026-(03|09)\/tasks\/(contacts|companies)\/batch\/read|(PUT|DELETE) \/crm\/objects\/2026-(03|09)\/tasks\/[1-9]\d*\/associations\/(contacts|companies)\/[1-9]\d*|GET \/crm\/owners\/2026-(03|09))$/
+  /^(POST \/crm\/objects\/2026-(03|09)\/tasks(\/batch\/(read|update)|\/search)?|GET \/crm\/objects\/2026-(03|09)\/tasks|(GET|PATCH) \/crm\/objects\/2026-(03|09)\/tasks\/[1-9]\d*|POST \/crm\/associations\/2026-(03|09)\/tasks\/(contacts|companies)\/batch\/read|(PUT|DELETE) \/crm\/objects\/2026-(03|09)\/tasks\/[1-9]\d*\/associations\/(contacts|companies)\/[1-9]\d*|GET \/crm\/owners\/2026-(03|09))$/
 
 export interface HubSpotFakeOptions {
   /** Requests allowed per rolling window (TEN_SECONDLY_ROLLING), 100 for a Starter portal. */
@@ -89,7 +89,7 @@ export class HubSpotFake {
     this.emails = new Engagements(store('emails'), records, this.v)
     this.communications = new Engagements(store('communications'), records, this.v)
     this.contactCompanies = new ContactCompanyLinks(this.contacts, this.companies, this.v)
-    this.taskHandlers = new TaskHandlers(this.tasks, this.v, records, () => this.owners, () => String(this.nextId++))
+    this.taskHandlers = new TaskHandlers(this.tasks, this.v, records, () => this.owners, () => String(this.nextId++), () => this.options.searchLagMs)
     // Records the task tests link to, as a portal would already hold them.
     for (const id of ['501', '502', '503']) this.contacts.add({ email: `contact${id}@example.org`, firstname: `Contact ${id}` }, id)
     for (const id of ['701', '702']) this.companies.add({ name: `Company ${id}`, domain: `company${id}.example.org` }, id)
