@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition } from '../../src/kit/adapter-kit.ts'
+import { type AdapterDefinition, withCreatedLookup } from '../../src/kit/adapter-kit.ts'
 import { ActivityTypeOptions, createActivities } from './activities.ts'
 import { ActivityTypeList } from './activity-types.ts'
 import { createAssociations } from './associations.ts'
+import { createdPipedriveTasks } from './created-tasks.ts'
 import { CredentialOptions, pipedriveAuth } from './credentials.ts'
 import { pipedriveErrorMessage, pipedriveRateLimits } from './errors.ts'
 import { FieldCatalog } from './field-catalog.ts'
@@ -60,7 +61,7 @@ const definition: AdapterDefinition<typeof PipedriveOptions> = {
     return {
       specificationVersion: 'v2',
       adapter: 'pipedrive',
-      tasks: createPipedriveTasks(client, types, ctx.defaultType),
+      tasks: withCreatedLookup(createPipedriveTasks(client, types, ctx.defaultType), () => createdPipedriveTasks(client, types, ctx.defaultType)),
       contacts: persons.port,
       companies: organizations.port,
       associations: createAssociations(persons.calls, organizations.calls),

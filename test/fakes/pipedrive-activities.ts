@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { SeenRequest, Step } from './http-fake.ts'
 import { USERS } from './pipedrive-account.ts'
-import { ActivityBody } from './pipedrive-schemas.ts'
+import { ActivityBody, ListQuery } from './pipedrive-schemas.ts'
 import { type FakeContext, ok, rfc3339 } from './pipedrive-store.ts'
 
 /** The live API's answer to `person_id` in an activity write (the published file still allows it). */
@@ -152,13 +152,28 @@ export class FakeActivities {
 
   private list(r: SeenRequest): Step {
     const ids = r.query.get('ids')
-    if (ids === null) return ok([...this.activities.values()].filter((a) => !a.is_deleted).slice(0, Number(r.query.get('limit') ?? 100)))
+    if (ids === null) return this.changed(r)
     const bad = this.ctx.check(IdsQuery, ids, 'GET /activities?ids')
     if (bad) return bad
     const asked = ids.split(',').map(Number)
     if (asked.length > 100) return this.ctx.invalid(`GET /activities?ids: ${asked.length} ids, at most 100`)
     // Missing ids are left out without a word; soft-deleted ones come back marked.
     return ok(asked.flatMap((id) => (this.activities.has(id) ? [this.activities.get(id)!] : [])))
+  }
+
+  /** Without `ids`: the live activities by id, those changed at `updated_since` or later where it
+   * is given, in cursor pages of `limit` (at most 500). */
+  private changed(r: SeenRequest): Step {
+    const query = Object.fromEntries(r.query)
+    const bad = this.ctx.check(ListQuery, query, 'GET /activities')
+    if (bad) return bad
+    const since = query.updated_since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(query.updated_since)
+    const live = [...this.activities.values()].filter((a) => !a.is_deleted && Date.parse(a.update_time) >= since).sort((a, b) => a.id - b.id)
+    const limit = Number(query.limit ?? 100)
+    const start = query.cursor === undefined ? 0 : Number(Buffer.from(query.cursor, 'base64url').toString())
+    if (!Number.isInteger(start) || start < 0) return this.ctx.invalid(`GET /activities: cursor "${query.cursor}" was never given`)
+    const next = start + limit < live.length ? Buffer.from(String(start + limit)).toString('base64url') : null
+    return ok(live.slice(start, start + limit), next)
   }
 }
 
