@@ -1,13 +1,14 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { sqlActivities } from './activities.ts'
 import { sqlAssociations } from './associations.ts'
+import { createdSqlTasks } from './created-tasks.ts'
 import { openDatabase, secretsOf } from './database.ts'
 import { type SqlDriver, postgresDriver, sqliteDriver } from './drivers.ts'
 import { type Tables, migrate, tablesFor } from './migrations.ts'
 import { companyTable, contactTable } from './record-tables.ts'
 import { sqlRecords } from './records.ts'
 import { sqlTasks } from './tasks.ts'
-import { type AdapterDefinition, type AdapterV2, ConfigError, LinkOptions, UserOptions } from '../../src/kit/adapter-kit.ts'
+import { type AdapterDefinition, type AdapterV2, ConfigError, LinkOptions, UserOptions, withCreatedLookup } from '../../src/kit/adapter-kit.ts'
 
 /** A table name both dialects take unquoted; the prefix leaves room for what follows it (`_companies_external_id_uq`) in PostgreSQL's 63. */
 const TABLE = '^[a-z_][a-z0-9_]{0,62}$'
@@ -56,7 +57,7 @@ export function createSqlAdapter(driver: SqlDriver, settings: SqlAdapterSettings
   return {
     specificationVersion: 'v2',
     adapter: 'sql',
-    tasks: sqlTasks(db, tables.tasks, MAX_BATCH, now),
+    tasks: withCreatedLookup(sqlTasks(db, tables.tasks, MAX_BATCH, now), () => createdSqlTasks(db, tables.tasks)),
     contacts: sqlRecords(db, contactTable(tables.contacts), MAX_BATCH, now, links?.contacts),
     companies: sqlRecords(db, companyTable(tables.companies), MAX_BATCH, now, links?.companies),
     associations: sqlAssociations(db, tables, MAX_BATCH, now),

@@ -1,6 +1,6 @@
 import { type SqlDatabase, marks } from './database.ts'
 import { COLUMNS, type Field, fromRow } from './mapping.ts'
-import { type TaskPort, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
+import { type TaskPort, UpstreamRejectedError, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
 
 /** Tasks in the table the first version of this adapter created, with the same columns. */
 export function sqlTasks(db: SqlDatabase, table: string, maxBatch: number, now: () => number): TaskPort {
@@ -16,16 +16,23 @@ export function sqlTasks(db: SqlDatabase, table: string, maxBatch: number, now: 
     capabilities: { maxBatchRead: maxBatch, maxBatchUpdate: maxBatch },
     isNativeId: isRandomId,
 
-    async doCreate(input) {
+    async doCreate(input, options) {
       const at = now()
       const columns = Object.entries(COLUMNS) as [Field, string][]
       const values = columns.map(([field]) => input[field] ?? null)
-      const [task] = await run(
-        `INSERT INTO ${table} (id, ${columns.map(([, column]) => column).join(', ')}, completed, created_at, updated_at)
-         VALUES (${marks(columns.length + 4)}) RETURNING *`,
-        [randomId(), ...values, false, at, at],
-      )
-      return task!
+      // An INSERT whose answer was lost may have committed; one the database refused did not.
+      const write = options.writes?.sending()
+      try {
+        const [task] = await run(
+          `INSERT INTO ${table} (id, ${columns.map(([, column]) => column).join(', ')}, completed, created_at, updated_at)
+           VALUES (${marks(columns.length + 4)}) RETURNING *`,
+          [randomId(), ...values, false, at, at],
+        )
+        return task!
+      } catch (error) {
+        if (error instanceof UpstreamRejectedError) write?.refused()
+        throw error
+      }
     },
 
     async doGetMany(ids) {
