@@ -153,6 +153,14 @@ export class SharedLimiter implements RateLimiter {
     this.coordination.redis.zrem(this.coordination.key(...this.base), String(seq)).catch(() => {})
   }
 
+  /** The hold, and this replica's own window when Redis is not shared; the shared window is
+   * Redis's to judge, in `admit`, which asking twice would only make slower. */
+  peek(deadline: number): number {
+    const hold = this.holdUntil - this.now()
+    if (hold > 0) return hold
+    return this.coordination.state === 'shared' ? 0 : this.local.peek(deadline)
+  }
+
   async admit(deadline: number): Promise<number> {
     // A call booked before a switch between shared and degraded waits out the hold too.
     const hold = this.holdUntil - this.now()

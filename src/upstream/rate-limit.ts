@@ -35,6 +35,10 @@ export interface RateLimiter {
   reserve(deadline: number): Booking | Promise<Booking>
   /** After the wait: how much longer before the call may go out (0: go, and it counts as sent). */
   admit(deadline: number): number | Promise<number>
+  /** What `admit` would answer now, without counting the call: for a call under several
+   * limiters, which must all let it go at the same moment. May answer 0 where it cannot know
+   * (another replica's window): `admit` still decides. */
+  peek(deadline: number): number | Promise<number>
   /** The CRM said how much is left: stop before it answers 429 (daily caps, unconfigured windows). */
   observeBudget(remaining: number, resetMs: number, daily?: boolean): void
   /** Holds every call for `ms` (a 429's wait; `daily`: a spent daily cap, fail fast through it). */
@@ -78,6 +82,14 @@ export class SlidingWindowLimiter implements RateLimiter {
         if (index >= 0) this.booked.splice(index, 1)
       },
     }
+  }
+
+  peek(deadline: number): number {
+    const now = this.now()
+    const at = this.nextFree(this.sent)
+    if (at <= now) return 0
+    this.refuseBeyond(at, now, deadline)
+    return at - now
   }
 
   /** Milliseconds still to wait before a call may really go out; 0 records it as sent now. */
@@ -161,17 +173,14 @@ export class SlidingWindowLimiter implements RateLimiter {
 }
 
 /**
- * Waits for every limiter a call is under, in order (a route group's, then the connection's),
- * books the call in each, and feeds each answer back: the CRM's budget to the connection's
- * limiter, a 429's wait to the group's limiter (a daily cap to the connection's). The group comes
- * first because it is the narrower: the connection's booking then matches the real send time.
+ * Waits for every limiter a call is under (a route group's and the connection's), books the call
+ * in each, and feeds each answer back: the CRM's budget to the connection's limiter, a 429's wait
+ * to the group's limiter (a daily cap to the connection's).
  */
 export function rateLimitLayer(limitersOf: (attempt: Attempt) => readonly RateLimiter[], waits: Waits): Layer {
   return (next) => async (attempt) => {
     const limiters = limitersOf(attempt)
-    let waited = 0
-    for (const limiter of limiters) waited += await passage(limiter, attempt)
-    attempt.waitedMs = waited
+    attempt.waitedMs = await passage(limiters, attempt)
     const response = await next(attempt)
     const connection = limiters.at(-1)!
     const budget = waits.budget(response)
@@ -184,28 +193,45 @@ export function rateLimitLayer(limitersOf: (attempt: Attempt) => readonly RateLi
   }
 }
 
-/** Books the attempt in `limiter` and sleeps until it may go; how long it waited. */
-async function passage(limiter: RateLimiter, attempt: Attempt): Promise<number> {
+/**
+ * Books the attempt in every limiter and sleeps until all of them let it go; how long it waited.
+ * The call counts as sent in every window at the moment it really goes: each limiter is asked
+ * (`peek`) before any counts it, so a group's window never holds a send the connection's window
+ * then delayed (which let 13 searches into Pipedrive's 10-per-2-s window right after a burst of
+ * creates). Where a limiter still says wait once the others have counted the call (another
+ * replica took the slot in between), the whole passage starts again and counts it again: a
+ * window may then hold one send too many for a moment, which slows calls, and never one too few,
+ * which would let them past the CRM's limit.
+ */
+async function passage(limiters: readonly RateLimiter[], attempt: Attempt): Promise<number> {
   const { deadline, signal } = attempt.options
+  const bookings: Booking[] = []
   let waited = 0
-  const booking = await limiter.reserve(deadline)
-  let wait = booking.wait
+  const rest = async (ms: number) => {
+    try {
+      await sleep(ms, undefined, { signal })
+    } catch {
+      throw new TransportError('aborted', 'ABORTED')
+    }
+    waited += ms
+  }
   try {
+    for (const limiter of limiters) bookings.push(await limiter.reserve(deadline))
+    let wait = Math.max(0, ...bookings.map((booking) => booking.wait))
     for (;;) {
-      if (wait > 0) {
-        try {
-          await sleep(wait, undefined, { signal })
-        } catch {
-          throw new TransportError('aborted', 'ABORTED')
-        }
-        waited += wait
+      if (wait > 0) await rest(wait)
+      wait = 0
+      for (const limiter of limiters) wait = Math.max(wait, await limiter.peek(deadline))
+      if (wait > 0) continue
+      for (const limiter of limiters) {
+        wait = await limiter.admit(deadline)
+        if (wait > 0) break
       }
-      wait = await limiter.admit(deadline)
       if (wait === 0) return waited
     }
   } catch (error) {
-    // The call will not go out: its start goes back to the others.
-    booking.cancel()
+    // The call will not go out: its starts go back to the others.
+    for (const booking of bookings) booking.cancel()
     throw error
   }
 }

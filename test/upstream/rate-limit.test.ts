@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { UpstreamRateLimitedError } from '../../src/errors.ts'
-import { SlidingWindowLimiter } from '../../src/upstream/rate-limit.ts'
+import { SlidingWindowLimiter, rateLimitLayer } from '../../src/upstream/rate-limit.ts'
+import type { Attempt, UpstreamResponse } from '../../src/upstream/types.ts'
+import { boundedWaits } from '../../src/upstream/waits.ts'
 
 describe('SlidingWindowLimiter', () => {
   const at = (start: number) => {
@@ -65,5 +67,31 @@ describe('SlidingWindowLimiter', () => {
     abandoned.cancel()
     time.set(1000)
     expect(limiter.reserve(60_000).wait, 'the start at 10 s is free again').toBe(9000)
+  })
+})
+
+describe('rateLimitLayer with a route group', () => {
+  it("counts a call in the group's window when it really goes, not when the group let it pass while the connection still held it", async () => {
+    const window = 200
+    const margin = 20
+    const group = new SlidingWindowLimiter({ requests: 2, intervalMs: window, marginMs: margin }, 'crm')
+    const connection = new SlidingWindowLimiter({ requests: 4, intervalMs: window, marginMs: margin }, 'crm')
+    const sent: { at: number; grouped: boolean }[] = []
+    const waits = boundedWaits({}, { windowMs: 60_000, dailyMs: 300_000 })
+    const layer = rateLimitLayer((attempt) => (attempt.limitGroup ? [group, connection] : [connection]), waits)
+    const call = layer(async (attempt) => {
+      sent.push({ at: performance.now(), grouped: attempt.limitGroup !== undefined })
+      return { status: 200, headers: {}, body: '' } as unknown as UpstreamResponse
+    })
+    const options = { signal: AbortSignal.timeout(10_000), deadline: Date.now() + 10_000, warn: () => {} }
+    const attempt = (limitGroup?: string) => call({ method: 'GET', route: '/x', path: '/x', number: 0, waitedMs: 0, options, ...(limitGroup && { limitGroup }) } as Attempt)
+    // A burst of plain calls fills the connection's window; searches queued behind it.
+    await Promise.all([...Array.from({ length: 4 }, () => attempt()), ...Array.from({ length: 6 }, () => attempt('search'))])
+    const searches = sent.filter((s) => s.grouped).map((s) => s.at)
+    for (const at of searches) {
+      const inWindow = searches.filter((other) => other <= at && other > at - window).length
+      expect(inWindow, `searches within ${window} ms before the one sent at ${at.toFixed(0)}`).toBeLessThanOrEqual(2)
+    }
+    expect(searches).toHaveLength(6)
   })
 })
