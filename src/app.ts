@@ -5,7 +5,6 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { GatewayConfig } from './config/load.ts'
 import { MAX_BODY_LIMIT_BYTES } from './config/schema.ts'
-import { isDueDate } from './service/dates.ts'
 import { createLogger } from './logger.ts'
 import { RequestLog } from './http/request-log.ts'
 import bodyLimit from './http/plugins/body-limit.ts'
@@ -14,6 +13,7 @@ import { socketLimits } from './http/sockets.ts'
 import configReload, { type ConfigReloadOptions } from './http/plugins/config-reload.ts'
 import gateway from './http/plugins/gateway.ts'
 import openapi from './http/plugins/openapi.ts'
+import { gatewayKeywords } from './http/schemas/keywords.ts'
 import opsRoutes from './http/routes/ops.ts'
 import enginyRoutes from './http/routes/enginy.ts'
 import linkRoutes from './http/routes/links.ts'
@@ -49,8 +49,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
       customOptions: {
         // The contract makes a field of the wrong type a 400: no silent "1" -> 1 or "true" -> true.
         coerceTypes: false,
-        formats: { 'enginy-datetime': { type: 'string', validate: isDueDate } },
       },
+      plugins: [gatewayKeywords],
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 

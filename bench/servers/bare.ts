@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
-import { isDueDate } from '../../src/service/dates.ts'
+import { gatewayKeywords } from '../../src/http/schemas/keywords.ts'
 import { createLogger } from '../../src/logger.ts'
 import { ErrorBody } from '../../src/http/schemas/common.ts'
 import { Task, TaskCreate } from '../../src/http/schemas/tasks.ts'
@@ -16,7 +16,7 @@ import { Task, TaskCreate } from '../../src/http/schemas/tasks.ts'
 const setup = process.env.BARE_SETUP === 'gateway'
 const app = Fastify({
   ...(setup ? { loggerInstance: createLogger('silent') as FastifyBaseLogger, genReqId: () => randomUUID() } : { logger: false }),
-  ajv: { customOptions: { coerceTypes: false, formats: { 'enginy-datetime': { type: 'string', validate: isDueDate } } } },
+  ajv: { customOptions: { coerceTypes: false }, plugins: [gatewayKeywords] },
 }).withTypeProvider<TypeBoxTypeProvider>()
 if (setup) {
   app.addHook('onRequest', (request, reply, done) => {

@@ -83,7 +83,12 @@ describe('associations, activities, users and links', () => {
     const b = await post('/activities', { type: 'LINKEDIN', direction: 'OUTBOUND' })
     expect(a.json().id).not.toBe(b.json().id)
     expect((await post('/activities', { subject: 'no type' })).json().message).toContain("must have required property 'type'")
-    expect((await post('/activities', { type: 'EMAIL', occurredAt: 'yesterday' })).json().message).toContain('body/occurredAt')
+    for (const occurredAt of ['yesterday', '9999-12-31T23:59:59-23:59']) {
+      expect((await post('/activities', { type: 'EMAIL', occurredAt })).json()).toMatchObject({
+        statusCode: 400,
+        message: 'body/occurredAt must be an ISO 8601 date or date-time',
+      })
+    }
     expect((await post('/activities', { type: 'EMAIL', direction: 'SIDEWAYS' })).statusCode).toBe(400)
   })
 

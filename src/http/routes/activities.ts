@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ActivityCreate, ActivityOut } from '../schemas/activities.ts'
-import { ERRORS } from '../schemas/common.ts'
+import { answer } from '../schemas/common.ts'
+import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
 import { callOptions, security } from './request-context.ts'
 
 /** One campaign message as a CRM activity: 201 when logged, 200 when it had been logged before. */
@@ -12,7 +13,11 @@ const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'logActivity',
         summary: 'Log one message, e-mail, InMail or connection request; a repeated metadata.messageId is logged once',
         body: ActivityCreate,
-        response: { 200: ActivityOut, 201: ActivityOut, ...ERRORS },
+        response: {
+          200: answer(ActivityOut, 'The activity logged before for this metadata.messageId: nothing new was logged'),
+          201: answer(ActivityOut, 'The activity, logged'),
+          ...errorAnswers(...KEYED, ...BODY, 'REFERENCE_ELSEWHERE', 'UPSTREAM_REJECTED', 'NOT_SUPPORTED', ...CRM_FAILED),
+        },
         security,
       },
     },

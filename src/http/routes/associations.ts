@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { AssociateAnswer, Associate } from '../schemas/associations.ts'
-import { ERRORS } from '../schemas/common.ts'
+import { answer } from '../schemas/common.ts'
+import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
 import { callOptions, security } from './request-context.ts'
 
 /** Links contacts to companies; a pair linked before is harmless. */
@@ -12,7 +13,10 @@ const associationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'associate',
         summary: 'Link contacts to companies, by their crmIds',
         body: Associate,
-        response: { 200: AssociateAnswer, ...ERRORS },
+        response: {
+          200: answer(AssociateAnswer, 'The pairs linked (or linked before), and those that could not be'),
+          ...errorAnswers(...KEYED, ...BODY, 'BATCH_TOO_LARGE', 'NOT_SUPPORTED', ...CRM_FAILED),
+        },
         security,
       },
     },

@@ -1,10 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { recordLink } from '../../service/link-service.ts'
-import { ERRORS } from '../schemas/common.ts'
+import { errorAnswers } from '../schemas/error-answers.ts'
 import { RequestCallOptions } from '../call-options.ts'
 
-const Params = Type.Object({ crmId: Type.String({ minLength: 1, maxLength: 256, description: "the record's crmId" }) })
+const Params = Type.Object({ crmId: Type.String({ minLength: 1, maxLength: 256, description: "the record's crmId", examples: ['hubspot.1001'] }) })
+const Redirect = Type.Null({
+  description: "The record's page in the CRM's own UI",
+  headers: { location: { type: 'string', description: 'the page in the CRM', example: 'https://app.hubspot.com/contacts/123/record/0-1/1001' } },
+})
 
 /**
  * `contactLinkTemplate` and `companyLinkTemplate` for Enginy: `…/links/contacts/{{crmId}}`. A
@@ -20,7 +24,7 @@ const linkRoutes: FastifyPluginAsyncTypebox = async (app) => {
           operationId: kind === 'contacts' ? 'contactLink' : 'companyLink',
           summary: `Redirect to the ${kind === 'contacts' ? 'contact' : 'company'} in the CRM's own UI (no API key)`,
           params: Params,
-          response: { 302: Type.Null({ description: 'Location: the page in the CRM' }), ...ERRORS },
+          response: { 302: Redirect, ...errorAnswers('BAD_REQUEST', 'LINK_NOT_FOUND', 'INTERNAL') },
         },
       },
       async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ERRORS } from '../schemas/common.ts'
+import { answer } from '../schemas/common.ts'
+import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
 import {
   CreateAnswer,
   CreateCompanies,
@@ -19,7 +20,11 @@ import { callOptions, security } from './request-context.ts'
  * could be done because the CRM failed.
  */
 const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const answers = (ok: object) => ({ 200: ok, ...ERRORS })
+  // A batch reports each record's failure in `errors`: only a request nothing could be done for fails.
+  const failures = errorAnswers(...KEYED, ...BODY, 'BATCH_TOO_LARGE', 'NOT_SUPPORTED', ...CRM_FAILED)
+  const created = answer(CreateAnswer, 'One outcome per record: created or found in results, failed in errors')
+  const synced = answer(SyncAnswer, 'The records the CRM holds, with their values; a record it does not hold is left out')
+  const updated = answer(UpdateAnswer, 'One outcome per record, by crmId')
 
   app.post(
     '/contacts',
@@ -28,7 +33,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createContacts',
         summary: 'Create contacts (an export); one that exists already is answered with its crmId',
         body: CreateContacts,
-        response: answers(CreateAnswer),
+        response: { 200: created, ...failures },
         security,
       },
     },
@@ -41,7 +46,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'syncContacts',
         summary: 'Find which contacts the CRM holds: by externalId, e-mail, then LinkedIn URL',
         body: SyncContacts,
-        response: answers(SyncAnswer),
+        response: { 200: synced, ...failures },
         security,
       },
     },
@@ -54,7 +59,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateContacts',
         summary: 'Change synced contacts by crmId, engagement fields included',
         body: UpdateContacts,
-        response: answers(UpdateAnswer),
+        response: { 200: updated, ...failures },
         security,
       },
     },
@@ -67,7 +72,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createCompanies',
         summary: 'Create companies (an export); one that exists already is answered with its crmId',
         body: CreateCompanies,
-        response: answers(CreateAnswer),
+        response: { 200: created, ...failures },
         security,
       },
     },
@@ -80,7 +85,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'syncCompanies',
         summary: 'Find which companies the CRM holds: by externalId, domain, LinkedIn URL, then name',
         body: SyncCompanies,
-        response: answers(SyncAnswer),
+        response: { 200: synced, ...failures },
         security,
       },
     },
@@ -93,7 +98,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'updateCompanies',
         summary: 'Change synced companies by crmId',
         body: UpdateCompanies,
-        response: answers(UpdateAnswer),
+        response: { 200: updated, ...failures },
         security,
       },
     },

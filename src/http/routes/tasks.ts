@@ -1,10 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ERRORS } from '../schemas/common.ts'
+import { answer } from '../schemas/common.ts'
+import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
 import { BatchCompleteBody, BatchGetBody, CreateHeaders, Task, TaskCreate, TaskIdParams, TaskList, TaskPatch } from '../schemas/tasks.ts'
 import { keyedCreate } from './keyed-create.ts'
 import { callOptions, security } from './request-context.ts'
 
-const errors = ERRORS
+const created = answer(Task, 'The task created; with a repeated Idempotency-Key, the first one', {
+  'idempotent-replayed': { type: 'string', description: '`true` when the task is the first one of this Idempotency-Key, answered again', example: 'true' },
+})
+const found = answer(Task, 'The task, as the CRM holds it')
+const changed = answer(Task, 'The task as it is now')
+const one = [...KEYED, 'BAD_REQUEST', 'TASK_NOT_FOUND', 'UPSTREAM_REJECTED', ...CRM_FAILED] as const
+const many = [...KEYED, ...BODY, 'BATCH_TOO_LARGE', 'UPSTREAM_REJECTED', ...CRM_FAILED] as const
 
 /** The five task routes of Enginy's interface (the API key is checked by `enginy.ts`). */
 const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -16,7 +23,21 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create a task',
         headers: CreateHeaders,
         body: TaskCreate,
-        response: { 201: Task, ...errors },
+        response: {
+          201: created,
+          ...errorAnswers(
+            ...KEYED,
+            ...BODY,
+            'REFERENCE_ELSEWHERE',
+            'UPSTREAM_REJECTED',
+            'IDEMPOTENCY_KEY_REUSED',
+            'IDEMPOTENCY_KEY_IN_FLIGHT',
+            'IDEMPOTENCY_KEY_IN_DOUBT',
+            'IDEMPOTENCY_STORE_FULL',
+            'NOT_SUPPORTED',
+            ...CRM_FAILED,
+          ),
+        },
         security,
       },
     },
@@ -34,7 +55,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/tasks/:taskId',
-    { schema: { operationId: 'getTask', summary: 'Get a task', params: TaskIdParams, response: { 200: Task, ...errors }, security } },
+    { schema: { operationId: 'getTask', summary: 'Get a task', params: TaskIdParams, response: { 200: found, ...errorAnswers(...one) }, security } },
     async (request) => request.services.tasks.get(request.tenant, request.params.taskId, callOptions(request)),
   )
 
@@ -47,7 +68,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: method === 'PATCH' ? 'Update a task, e.g. complete it' : 'Update a task (same as PATCH)',
         params: TaskIdParams,
         body: TaskPatch,
-        response: { 200: Task, ...errors },
+        response: { 200: changed, ...errorAnswers(...one, ...BODY, 'REFERENCE_ELSEWHERE') },
         security,
       },
       handler: async (request) =>
@@ -57,7 +78,15 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/tasks/batch',
-    { schema: { operationId: 'getTasksBatch', summary: 'Get many tasks; missing ids are left out', body: BatchGetBody, response: { 200: TaskList, ...errors }, security } },
+    {
+      schema: {
+        operationId: 'getTasksBatch',
+        summary: 'Get many tasks; missing ids are left out',
+        body: BatchGetBody,
+        response: { 200: answer(TaskList, 'The tasks that exist, in the order of their first appearance, each once'), ...errorAnswers(...many) },
+        security,
+      },
+    },
     async (request) => request.services.tasks.getMany(request.tenant, request.body.ids, callOptions(request)),
   )
 
@@ -68,7 +97,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'completeTasksBatch',
         summary: 'Complete (or reopen) many tasks; missing ids are left out',
         body: BatchCompleteBody,
-        response: { 200: TaskList, ...errors },
+        response: { 200: answer(TaskList, 'The tasks that exist, completed (or reopened), in the order of their first appearance'), ...errorAnswers(...many) },
         security,
       },
     },

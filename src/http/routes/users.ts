@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { listUsers } from '../../service/user-service.ts'
-import { ERRORS } from '../schemas/common.ts'
+import { answer } from '../schemas/common.ts'
+import { CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
 import { HealthAnswer, UserList } from '../schemas/users.ts'
 import { callOptions, security } from './request-context.ts'
 
@@ -12,7 +13,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'health',
         summary: "Check the connection: 200 when the key works and the tenant's CRM answers, 401 when the key is missing or wrong, 502/503 when the CRM refuses the gateway or is down",
-        response: { 200: HealthAnswer, ...ERRORS },
+        response: { 200: answer(HealthAnswer, "The key works and the tenant's CRM answers"), ...errorAnswers(...KEYED, ...CRM_FAILED) },
         security,
       },
     },
@@ -31,7 +32,10 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'listUsers',
         summary: 'The people records can be assigned to; 404 when the CRM connection cannot list them',
-        response: { 200: UserList, ...ERRORS },
+        response: {
+          200: answer(UserList, 'The people records can be assigned to'),
+          ...errorAnswers(...KEYED, 'USERS_NOT_SUPPORTED', 'UPSTREAM_REJECTED', ...CRM_FAILED),
+        },
         security,
       },
     },

@@ -23,7 +23,10 @@ const contactFields = {
 }
 
 const Headcount = Type.Optional(
-  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,9}$' }), Type.Null()], { description: 'headcount, a number', examples: [120] }),
+  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,9}$' }), Type.Null()], {
+    description: 'headcount: a number, or a string of digits (numberOfEmployees and employeeCount are both read)',
+    examples: [120],
+  }),
 )
 
 const companyFields = {
@@ -55,48 +58,67 @@ export const CompanyChange = Type.Object(
   open('New values for a company; a field left out (or null) stays as it is'),
 )
 
-/** At most 100 contacts per export, as Enginy's page says. */
+/**
+ * At most 100 contacts per export, as Enginy's page says. The other batches are capped by
+ * `limits.maxBatchRecords`, checked by the service (a reload may change it) and shown in the
+ * document as in force (`x-limit`).
+ */
 export const CreateContacts = Type.Object({ contacts: Type.Array(ContactIn, { maxItems: 100, description: 'the contacts to create, at most 100' }) })
-export const SyncContacts = Type.Object({ contacts: Type.Array(ContactIn, { description: 'the contacts to look for' }) })
-export const UpdateContacts = Type.Object({ contacts: Type.Array(ContactChange, { description: 'the contacts to change, by crmId' }) })
-export const CreateCompanies = Type.Object({ companies: Type.Array(CompanyIn, { description: 'the companies to create' }) })
-export const SyncCompanies = Type.Object({ companies: Type.Array(CompanyIn, { description: 'the companies to look for' }) })
-export const UpdateCompanies = Type.Object({ companies: Type.Array(CompanyChange, { description: 'the companies to change, by crmId' }) })
+const batch = (description: string) => ({
+  'x-limit': 'maxBatchRecords',
+  description: `${description}, at most \`limits.maxBatchRecords\` (1,000 by default)`,
+})
+export const SyncContacts = Type.Object({ contacts: Type.Array(ContactIn, batch('the contacts to look for')) })
+export const UpdateContacts = Type.Object({ contacts: Type.Array(ContactChange, batch('the contacts to change, by crmId')) })
+export const CreateCompanies = Type.Object({ companies: Type.Array(CompanyIn, batch('the companies to create')) })
+export const SyncCompanies = Type.Object({ companies: Type.Array(CompanyIn, batch('the companies to look for')) })
+export const UpdateCompanies = Type.Object({ companies: Type.Array(CompanyChange, batch('the companies to change, by crmId')) })
 
 const ExternalIdOut = Type.String({ description: 'copied from the request', examples: ['L-7'] })
+const CrmIdCopy = Type.String({ description: 'copied from the request', examples: ['hubspot.1001'] })
 const CrmIdOut = Type.String({ description: "the gateway's id of the record: send it back as crmId, contactId, companyId", examples: ['hubspot.1001'] })
 
-export const CreateAnswer = Type.Object({
-  results: Type.Array(Type.Object({ externalId: ExternalIdOut, crmId: CrmIdOut }), {
-    description: 'one per record created, or found to exist already (same externalId, e-mail or domain): never a duplicate',
-  }),
-  errors: Type.Array(Type.Object({ externalId: ExternalIdOut, ...ItemErrorFields }), { description: 'the records that could not be created, and why' }),
-})
-
-export const SyncAnswer = Type.Object({
-  results: Type.Array(
-    Type.Object({
-      externalId: ExternalIdOut,
-      crmId: CrmIdOut,
-      properties: Type.Record(Type.String(), Type.Unknown(), { description: "the CRM's values of the record, by Enginy's field names" }),
+export const CreateAnswer = Type.Object(
+  {
+    results: Type.Array(Type.Object({ externalId: ExternalIdOut, crmId: CrmIdOut }), {
+      description: 'one per record created, or found to exist already (same externalId, e-mail or domain): never a duplicate',
     }),
-    { description: 'only the records the CRM holds; the others are left out, never an error' },
-  ),
-  errors: Type.Array(Type.Object({ externalId: ExternalIdOut, ...ItemErrorFields }), { description: 'records the CRM could not be asked about' }),
-})
+    errors: Type.Array(Type.Object({ externalId: ExternalIdOut, ...ItemErrorFields }), { description: 'the records that could not be created, and why' }),
+  },
+  { description: 'One outcome per record: created (or found) in results, failed in errors' },
+)
 
-export const UpdateAnswer = Type.Object({
-  results: Type.Array(
-    Type.Object({
-      crmId: Type.String({ description: 'copied from the request' }),
-      success: Type.Boolean({ description: 'whether this record was changed; false for an unknown crmId' }),
-    }),
-    { description: 'one per record, in request order' },
-  ),
-  errors: Type.Array(Type.Object({ crmId: Type.String({ description: 'copied from the request' }), ...ItemErrorFields }), {
-    description: 'why each record with success false was not changed',
-  }),
-})
+export const SyncAnswer = Type.Object(
+  {
+    results: Type.Array(
+      Type.Object({
+        externalId: ExternalIdOut,
+        crmId: CrmIdOut,
+        properties: Type.Record(Type.String(), Type.Unknown(), {
+          description: "the CRM's values of the record, by Enginy's field names, as the CRM holds them",
+          examples: [{ email: 'ana@acme.io', firstName: 'Ana', lastName: 'Ruiz', campaignSequenceStatus: 'ACTIVE' }],
+        }),
+      }),
+      { description: 'only the records the CRM holds; the others are left out, never an error' },
+    ),
+    errors: Type.Array(Type.Object({ externalId: ExternalIdOut, ...ItemErrorFields }), { description: 'records the CRM could not be asked about' }),
+  },
+  { description: 'The records the CRM holds, with their values' },
+)
+
+export const UpdateAnswer = Type.Object(
+  {
+    results: Type.Array(
+      Type.Object({
+        crmId: CrmIdCopy,
+        success: Type.Boolean({ description: 'whether this record was changed; false for an unknown crmId', examples: [true] }),
+      }),
+      { description: 'one per record, in request order' },
+    ),
+    errors: Type.Array(Type.Object({ crmId: CrmIdCopy, ...ItemErrorFields }), { description: 'why each record with success false was not changed' }),
+  },
+  { description: 'One outcome per record, by crmId' },
+)
 
 export type ContactIn = Static<typeof ContactIn>
 export type CompanyIn = Static<typeof CompanyIn>

@@ -1,0 +1,32 @@
+import { isDueDate } from '../../service/dates.ts'
+
+/**
+ * The schema keywords of the gateway, for the Ajv instance Fastify validates requests with.
+ * `x-` names, because OpenAPI 3.0 allows only those beside its own, and the document shows them.
+ *
+ * - `x-iso-8601`: a date (`dates.ts`). A keyword rather than a format, so that the 400 says the
+ *   rule in words (`body/dueDate must be an ISO 8601 date or date-time`), not a format's name.
+ * - `x-limit`: the `limits` key that caps an array. It only marks the array: the cap is checked
+ *   by the service, since a reload may change it, and the document shows the one in force.
+ */
+export const DATE_MESSAGE = 'must be an ISO 8601 date or date-time'
+
+export type LimitKey = 'maxBatchIds' | 'maxBatchRecords'
+
+/** The part of Ajv used here: Ajv is Fastify's dependency, not the gateway's. */
+interface KeywordHost {
+  addKeyword(definition: unknown): unknown
+}
+
+export function gatewayKeywords<A extends KeywordHost>(ajv: A): A {
+  ajv.addKeyword({
+    keyword: 'x-iso-8601',
+    type: 'string',
+    schemaType: 'boolean',
+    errors: false,
+    error: { message: DATE_MESSAGE },
+    validate: (on: boolean, text: string) => !on || isDueDate(text),
+  })
+  ajv.addKeyword({ keyword: 'x-limit', schemaType: 'string' })
+  return ajv
+}
