@@ -52,9 +52,9 @@ const ECHOED: readonly Echoed[] = ['subject', 'description']
  * create not yet done is charged this much, so that its outcome always fits where it was claimed.
  */
 export const MAX_ENTRY_BYTES = 1536
-/** What the structures holding one entry cost besides its key and JSON, by measure (Redis: a hash
- * field, a field of sizes and one or two sorted-set members). */
-export const ENTRY_OVERHEAD_BYTES = 256
+/** What the structures holding one entry cost besides its key and JSON, as measured: Redis' hash
+ * fields, sorted-set members and their encodings; this process's map slots. */
+export const ENTRY_OVERHEAD_BYTES = 448
 
 /** The bytes an entry is charged in its tenant's share: its key, its JSON or the most a JSON may
  * take, and the overhead. */

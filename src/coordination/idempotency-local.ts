@@ -1,11 +1,15 @@
 import { type Entry, KEEP_MS, charge } from './idempotency-entry.ts'
 import type { KeyStore } from './idempotency-store.ts'
 
+/** An entry as its JSON, as Redis keeps it: an object tree of it would take three times the bytes
+ * it is charged. */
 interface Slot {
-  readonly entry: Entry
+  readonly json: string
   readonly cost: number
   readonly expiresAt: number
 }
+
+const entryOf = (slot: Slot): Entry => JSON.parse(slot.json) as Entry
 
 /**
  * One tenant's entries. `done` and `open` (not done) are each in the order they were last written,
@@ -31,7 +35,8 @@ class TenantKeys {
 
   put(key: string, entry: Entry, now: number): void {
     this.drop(key)
-    const slot = { entry, cost: charge(key, entry, JSON.stringify(entry)), expiresAt: now + KEEP_MS }
+    const json = JSON.stringify(entry)
+    const slot = { json, cost: charge(key, entry, json), expiresAt: now + KEEP_MS }
     ;(entry.state === 'done' ? this.done : this.open).set(key, slot)
     this.bytes += slot.cost
   }
@@ -69,7 +74,7 @@ export class LocalKeys implements KeyStore {
     const now = this.now()
     keys.purge(now)
     const held = keys.get(key)
-    if (held) return held.entry
+    if (held) return entryOf(held)
     if (!keys.room(charge(key, entry, JSON.stringify(entry)), this.maxBytesPerTenant)) return 'full'
     keys.put(key, entry, now)
     return 'claimed'
@@ -77,7 +82,8 @@ export class LocalKeys implements KeyStore {
 
   async replace(tenant: string, key: string, attempt: string, next: Entry): Promise<boolean> {
     const keys = this.tenants.get(tenant)
-    if (keys?.get(key)?.entry.attempt !== attempt) return false
+    const held = keys?.get(key)
+    if (!keys || !held || entryOf(held).attempt !== attempt) return false
     // An entry is charged the most any of its outcomes may take until it is done: this fits.
     keys.put(key, next, this.now())
     return true
@@ -85,7 +91,8 @@ export class LocalKeys implements KeyStore {
 
   async release(tenant: string, key: string, attempt: string): Promise<void> {
     const keys = this.tenants.get(tenant)
-    if (keys?.get(key)?.entry.attempt !== attempt) return
+    const held = keys?.get(key)
+    if (!keys || !held || entryOf(held).attempt !== attempt) return
     keys.drop(key)
     this.forgetEmpty(tenant, keys)
   }
