@@ -29,9 +29,11 @@ describe('plain text in HTML fields', () => {
   })
 
   // A CRM controls this HTML: each of these took a regular expression minutes (quadratic
-  // backtracking from every "<" with no ">" after it). Linear, each takes milliseconds; the
-  // bound is far above that and far below what quadratic time would need.
+  // backtracking from every "<" with no ">" after it). Linear, each takes milliseconds. No test
+  // asserts a time (these machines are noisy): the test's timeout is the guard, far above linear
+  // time and far below the minutes quadratic time needs.
   const MB = 1024 * 1024
+  const HANG_GUARD_MS = 20_000
   it.each([
     ['"<" alone', '<'.repeat(MB)],
     ['"<br" and spaces', `<br${' '.repeat(MB)}`],
@@ -39,17 +41,20 @@ describe('plain text in HTML fields', () => {
     ['an unclosed block end', `</p${' '.repeat(MB)}`],
     ['"&" and "#"', '&#'.repeat(MB / 2)],
     ['tags', '<b>x</b>'.repeat(MB / 8)],
-  ])('reads 1 MB of %s in linear time', (_name, html) => {
-    const started = performance.now()
-    htmlToText(html)
-    expect(performance.now() - started).toBeLessThan(1000)
-  })
+  ])(
+    'reads 1 MB of %s in linear time',
+    (_name, html) => {
+      expect(htmlToText(html).length).toBeLessThanOrEqual(html.length)
+    },
+    HANG_GUARD_MS,
+  )
 
-  it('writes 1 MB of markup characters in linear time, and reads it back', () => {
-    const text = '<>&"\'\n'.repeat(MB / 6)
-    const started = performance.now()
-    const html = textToHtml(text)
-    expect(htmlToText(html)).toBe(text)
-    expect(performance.now() - started).toBeLessThan(1000)
-  })
+  it(
+    'writes 1 MB of markup characters in linear time, and reads it back',
+    () => {
+      const text = '<>&"\'\n'.repeat(MB / 6)
+      expect(htmlToText(textToHtml(text))).toBe(text)
+    },
+    HANG_GUARD_MS,
+  )
 })
