@@ -2,6 +2,7 @@ import { GatewayError } from '../errors.ts'
 import type { ConnectionHealth } from '../http/schemas/ops.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Runtime } from '../runtime/runtime.ts'
+import { formatUtc } from '../service/dates.ts'
 import type { CheckResult, HealthMonitor } from './health.ts'
 
 /** Each tenant's active connection with its tenants, breaker and last check: the `/readyz` detail. */
@@ -26,7 +27,8 @@ export function connectionReport(runtime: Runtime, health: HealthMonitor): Conne
 }
 
 function describe(connection: Connection, last: CheckResult): NonNullable<ConnectionHealth['lastCheck']> {
-  const at = new Date(last.at).toISOString()
+  // The one date form every answer uses (docs/contract.md); a check's clock is always in range.
+  const at = formatUtc(last.at) ?? new Date(last.at).toISOString()
   if (!last.error) return { ok: last.ok, at }
   // Not one of ours: a bug, whose message may hold internals; the warning logged has it.
   if (!(last.error instanceof GatewayError)) return { ok: last.ok, at, code: 'INTERNAL', message: 'internal error' }

@@ -191,7 +191,7 @@ describe('/healthz, /readyz and /metrics', () => {
         name: 'acme-crm',
         tenants: ['acme'],
         breaker: 'closed',
-        lastCheck: { ok: false, at: expect.any(String), code: 'UPSTREAM_AUTH', message: expect.stringContaining('rejected') },
+        lastCheck: { ok: false, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), code: 'UPSTREAM_AUTH', message: expect.stringContaining('rejected') },
       },
       { name: 'globex-crm', tenants: ['globex'], breaker: 'closed', lastCheck: { ok: true, at: expect.any(String) } },
     ])
