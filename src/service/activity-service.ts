@@ -25,11 +25,11 @@ export class ActivityService {
     const port = connection.adapter.activities
     if (!port) throw new NotSupportedError('activities', connection.name)
     const input = toNativeActivity(tenant, connection, body)
-    const run = <T>(work: () => Promise<T>) => connection.limit.run(options.signal, work)
+    const run = <T>(work: () => Promise<T>) => connection.limit.run(options, work)
     const create = () => run(() => port.doCreate(input, options))
     const { messageId } = input
     if (messageId === undefined) return { activity: toActivityOut(connection, await create()), created: true }
-    return connection.locks.run([`activity\u0000${messageId}`], options.signal, async () => {
+    return connection.locks.run([`activity\u0000${messageId}`], options, async () => {
       if (port.doFindByMessageId) {
         const found = await run(() => port.doFindByMessageId!(messageId, options))
         if (found) return { activity: toActivityOut(connection, found), created: false }

@@ -1,6 +1,6 @@
 import type { CallOptions } from '../adapter/common.ts'
 import { chunks } from './chunks.ts'
-import { SharedSignal } from './shared-signal.ts'
+import { SharedCallOptions, SharedSignal } from './shared-signal.ts'
 
 interface Waiter<T> {
   readonly options: CallOptions
@@ -53,7 +53,7 @@ export class Coalescer<T> {
 
   load(key: string, options: CallOptions): Promise<T | undefined> {
     const flight = this.inFlight.get(key)
-    if (flight && this.clock.fresh(key, flight.started)) return flight.shared.wait(flight.value, options.signal, this.connection)
+    if (flight && this.clock.fresh(key, flight.started)) return flight.shared.wait(flight.value, options, this.connection)
     return new Promise((resolve, reject) => {
       const waiters = this.pending.get(key)
       const waiter = { options, resolve, reject }
@@ -89,12 +89,10 @@ export class Coalescer<T> {
     const started = this.clock.now()
     const shared = new SharedSignal()
     const everyone = chunk.flatMap(([, waiters]) => waiters)
-    const options: CallOptions = {
-      signal: shared.signal,
-      deadline: Math.max(...everyone.map((waiter) => waiter.options.deadline)),
-      // Warnings of shared work are logged once, with the first request it serves.
-      warn: everyone[0]!.options.warn,
-    }
+    let deadline = 0
+    for (const waiter of everyone) deadline = Math.max(deadline, waiter.options.deadline)
+    // Warnings of shared work are logged once, with the first request it serves.
+    const options = new SharedCallOptions(shared, deadline, everyone[0]!.options.warn)
     const call = this.fetch(
       chunk.map(([key]) => key),
       options,
@@ -102,7 +100,7 @@ export class Coalescer<T> {
     const flights = chunk.map(([key, waiters]) => {
       const flight = { started, value: call.then((found) => found.get(key)), shared }
       this.inFlight.set(key, flight)
-      for (const waiter of waiters) shared.wait(flight.value, waiter.options.signal, this.connection).then(waiter.resolve, waiter.reject)
+      for (const waiter of waiters) shared.wait(flight.value, waiter.options, this.connection).then(waiter.resolve, waiter.reject)
       return [key, flight] as const
     })
     void call

@@ -1,8 +1,8 @@
 import { UpstreamTimeoutError } from '../errors.ts'
+import { pastDeadline, type Waiter, whenAbandoned } from './abandon.ts'
 
 interface Job {
   readonly start: () => void
-  readonly signal: AbortSignal
 }
 
 /**
@@ -23,29 +23,35 @@ export class FairLimit {
     private readonly connection: string,
   ) {}
 
-  run<T>(signal: AbortSignal, work: () => Promise<T>, bulk = false): Promise<T> {
-    if (signal.aborted) return Promise.reject(new UpstreamTimeoutError(this.connection))
+  run<T>(waiter: Waiter, work: () => Promise<T>, bulk = false): Promise<T> {
+    if (pastDeadline(waiter)) return Promise.reject(new UpstreamTimeoutError(this.connection))
     return new Promise<T>((resolve, reject) => {
+      const go = () => {
+        this.active++
+        work()
+          .then(resolve, reject)
+          .finally(() => {
+            this.active--
+            this.next()
+          })
+      }
+      if (this.active < this.concurrency && this.single.length === 0 && this.bulk.length === 0) return go()
       const queue = bulk ? this.bulk : this.single
-      const abandon = () => {
+      const stop = whenAbandoned(waiter, () => {
         const index = queue.indexOf(job)
         if (index >= 0) queue.splice(index, 1)
         reject(new UpstreamTimeoutError(this.connection))
-      }
+      })
       const job: Job = {
-        signal,
         start: () => {
-          signal.removeEventListener('abort', abandon)
-          this.active++
-          work()
-            .then(resolve, reject)
-            .finally(() => {
-              this.active--
-              this.next()
-            })
+          stop()
+          // Aborted in the turn it was queued in, before its listener was made (a batch whose
+          // first chunk failed, a request cancelled): it never starts. A queued waiter's signal
+          // is worth making; it waited.
+          if (pastDeadline(waiter) || waiter.signal.aborted) return reject(new UpstreamTimeoutError(this.connection))
+          go()
         },
       }
-      signal.addEventListener('abort', abandon, { once: true })
       queue.push(job)
       this.next()
     })

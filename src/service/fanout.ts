@@ -59,7 +59,7 @@ export async function runChunks<I, R>(
       }
       // A chunk still queued when the batch fails, or the request is cancelled or past its
       // deadline, leaves the queue then and never starts.
-      runs.push(connection.limit.run(signal, run, true).catch(failed))
+      runs.push(connection.limit.run(chunkOptions, run, true).catch(failed))
     }
   }
   const outcomes = await Promise.all(runs)

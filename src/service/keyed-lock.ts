@@ -1,4 +1,5 @@
 import { UpstreamTimeoutError } from '../errors.ts'
+import { type Waiter, whenAbandoned } from './abandon.ts'
 
 /**
  * Requests that would write the same record take turns: creates of one e-mail, one domain, one
@@ -21,7 +22,7 @@ export class KeyedLock {
 
   constructor(private readonly connection: string) {}
 
-  async run<T>(keys: Iterable<string>, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  async run<T>(keys: Iterable<string>, waiter: Waiter, work: () => Promise<T>): Promise<T> {
     let release!: () => void
     const mine = new Promise<void>((resolve) => {
       release = resolve
@@ -29,16 +30,21 @@ export class KeyedLock {
     // Every key is queued in this one synchronous step: see the rules above.
     const before: Promise<void>[] = []
     for (const key of new Set(keys)) {
-      const previous = this.tails.get(key) ?? Promise.resolve()
-      const tail = previous.then(() => mine)
+      const previous = this.tails.get(key)
+      const tail = previous ? previous.then(() => mine) : mine
       this.tails.set(key, tail)
       void tail.then(() => {
         if (this.tails.get(key) === tail) this.tails.delete(key)
       })
-      before.push(previous)
+      if (previous) before.push(previous)
     }
     try {
-      await untilAborted(Promise.all(before), signal, this.connection)
+      // Keys nobody holds: no wait, so no signal to make (`whenAbandoned`).
+      if (before.length > 0) {
+        await untilAbandoned(Promise.all(before), waiter, this.connection)
+        // Cancelled within the turn its turn came (before its listener was made): it leaves.
+        if (waiter.signal.aborted) throw new UpstreamTimeoutError(this.connection)
+      }
       return await work()
     } finally {
       release()
@@ -51,18 +57,16 @@ export class KeyedLock {
   }
 }
 
-function untilAborted(wait: Promise<unknown>, signal: AbortSignal, connection: string): Promise<void> {
-  if (signal.aborted) return Promise.reject(new UpstreamTimeoutError(connection))
+function untilAbandoned(wait: Promise<unknown>, waiter: Waiter, connection: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const abandon = () => reject(new UpstreamTimeoutError(connection))
-    signal.addEventListener('abort', abandon, { once: true })
+    const stop = whenAbandoned(waiter, () => reject(new UpstreamTimeoutError(connection)))
     wait.then(
       () => {
-        signal.removeEventListener('abort', abandon)
+        stop()
         resolve()
       },
       (error) => {
-        signal.removeEventListener('abort', abandon)
+        stop()
         reject(error)
       },
     )

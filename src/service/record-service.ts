@@ -62,7 +62,7 @@ export class RecordService<F extends object> {
     const items = this.prepare(tenant, connection, port, bodies, options)
     const unique = this.spec.unique.filter((by) => port.capabilities.lookups.includes(by))
     const keys = items.flatMap((item) => (item.input ? identityKeys(item.input, unique) : []))
-    await connection.locks.run(keys, options.signal, async () => {
+    await connection.locks.run(keys, options, async () => {
       await this.match(connection, port, unique, items, options)
       await this.createMissing(connection, port, unique, items, options)
     })

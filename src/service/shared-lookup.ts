@@ -1,7 +1,7 @@
 import type { CallOptions } from '../adapter/common.ts'
 import { UpstreamTimeoutError } from '../errors.ts'
 import { BoundedMap } from './bounded-map.ts'
-import { SharedSignal } from './shared-signal.ts'
+import { SharedCallOptions, SharedSignal } from './shared-signal.ts'
 
 interface Flight<V> {
   readonly value: Promise<V>
@@ -47,7 +47,7 @@ export class SharedLookup<K extends {}, V extends {}> {
     const joined = fresh ? undefined : this.flights.get(key)
     const flight = joined ?? this.start(key, options)
     try {
-      return await flight.shared.wait(flight.value, options.signal, this.settings.connection)
+      return await flight.shared.wait(flight.value, options, this.settings.connection)
     } catch (error) {
       const outlived = error instanceof UpstreamTimeoutError && !options.signal.aborted && options.deadline > flight.deadline
       if (joined && outlived) return this.get(key, options, true)
@@ -64,7 +64,7 @@ export class SharedLookup<K extends {}, V extends {}> {
   private start(key: K, options: CallOptions): Flight<V> {
     const shared = new SharedSignal()
     const started = ++this.sequence
-    const value = this.lookup(key, { signal: shared.signal, deadline: options.deadline, warn: options.warn, probe: options.probe })
+    const value = this.lookup(key, new SharedCallOptions(shared, options.deadline, options.warn, options.probe))
     const flight: Flight<V> = { value, shared, deadline: options.deadline }
     this.flights.set(key, flight)
     value.then(

@@ -1,5 +1,7 @@
 import { setMaxListeners } from 'node:events'
+import type { AdapterWarning, CallOptions } from '../adapter/common.ts'
 import { UpstreamTimeoutError } from '../errors.ts'
+import { type Waiter, whenAbandoned } from './abandon.ts'
 
 /**
  * The cancellation of work several requests wait for (a coalesced batch): aborted only when every
@@ -8,50 +10,57 @@ import { UpstreamTimeoutError } from '../errors.ts'
  * deadline or cancellation (`wait`), with a 504, while the shared work goes on for the others.
  */
 export class SharedSignal {
-  private readonly controller = new AbortController()
+  // Made on first read: shared work that never reads it (the memory adapter) never pays for it.
+  private controller: AbortController | undefined
+  private reason: Error | undefined
   private waiting = 0
 
-  constructor() {
-    // Every call of the shared work listens to it: a batch's chunks, a lookup's pages.
-    setMaxListeners(0, this.controller.signal)
-  }
-
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController()
+      // Every call of the shared work listens to it: a batch's chunks, a lookup's pages.
+      setMaxListeners(0, this.controller.signal)
+      if (this.reason) this.controller.abort(this.reason)
+    }
     return this.controller.signal
   }
 
-  /** `work`'s outcome for one waiter, or a 504 the moment that waiter's own signal aborts. */
-  wait<T>(work: Promise<T>, own: AbortSignal, connection: string): Promise<T> {
+  /** `work`'s outcome for one waiter, or a 504 once that waiter is cancelled or late (`whenAbandoned`). */
+  wait<T>(work: Promise<T>, own: Waiter, connection: string): Promise<T> {
     this.waiting++
-    let left = false
-    const leave = () => {
-      if (left) return
-      left = true
-      if (--this.waiting === 0) this.controller.abort(new UpstreamTimeoutError(connection))
-    }
-    if (own.aborted) {
-      leave()
-      return Promise.reject(new UpstreamTimeoutError(connection))
-    }
     return new Promise<T>((resolve, reject) => {
-      const abandon = () => {
-        leave()
+      const stop = whenAbandoned(own, () => {
+        if (--this.waiting === 0) {
+          this.reason = new UpstreamTimeoutError(connection)
+          this.controller?.abort(this.reason)
+        }
         reject(new UpstreamTimeoutError(connection))
-      }
-      setMaxListeners(0, own)
-      own.addEventListener('abort', abandon, { once: true })
+      })
       work.then(
         (value) => {
-          own.removeEventListener('abort', abandon)
-          left = true
+          stop()
           resolve(value)
         },
         (error) => {
-          own.removeEventListener('abort', abandon)
-          left = true
+          stop()
           reject(error)
         },
       )
     })
+  }
+}
+
+/** The options shared work runs with: its signal is the `SharedSignal`'s, made only if read (a
+ * class, not a literal with a getter, which V8 builds on a slow path). */
+export class SharedCallOptions implements CallOptions {
+  constructor(
+    private readonly shared: SharedSignal,
+    readonly deadline: number,
+    readonly warn: (warning: AdapterWarning) => void,
+    readonly probe?: boolean,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.shared.signal
   }
 }

@@ -124,7 +124,7 @@ export class TaskStore {
 
   /** A write of these tasks, after the writes of them before it; its outcome goes to the cache. */
   private async write<T extends NativeTask | NativeTask[] | null>(ids: readonly string[], options: CallOptions, work: () => Promise<T>): Promise<T> {
-    return this.writes.run(ids, options.signal, async () => {
+    return this.writes.run(ids, options, async () => {
       const started = ++this.sequence
       for (const id of ids) this.writeStarted.set(id, started)
       try {
@@ -147,7 +147,7 @@ export class TaskStore {
   }
 
   private run<T>(options: CallOptions, work: () => Promise<T>): Promise<T> {
-    return this.limit.run(options.signal, work)
+    return this.limit.run(options, work)
   }
 
   /** Caches what a read started at `started` found, but not a task written since it started. */

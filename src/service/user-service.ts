@@ -17,7 +17,7 @@ export async function listUsers(tenant: Tenant, options: CallOptions): Promise<U
   const connection = tenant.active
   const port = connection.adapter.users
   if (!port) throw new UsersNotSupportedError()
-  const users = await connection.limit.run(options.signal, () => port.doList(options))
+  const users = await connection.limit.run(options, () => port.doList(options))
   return users.map((user) => ({
     id: gatewayReference(connection, user.id),
     name: user.name,

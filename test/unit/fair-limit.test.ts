@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { FairLimit } from '../../src/service/fair-limit.ts'
 
-const never = new AbortController().signal
+const never = { signal: new AbortController().signal, deadline: Number.POSITIVE_INFINITY }
 const gate = () => {
   let open!: () => void
   const closed = new Promise<void>((resolve) => {
@@ -32,7 +32,7 @@ describe('FairLimit', () => {
     const holding = limit.run(never, () => busy.closed)
     const controller = new AbortController()
     let started = false
-    const queued = limit.run(controller.signal, async () => {
+    const queued = limit.run({ signal: controller.signal, deadline: Number.POSITIVE_INFINITY }, async () => {
       started = true
     })
     controller.abort()
