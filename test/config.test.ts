@@ -94,6 +94,18 @@ describe('config', () => {
     await expect(loadConfigFile(path, {})).rejects.toThrow('is not valid YAML')
   })
 
+  it('points at the line and column of a YAML error, and names the fix of an unquoted ${VAR} in { }, off the main thread too', async () => {
+    const text = 'connections:\n  local: { adapter: memory }\ntenants:\n  acme: { apiKeys: ${ACME_KEYS}, active: local }\n'
+    const expected = [
+      'is not valid YAML: Unexpected flow-map-start at node end at line 4, column 21 (a ${VARIABLE} inside { } or [ ] must be quoted: "${VARIABLE}"):',
+      '    acme: { apiKeys: ${ACME_KEYS}, active: local }',
+      `  ${' '.repeat(20)}^`,
+    ].join('\n')
+    await expect(loadConfigFile(await write(text), { ACME_KEYS: 'k' })).rejects.toThrow(expected)
+    const big = `# ${'x'.repeat(70 * 1024)}\n${text}`
+    await expect(loadConfigFile(await write(big), { ACME_KEYS: 'k' })).rejects.toThrow(expected.replace('line 4', 'line 5'))
+  })
+
   it('refuses a key given twice in one mapping, in a small file and in one big enough to be parsed off the main thread', async () => {
     const twice = `connections:\n  local: { adapter: memory }\ntenants:\n  acme: { apiKeys: [k1], active: local }\n  acme: { apiKeys: [k2], active: local }\n`
     await expect(loadConfigFile(await write(twice), {})).rejects.toThrow('the key "acme" appears twice in one mapping')

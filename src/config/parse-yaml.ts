@@ -16,7 +16,10 @@ type Parsed = { readonly value: unknown } | { readonly error: string }
  */
 function parseChecked(lib: typeof yaml, text: string): Parsed {
   const doc = lib.parseDocument(text, { uniqueKeys: false, prettyErrors: false })
-  if (doc.errors.length > 0) return { error: doc.errors[0]!.message.split('\n')[0]! }
+  if (doc.errors.length > 0) {
+    const [first] = doc.errors
+    return { error: pointAt(text, first!.pos[0], first!.message.split('\n')[0]!) }
+  }
   let duplicate: string | undefined
   lib.visit(doc, {
     Map(_key, map) {
@@ -36,12 +39,30 @@ function parseChecked(lib: typeof yaml, text: string): Parsed {
   return { value: doc.toJS() }
 }
 
+/**
+ * `reason` with where it happened: the line and column, the line itself and a caret under the
+ * column (the line cut to 200 characters around it). A `${VAR}` in a flow mapping or sequence,
+ * the usual cause of a bare `{` error, gets its fix named. Also run in the worker: see above.
+ */
+function pointAt(text: string, offset: number, reason: string): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1
+  const end = text.indexOf('\n', offset)
+  const line = text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '')
+  const number = text.slice(0, start).split('\n').length
+  const column = offset - start
+  const from = Math.max(0, column - 100)
+  const shown = line.slice(from, from + 200).replace(/\t/g, ' ')
+  const hint = text[offset] === '{' && text[offset - 1] === '$' ? ' (a ${VARIABLE} inside { } or [ ] must be quoted: "${VARIABLE}")' : ''
+  return `${reason} at line ${number}, column ${column + 1}${hint}:\n  ${shown}\n  ${' '.repeat(column - from)}^`
+}
+
 const require = createRequire(import.meta.url)
 
 function inWorker(text: string): Promise<Parsed> {
   // `__name`: what a TypeScript loader that keeps function names (tsx, vitest) puts in the source.
   const code = `const { parentPort, workerData } = require('node:worker_threads')
 const __name = (f) => f
+const pointAt = ${pointAt.toString()}
 parentPort.postMessage(JSON.stringify((${parseChecked.toString()})(require(${JSON.stringify(require.resolve('yaml'))}), workerData)))`
   return new Promise((resolve, reject) => {
     const worker = new Worker(code, { eval: true, workerData: text })
