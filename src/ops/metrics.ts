@@ -4,7 +4,7 @@ import type { AttemptRecord } from '../upstream/client.ts'
 import type { CoordinationState } from '../coordination/redis.ts'
 import { RequestMetrics } from './request-metrics.ts'
 import type { Runtime } from '../runtime/runtime.ts'
-import { type HealthMonitor, activeConnections } from './health.ts'
+import { type CheckResult, type HealthMonitor, activeConnections } from './health.ts'
 
 const BREAKER: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 }
 
@@ -58,32 +58,28 @@ export class Metrics {
     })
     // Per connection, not per replica: this is where a tenant's CRM being down shows, for
     // alerting, since `/readyz` stays 200 for it.
-    new Gauge({
-      name: 'gateway_connection_up',
-      help: "Last check of each tenant's active connection: 1 passed, 0 failed; absent until checked",
-      labelNames: ['connection'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset()
-        for (const connection of activeConnections(current())) {
-          const last = health.lastCheck(connection)
-          if (last) this.set({ connection: connection.name }, last.ok ? 1 : 0)
-        }
-      },
-    })
-    new Gauge({
-      name: 'gateway_connection_last_check_timestamp_seconds',
-      help: "When each tenant's active connection was last checked (by health.intervalMs or its GET /health)",
-      labelNames: ['connection'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset()
-        for (const connection of activeConnections(current())) {
-          const last = health.lastCheck(connection)
-          if (last) this.set({ connection: connection.name }, last.at / 1000)
-        }
-      },
-    })
+    const lastCheck = (name: string, help: string, value: (last: CheckResult) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['connection'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset()
+          for (const connection of activeConnections(current())) {
+            const last = health.lastCheck(connection)
+            if (last) this.set({ connection: connection.name }, value(last))
+          }
+        },
+      })
+    lastCheck('gateway_connection_up', "Last check of each tenant's active connection: 1 passed, 0 failed; absent until checked", (last) =>
+      last.ok ? 1 : 0,
+    )
+    lastCheck(
+      'gateway_connection_last_check_timestamp_seconds',
+      "When each tenant's active connection was last checked (by health.intervalMs or its GET /health)",
+      (last) => last.at / 1000,
+    )
     new Gauge({
       name: 'gateway_coordination_state',
       help: 'Shared state of the replicas: 0 local (no Redis configured), 1 shared in Redis, 2 degraded (Redis unreachable)',
