@@ -29,19 +29,22 @@ describe('upstream trouble, through the gateway', () => {
 
   const create = (subject = 'task') => app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject } })
 
-  it('answers 504 within the deadline when the CRM hangs, and keeps serving meanwhile', async () => {
+  // No time is asserted (these machines are noisy): a CRM that hangs for ever and a deadline not
+  // kept would hang the test past its timeout.
+  it('answers 504 at the deadline when the CRM hangs, and keeps serving meanwhile', { timeout: 10_000 }, async () => {
     await start({ retry: { maxRetries: 0 } }, { requestTimeoutMs: 1000 })
     const task = (await create()).json()
     fake.handler = () => ({ hang: true })
-    const started = Date.now()
-    const hanging = app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+    let answered = false
+    const hanging = app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers }).finally(() => {
+      answered = true
+    })
     const health = await app.inject({ method: 'GET', url: '/healthz' })
     expect(health.statusCode).toBe(200)
-    expect(Date.now() - started).toBeLessThan(500)
+    expect(answered, '/healthz answered while the read still hung').toBe(false)
     const res = await hanging
     expect(res.statusCode).toBe(504)
     expect(res.json()).toMatchObject({ statusCode: 504, error: 'Gateway Timeout', code: 'UPSTREAM_TIMEOUT' })
-    expect(Date.now() - started).toBeLessThan(3000)
   })
 
   it('does not repeat a create whose connection was reset after sending: one create upstream, a 502 here', async () => {
@@ -89,16 +92,16 @@ describe('upstream trouble, through the gateway', () => {
     expect(app.gateway.current.runtime.connections.get('crm')!.upstream[0]!.breaker.state).toBe('closed')
   })
 
-  it('answers 503 with Retry-After at once when the wait for a rate-limit slot passes the deadline', async () => {
-    await start({ rateLimit: { requests: 2, intervalMs: 60_000 } }, { requestTimeoutMs: 2000 })
+  // "At once": a gateway that waited for its deadline (60 s) before answering would outlast the
+  // test's timeout. No time is asserted.
+  it('answers 503 with Retry-After at once when the wait for a rate-limit slot passes the deadline', { timeout: 10_000 }, async () => {
+    await start({ rateLimit: { requests: 2, intervalMs: 120_000 } }, { requestTimeoutMs: 60_000 })
     expect((await create()).statusCode).toBe(201)
     expect((await create()).statusCode).toBe(201)
-    const started = Date.now()
     const res = await create()
     expect(res.statusCode).toBe(503)
     expect(res.json()).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED' })
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(50)
-    expect(Date.now() - started).toBeLessThan(1000)
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(60)
     expect(fake.count('POST', '/tasks')).toBe(2)
   })
 

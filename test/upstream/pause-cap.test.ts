@@ -48,8 +48,9 @@ describe('the cap on a CRM-asked pause', () => {
     const res = await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
     expect(res.statusCode).toBe(200)
     const [limited, probe] = fake.requests
+    // It waited the cap (1 s), not less; honouring the day asked would have answered 503 at the
+    // request's deadline, not 200.
     expect(probe!.at - limited!.at).toBeGreaterThanOrEqual(950)
-    expect(probe!.at - limited!.at).toBeLessThan(3000)
   })
 
   it('tells Enginy to come back after the cap, not after a day, when the deadline is shorter than the cap', async () => {
@@ -85,7 +86,6 @@ describe('the cap on a CRM-asked pause', () => {
     const [first, second] = [await gateway({ prefix }), await gateway({ prefix })]
     const task = await created(first)
     fake.queue.push(dayLong)
-    const started = Date.now()
     expect((await first.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })).statusCode).toBe(200)
     const client = new Redis(redis.url)
     try {
@@ -98,8 +98,8 @@ describe('the cap on a CRM-asked pause', () => {
       await client.set(key, String((now + 86_400_000) * 10), 'PX', 86_400_000)
       fake.reset()
       const res = await second.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })
+      // Honouring the day-long pause would have answered 503 at the request's deadline.
       expect(res.statusCode).toBe(200)
-      expect(Date.now() - started).toBeLessThan(5000)
       expect(fake.requests).toHaveLength(1)
     } finally {
       client.disconnect()

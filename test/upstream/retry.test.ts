@@ -48,15 +48,14 @@ describe('upstream retries', () => {
     await c.close()
   })
 
-  it('answers 503 with Retry-After at once when the 429 asks for more than the deadline leaves', async () => {
-    fake.queue.push({ status: 429, headers: { 'retry-after': '30' } })
+  // "At once": waiting out the deadline (30 s) would outlast the test's timeout. No time is asserted.
+  it('answers 503 with Retry-After at once when the 429 asks for more than the deadline leaves', { timeout: 10_000 }, async () => {
+    fake.queue.push({ status: 429, headers: { 'retry-after': '45' } })
     const c = client(fake.url, fast)
-    const started = Date.now()
-    const error = await c.send({ ...get, options: within(5000) }).catch((e) => e)
+    const error = await c.send({ ...get, options: within(30_000) }).catch((e) => e)
     expect(error).toBeInstanceOf(UpstreamRateLimitedError)
     expect(error.statusCode).toBe(503)
-    expect(error.retryAfterSeconds).toBe(30)
-    expect(Date.now() - started).toBeLessThan(4000)
+    expect(error.retryAfterSeconds).toBe(45)
     expect(fake.count('GET')).toBe(1)
     await c.close()
   })
