@@ -63,3 +63,19 @@ export class Validator {
     return this.refuse(operation, `Too many inputs: ${count}. The limit is ${limit}.`)
   }
 }
+
+/** One page of a search answer: `limit` of `matches` from the offset `after`, as HubSpot pages
+ * them (`paging.next.after` while more remain). */
+export function searchPage<T>(matches: readonly T[], after: string, limit: number, view: (match: T) => unknown): Step {
+  const offset = Number(after)
+  const page = matches.slice(offset, offset + limit)
+  const next = offset + page.length < matches.length ? String(offset + page.length) : undefined
+  return {
+    status: 200,
+    body: {
+      total: matches.length,
+      results: page.map(view),
+      ...(next !== undefined && { paging: { next: { after: next, link: `?after=${next}` } } }),
+    },
+  }
+}

@@ -1,5 +1,5 @@
 import type { SeenRequest, Step } from './http-fake.ts'
-import type { Validator } from './hubspot-answers.ts'
+import { type Validator, searchPage } from './hubspot-answers.ts'
 import type { ObjectStore, StoredObject } from './hubspot-objects.ts'
 import { recordRequests } from './hubspot-schemas.ts'
 
@@ -50,16 +50,7 @@ export function search(store: ObjectStore, v: Validator, r: SeenRequest): Step {
   const matches = [...store.objects.values()]
     .filter((object) => object.searchableAt <= now && (body.filterGroups.length === 0 || body.filterGroups.some((group) => group.filters.every((f) => matches_(object, f)))))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.length - b.id.length || a.id.localeCompare(b.id))
-  const page = matches.slice(offset, offset + body.limit)
-  const next = offset + page.length < matches.length ? String(offset + page.length) : undefined
-  return {
-    status: 200,
-    body: {
-      total: matches.length,
-      results: page.map((object) => store.view(object, body.properties)),
-      ...(next !== undefined && { paging: { next: { after: next, link: `?after=${next}` } } }),
-    },
-  }
+  return searchPage(matches, body.after, body.limit, (object) => store.view(object, body.properties))
 }
 
 function matches_(object: StoredObject, filter: Filter): boolean {

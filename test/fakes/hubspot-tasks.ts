@@ -1,6 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox'
 import type { SeenRequest, Step } from './http-fake.ts'
-import { type Validator, batchAnswer, error } from './hubspot-answers.ts'
+import { type Validator, batchAnswer, error, searchPage } from './hubspot-answers.ts'
 import { recordRequests } from './hubspot-schemas.ts'
 
 /**
@@ -282,17 +282,7 @@ export class TaskHandlers {
     const matches = [...this.tasks.values()].filter(
       (task) => Date.parse(task.createdAt) + lag <= now && body.filterGroups.some((group) => group.filters.every((filter) => holds(task, filter))),
     )
-    const offset = Number(body.after)
-    const page = matches.slice(offset, offset + body.limit)
-    const next = offset + page.length < matches.length ? String(offset + page.length) : undefined
-    return {
-      status: 200,
-      body: {
-        total: matches.length,
-        results: page.map((task) => this.view(task, body.properties)),
-        ...(next !== undefined && { paging: { next: { after: next, link: `?after=${next}` } } }),
-      },
-    }
+    return searchPage(matches, body.after, body.limit, (task) => this.view(task, body.properties))
   }
 
   private tooMany(operation: string, count: number): Step {
