@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fakes/hubspot.ts'
-import { NODE_SERVER, NPM_START, type ServerProcess, startServer } from './helpers/server-process.ts'
+import { NODE_SERVER, NPM_START, runToExit, type ServerProcess, startServer } from './helpers/server-process.ts'
 import { waitFor } from './helpers/wait.ts'
 
 describe('the server process', () => {
@@ -31,17 +31,9 @@ describe('the server process', () => {
   })
 
   it('refuses to start in production without an API key, and says why', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, PORT: '0', NODE_ENV: 'production', GATEWAY_API_KEYS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-    })
-    const code = await new Promise((resolve) => child.on('exit', resolve))
+    const { code, stdout } = await runToExit({ PORT: '0', NODE_ENV: 'production' })
     expect(code).toBe(1)
-    expect(output).toContain('no API key is configured; set GATEWAY_API_KEYS')
+    expect(stdout).toContain('no API key is configured; set GATEWAY_API_KEYS')
   })
 
   it('reloads its config on SIGHUP, and on SIGTERM finishes the request in flight before it exits', async () => {
@@ -80,25 +72,6 @@ describe('the server process', () => {
     }
   })
 })
-
-/** Runs the server until it exits by itself, for starts that must fail. */
-async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [file, ...args] = NODE_SERVER
-  const child = spawn(file, args, {
-    env: { ...process.env, HOST: '127.0.0.1', NODE_ENV: 'development', GATEWAY_API_KEYS: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk
-  })
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
-  return { code, stdout, stderr }
-}
 
 /** Whether any process of the group led by `pgid` is left. */
 function groupAlive(pgid: number): boolean {

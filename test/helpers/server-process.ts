@@ -62,6 +62,25 @@ export async function startServer(env: Record<string, string>, command: readonly
   }
 }
 
+/** Runs the server until it exits by itself, for starts that must fail. */
+export async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [file, ...args] = NODE_SERVER
+  const child = spawn(file, args, {
+    env: { ...process.env, HOST: '127.0.0.1', NODE_ENV: 'development', GATEWAY_API_KEYS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk
+  })
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  return { code, stdout, stderr }
+}
+
 /** The fake HubSpot of `test/fakes/crm-process.ts` in a process of its own; see its control routes. */
 export async function startFakeHubSpotProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/crm-process.ts'], {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { runToExit } from '../helpers/server-process.ts'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -44,16 +44,8 @@ describe('who may read /metrics in production', () => {
   })
 
   it('stops the server at start, saying which key to set', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, PORT: '0', NODE_ENV: 'production', GATEWAY_CONFIG: 'config/default.yaml', GATEWAY_API_KEYS: KEY, GATEWAY_METRICS_TOKEN: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => {
-      output += chunk
-    })
-    const code = await new Promise((resolve) => child.on('exit', resolve))
+    const { code, stdout } = await runToExit({ PORT: '0', NODE_ENV: 'production', GATEWAY_CONFIG: 'config/default.yaml', GATEWAY_API_KEYS: KEY, GATEWAY_METRICS_TOKEN: '' })
     expect(code).toBe(1)
-    expect(output).toContain('metrics.token: is not set')
+    expect(stdout).toContain('metrics.token: is not set')
   })
 })
