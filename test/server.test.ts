@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -6,7 +5,7 @@ import { join } from 'node:path'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fakes/hubspot.ts'
-import { NODE_SERVER, NPM_START, runToExit, type ServerProcess, startServer } from './helpers/server-process.ts'
+import { NPM_START, runToExit, type ServerProcess, startServer } from './helpers/server-process.ts'
 import { waitFor } from './helpers/wait.ts'
 
 describe('the server process', () => {
