@@ -101,12 +101,16 @@ export const AccountDetails = Type.Object({
 /** The body of an answer the adapter judges itself (a status the client let through), checked
  * like the client checks any other: a malformed one is a 502. */
 export function parseAnswer<S extends TSchema>(response: UpstreamResponse, schema: S, what: string): Static<S> {
-  let body: unknown
-  try {
-    body = JSON.parse(response.text)
-  } catch {
-    body = undefined
-  }
+  const body = parseBody(response.text)
   if (!Value.Check(schema, body)) throw new UpstreamBadResponseError(`HubSpot sent a malformed answer to ${what} (status ${response.status})`)
   return body as Static<S>
+}
+
+/** An answer's JSON, or `undefined` when it is none. */
+export function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
 }

@@ -84,8 +84,8 @@ const definition: AdapterDefinition<typeof HubSpotOptions> = {
       specificationVersion: 'v2',
       adapter: 'hubspot',
       tasks: withCreatedLookup(createHubSpotTasks(client, owners, route), (tasks) => createdHubSpotTasks(client, route, owners, tasks)),
-      contacts: createHubSpotRecords<ContactFields>(client, route, contactMapping, links),
-      companies: createHubSpotRecords<CompanyFields>(client, route, companyMapping, links),
+      contacts: createHubSpotRecords<ContactFields>(client, route, contactMapping, links, ctx.connection),
+      companies: createHubSpotRecords<CompanyFields>(client, route, companyMapping, links, ctx.connection),
       associations: createHubSpotAssociations(client, route, {
         contacts: new ObjectReads(client, route, 'contacts'),
         companies: new ObjectReads(client, route, 'companies'),

@@ -4,26 +4,29 @@ import {
   type ItemResult,
   type NativeRecord,
   type RecordInput,
-  type RecordPatch,
   type UpstreamClient,
   UpstreamBadResponseError,
   UpstreamRejectedError,
+  UpstreamTimeoutError,
   UpstreamUnavailableError,
   done,
   failed,
   isDigitsId,
-  missing,
 } from '../../src/kit/adapter-kit.ts'
-import { BatchAnswer, type BatchError, type CrmObject, ErrorBody, parseAnswer } from './answers.ts'
+import { BatchAnswer, type BatchError, parseAnswer } from './answers.ts'
 import { hubspotErrorMessage } from './errors.ts'
-import { type ObjectReads, missingIds, unasked } from './objects.ts'
+import { type ObjectReads, unasked } from './objects.ts'
 import type { RecentlyCreated } from './recent.ts'
 import type { RecordKind, RecordMapping } from './record-mapping.ts'
+import { type BatchRefusal, namedBy, readRefusal } from './refusals.ts'
+import { type PartRefusal, type Unwritten, sendSplittingRefused } from './refused-inputs.ts'
 import type { Routes } from './routes.ts'
 
-type AnyRecord = NativeRecord<Record<string, unknown>>
+export type AnyRecord = NativeRecord<Record<string, unknown>>
 
 export interface RecordWrites {
+  /** The connection's name, for messages. */
+  readonly connection: string
   readonly client: UpstreamClient
   readonly route: Routes
   readonly kind: RecordKind
@@ -39,18 +42,27 @@ interface Conflict {
   readonly existingId?: string
 }
 
-/** How often a batch refused by a conflict is sent again without the inputs that turned out to
- * exist: each round takes out at least one, so this only bounds a CRM that keeps refusing. */
-const MAX_ROUNDS = 3
+/** One batch create: its inputs, their properties, and each input's result as it comes. */
+interface Creating {
+  readonly w: RecordWrites
+  readonly inputs: readonly RecordInput<Record<string, unknown>>[]
+  readonly properties: readonly (Record<string, string> | undefined)[]
+  readonly results: (ItemResult<AnyRecord> | undefined)[]
+  /** The whole-batch 409s whose records were looked for already (by the existing id they name,
+   * else their message): a part refused by the same conflict is split without looking again. */
+  readonly looked: Set<string>
+  readonly options: CallOptions
+}
 
 /**
- * Creates `inputs` with one `batch/create` (the core sends at most 100), one result per input in
+ * Creates `inputs` with `batch/create` (the core sends at most 100), one result per input in
  * order. Results are matched to inputs by `objectWriteTraceId`, as HubSpot does not promise their
  * order. A record HubSpot refuses as a duplicate (a 409 CONFLICT naming the existing id: a
  * contact's e-mail, which HubSpot keeps unique, or a property the customer created unique) is
- * answered as the record that exists, never created twice. A 409 refuses the whole batch, so the
- * inputs that turn out not to exist are sent again; a conflict reported per input in a 207
- * (HubSpot's multi-status answer) concerns that input only.
+ * answered as the record that exists, never created twice; a conflict reported per input in a 207
+ * (HubSpot's multi-status answer) concerns that input only. A batch HubSpot refuses as a whole is
+ * sent again without the inputs found to exist or named as refused, or split until each refused
+ * input stands alone (`refused-inputs.ts`).
  */
 export async function createRecords(w: RecordWrites, inputs: readonly RecordInput<Record<string, unknown>>[], options: CallOptions) {
   const results: (ItemResult<AnyRecord> | undefined)[] = new Array(inputs.length).fill(undefined)
@@ -62,64 +74,73 @@ export async function createRecords(w: RecordWrites, inputs: readonly RecordInpu
       }),
     ),
   )
-  let pending = inputs.flatMap((_, i) => (results[i] === undefined ? [i] : []))
-  for (let round = 0; pending.length > 0; round++) {
-    const sent = await createOnce(w, pending, properties, options)
-    for (const [i, object] of sent.created) {
-      const record: AnyRecord = { ...inputs[i], ...w.mapping.fromObject(object), id: object.id }
-      w.recent.add(record)
-      results[i] = done(record)
-    }
-    for (const [i, error] of sent.failed) results[i] = failed(error)
-    if (sent.conflicts.size === 0) break
-    const existing = await findExisting(w, inputs, [...sent.conflicts.keys()], sent.conflicts, options)
-    for (const [i, record] of existing) results[i] = done(record)
-    // What is left fails when a per-input conflict named it; after a 409 that refused the whole
-    // batch it is sent again, unless nothing was found (then the 409 stands for all of it).
-    const left = [...sent.conflicts.keys()].filter((i) => !existing.has(i))
-    const rejected = (i: number) => new UpstreamRejectedError(w.client.scrub(`HubSpot refused the ${w.kind.slice(0, -1)}: ${sent.conflicts.get(i)!.message}`).slice(0, 500))
-    if (!sent.whole || existing.size === 0 || round + 1 >= MAX_ROUNDS) {
-      for (const i of left) results[i] = failed(rejected(i))
-      break
-    }
-    pending = left
-  }
+  const creating: Creating = { w, inputs, properties, results, looked: new Set(), options }
+  const pending = inputs.flatMap((_, i) => (results[i] === undefined ? [i] : []))
+  const unwritten = await sendSplittingRefused(pending, (part) => createPart(creating, part), options)
+  for (const [i, why] of unwritten) results[i] = failed(unwrittenError(w, why))
   return results.map((result) => result ?? failed(new UpstreamBadResponseError(`HubSpot's batch create answered nothing for one of the ${w.kind}`)))
 }
 
-interface Sent {
-  readonly created: Map<number, CrmObject>
-  readonly failed: Map<number, GatewayError>
-  readonly conflicts: Map<number, Conflict>
-  /** A 409 refused the whole batch: nothing was created. */
-  readonly whole: boolean
-}
-
-async function createOnce(w: RecordWrites, pending: readonly number[], properties: readonly (Record<string, string> | undefined)[], options: CallOptions): Promise<Sent> {
-  const sent: Sent = { created: new Map(), failed: new Map(), conflicts: new Map(), whole: false }
-  const body = { inputs: pending.map((i) => ({ properties: properties[i]!, associations: [], objectWriteTraceId: String(i) })) }
+/** Sends one part of a batch create, and applies what HubSpot answered to its inputs. */
+async function createPart(c: Creating, part: readonly number[]): Promise<PartRefusal | undefined> {
+  const { w, options } = c
+  const what = `POST ${w.route.objectsCreate(w.kind)}`
+  const body = { inputs: part.map((i) => ({ properties: c.properties[i]!, associations: [], objectWriteTraceId: String(i) })) }
   // A plain POST: the client re-sends it only when it surely was not processed.
-  const response = await w.client.send({ method: 'POST', route: w.route.objectsCreate(w.kind), body, expect: [200, 201, 207, 409], options })
-  if (response.status === 409) {
-    const conflict = conflictOf(parseAnswer(response, ErrorBody, `POST ${w.route.objectsCreate(w.kind)}`))
-    for (const i of pending) sent.conflicts.set(i, conflict)
-    return { ...sent, whole: true }
-  }
-  const answer = parseAnswer(response, BatchAnswer, `POST ${w.route.objectsCreate(w.kind)}`)
-  const asked = new Set(pending)
+  const response = await w.client.send({ method: 'POST', route: w.route.objectsCreate(w.kind), body, expect: [200, 201, 207, 400, 409], options })
+  if (response.status === 400 || response.status === 409) return refusedCreate(c, part, readRefusal(response, 'objectWriteTraceId', what), response.status === 409)
+  const answer = parseAnswer(response, BatchAnswer, what)
+  const asked = new Set(part)
+  const created = new Set<number>()
   for (const object of answer.results) {
     const i = traced(object.objectWriteTraceId)
-    if (i !== undefined && asked.has(i)) sent.created.set(i, object)
-    else unasked(options, w.kind, object.id)
+    if (i === undefined || !asked.has(i)) {
+      unasked(options, w.kind, object.id)
+      continue
+    }
+    const record: AnyRecord = { ...c.inputs[i], ...w.mapping.fromObject(object), id: object.id }
+    w.recent.add(record)
+    c.results[i] = done(record)
+    created.add(i)
   }
+  const conflicts = new Map<number, Conflict>()
   for (const error of answer.errors ?? []) {
     const named = (error.context?.objectWriteTraceId ?? []).map((id) => traced(id)).filter((i) => i !== undefined && asked.has(i)) as number[]
-    for (const i of named.length > 0 ? named : pending.filter((i) => !sent.created.has(i))) {
-      if (error.category === 'CONFLICT') sent.conflicts.set(i, conflictOf(error))
-      else sent.failed.set(i, new UpstreamRejectedError(w.client.scrub(`HubSpot refused the ${w.kind.slice(0, -1)}: ${describe(error)}`).slice(0, 500)))
+    for (const i of named.length > 0 ? named : part.filter((i) => !created.has(i))) {
+      if (error.category === 'CONFLICT') conflicts.set(i, conflictOf(error.message))
+      else c.results[i] = failed(rejected(w, w.kind.slice(0, -1), describe(error)))
     }
   }
-  return sent
+  if (conflicts.size === 0) return undefined
+  const existing = await findExisting(w, c.inputs, [...conflicts.keys()], [...conflicts.values()].flatMap((conflict) => conflict.existingId ?? []), options)
+  for (const [i, conflict] of conflicts) c.results[i] = existing.has(i) ? done(existing.get(i)!) : failed(rejected(w, w.kind.slice(0, -1), conflict.message))
+  return undefined
+}
+
+/**
+ * A part HubSpot refused as a whole. After a 409, the inputs whose record exists (found by their
+ * e-mail, or by the id the conflict names, the first time that conflict comes) are answered as
+ * that record; the inputs the refusal names are refused. The rest is sent again.
+ */
+async function refusedCreate(c: Creating, part: readonly number[], refusal: BatchRefusal, conflict: boolean): Promise<PartRefusal> {
+  const { w } = c
+  const settled = new Set<number>()
+  const { existingId } = conflictOf(refusal.message)
+  if (conflict && !c.looked.has(existingId ?? refusal.message)) {
+    c.looked.add(existingId ?? refusal.message)
+    const existing = await findExisting(w, c.inputs, part, existingId === undefined ? [] : [existingId], c.options)
+    for (const [i, record] of existing) {
+      c.results[i] = done(record)
+      settled.add(i)
+    }
+  }
+  const reason = rejected(w, w.kind.slice(0, -1), refusal.reason)
+  for (const i of namedBy(refusal, part, String, (i) => c.properties[i]!)) {
+    if (settled.has(i)) continue
+    c.results[i] = failed(reason)
+    settled.add(i)
+  }
+  return { reason: reason.message, settled }
 }
 
 /**
@@ -128,7 +149,7 @@ async function createOnce(w: RecordWrites, pending: readonly number[], propertie
  * answered as the record that holds its e-mail address or its Enginy id (a property the customer
  * may have created with unique values, which HubSpot then refuses twice too).
  */
-async function findExisting(w: RecordWrites, inputs: readonly RecordInput<Record<string, unknown>>[], indexes: readonly number[], conflicts: ReadonlyMap<number, Conflict>, options: CallOptions) {
+async function findExisting(w: RecordWrites, inputs: readonly RecordInput<Record<string, unknown>>[], indexes: readonly number[], existingIds: readonly string[], options: CallOptions) {
   // E-mail addresses compare without regard to case; Enginy's ids as they are, trimmed.
   const keys = (fields: Readonly<Record<string, unknown>>) => [
     ...(typeof fields.email === 'string' ? [`email\u0000${fields.email.trim().toLowerCase()}`] : []),
@@ -137,7 +158,7 @@ async function findExisting(w: RecordWrites, inputs: readonly RecordInput<Record
   const emails = indexes.flatMap((i) => (typeof inputs[i]!.email === 'string' ? [(inputs[i]!.email as string).trim().toLowerCase()] : []))
   const byEmail = w.mapping.property.get('email') === 'email' && emails.length > 0 ? await w.reads.byProperty('email', emails, w.mapping.read, options) : []
   const seen = new Set(byEmail.map((object) => object.id))
-  const ids = [...new Set(indexes.flatMap((i) => conflicts.get(i)?.existingId ?? []))].filter((id) => !seen.has(id))
+  const ids = [...new Set(existingIds)].filter((id) => !seen.has(id))
   const byId = ids.length === 0 ? [] : await w.reads.byIds(ids, w.mapping.read, options)
   const holders = new Map<string, AnyRecord>()
   for (const object of [...byEmail, ...byId]) {
@@ -152,61 +173,31 @@ async function findExisting(w: RecordWrites, inputs: readonly RecordInput<Record
   return found
 }
 
-/**
- * Changes each record with one `batch/update` (the core sends at most 100); one result per patch,
- * in order: `missing` for an id HubSpot reports missing. Patches of one record are merged into one
- * input, as HubSpot refuses a batch naming an id twice.
- */
-export async function updateRecords(w: RecordWrites, patches: readonly RecordPatch<Record<string, unknown>>[], options: CallOptions) {
-  const merged = new Map<string, RecordInput<Record<string, unknown>>>()
-  for (const { id, fields } of patches) {
-    const before = merged.get(id)
-    merged.set(id, before ? { ...before, ...fields, extra: { ...before.extra, ...fields.extra } } : fields)
-  }
-  const outcome = new Map<string, ItemResult<AnyRecord>>()
-  const inputs: { id: string; properties: Record<string, string> }[] = []
-  for (const [id, fields] of merged) {
-    w.recent.forget(id)
-    try {
-      inputs.push({ id, properties: await w.mapping.toProperties(fields, options) })
-    } catch (error) {
-      outcome.set(id, failed(asGatewayError(error)))
-    }
-  }
-  if (inputs.length > 0) {
-    const answer = await w.client.json(
-      // Setting the same values again is harmless: a status update is retried like a read.
-      { method: 'POST', route: w.route.objectsUpdate(w.kind), body: { inputs }, idempotent: true, expect: [200, 207], options },
-      BatchAnswer,
-    )
-    for (const object of answer.results) {
-      if (merged.has(object.id)) outcome.set(object.id, done({ ...merged.get(object.id), ...w.mapping.fromObject(object), id: object.id }))
-      else unasked(options, w.kind, object.id)
-    }
-    const gone = missingIds(answer.errors)
-    for (const { id } of inputs) if (gone.has(id) && !outcome.has(id)) outcome.set(id, missing)
-    const other = answer.errors?.find((error) => error.category !== 'OBJECT_NOT_FOUND')
-    if (other) {
-      const error = new UpstreamRejectedError(w.client.scrub(`HubSpot refused the update: ${describe(other)}`).slice(0, 500))
-      for (const { id } of inputs) if (!outcome.has(id)) outcome.set(id, failed(error))
-    }
-  }
-  return patches.map(({ id }) => outcome.get(id) ?? failed(new UpstreamBadResponseError(`HubSpot's batch update answered nothing for ${w.kind.slice(0, -1)} ${id}`)))
-}
-
-function conflictOf(error: { message: string }): Conflict {
-  const id = /Existing ID:\s*(\d+)/i.exec(error.message)?.[1]
-  return { message: error.message, ...(id !== undefined && isDigitsId(id) && { existingId: id }) }
+function conflictOf(message: string): Conflict {
+  const id = /Existing ID:\s*(\d+)/i.exec(message)?.[1]
+  return { message, ...(id !== undefined && isDigitsId(id) && { existingId: id }) }
 }
 
 function traced(trace: unknown): number | undefined {
   return typeof trace === 'string' && /^\d{1,3}$/.test(trace) ? Number(trace) : undefined
 }
 
-function describe(error: BatchError): string {
+export function describe(error: BatchError): string {
   return hubspotErrorMessage(error) ?? error.category
 }
 
-function asGatewayError(error: unknown): GatewayError {
+/** HubSpot refused `what` (the kind's singular, or "update"): its reason, scrubbed of credentials. */
+export function rejected(w: RecordWrites, what: string, reason: string): UpstreamRejectedError {
+  return new UpstreamRejectedError(w.client.scrub(`HubSpot refused the ${what}: ${reason}`).slice(0, 500))
+}
+
+/** The error an input that was not written is reported with. */
+export function unwrittenError(w: RecordWrites, why: Unwritten): GatewayError {
+  if ('refused' in why) return new UpstreamRejectedError(why.refused)
+  if ('failed' in why) return asGatewayError(why.failed)
+  return new UpstreamTimeoutError(w.connection, `the request's deadline came before the ${w.kind.slice(0, -1)} could be sent to HubSpot again`)
+}
+
+export function asGatewayError(error: unknown): GatewayError {
   return error instanceof GatewayError ? error : new UpstreamUnavailableError(error instanceof Error ? error.message : String(error))
 }

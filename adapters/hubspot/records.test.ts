@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CallOptions } from '../../src/kit/adapter-kit.ts'
 import type { Handler } from '../../test/fakes/http-fake.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { answer200, headers, testApp } from '../../test/helpers/app.ts'
 
 const fieldMap = {
   contacts: { externalId: 'enginy_external_id', campaignSequenceStatus: 'enginy_sequence_status' },
@@ -32,11 +32,7 @@ describe('hubspot contacts and companies', () => {
     await fake.close()
   })
 
-  const send = async (method: 'POST' | 'PUT', url: string, payload: unknown) => {
-    const res = await app.inject({ method, url, headers, payload: payload as object })
-    expect(res.statusCode, res.body).toBe(200)
-    return res.json()
-  }
+  const send = (method: 'POST' | 'PUT', url: string, payload: unknown) => answer200(app, method, url, payload)
   const native = (crmId: string) => crmId.slice('hubspot.'.length)
 
   it('writes a contact\'s standard fields to HubSpot\'s properties, Enginy\'s id and mapped fields to the customer\'s, the owner resolved', async () => {

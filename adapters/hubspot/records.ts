@@ -4,7 +4,8 @@ import type { PortalLinks } from './links.ts'
 import { ObjectReads } from './objects.ts'
 import { RecentlyCreated } from './recent.ts'
 import type { RecordMapping } from './record-mapping.ts'
-import { type RecordWrites, createRecords, updateRecords } from './record-writes.ts'
+import { updateRecords } from './record-updates.ts'
+import { type RecordWrites, createRecords } from './record-writes.ts'
 import type { Routes } from './routes.ts'
 import { searchIn } from './search.ts'
 
@@ -36,12 +37,13 @@ export function createHubSpotRecords<F extends object>(
   route: Routes,
   mapping: RecordMapping,
   links: PortalLinks,
+  connection: string,
 ): RecordPort<F> {
   const { kind } = mapping
   const lookups = mapping.lookups(CANDIDATES[kind])
   const reads = new ObjectReads(client, route, kind)
   const recent = new RecentlyCreated<AnyRecord>(lookups)
-  const writes: RecordWrites = { client, route, kind, mapping, reads, recent }
+  const writes: RecordWrites = { connection, client, route, kind, mapping, reads, recent }
 
   const find = async (by: Lookup, keys: readonly string[], options: CallOptions): Promise<AnyRecord[]> => {
     const property = mapping.property.get(by)

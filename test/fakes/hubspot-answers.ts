@@ -54,9 +54,9 @@ export class Validator {
   }
 
   /** A 400 HubSpot would answer; a violation unless `caller` (the caller's data, not the gateway's request). */
-  refuse(operation: string, problem: string, prefix = '', caller = false): Step {
+  refuse(operation: string, problem: string, prefix = '', caller = false, extra: Record<string, unknown> = {}): Step {
     if (!caller) this.violations.push(`${operation}: ${problem}`)
-    return error(400, 'VALIDATION_ERROR', `${prefix}${problem}`)
+    return error(400, 'VALIDATION_ERROR', `${prefix}${problem}`, extra)
   }
 
   tooMany(operation: string, count: number, limit: number): Step {

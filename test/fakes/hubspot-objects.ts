@@ -1,6 +1,6 @@
 import type { SeenRequest, Step } from './http-fake.ts'
 import { type Validator, batchAnswer, error } from './hubspot-answers.ts'
-import { type ObjectType, type PropertyDefinition, invalidMessage, invalidValue } from './hubspot-properties.ts'
+import { type ObjectType, type PropertyDefinition, type ValidationRule, invalidBody, invalidValue } from './hubspot-properties.ts'
 import { recordRequests } from './hubspot-schemas.ts'
 
 export interface StoredObject {
@@ -20,9 +20,24 @@ const fold = (value: string) => value.trim().toLowerCase()
  * One kind of CRM object in the fake portal, with HubSpot's batch read, create and update: 100
  * inputs a call, unique properties (a contact's `email`, custom ones created unique) refused twice
  * with a 409 CONFLICT naming the existing id, ids HubSpot does not hold reported in a 207.
+ *
+ * One refused input refuses a whole batch create or update, which then writes nothing: a 400
+ * `VALIDATION_ERROR` for a value (an owner the portal lacks, a portal's validation rule), a 409
+ * `CONFLICT` for a unique value another record holds, as on create ("Contact already exists.
+ * Existing ID: 501"; for an e-mail changed by an update too). HubSpot reports the first refused
+ * input it meets, not every one (hubspot-api-python#51: two existing e-mails, one 409 naming the
+ * first). Its answer names the property, not the input (`hubspot-properties.ts`); with
+ * `namesInputs` it names the input too, in the error's `context`, by `objectWriteTraceId` on
+ * create and `ids` on update: the keys HubSpot's batch errors tie items by (its error-handling
+ * guide, multi-status errors; `OBJECT_NOT_FOUND`'s `context.ids`), though no public answer was
+ * found that names an input of a whole refused batch.
  */
 export class ObjectStore {
   readonly objects = new Map<string, StoredObject>()
+  /** The portal's validation rules (`hubspot-properties.ts`), as a test sets them. */
+  readonly rules: ValidationRule[] = []
+  /** Whether a refused batch names its refused input (see above). */
+  namesInputs = false
 
   constructor(
     readonly type: ObjectType,
@@ -63,8 +78,10 @@ export class ObjectStore {
 
   /** A write's values refused the way HubSpot refuses them, or `undefined`. */
   refuseValues(operation: string, values: Record<string, string>): Step | undefined {
-    const invalid = invalidValue(this.definitions, values, this.owners())
-    return invalid && this.v.refuse(operation, invalidMessage(invalid), '', invalid.caller)
+    const invalid = invalidValue(this.definitions, values, this.owners(), this.rules)
+    if (!invalid) return undefined
+    const { message, errors } = invalidBody(invalid)
+    return this.v.refuse(operation, message, '', invalid.caller, { errors })
   }
 
   /** The object already holding one of `values`' unique values, other than `except`. */
@@ -111,10 +128,9 @@ export class ObjectStore {
     const { inputs } = r.body as { inputs: { properties: Record<string, string>; objectWriteTraceId?: string }[] }
     if (inputs.length > MAX_INPUTS) return this.v.tooMany(operation, inputs.length, MAX_INPUTS)
     for (const [i, input] of inputs.entries()) {
-      const refused = this.refuseValues(operation, input.properties)
-      if (refused) return refused
-      const holder = this.holder(input.properties)
-      if (holder) return this.conflict(holder)
+      const held = this.holder(input.properties)
+      const refused = this.refuseValues(operation, input.properties) ?? (held && this.conflict(held))
+      if (refused) return this.naming(refused, 'objectWriteTraceId', input.objectWriteTraceId)
       const twin = inputs.findIndex((other, j) => j < i && this.sameUnique(other.properties, input.properties))
       if (twin >= 0) return this.v.refuse(operation, `inputs ${twin} and ${i} have the same unique value`)
     }
@@ -136,10 +152,9 @@ export class ObjectStore {
     const twice = ids.filter((id, i) => ids.indexOf(id) !== i)
     if (twice.length > 0) return this.v.refuse(operation, `Duplicate IDs found in batch input: [${[...new Set(twice)].join(', ')}]`)
     for (const input of inputs) {
-      const refused = this.refuseValues(operation, input.properties)
-      if (refused) return refused
-      const holder = this.holder(input.properties, input.id)
-      if (holder) return this.conflict(holder)
+      const held = this.holder(input.properties, input.id)
+      const refused = this.refuseValues(operation, input.properties) ?? (held && this.conflict(held))
+      if (refused) return this.naming(refused, 'ids', input.id)
     }
     const updated = []
     const missing = []
@@ -155,6 +170,12 @@ export class ObjectStore {
       updated.push(this.view(object, Object.keys(input.properties)))
     }
     return batchAnswer(updated, missing, this.type.slice(0, -1).toUpperCase())
+  }
+
+  /** A refusal of the whole batch, naming the input that caused it where `namesInputs` says so. */
+  private naming(refusal: Step, key: string, value: string | undefined): Step {
+    if (!this.namesInputs || value === undefined) return refusal
+    return { ...refusal, body: { ...(refusal.body as object), context: { [key]: [value] } } }
   }
 
   private sameUnique(a: Record<string, string>, b: Record<string, string>): boolean {

@@ -111,8 +111,25 @@ export interface Invalid {
   readonly caller: boolean
 }
 
+/**
+ * A portal's validation rule on one property (a format its admin set, e.g. digits only), which
+ * HubSpot enforces on every API write from the 2026-09 version on (changelog "CRM API write
+ * validation enforcement", 2026-08-11). HubSpot does not document the code of such a refusal:
+ * `INVALID_PROPERTY_VALUE` here is the fake's, in the shape of the other value errors.
+ */
+export interface ValidationRule {
+  readonly property: string
+  readonly pattern: RegExp
+  readonly message: string
+}
+
 /** HubSpot's checks of property values about to be written; the first refused one. */
-export function invalidValue(definitions: Map<string, PropertyDefinition>, values: Record<string, string>, owners: readonly { id: string }[]): Invalid | undefined {
+export function invalidValue(
+  definitions: Map<string, PropertyDefinition>,
+  values: Record<string, string>,
+  owners: readonly { id: string }[],
+  rules: readonly ValidationRule[] = [],
+): Invalid | undefined {
   for (const [name, value] of Object.entries(values)) {
     const definition = definitions.get(name)
     if (!definition) return { name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist`, caller: false }
@@ -129,11 +146,24 @@ export function invalidValue(definitions: Map<string, PropertyDefinition>, value
     } else if (name === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim())) {
       return { name, error: 'INVALID_EMAIL', message: `Email address ${value} is invalid`, caller: true }
     }
+    const broken = rules.find((rule) => rule.property === name && !rule.pattern.test(value))
+    if (broken) return { name, error: 'INVALID_PROPERTY_VALUE', message: broken.message, caller: true }
   }
   return undefined
 }
 
-/** HubSpot's body for refused values: the list, JSON in the message. */
-export function invalidMessage(invalid: Invalid): string {
-  return `Property values were not valid: ${JSON.stringify([{ isValid: false, message: invalid.message, error: invalid.error, name: invalid.name }])}`
+/**
+ * HubSpot's body for refused values, as live answers carry it: the list as JSON in the message,
+ * and each in `errors` with its code and `context.propertyName` (a 2026 answer quoted in public
+ * code: `{"status":"error","message":"Property values were not valid: [{\"isValid\":false,…,
+ * \"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"description\",\"localizedErrorMessage\":…}]",
+ * "errors":[{"message":…,"code":"PROPERTY_DOESNT_EXIST","context":{"propertyName":["description"]}}],
+ * "category":"VALIDATION_ERROR"}`). It names the property, never the input of a batch.
+ */
+export function invalidBody(invalid: Invalid): { message: string; errors: unknown[] } {
+  const { name, error, message } = invalid
+  return {
+    message: `Property values were not valid: ${JSON.stringify([{ isValid: false, message, error, name, localizedErrorMessage: message }])}`,
+    errors: [{ message, code: error, context: { propertyName: [name] } }],
+  }
 }

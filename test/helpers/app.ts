@@ -59,3 +59,10 @@ export function capturedLogger(level = 'debug'): { logger: Logger; lines: string
 }
 
 export const headers = { 'x-api-key': KEY, 'content-type': 'application/json' }
+
+/** `method url` with `payload` and the test key, which must answer 200: its JSON body. */
+export async function answer200(app: FastifyInstance, method: 'POST' | 'PUT', url: string, payload: unknown) {
+  const res = await app.inject({ method, url, headers, payload: payload as object })
+  if (res.statusCode !== 200) throw new Error(`${method} ${url} answered ${res.statusCode}: ${res.body}`)
+  return res.json()
+}
