@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
-import { BadRequestError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../../errors.ts'
+import { BadRequestError, BatchTooLargeError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../../errors.ts'
 import { bodyStillComing } from '../sockets.ts'
 
 /**
@@ -12,7 +12,13 @@ import { bodyStillComing } from '../sockets.ts'
 function toGatewayError(error: FastifyError | Error): GatewayError {
   if (error instanceof GatewayError) return error
   const fastifyError = error as FastifyError
-  if (fastifyError.validation) return new BadRequestError(error.message)
+  if (fastifyError.validation) {
+    // The one batch limit a schema states (contacts exports, 100: `maxItems`) answers as the
+    // limits the services check (`limits.maxBatchRecords`, `maxBatchIds`): one rule, one code.
+    const [first] = fastifyError.validation
+    if (first?.keyword === 'maxItems') return new BatchTooLargeError(Number(first.params.limit), first.instancePath.slice(1))
+    return new BadRequestError(error.message)
+  }
   const mapped = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined
   if (mapped) return mapped(error.message)
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {

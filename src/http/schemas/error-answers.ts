@@ -29,7 +29,7 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
   BAD_REQUEST: { status: 400, when: 'invalid body, path or JSON', message: `body/dueDate ${DATE_MESSAGE}` },
   BATCH_TOO_LARGE: {
     status: 400,
-    when: 'more ids than `limits.maxBatchIds`, or records than `limits.maxBatchRecords`',
+    when: "more ids than `limits.maxBatchIds`, records or pairs than `limits.maxBatchRecords`, or contacts than an export's 100; the message states the limit",
     message: 'body/ids must NOT have more than 1000 items',
   },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'a body that is not `application/json`', message: 'Unsupported Media Type' },
