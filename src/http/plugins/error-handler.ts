@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
 import { BadRequestError, BatchTooLargeError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../../errors.ts'
-import { bodyStillComing } from '../sockets.ts'
+import { bodyStillComing, lingerBeforeClose } from '../sockets.ts'
 
 /**
  * The one place errors become responses: `{statusCode, error, message, code}` always, the status
@@ -51,7 +51,10 @@ async function errorHandler(app: FastifyInstance) {
       request.log.info({ code: mapped.code, message }, 'request rejected')
     }
     if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds))
-    if (bodyStillComing(request.raw)) reply.header('connection', 'close')
+    if (bodyStillComing(request.raw)) {
+      reply.header('connection', 'close')
+      lingerBeforeClose(request.raw.socket)
+    }
     if (mapped.challenge !== undefined) reply.header('www-authenticate', mapped.challenge)
     return reply.status(mapped.statusCode).send({
       statusCode: mapped.statusCode,
