@@ -40,6 +40,8 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     bodyLimit: MAX_BODY_LIMIT_BYTES,
     ...socketLimits(config.limits.requestTimeoutMs),
     routerOptions: { maxParamLength: 512 },
+    // `request.ip`, by which failed authentications are counted (`src/config/trust-proxy.ts`).
+    trustProxy: config.trustProxy.length > 0 && [...config.trustProxy],
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id']

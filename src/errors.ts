@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'BODY_TOO_LARGE',
   'ROUTE_NOT_FOUND',
   'UNAUTHORIZED',
+  'AUTH_THROTTLED',
   'TASK_NOT_FOUND',
   'RECORD_NOT_FOUND',
   'LINK_NOT_FOUND',
@@ -83,6 +84,19 @@ export class UnauthorizedError extends GatewayError {
   constructor(header = 'X-API-Key', challenge = `ApiKey header="${header}"`) {
     super(`missing or unknown ${header}`)
     this.challenge = challenge
+  }
+}
+
+/**
+ * The client's address failed to authenticate too often (`auth.failures`). Answered before its key
+ * is looked at, so that a guess tells nothing until the address may try again.
+ */
+export class AuthThrottledError extends GatewayError {
+  readonly code = 'AUTH_THROTTLED'
+  readonly statusCode = 429
+  constructor(retryAfterSeconds: number) {
+    super(`too many failed authentications from this address; retry after ${retryAfterSeconds} s`)
+    this.retryAfterSeconds = retryAfterSeconds
   }
 }
 

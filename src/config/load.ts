@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.ts'
 import { CONNECTION_NAME } from '../service/ids.ts'
 import { interpolate } from './interpolate.ts'
 import { checkMetricsAccess } from './metrics-access.ts'
+import { checkTrustProxy } from './trust-proxy.ts'
 import { checkKeys } from './api-keys.ts'
 import { Pacer } from './pacer.ts'
 import { parseYaml } from './parse-yaml.ts'
@@ -38,6 +39,10 @@ export interface GatewayConfig {
   readonly limits: GatewayConfigFile['limits']
   /** The header that carries the API key, as configured and lower-cased (as Node has it). */
   readonly keyHeader: { readonly name: string; readonly lower: string }
+  /** How many failed authentications one client address may make (`auth.failures`). */
+  readonly authFailures: GatewayConfigFile['auth']['failures']
+  /** The proxies whose `X-Forwarded-For` names the client: restart-only, Fastify reads it once. */
+  readonly trustProxy: readonly string[]
   readonly connections: ReadonlyMap<string, ResolvedConnection>
   /** Without `tenants:` in the file, one tenant named `default` with every connection. */
   readonly tenants: readonly TenantConfig[]
@@ -101,7 +106,10 @@ export async function resolveConfig(
   const input = problems.attempt(() =>
     validate(GatewayConfigFile, { ...sections, connections: {}, ...(rawTenants !== undefined && { tenants: {} }) }, ''),
   )
-  if (input) checkMetricsAccess(input.metrics, env, problems)
+  if (input) {
+    checkMetricsAccess(input.metrics, env, problems)
+    checkTrustProxy(input.trustProxy, problems)
+  }
   const known: Known = { connections: new Map(), broken: new Set() }
   // Each adapter module is loaded once, not once per connection: 10,000 tenants may name one.
   const definitions = new Map<string, Promise<AdapterDefinition>>()
@@ -122,6 +130,8 @@ export async function resolveConfig(
   return {
     limits: checked.limits,
     keyHeader: { name: checked.auth.header, lower: checked.auth.header.toLowerCase() },
+    authFailures: checked.auth.failures,
+    trustProxy: checked.trustProxy,
     connections: known.connections,
     tenants,
     health: checked.health,

@@ -11,6 +11,7 @@ const RESTART_ONLY: readonly { readonly key: keyof GatewayConfig; readonly why: 
     key: 'coordination',
     why: 'the Redis connection, and the rate limits and idempotency keys shared through it, are set up at start',
   },
+  { key: 'trustProxy', why: 'the HTTP server reads which proxies it trusts when it is built' },
 ]
 
 /** Refuses a reload that changes a setting only a restart applies, naming each and why. */

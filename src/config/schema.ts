@@ -124,6 +124,11 @@ export const GatewayConfigFile = Type.Object(
         apiKeys: ApiKeys,
         /** The header Enginy sends the key in: the connection's `apiKeyHeader` in Enginy. */
         header: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', default: 'X-API-Key' }),
+        /** Failed authentications one client address may make: `burst` at once, then `perMinute`. */
+        failures: Type.Object(
+          { burst: PositiveInt(20, 100_000), perMinute: PositiveInt(60, 100_000) },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -138,6 +143,8 @@ export const GatewayConfigFile = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     connections: Type.Record(Type.String(), Type.Object({ adapter: Type.String() })),
+    /** The proxies (addresses, CIDR ranges) whose `X-Forwarded-For` names the client (`src/config/trust-proxy.ts`). */
+    trustProxy: Type.Array(Type.String(), { default: [] }),
     /** The connection that receives new tasks; required unless `tenants` is given. */
     active: Type.Optional(Type.String({ minLength: 1 })),
     tenants: Type.Optional(Type.Record(Type.String(), TenantFile)),

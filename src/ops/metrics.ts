@@ -34,6 +34,20 @@ export class Metrics {
     buckets: [0, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
     registers: [this.registry],
   })
+  /** Failed authentications and the requests throttled for them, by no label: an address would
+   * be one series per client (`src/http/auth-failures.ts`). */
+  readonly authentications = {
+    failed: new Counter({
+      name: 'gateway_auth_failures_total',
+      help: 'Requests refused for a missing or unknown API key or metrics token',
+      registers: [this.registry],
+    }),
+    throttled: new Counter({
+      name: 'gateway_auth_throttled_total',
+      help: 'Requests answered 429 before their key was checked: their address had failed to authenticate more often than auth.failures allows',
+      registers: [this.registry],
+    }),
+  }
   readonly reloads = new Counter({
     name: 'gateway_config_reloads_total',
     help: 'Config reloads, by result',

@@ -30,6 +30,7 @@ const MAX_REASON = 500
  * | one the call expects (`expect`, by default any 2xx) | success |
  * | 404, where the call says its path names one record | that record does not exist |
  * | 400, 409, 422 | the CRM refused the data: 422 with its reason, scrubbed of credentials |
+ * | 400, 409, 422 to a connection check (`probe`) | the check sends none of the caller's data: 502, as below |
  * | 401, 403 | the CRM refused the gateway's credentials: 502 |
  * | 429 | rate-limited (the retry and limiter layers have waited what they could): 503 |
  * | 5xx | the CRM failed (after retries): 502 |
@@ -45,7 +46,7 @@ export function judgeStatus(
   const { connection } = context
   if (request.expect ? request.expect.includes(status) : status >= 200 && status < 300) return 'ok'
   if (status === 404 && namesRecord) return 'missing'
-  if (status === 400 || status === 409 || status === 422) {
+  if ((status === 400 || status === 409 || status === 422) && !request.options.probe) {
     throw new UpstreamRejectedError(`the CRM of connection "${connection}" rejected the request: ${reason(request, response, context)}`)
   }
   if (status === 401 || status === 403) throw new UpstreamAuthError(connection)

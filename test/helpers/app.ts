@@ -13,8 +13,9 @@ export interface TestAppOptions {
   connections?: Record<string, Record<string, unknown>>
   active?: string
   apiKeys?: string[]
-  /** Other `auth` settings than the keys (the key header). */
-  auth?: Record<string, string>
+  /** Other `auth` settings than the keys (the key header, failures). */
+  auth?: Record<string, unknown>
+  trustProxy?: string[]
   limits?: Record<string, number>
   /** Active health checks are off unless a test turns them on: they are CRM calls of their own. */
   health?: Record<string, number>
@@ -34,6 +35,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<FastifyInst
       limits: options.limits ?? {},
       health: options.health ?? { intervalMs: 0 },
       metrics: options.metrics ?? {},
+      ...(options.trustProxy && { trustProxy: options.trustProxy }),
       ...(options.coordination && { coordination: options.coordination }),
       connections: options.connections ?? { local: { adapter: 'memory' } },
       ...(options.tenants

@@ -29,25 +29,27 @@ type Operation = {
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 const BODY = ['400', '413', '415']
 const CRM = ['502', '503', '504']
+/** A wrong key (401), and an address that sent too many (429). */
+const KEYED = ['401', '429']
 
 /** The error statuses each operation must list: what its route can answer, beside its success. */
 const EXPECTED: Record<string, string[]> = {
-  health: ['401', '500', ...CRM],
-  listUsers: ['401', '404', '422', '500', ...CRM],
-  createContacts: ['401', ...BODY, '500', '501', ...CRM],
-  syncContacts: ['401', ...BODY, '500', '501', ...CRM],
-  updateContacts: ['401', ...BODY, '500', '501', ...CRM],
-  createCompanies: ['401', ...BODY, '500', '501', ...CRM],
-  syncCompanies: ['401', ...BODY, '500', '501', ...CRM],
-  updateCompanies: ['401', ...BODY, '500', '501', ...CRM],
-  associate: ['401', ...BODY, '500', '501', ...CRM],
-  logActivity: ['401', ...BODY, '422', '500', '501', ...CRM],
-  createTask: ['401', ...BODY, '409', '422', '500', '501', ...CRM],
-  getTask: ['400', '401', '404', '422', '500', ...CRM],
-  updateTask: ['401', '404', ...BODY, '422', '500', ...CRM],
-  updateTaskWithPut: ['401', '404', ...BODY, '422', '500', ...CRM],
-  getTasksBatch: ['401', ...BODY, '422', '500', ...CRM],
-  completeTasksBatch: ['401', ...BODY, '422', '500', ...CRM],
+  health: [...KEYED, '500', ...CRM],
+  listUsers: [...KEYED, '404', '422', '500', ...CRM],
+  createContacts: [...KEYED, ...BODY, '500', '501', ...CRM],
+  syncContacts: [...KEYED, ...BODY, '500', '501', ...CRM],
+  updateContacts: [...KEYED, ...BODY, '500', '501', ...CRM],
+  createCompanies: [...KEYED, ...BODY, '500', '501', ...CRM],
+  syncCompanies: [...KEYED, ...BODY, '500', '501', ...CRM],
+  updateCompanies: [...KEYED, ...BODY, '500', '501', ...CRM],
+  associate: [...KEYED, ...BODY, '500', '501', ...CRM],
+  logActivity: [...KEYED, ...BODY, '422', '500', '501', ...CRM],
+  createTask: [...KEYED, ...BODY, '409', '422', '500', '501', ...CRM],
+  getTask: ['400', ...KEYED, '404', '422', '500', ...CRM],
+  updateTask: [...KEYED, '404', ...BODY, '422', '500', ...CRM],
+  updateTaskWithPut: [...KEYED, '404', ...BODY, '422', '500', ...CRM],
+  getTasksBatch: [...KEYED, ...BODY, '422', '500', ...CRM],
+  completeTasksBatch: [...KEYED, ...BODY, '422', '500', ...CRM],
   contactLink: ['400', '404', '500'],
   companyLink: ['400', '404', '500'],
 }

@@ -84,6 +84,19 @@ describe('/healthz, /readyz and /metrics', () => {
     await waitFor(async () => (await up('crm')) === '1')
   })
 
+  it.each([400, 409, 422])("answers the tenant's GET /health 502 when the CRM answers its check %i: the check sends nothing of the caller's to refuse", async (status) => {
+    const fake = await crm()
+    app = await testApp({ connections: { crm: connection(fake) }, registry: simpleRegistry, health: { intervalMs: 0 } })
+    const healthy = fake.handler
+    fake.handler = (r) => (r.path === '/me' ? { status, body: { error: 'malformed request' } } : healthy(r))
+    const health = await get('/health', headers)
+    expect(health.statusCode).toBe(502)
+    expect(health.json()).toMatchObject({ code: 'UPSTREAM_UNEXPECTED_STATUS', message: expect.stringContaining(`answered ${status} to GET /me`) })
+    expect(fake.count('GET', '/me')).toBe(1)
+    fake.handler = healthy
+    expect((await get('/health', headers)).statusCode).toBe(200)
+  })
+
   it('keeps the connection up while the CRM rate-limits the checks, or while every concurrency slot is busy', async () => {
     const fake = await start({ limits: { requestTimeoutMs: 2500 } }, { concurrency: 1 })
     await waitFor(async () => (await up('crm')) === '1')

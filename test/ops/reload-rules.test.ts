@@ -12,10 +12,10 @@ import { waitFor } from '../helpers/wait.ts'
 
 const METRICS_TOKEN = 'metrics-token-0123456789'
 
-const config = ({ keys = KEY, active = 'blue', extra = '' } = {}) => `
+const config = ({ keys = KEY, active = 'blue', extra = '', auth = '' } = {}) => `
 auth:
   apiKeys: ${keys}
-health:
+${auth}health:
   intervalMs: 0
 connections:
   blue:
@@ -112,6 +112,24 @@ describe('what a reload applies, and what it refuses', () => {
     expect(app.gateway.current.runtime.config.coordination).toBeUndefined()
   })
 
+  it('refuses a reload that changes trustProxy, which the HTTP server reads once', async () => {
+    await start(config())
+    expect(await reloadWith(config({ extra: 'trustProxy: [10.0.0.0/8]\n' }))).toBe(false)
+    expect(rejection().error).toContain('trustProxy: changes only at a restart')
+    expect(app.gateway.current.runtime.config.trustProxy).toEqual([])
+  })
+
+  it('puts changed auth.failures in force, holding the failures already counted to it', async () => {
+    await start(config())
+    const guess = () => app.inject({ method: 'GET', url: '/health', headers: { 'x-api-key': 'wrong-key-0123456789' } })
+    for (let i = 0; i < 5; i++) expect((await guess()).statusCode).toBe(401)
+    expect(await reloadWith(config({ auth: '  failures:\n    burst: 5\n    perMinute: 1\n' }))).toBe(true)
+    const throttled = await guess()
+    expect(throttled.statusCode).toBe(429)
+    // One failure over the new burst, draining at one a minute: about 60 s.
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(30)
+  })
+
   it('puts a changed body limit in force: lowered, a body over it is a 413; raised past the start value, a larger body passes', async () => {
     await start(config({ extra: 'limits:\n  bodyLimitBytes: 30000\n' }))
     const post = (bytes: number, chunked = false) => {
@@ -161,6 +179,7 @@ describe('what a reload applies, and what it refuses', () => {
     expect(app.gateway.current.runtime.version).toBe(version + 1)
     expect(app.gateway.current.runtime.config.metrics.token).toBe(METRICS_TOKEN)
     expect(seen.length).toBeGreaterThan(0)
-    expect(seen.filter((status) => status !== 401)).toEqual([])
+    // Closed throughout: 401, and 429 once the polls have failed more often than auth.failures allows.
+    expect(seen.filter((status) => status !== 401 && status !== 429)).toEqual([])
   })
 })

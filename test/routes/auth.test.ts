@@ -6,7 +6,8 @@ describe('the API key', () => {
   let app: FastifyInstance
   const log = capturedLogger('debug')
   beforeAll(async () => {
-    app = await testApp({ apiKeys: ['old-key-aaaaaaaa', 'new-key-bbbbbbbb'], logger: log.logger })
+    // Room for every wrong key below from one address: their throttling is test/routes/auth-throttle.test.ts.
+    app = await testApp({ apiKeys: ['old-key-aaaaaaaa', 'new-key-bbbbbbbb'], auth: { failures: { burst: 1000, perMinute: 60 } }, logger: log.logger })
   })
   afterAll(() => app.close())
 

@@ -17,8 +17,18 @@ describe('bad input, generated', () => {
   afterAll(() => app.close())
 
 
+  // Nested objects or arrays, built in a loop: up to 3,000 levels, past every bound and within
+  // what the test's own JSON.stringify reaches (the 100,000-level case is test/routes/free-form.test.ts).
+  const deepValue = fc.record({ levels: fc.integer({ min: 1, max: 3000 }), arrays: fc.boolean(), leaf: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }).map(
+    ({ levels, arrays, leaf }) => {
+      let value: unknown = leaf
+      for (let i = 0; i < levels; i++) value = arrays ? [value] : { [`l${i % 3}`]: value }
+      return value
+    },
+  )
   const fieldValue = fc.oneof(
     fc.string(),
+    deepValue,
     fc.integer(),
     fc.double(),
     fc.boolean(),

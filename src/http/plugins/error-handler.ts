@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
-import { BadRequestError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../../errors.ts'
-import { bodyStillComing } from '../sockets.ts'
+import { BadRequestError, BatchTooLargeError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../../errors.ts'
+import { bodyStillComing, lingerBeforeClose } from '../sockets.ts'
 
 /**
  * The one place errors become responses: `{statusCode, error, message, code}` always, the status
@@ -12,7 +12,13 @@ import { bodyStillComing } from '../sockets.ts'
 function toGatewayError(error: FastifyError | Error): GatewayError {
   if (error instanceof GatewayError) return error
   const fastifyError = error as FastifyError
-  if (fastifyError.validation) return new BadRequestError(error.message)
+  if (fastifyError.validation) {
+    // The one batch limit a schema states (contacts exports, 100: `maxItems`) answers as the
+    // limits the services check (`limits.maxBatchRecords`, `maxBatchIds`): one rule, one code.
+    const [first] = fastifyError.validation
+    if (first?.keyword === 'maxItems') return new BatchTooLargeError(Number(first.params.limit), first.instancePath.slice(1))
+    return new BadRequestError(error.message)
+  }
   const mapped = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined
   if (mapped) return mapped(error.message)
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
@@ -45,7 +51,10 @@ async function errorHandler(app: FastifyInstance) {
       request.log.info({ code: mapped.code, message }, 'request rejected')
     }
     if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds))
-    if (bodyStillComing(request.raw)) reply.header('connection', 'close')
+    if (bodyStillComing(request.raw)) {
+      reply.header('connection', 'close')
+      lingerBeforeClose(request.raw.socket)
+    }
     if (mapped.challenge !== undefined) reply.header('www-authenticate', mapped.challenge)
     return reply.status(mapped.statusCode).send({
       statusCode: mapped.statusCode,

@@ -10,6 +10,7 @@ import { Metrics } from '../../ops/metrics.ts'
 import { type Runtime, type RuntimeOptions, buildRuntime } from '../../runtime/runtime.ts'
 import { Remembered } from '../../coordination/remembered.ts'
 import { type Services, buildServices } from '../../service/services.ts'
+import { AuthFailures } from '../auth-failures.ts'
 
 /** A config in force: its runtime and the services built on it. */
 export interface InForce {
@@ -30,6 +31,8 @@ export class Gateway {
   /** Shared state of the replicas, when config has `coordination.redis` at start. */
   readonly coordination: Coordination | undefined
   readonly idempotency: Idempotency
+  /** Failed authentications by client address: kept across reloads, which change only the budget. */
+  readonly authFailures: AuthFailures
   /** Message ids of the activities logged, for adapters that cannot find them again. */
   private readonly remembered: Remembered
 
@@ -51,6 +54,7 @@ export class Gateway {
     this.remembered = new Remembered(coordination)
     this.health = new HealthMonitor(() => this.inForce.runtime, options.logger)
     this.metrics = new Metrics(() => this.inForce.runtime, () => coordination?.state ?? 'local', this.health)
+    this.authFailures = new AuthFailures(this.metrics.authentications)
     this.options = {
       ...options,
       observer: this.metrics.observeAttempt,

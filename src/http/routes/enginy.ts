@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsync } from 'fastify'
-import { UnauthorizedError } from '../../errors.ts'
+import { GatewayError, UnauthorizedError } from '../../errors.ts'
 import type { Runtime, Tenant } from '../../runtime/runtime.ts'
 import type { Services } from '../../service/services.ts'
 import activityRoutes from './activities.ts'
@@ -25,6 +25,7 @@ declare module 'fastify' {
  * Enginy's whole custom-CRM interface, in one encapsulated context whose `onRequest` hook checks
  * the API key (in the header `auth.header` names), so the key covers every route of the
  * interface and nothing else: `/healthz`, `/readyz`, `/metrics` and the record links stay outside.
+ * An address that failed too often is answered 429 before its key is looked at (`auth-failures.ts`).
  * A request holds the runtime in force when it started until it ends.
  */
 const enginyRoutes: FastifyPluginAsync = async (app) => {
@@ -36,9 +37,14 @@ const enginyRoutes: FastifyPluginAsync = async (app) => {
 
   app.addHook('onRequest', (request, reply, done) => {
     const { runtime, services } = app.gateway.current
-    const header = runtime.config.keyHeader
-    const tenant = runtime.keys.find(request.headers[header.lower] as string | undefined)
-    if (!tenant) return done(new UnauthorizedError(header.name))
+    const { keyHeader, authFailures } = runtime.config
+    const tenant = app.gateway.authFailures.admit(
+      request.ip,
+      authFailures,
+      () => runtime.keys.find(request.headers[keyHeader.lower] as string | undefined),
+      () => new UnauthorizedError(keyHeader.name),
+    )
+    if (tenant instanceof GatewayError) return done(tenant)
     request.runtime = runtime
     request.tenant = tenant
     request.services = services

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
-import { UnauthorizedError } from '../../errors.ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { GatewayError, UnauthorizedError } from '../../errors.ts'
 import { connectionReport } from '../../ops/connection-report.ts'
 import { LiveAnswer, ReadyAnswer } from '../schemas/ops.ts'
 
@@ -21,23 +21,29 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { runtime } = app.gateway.current
     const answer = { status: 'ready' as const, configVersion: runtime.version, coordination: app.gateway.coordination?.state ?? 'local' }
     if (request.headers.authorization === undefined) return answer
-    requireMetricsToken(request, runtime.config.metrics.token)
+    requireMetricsToken(app, request)
     return { ...answer, connections: connectionReport(runtime, app.gateway.health) }
   })
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    const { token } = app.gateway.current.runtime.config.metrics
     // No token is allowed outside production, or with `metrics.public: true` (src/config/metrics-access.ts).
-    if (token) requireMetricsToken(request, token)
+    if (app.gateway.current.runtime.config.metrics.token) requireMetricsToken(app, request)
     const { registry } = app.gateway.metrics
     return reply.type(registry.contentType).send(await registry.metrics())
   })
 }
 
-function requireMetricsToken(request: FastifyRequest, token: string | undefined): void {
-  if (!token || !sameSecret(request.headers.authorization, `Bearer ${token}`)) {
-    throw new UnauthorizedError('metrics token', 'Bearer realm="metrics"')
-  }
+/** The metrics token is a secret to guess like an API key: its failures are counted and throttled alike. */
+function requireMetricsToken(app: FastifyInstance, request: FastifyRequest): void {
+  const { authFailures, metrics } = app.gateway.current.runtime.config
+  const { token } = metrics
+  const admitted = app.gateway.authFailures.admit(
+    request.ip,
+    authFailures,
+    () => (token && sameSecret(request.headers.authorization, `Bearer ${token}`)) || undefined,
+    () => new UnauthorizedError('metrics token', 'Bearer realm="metrics"'),
+  )
+  if (admitted instanceof GatewayError) throw admitted
 }
 
 function sameSecret(given: string | undefined, expected: string): boolean {

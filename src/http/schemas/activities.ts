@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { DateInput, DateOutput } from './common.ts'
+import { FREE_FORM_RULE } from './free-form.ts'
 
 const Ref = (description: string, example: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 256, description, examples: [example] }))
 
@@ -30,7 +31,12 @@ export const ActivityCreate = Type.Object(
             }),
           ),
         },
-        { additionalProperties: true, description: 'extra data: messageId, sequenceIndex, sequenceMessageCount…', examples: [{ messageId: 'm-88', sequenceIndex: 2 }] },
+        {
+          additionalProperties: true,
+          'x-free-form': true,
+          description: `extra data: messageId, sequenceIndex, sequenceMessageCount…; each field is ${FREE_FORM_RULE}`,
+          examples: [{ messageId: 'm-88', sequenceIndex: 2 }],
+        },
       ),
     ),
   },

@@ -29,13 +29,19 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
   BAD_REQUEST: { status: 400, when: 'invalid body, path or JSON', message: `body/dueDate ${DATE_MESSAGE}` },
   BATCH_TOO_LARGE: {
     status: 400,
-    when: 'more ids than `limits.maxBatchIds`, or records than `limits.maxBatchRecords`',
+    when: "more ids than `limits.maxBatchIds`, records or pairs than `limits.maxBatchRecords`, or contacts than an export's 100; the message states the limit",
     message: 'body/ids must NOT have more than 1000 items',
   },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'a body that is not `application/json`', message: 'Unsupported Media Type' },
   BODY_TOO_LARGE: { status: 413, when: 'a body over `limits.bodyLimitBytes`', message: 'Request body is too large' },
   ROUTE_NOT_FOUND: { status: 404, when: 'no such route', message: 'Route GET /task not found' },
   UNAUTHORIZED: { status: 401, when: 'missing or unknown API key', message: 'missing or unknown X-API-Key', header: 'www-authenticate' },
+  AUTH_THROTTLED: {
+    status: 429,
+    when: 'the client address failed to authenticate more often than `auth.failures` allows; answered before the key is checked, `Retry-After` says when it may try again',
+    message: 'too many failed authentications from this address; retry after 1 s',
+    header: 'retry-after',
+  },
   TASK_NOT_FOUND: { status: 404, when: 'no such task (or a malformed id)', message: 'task not found' },
   RECORD_NOT_FOUND: { status: 404, when: "in a batch's `errors`: no such contact or company", message: 'contact not found' },
   LINK_NOT_FOUND: { status: 404, when: "no page in the CRM's UI for that id", message: 'no link' },
@@ -118,7 +124,7 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
 }
 
 /** Every route of Enginy's interface: the key is checked first, and a bug can happen anywhere. */
-export const KEYED: readonly ErrorCode[] = ['UNAUTHORIZED', 'INTERNAL']
+export const KEYED: readonly ErrorCode[] = ['UNAUTHORIZED', 'AUTH_THROTTLED', 'INTERNAL']
 /** A route that takes a JSON body. */
 export const BODY: readonly ErrorCode[] = ['BAD_REQUEST', 'UNSUPPORTED_MEDIA_TYPE', 'BODY_TOO_LARGE']
 /** A route that calls the CRM and answers its failure when nothing could be done without it. */

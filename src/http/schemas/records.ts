@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { ItemErrorFields, OptionalText } from './common.ts'
+import { FREE_FORM, FREE_FORM_RULE } from './free-form.ts'
 
 /**
  * Contacts and companies as Enginy sends them: open objects, because Enginy sends every field it
@@ -39,7 +40,12 @@ const companyFields = {
   ownerId: OwnerId,
 }
 
-const open = (description: string) => ({ additionalProperties: true, description })
+/** An open record: its other fields are free-form, within bounds every later answer can carry. */
+const open = (description: string) => ({
+  additionalProperties: true,
+  'x-free-form': true,
+  description: `${description}. Each other field is ${FREE_FORM_RULE}; at most ${FREE_FORM.keys} fields in all`,
+})
 
 export const ContactIn = Type.Object(
   { externalId: ExternalId, ...contactFields },
