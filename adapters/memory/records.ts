@@ -15,7 +15,7 @@ import {
 const TRIMMED = ['email', 'externalId'] as const
 
 function trimmed<T extends object>(fields: T): T {
-  const out: Record<string, unknown> = { ...fields }
+  const out = { ...fields } as Record<string, unknown>
   for (const field of TRIMMED) if (typeof out[field] === 'string') out[field] = (out[field] as string).trim()
   return out as T
 }
