@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { UnauthorizedError } from '../../errors.ts'
 import { connectionReport } from '../../ops/connection-report.ts'
+import { carriesToken } from '../metrics-token.ts'
 import { LiveAnswer, ReadyAnswer } from '../schemas/ops.ts'
 
 /**
@@ -35,15 +35,9 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 }
 
 function requireMetricsToken(request: FastifyRequest, token: string | undefined): void {
-  if (!token || !sameSecret(request.headers.authorization, `Bearer ${token}`)) {
+  if (!token || !carriesToken(request.headers.authorization, token)) {
     throw new UnauthorizedError('metrics token', 'Bearer realm="metrics"')
   }
-}
-
-function sameSecret(given: string | undefined, expected: string): boolean {
-  const a = Buffer.from(given ?? '')
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 export default opsRoutes

@@ -1,0 +1,21 @@
+import { timingSafeEqual } from 'node:crypto'
+
+/**
+ * Whether `authorization` carries the metrics token: as `Bearer <token>`, the way a scraper or
+ * a tool sends it, or with `basic`, as HTTP Basic with the token for password and any user name,
+ * the way a browser sends it after asking. Compared in constant time.
+ */
+export function carriesToken(authorization: string | undefined, token: string, basic = false): boolean {
+  if (basic && authorization?.startsWith('Basic ')) {
+    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8')
+    const colon = decoded.indexOf(':')
+    return colon >= 0 && sameSecret(decoded.slice(colon + 1), token)
+  }
+  return sameSecret(authorization, `Bearer ${token}`)
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const a = Buffer.from(given ?? '')
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
