@@ -15,6 +15,7 @@ import gateway from './http/plugins/gateway.ts'
 import openapi from './http/plugins/openapi.ts'
 import { gatewayKeywords } from './http/schemas/keywords.ts'
 import opsRoutes from './http/routes/ops.ts'
+import statusRoutes from './http/routes/status.ts'
 import enginyRoutes from './http/routes/enginy.ts'
 import linkRoutes from './http/routes/links.ts'
 
@@ -79,6 +80,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   if (options.reload) await app.register(configReload, options.reload)
   await app.register(openapi)
   await app.register(opsRoutes)
+  await app.register(statusRoutes)
   await app.register(linkRoutes)
   await app.register(enginyRoutes)
   return app

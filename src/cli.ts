@@ -1,3 +1,4 @@
+import pkg from '../package.json' with { type: 'json' }
 import type { CallOptions } from './adapter/common.ts'
 import { DEFAULT_CONFIG_PATH, type GatewayConfig, loadConfigFile } from './config/load.ts'
 import { Coordination } from './coordination/redis.ts'
@@ -7,25 +8,54 @@ import { buildRuntime } from './runtime/runtime.ts'
 import { maskUrlCredentials } from './secrets.ts'
 
 /**
- * The operator's command line:
- *   config check [file] [--against file]   validate a config, print what it makes live, secrets masked
- *   connections test [name]                one cheap authenticated read against each CRM
- * Exits 1 when something is wrong, 2 on a usage error.
+ * The operator's command line, by the conventions of git and npm: help asked for goes to stdout
+ * with exit 0; no command at all prints the same help to stdout and exits 1, as git and npm do (a
+ * script that forgot its command must not pass, yet nothing typed was wrong); an unknown command
+ * is a usage error, on stderr with exit 2. Otherwise exits 1 when something is wrong.
  */
 
 const SECRET = /token|secret|password|key/i
 /** Names of where a secret is, not of a secret: `tokenUrl`, `tokenFile`. */
 const WHERE = /(Url|File)$/
 const isSecret = (key: string) => SECRET.test(key) && !WHERE.test(key)
-const USAGE = 'usage: enginy-gateway config check [file] [--against file] | connections test [name]'
+const USAGE = `usage: enginy-gateway <command>
 
-async function main(argv: readonly string[]): Promise<number> {
+  start                                    run the gateway (what npm start runs)
+  config check [file] [--against [file]]   validate a config file (default: GATEWAY_CONFIG) and print
+                                           what it makes live, secrets masked; --against compares it
+                                           with another file (default: GATEWAY_CONFIG) and warns of
+                                           connections it removes
+  connections test [name]                  one cheap authenticated read against each CRM
+  help, --help, -h                         this help
+  --version, -v                            the version`
+
+/** The exit code, or `undefined` for the server, which sets its own and runs on. */
+async function main(argv: readonly string[]): Promise<number | undefined> {
   const [group, command, ...rest] = argv
   const configPath = process.env.GATEWAY_CONFIG ?? DEFAULT_CONFIG_PATH
+  if (group === undefined) {
+    console.log(USAGE)
+    return 1
+  }
+  if (argv.length === 1 && ['help', '--help', '-h'].includes(group)) {
+    console.log(USAGE)
+    return 0
+  }
+  if (argv.length === 1 && ['--version', '-v'].includes(group)) {
+    console.log(pkg.version)
+    return 0
+  }
+  if (argv.length === 1 && group === 'start') {
+    // The server in this very process, as `npm start` runs it, so that signals reach it.
+    await import('./server.ts')
+    return undefined
+  }
   if (group === 'config' && command === 'check') {
-    const against = flag(rest, '--against')
-    const file = rest.find((arg, i) => !arg.startsWith('--') && rest[i - 1] !== '--against') ?? configPath
-    return configCheck(file, against ?? (file === configPath ? undefined : configPath))
+    const at = rest.indexOf('--against')
+    const value = rest[at + 1]
+    const against = at < 0 ? undefined : value === undefined || value.startsWith('--') ? configPath : value
+    const file = rest.find((arg, i) => !arg.startsWith('--') && (at < 0 || i !== at + 1)) ?? configPath
+    return configCheck(file, against)
   }
   if (group === 'connections' && command === 'test') return connectionsTest(configPath, rest[0])
   console.error(USAGE)
@@ -149,9 +179,5 @@ async function check(doCheck: ((options: CallOptions) => Promise<void>) | undefi
   }
 }
 
-function flag(args: readonly string[], name: string): string | undefined {
-  const at = args.indexOf(name)
-  return at >= 0 ? args[at + 1] : undefined
-}
-
-process.exitCode = await main(process.argv.slice(2))
+const code = await main(process.argv.slice(2))
+if (code !== undefined) process.exitCode = code

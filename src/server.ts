@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts'
 import { ensureApiKeys } from './config/api-keys.ts'
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from './config/load.ts'
+import { forLog } from './config/problems.ts'
 import { readEnvironment } from './environment.ts'
 import { ConfigError, EnvError } from './errors.ts'
 import { checkCanListen, listenProblem } from './listen-check.ts'
@@ -20,7 +21,8 @@ async function main(): Promise<number> {
     app = await buildApp({ config, logger, reload: { path, env, onSignal: true } })
   } catch (error) {
     if (error instanceof ConfigError) {
-      logger.fatal({ configFile: path, problems: error.problems }, error.message)
+      const { message, problems } = forLog(error)
+      logger.fatal({ configFile: path, problems }, message)
       return 1
     }
     throw error

@@ -106,6 +106,18 @@ describe('config', () => {
     await expect(loadConfigFile(await write(big), { ACME_KEYS: 'k' })).rejects.toThrow(expected.replace('line 4', 'line 5'))
   })
 
+  it('points a line indented too deep at that line, not at the value on the line before, off the main thread too', async () => {
+    const text = 'auth:\n  apiKeys: k\nconnections:\n  local:\n    adapter: memory\n      concurrency: 3\nactive: local\n'
+    const expected = [
+      'is not valid YAML: bad indentation: this line is indented deeper than the line above, whose key already has a value at line 6, column 7:',
+      '        concurrency: 3',
+      `  ${' '.repeat(6)}^`,
+    ].join('\n')
+    await expect(loadConfigFile(await write(text), {})).rejects.toThrow(expected)
+    const big = `# ${'x'.repeat(70 * 1024)}\n${text}`
+    await expect(loadConfigFile(await write(big), {})).rejects.toThrow(expected.replace('line 6', 'line 7'))
+  })
+
   it('refuses a key given twice in one mapping, in a small file and in one big enough to be parsed off the main thread', async () => {
     const twice = `connections:\n  local: { adapter: memory }\ntenants:\n  acme: { apiKeys: [k1], active: local }\n  acme: { apiKeys: [k2], active: local }\n`
     await expect(loadConfigFile(await write(twice), {})).rejects.toThrow('the key "acme" appears twice in one mapping')
@@ -176,6 +188,23 @@ describe('config', () => {
     await expect(resolveConfig(unset, {})).rejects.toThrow(
       'config: 2 problems: auth.apiKeys: environment variable KEYS is not set; metrics.token: environment variable TOKEN is not set',
     )
+    // An unset variable is one problem: the rest of its entry, and the file, are checked on; what
+    // its placeholder fails (not a redis:// URL, an unknown connection) is not named again.
+    const more = {
+      auth: { apiKeys: 'k' },
+      limits: { maxBatchIdz: 5 },
+      coordination: { redis: { url: '${REDIS_URL}', replica: 2 } },
+      connections: { hs: { adapter: 'hubspot', accessToken: '${HS_TOKEN}', retri: 1 } },
+      active: '${ACTIVE}',
+    }
+    expect((await resolveConfig(more, {}).catch((error: ConfigError) => error) as ConfigError).problems).toEqual([
+      { key: 'coordination.redis.url', problem: 'environment variable REDIS_URL is not set' },
+      { key: 'active', problem: 'environment variable ACTIVE is not set' },
+      { key: 'limits.maxBatchIdz', problem: 'is not a known key' },
+      { key: 'coordination.redis.replica', problem: 'is not a known key' },
+      { key: 'connections.hs.accessToken', problem: 'environment variable HS_TOKEN is not set' },
+      { key: 'connections.hs.retri', problem: 'is not a known key' },
+    ])
     const tenants = {
       connections: { a: { adapter: 'memory', concurrency: 0 } },
       tenants: { acme: { apiKeys: 'k1', active: 'a' }, globex: { apiKeys: 'k2', active: 'nope' } },

@@ -1,4 +1,4 @@
-import { type ErrorMessagePicker, type RateLimitSignals, type UpstreamResponse, header } from '../../src/kit/adapter-kit.ts'
+import { type ErrorMessagePicker, type RateLimitSignals, type UpstreamResponse, countHeader, header } from '../../src/kit/adapter-kit.ts'
 
 /** HubSpot's error body: `{status: "error", message, correlationId, category}`. */
 export const hubspotErrorMessage: ErrorMessagePicker = (body) => {
@@ -34,6 +34,10 @@ export const hubspotRateLimits: RateLimitSignals = {
     const seconds = header(response, 'retry-after')
     if (seconds && /^\d+$/.test(seconds)) return { ms: Number(seconds) * 1000 }
     return { ms: policy === 'SECONDLY' ? 1000 : 2000 }
+  },
+  daily(response) {
+    const remaining = countHeader(response, 'x-hubspot-ratelimit-daily-remaining')
+    return remaining === undefined ? undefined : { remaining, limit: countHeader(response, 'x-hubspot-ratelimit-daily') }
   },
 }
 

@@ -11,10 +11,20 @@ import {
   randomId,
 } from '../../src/kit/adapter-kit.ts'
 
+/** Values HubSpot stores trimmed (`adapters/hubspot/record-mapping.ts`); it keeps their case. */
+const TRIMMED = ['email', 'externalId'] as const
+
+function trimmed<T extends object>(fields: T): T {
+  const out = { ...fields } as Record<string, unknown>
+  for (const field of TRIMMED) if (typeof out[field] === 'string') out[field] = (out[field] as string).trim()
+  return out as T
+}
+
 /**
  * Contacts or companies in Maps of this process, with an index per lookup (keys normalized as
  * the core's matching rules say). Every field is kept, extra fields included, and an update
- * merges into what is there: a field left out stays.
+ * merges into what is there: a field left out stays. An e-mail address and Enginy's id are kept
+ * trimmed, as HubSpot keeps them, so a sync answers what a CRM would.
  */
 export function memoryRecords<F extends object>(
   maxBatch: number,
@@ -46,7 +56,7 @@ export function memoryRecords<F extends object>(
 
     async doCreateMany(inputs: readonly RecordInput<F>[]) {
       return inputs.map((input) => {
-        const record = { ...input, extra: { ...input.extra }, id: randomId(), createdAt: now() } as NativeRecord<F>
+        const record = { ...trimmed(input), extra: { ...input.extra }, id: randomId(), createdAt: now() } as NativeRecord<F>
         records.set(record.id, record)
         indexed(record, true)
         return done(copy(record))
@@ -59,7 +69,7 @@ export function memoryRecords<F extends object>(
         if (!record) return missing
         indexed(record, false)
         const { extra, ...known } = fields
-        Object.assign(record, known, { extra: { ...record.extra, ...extra } })
+        Object.assign(record, trimmed(known), { extra: { ...record.extra, ...extra } })
         indexed(record, true)
         return done(copy(record))
       })

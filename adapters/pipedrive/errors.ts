@@ -1,4 +1,4 @@
-import { type ErrorMessagePicker, type RateLimitSignals, type UpstreamResponse, header } from '../../src/kit/adapter-kit.ts'
+import { type ErrorMessagePicker, type RateLimitSignals, type UpstreamResponse, countHeader, header } from '../../src/kit/adapter-kit.ts'
 
 /** Pipedrive's error envelope: `{success: false, error, error_info}`. */
 export const pipedriveErrorMessage: ErrorMessagePicker = (body) => {
@@ -51,5 +51,9 @@ export const pipedriveRateLimits: RateLimitSignals = {
     if (dailySpent(response)) return { ms: untilMidnight(), daily: true }
     const reset = header(response, 'x-ratelimit-reset') ?? header(response, 'retry-after')
     return reset && /^\d+$/.test(reset) ? { ms: Math.max(1, Number(reset)) * 1000 } : undefined
+  },
+  daily(response) {
+    const remaining = dailySpent(response) ? 0 : countHeader(response, DAILY_TOKENS_LEFT)
+    return remaining === undefined ? undefined : { remaining, limit: countHeader(response, 'x-daily-ratelimit-token-limit') }
   },
 }

@@ -22,6 +22,14 @@ describe("pipedrive's rate-limit headers", () => {
     expect(pipedriveRateLimits.budget!(left), 'a budget not spent: the burst window speaks').toEqual({ remaining: 30, resetMs: 2000 })
   })
 
+  it("reads the daily token budget left and its size for the status page's chart, 0 once spent", () => {
+    const daily = pipedriveRateLimits.daily!
+    expect(daily(answer(200, { 'x-daily-ratelimit-token-limit': '30000', 'x-daily-ratelimit-token-remaining': '1200' }))).toEqual({ remaining: 1200, limit: 30000 })
+    expect(daily(answer(200, { 'x-daily-ratelimit-token-remaining': '-20' }))).toEqual({ remaining: 0, limit: undefined })
+    expect(daily(answer(200, { 'x-daily-ratelimit-token-remaining': 'lots' })), 'not a count').toBeUndefined()
+    expect(daily(answer(200, {})), 'missing after a long idle period').toBeUndefined()
+  })
+
   it('fails fast, with a 503 and Retry-After, once the daily budget is spent, without calling Pipedrive again', async () => {
     const fake = await PipedriveFake.start({ dailyTokens: 30 })
     const gw = await pipedriveGateway(fake)

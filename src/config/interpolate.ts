@@ -1,4 +1,4 @@
-import { Problems } from './problems.ts'
+import type { Problems } from './problems.ts'
 
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g
 
@@ -6,13 +6,11 @@ const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g
  * Replaces `${NAME}` and `${NAME:-fallback}` in every string of a parsed config with the
  * environment's value, so no secret has to sit in the file. Interpolating after parsing keeps a
  * value with YAML syntax in it (a token with `:` or `#`) from changing the file's structure.
- * Every unset variable is named, not only the first.
+ * Every unset variable is named in `problems`, not only the first, and stays in the value as a
+ * placeholder, so that the rest of the config is still checked.
  */
-export function interpolate(value: unknown, env: NodeJS.ProcessEnv, path = ''): unknown {
-  const problems = new Problems()
-  const result = walk(value, env, path, problems)
-  problems.throwIfAny()
-  return result
+export function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: string, problems: Problems): unknown {
+  return walk(value, env, path, problems)
 }
 
 function walk(value: unknown, env: NodeJS.ProcessEnv, path: string, problems: Problems): unknown {
@@ -21,7 +19,7 @@ function walk(value: unknown, env: NodeJS.ProcessEnv, path: string, problems: Pr
       const found = env[name]
       if (found !== undefined && found !== '') return found
       if (fallback !== undefined) return fallback
-      problems.add(path, `environment variable ${name} is not set`)
+      problems.unset(path, name)
       return whole
     })
   }

@@ -116,7 +116,7 @@ export async function resolveConfig(
   for (const [name, entry] of Object.entries(isRecord(rawConnections) ? rawConnections : {})) {
     const path = `connections.${name}`
     const resolved = await problems.attemptAsync(() =>
-      resolveConnection(name, validate(ConnectionEntry, interpolate(entry, env, path), path), registry, definitions),
+      resolveConnection(name, validate(ConnectionEntry, interpolate(entry, env, path, problems), path), registry, definitions),
     )
     if (resolved) known.connections.set(name, resolved)
     else known.broken.add(name)
@@ -146,17 +146,9 @@ interface Known {
   readonly broken: Set<string>
 }
 
-/**
- * Interpolates each top-level section on its own: one with an unset variable is left out (its
- * problems recorded) so that the others are still checked against the schema.
- */
+/** Interpolates each top-level section under its own key. */
 function interpolateSections(sections: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: Problems): Record<string, unknown> {
-  const done: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(sections)) {
-    const interpolated = problems.attempt(() => interpolate(value, env, key))
-    if (interpolated !== undefined) done[key] = interpolated
-  }
-  return done
+  return Object.fromEntries(Object.entries(sections).map(([key, value]) => [key, interpolate(value, env, key, problems)]))
 }
 
 function defaultTenant(input: GatewayConfigFile, env: NodeJS.ProcessEnv, known: Known, problems: Problems): TenantConfig[] {
@@ -185,7 +177,7 @@ async function resolveTenants(
   const resolved: TenantConfig[] = []
   for (const [name, entry] of Object.entries(tenants)) {
     const path = `tenants.${name}`
-    const tenant = problems.attempt(() => validate(TenantFile, interpolate(entry, env, path), path))
+    const tenant = problems.attempt(() => validate(TenantFile, interpolate(entry, env, path, problems), path))
     await pacer.pace()
     if (!tenant) continue
     checkConnection(`${path}.active`, tenant.active, known, problems)

@@ -17,8 +17,8 @@ type Parsed = { readonly value: unknown } | { readonly error: string }
 function parseChecked(lib: typeof yaml, text: string): Parsed {
   const doc = lib.parseDocument(text, { uniqueKeys: false, prettyErrors: false })
   if (doc.errors.length > 0) {
-    const [first] = doc.errors
-    return { error: pointAt(text, first!.pos[0], first!.message.split('\n')[0]!) }
+    const { offset, reason } = locate(text, doc.errors)
+    return { error: pointAt(text, offset, reason) }
   }
   let duplicate: string | undefined
   lib.visit(doc, {
@@ -37,6 +37,29 @@ function parseChecked(lib: typeof yaml, text: string): Parsed {
   })
   if (duplicate) return { error: duplicate }
   return { value: doc.toJS() }
+}
+
+/**
+ * Where the first YAML error is and why. A line indented deeper than the one above it, after a
+ * `key: value`, is read by the parser as that value going on over two lines, which a key cannot
+ * do: it names the value on the line before ("Nested mappings are not allowed in compact
+ * mappings"). That one is pointed at the first character of the line with the indent, and said
+ * in an operator's words. Also run in the worker: see above.
+ */
+function locate(text: string, errors: readonly yaml.YAMLError[]): { offset: number; reason: string } {
+  const [first] = errors
+  const multiline = first!.code === 'BLOCK_AS_IMPLICIT_KEY' ? errors.find((error) => error.code === 'MULTILINE_IMPLICIT_KEY') : undefined
+  if (multiline) {
+    const [start, end] = multiline.pos
+    const line = text.lastIndexOf('\n', end - 1) + 1
+    if (line > start) {
+      return {
+        offset: line + (/^ */.exec(text.slice(line))?.[0].length ?? 0),
+        reason: 'bad indentation: this line is indented deeper than the line above, whose key already has a value',
+      }
+    }
+  }
+  return { offset: first!.pos[0], reason: first!.message.split('\n')[0]! }
 }
 
 /**
@@ -63,6 +86,7 @@ function inWorker(text: string): Promise<Parsed> {
   const code = `const { parentPort, workerData } = require('node:worker_threads')
 const __name = (f) => f
 const pointAt = ${pointAt.toString()}
+const locate = ${locate.toString()}
 parentPort.postMessage(JSON.stringify((${parseChecked.toString()})(require(${JSON.stringify(require.resolve('yaml'))}), workerData)))`
   return new Promise((resolve, reject) => {
     const worker = new Worker(code, { eval: true, workerData: text })

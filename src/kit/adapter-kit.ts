@@ -57,4 +57,4 @@ export type { NotFound, UpstreamClient, UpstreamClientOptions } from '../upstrea
 export type { CredentialHeaders, Credentials } from '../upstream/credentials.ts'
 export type { OAuthGrant } from '../credentials/oauth.ts'
 export type { ErrorMessagePicker } from '../upstream/status.ts'
-export { type RateLimitSignals, type UpstreamRequest, type UpstreamResponse, header } from '../upstream/types.ts'
+export { type RateLimitSignals, type UpstreamRequest, type UpstreamResponse, countHeader, header } from '../upstream/types.ts'

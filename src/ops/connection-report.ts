@@ -21,12 +21,13 @@ export function connectionReport(runtime: Runtime, health: HealthMonitor): Conne
       name: connection.name,
       tenants: names,
       ...(breaker && { breaker }),
-      ...(last && { lastCheck: describe(connection, last) }),
+      ...(last && { lastCheck: describeCheck(connection, last) }),
     }
   })
 }
 
-function describe(connection: Connection, last: CheckResult): NonNullable<ConnectionHealth['lastCheck']> {
+/** A check as an operator may see it: its code, and its message without the connection's credentials. */
+export function describeCheck(connection: Connection, last: CheckResult): NonNullable<ConnectionHealth['lastCheck']> {
   // The one date form every answer uses (docs/contract.md); a check's clock is always in range.
   const at = formatUtc(last.at) ?? new Date(last.at).toISOString()
   if (!last.error) return { ok: last.ok, at }

@@ -25,6 +25,8 @@ export interface Tenant {
 export interface Runtime {
   readonly config: GatewayConfig
   readonly version: number
+  /** When this config was put in force (ms since the epoch). */
+  readonly loadedAt: number
   readonly connections: ReadonlyMap<string, Connection>
   readonly tenants: readonly Tenant[]
   readonly keys: KeyRing<Tenant>
@@ -84,6 +86,7 @@ export async function buildRuntime(config: GatewayConfig, options: RuntimeOption
   return {
     config,
     version: (previous?.version ?? 0) + 1,
+    loadedAt: Date.now(),
     connections,
     tenants,
     keys,

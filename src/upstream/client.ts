@@ -13,7 +13,7 @@ import { type RateLimiter, rateLimitLayer } from './rate-limit.ts'
 import { retryLayer } from './retry.ts'
 import { type ErrorMessagePicker, judgeStatus } from './status.ts'
 import { TransportError, createTransport } from './transport.ts'
-import type { Attempt, Call, Layer, RateLimitSignals, UpstreamRequest, UpstreamResponse } from './types.ts'
+import type { Attempt, Call, DailyBudget, Layer, RateLimitSignals, UpstreamRequest, UpstreamResponse } from './types.ts'
 import { boundedWaits } from './waits.ts'
 import { writeLogLayer } from './write-log.ts'
 
@@ -72,6 +72,8 @@ export interface AttemptRecord {
   readonly outcome: number | string
   readonly waitedMs: number
   readonly ms: number
+  /** The CRM's daily budget left, where its answer says. */
+  readonly daily?: DailyBudget
 }
 
 export type AttemptObserver = (record: AttemptRecord) => void
@@ -104,7 +106,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
     concurrencyLayer(state.inFlight),
     circuitBreakerLayer(breaker),
     rateLimitLayer(limitersOf, waits),
-    observeLayer(connection, logger, setup.observer),
+    observeLayer(connection, logger, setup.observer, options.signals),
     writeLogLayer,
   ]
   const transport = createTransport({
@@ -158,10 +160,10 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
 }
 
 /** Logs each attempt (method, route template, status, attempt, wait) and reports it with its connection. */
-function observeLayer(connection: string, logger: Logger, observer: AttemptObserver | undefined): Layer {
+function observeLayer(connection: string, logger: Logger, observer: AttemptObserver | undefined, signals: RateLimitSignals | undefined): Layer {
   return (next) => async (attempt: Attempt) => {
     const started = performance.now()
-    const report = (outcome: number | string) => {
+    const report = (outcome: number | string, daily?: DailyBudget) => {
       const line = {
         method: attempt.method,
         route: attempt.route,
@@ -172,11 +174,11 @@ function observeLayer(connection: string, logger: Logger, observer: AttemptObser
       }
       const failed = typeof outcome === 'string' || outcome >= 500 || outcome === 429
       logger[failed ? 'warn' : 'debug'](line, failed ? 'upstream call failed' : 'upstream call')
-      observer?.({ connection, ...line })
+      observer?.({ connection, ...line, ...(daily && { daily }) })
     }
     try {
       const response = await next(attempt)
-      report(response.status)
+      report(response.status, observer && signals?.daily?.(response))
       return response
     } catch (error) {
       report(error instanceof TransportError ? error.causeCode : error instanceof GatewayError ? error.code : (error as Error).name)

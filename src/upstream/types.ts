@@ -57,9 +57,24 @@ export interface RateLimitSignals {
    * it resets instead of queueing behind it.
    */
   retryAfter?(response: UpstreamResponse): { ms: number; daily?: boolean } | undefined
+  /** What is left of the CRM's daily budget, and its size, where an answer says: for the status
+   * page's chart, never for pacing (`budget` says when it is spent). */
+  daily?(response: UpstreamResponse): DailyBudget | undefined
+}
+
+/** A CRM's daily budget as one answer tells it, in the CRM's unit (calls, Pipedrive's tokens). */
+export interface DailyBudget {
+  readonly remaining: number
+  readonly limit?: number
 }
 
 export function header(response: UpstreamResponse, name: string): string | undefined {
   const value = response.headers[name.toLowerCase()]
   return Array.isArray(value) ? value[0] : value
+}
+
+/** A header that holds a count (digits only, as a CRM's limit headers do), or `undefined`. */
+export function countHeader(response: UpstreamResponse, name: string): number | undefined {
+  const value = header(response, name)?.trim()
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined
 }

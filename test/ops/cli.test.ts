@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +7,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
 import { refusedPort } from '../helpers/ports.ts'
+import { startServer } from '../helpers/server-process.ts'
 
 const run = promisify(execFile)
 
@@ -71,9 +73,12 @@ active: hubspot
   })
 
   it('config check names the problem and exits 1 on a bad file, and warns of removed connections', async () => {
-    const unset = await cli(['config', 'check', await file('unset.yaml', good(hubspot.url))], { GATEWAY_API_KEYS: 'k' })
+    // The unset variable is one problem among the others, not the end of the check.
+    const unsetAndTypo = good(hubspot.url).replace('retry:', 'retri:')
+    const unset = await cli(['config', 'check', await file('unset.yaml', unsetAndTypo)], { GATEWAY_API_KEYS: 'k' })
     expect(unset.code).toBe(1)
-    expect(unset.stderr).toContain('connections.hubspot.accessToken: environment variable HUBSPOT_ACCESS_TOKEN is not set')
+    expect(unset.stderr).toContain('  connections.hubspot.accessToken: environment variable HUBSPOT_ACCESS_TOKEN is not set\n')
+    expect(unset.stderr).toContain('  connections.hubspot.retri: is not a known key\n')
 
     const twoTypos = `${good(hubspot.url).replace('retry:', 'retri:')}limits:\n  maxBatchIdz: 5\n`
     const typos = await cli(['config', 'check', await file('typos.yaml', twoTypos)], { GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: 't' })
@@ -88,6 +93,17 @@ active: hubspot
     expect(removal.stderr).toContain('warning: connection "hubspot"')
     expect(removal.stderr).toContain('the task ids it issued will answer "not found"')
   })
+
+  it('config check compares with the config in force only when asked: a new file gets no warning of removals', async () => {
+    const current = await file('in-force.yaml', good(hubspot.url))
+    const next = await file('new.yaml', 'auth:\n  apiKeys: k\nconnections:\n  own:\n    adapter: memory\nactive: own\n')
+    const env = { GATEWAY_CONFIG: current, GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: 't' }
+    const [fresh, against] = await Promise.all([cli(['config', 'check', next], env), cli(['config', 'check', next, '--against'], env)])
+    expect(fresh).toMatchObject({ code: 0, stderr: '' })
+    expect(against.code).toBe(0)
+    expect(against.stderr).toContain(`warning: connection "hubspot" (in ${current}) is removed`)
+    expect(against.stderr).toContain(`warning: connection "local" (in ${current}) is removed`)
+  }, 60_000)
 
   it('connections test reports ok, bad credentials and unreachable, and exits 1 on a failure', async () => {
     const path = await file('test.yaml', good(hubspot.url))
@@ -120,9 +136,42 @@ active: hubspot
     expect(result.stdout).toBe(`hubspot (hubspot): unreachable: connection refused at 127.0.0.1:${port}\n`)
   })
 
-  it('answers a wrong command with its usage and exit code 2', async () => {
-    const result = await cli(['frobnicate'])
-    expect(result.code).toBe(2)
-    expect(result.stderr).toContain('usage: enginy-gateway')
+  it('answers a wrong command with its usage on stderr and exit code 2', async () => {
+    const wrong = [['frobnicate'], ['config'], ['start', 'now'], ['--help', 'config']]
+    const results = await Promise.all(wrong.map((args) => cli(args)))
+    for (const [i, result] of results.entries()) {
+      expect(result.code, wrong[i]!.join(' ')).toBe(2)
+      expect(result.stderr).toContain('usage: enginy-gateway <command>')
+      expect(result.stdout).toBe('')
+    }
+  }, 60_000)
+
+  it('prints its help to stdout and exits 0 when asked for it, and exits 1 with no command, as git and npm do', async () => {
+    const [bare, ...asked] = await Promise.all([[], ['--help'], ['-h'], ['help']].map((args) => cli(args)))
+    for (const result of asked) {
+      expect(result).toMatchObject({ code: 0, stderr: '' })
+      expect(result.stdout).toMatch(/^usage: enginy-gateway <command>\n[\s\S]*\n {2}start {2,}run the gateway/)
+      expect(result.stdout).toContain('  config check [file] [--against [file]]')
+    }
+    expect(bare).toEqual({ code: 1, stdout: asked[0]!.stdout, stderr: '' })
+  }, 60_000)
+
+  it("prints package.json's version for --version and -v", async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+    const results = await Promise.all([cli(['--version']), cli(['-v'])])
+    for (const result of results) expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' })
+  }, 60_000)
+
+  it('start runs the server in its own process, which finishes on SIGTERM and exits 0', async () => {
+    const server = await startServer({ GATEWAY_API_KEYS: 'cli-start-key-0123456789' }, [process.execPath, 'bin/enginy-gateway.mjs', 'start'])
+    try {
+      const health = await fetch(`${server.base}/health`, { headers: { 'x-api-key': 'cli-start-key-0123456789' } })
+      expect(await health.json()).toEqual({ status: 'ok' })
+      server.child.kill('SIGTERM')
+      expect(await server.exited).toBe(0)
+      expect(server.lines.map((line) => line.msg)).toContain('stopped')
+    } finally {
+      await server.stop()
+    }
   })
 })

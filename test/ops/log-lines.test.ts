@@ -1,8 +1,14 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
-import { capturedLogger, headers, testApp } from '../helpers/app.ts'
+import { buildApp } from '../../src/app.ts'
+import { loadConfigFile } from '../../src/config/load.ts'
+import { KEY, capturedLogger, headers, testApp } from '../helpers/app.ts'
 import { duplicateKeys } from '../helpers/json-keys.ts'
 import { refusedPort } from '../helpers/ports.ts'
+import { runToExit } from '../helpers/server-process.ts'
 
 describe('log lines', () => {
   let app: FastifyInstance | undefined
@@ -46,5 +52,29 @@ describe('log lines', () => {
     expect(parsed.filter((line) => line.msg === 'upstream call failed' && line.connection === 'crm').length).toBeGreaterThan(1)
     expect(parsed.filter((line) => String(line.msg).startsWith('fieldMap.') && line.connection === 'crm').length).toBeGreaterThan(0)
     expect(parsed.filter((line) => line.msg === 'request completed').every((line) => typeof line.requestId === 'string')).toBe(true)
+  })
+
+  it('keep a YAML error readable: the line and its caret as lines of their own, at start and at a reload', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'gateway-log-')), 'gateway.yaml')
+    const good = `auth:\n  apiKeys: ${KEY}\nconnections:\n  local:\n    adapter: memory\nactive: local\n`
+    const bad = good.replace('adapter: memory\n', 'adapter: memory\n      concurrency: 3\n')
+    const problem = {
+      key: '',
+      problem: `${path} is not valid YAML: bad indentation: this line is indented deeper than the line above, whose key already has a value at line 6, column 7:`,
+      excerpt: ['        concurrency: 3', `  ${' '.repeat(6)}^`],
+    }
+    await writeFile(path, bad)
+    const start = await runToExit({ PORT: '0', GATEWAY_CONFIG: path })
+    expect(start.code).toBe(1)
+    const fatal = start.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((line) => line.level === 60)
+    expect(fatal).toMatchObject({ problems: [problem], msg: `config: ${problem.problem}` })
+
+    await writeFile(path, good)
+    const log = capturedLogger('info')
+    app = await buildApp({ config: await loadConfigFile(path, {}), logger: log.logger, reload: { path, env: {} } })
+    await writeFile(path, bad)
+    expect(await app.reloadConfig('test')).toBe(false)
+    const rejected = log.lines.map((line) => JSON.parse(line)).find((line) => String(line.msg).startsWith('config reload rejected'))
+    expect(rejected).toMatchObject({ problems: [problem], error: `config: ${problem.problem}` })
   })
 })

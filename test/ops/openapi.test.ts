@@ -20,6 +20,7 @@ type Schema = {
 type Response = { description: string; content?: { 'application/json': { schema: Schema } }; headers?: Record<string, { description?: string }> }
 type Operation = {
   operationId: string
+  tags?: string[]
   security?: unknown
   parameters?: { name: string; description?: string; example?: unknown; schema: Schema }[]
   requestBody?: { content: { 'application/json': { schema: Schema } } }
@@ -89,6 +90,26 @@ describe('the OpenAPI document', () => {
     doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
   })
   afterAll(() => app.close())
+
+  it('sorts every operation under the one tag of its kind, each tag described, and titles /docs', async () => {
+    const kinds: Record<string, string[]> = {
+      operations: ['health'],
+      users: ['listUsers'],
+      contacts: ['createContacts', 'syncContacts', 'updateContacts'],
+      companies: ['createCompanies', 'syncCompanies', 'updateCompanies'],
+      associations: ['associate'],
+      activities: ['logActivity'],
+      tasks: ['createTask', 'getTask', 'updateTask', 'updateTaskWithPut', 'getTasksBatch', 'completeTasksBatch'],
+      links: ['contactLink', 'companyLink'],
+    }
+    const tags = (doc as unknown as { tags: { name: string; description: string }[] }).tags
+    expect(tags.map((tag) => tag.name).sort()).toEqual(['activities', 'associations', 'companies', 'contacts', 'links', 'operations', 'tasks', 'users'])
+    for (const tag of tags) expect(tag.description.length, tag.name).toBeGreaterThan(10)
+    const sorted = Object.fromEntries(operations(doc).map(([, op]) => [op.operationId, op.tags]))
+    expect(sorted).toEqual(Object.fromEntries(Object.entries(kinds).flatMap(([kind, ids]) => ids.map((id) => [id, [kind]]))))
+    const page = await app.inject({ method: 'GET', url: '/docs/' })
+    expect(page.body).toContain('<title>Enginy CRM gateway</title>')
+  })
 
   it("has package.json's version", () => {
     expect(doc.info.version).toBe(pkg.version)

@@ -102,6 +102,15 @@ describe('contacts', () => {
     expect(found.properties).toEqual({ email: 'props@acme.io', phone: '+1 555', campaignSequenceStatus: 'Ongoing', leadScore: 40 })
   })
 
+  it('keeps an e-mail address trimmed, as HubSpot does, on export and on update, with its case', async () => {
+    const [contact] = (await exported([{ externalId: 'TRIM-1', email: '  Person.12@Example.COM ' }])).results
+    const synced = async (email: string) =>
+      (await call('POST', '/contacts/sync', { contacts: [{ externalId: 'TRIM-1', email }] })).json().results[0].properties.email
+    expect(await synced('person.12@example.com')).toBe('Person.12@Example.COM')
+    expect((await call('PUT', '/contacts', { contacts: [{ crmId: contact!.crmId, email: '\tPerson.13@Example.COM  ' }] })).statusCode).toBe(200)
+    expect(await synced('person.13@example.com')).toBe('Person.13@Example.COM')
+  })
+
   it('updates each contact by crmId, merging fields, and answers success: false for an unknown one', async () => {
     const [contact] = (await exported([{ externalId: 'U-1', email: 'upd@acme.io', firstName: 'Ana', campaignOpens: 1 }])).results
     const res = await call('PUT', '/contacts', {

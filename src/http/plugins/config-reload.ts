@@ -5,6 +5,7 @@ import { applySocketLimits } from '../sockets.ts'
 import type { AdapterRegistry } from '../../../adapters/index.ts'
 import { ensureApiKeys } from '../../config/api-keys.ts'
 import { loadConfigText, readConfigFile } from '../../config/load.ts'
+import { forLog } from '../../config/problems.ts'
 import { type SettledWatch, watchSettled } from '../../config/settled-file.ts'
 import { ConfigError } from '../../errors.ts'
 
@@ -49,8 +50,8 @@ async function configReload(app: FastifyInstance, options: ConfigReloadOptions) 
       return true
     } catch (error) {
       gateway.metrics.reloads.inc({ result: 'rejected' })
-      const problems = error instanceof ConfigError ? { problems: error.problems } : {}
-      app.log.error({ reason, configFile: path, error: (error as Error).message, ...problems }, 'config reload rejected; the config in force stays')
+      const why = error instanceof ConfigError ? forLog(error) : { message: (error as Error).message }
+      app.log.error({ reason, configFile: path, error: why.message, ...('problems' in why && { problems: why.problems }) }, 'config reload rejected; the config in force stays')
       return false
     }
   }

@@ -5,6 +5,7 @@ import { refuseRestartOnly } from '../../config/restart-only.ts'
 import { Idempotency } from '../../coordination/idempotency.ts'
 import { Coordination } from '../../coordination/redis.ts'
 import { SharedLimiter } from '../../coordination/shared-limiter.ts'
+import { CallHistory } from '../../ops/call-history.ts'
 import { HealthMonitor } from '../../ops/health.ts'
 import { Metrics } from '../../ops/metrics.ts'
 import { type Runtime, type RuntimeOptions, buildRuntime } from '../../runtime/runtime.ts'
@@ -28,6 +29,8 @@ export class Gateway {
   private inForce!: InForce
   readonly metrics: Metrics
   readonly health: HealthMonitor
+  /** Each connection's last 24 hours of CRM calls, for the status page. */
+  readonly history = new CallHistory()
   /** Shared state of the replicas, when config has `coordination.redis` at start. */
   readonly coordination: Coordination | undefined
   readonly idempotency: Idempotency
@@ -57,7 +60,10 @@ export class Gateway {
     this.authFailures = new AuthFailures(this.metrics.authentications)
     this.options = {
       ...options,
-      observer: this.metrics.observeAttempt,
+      observer: (record) => {
+        this.metrics.observeAttempt(record)
+        this.history.observe(record)
+      },
       ...(coordination && { coordination, limiter: (connection, limit, cap, group) => new SharedLimiter(coordination, connection, limit, cap, group) }),
     }
   }

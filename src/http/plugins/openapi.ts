@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifySchema } from 'fastify'
 import fp from 'fastify-plugin'
 import pkg from '../../../package.json' with { type: 'json' }
 import { inForce } from '../openapi-in-force.ts'
@@ -12,6 +12,29 @@ const DESCRIPTION = `Enginy's custom-CRM interface, served in front of the custo
 - **Errors**: \`{statusCode, error, message, code}\`; the message names the field, \`code\` is one of the error table's. Each route lists the codes it may answer.
 - **Batches**: at most \`limits.maxBatchIds\` ids and \`limits.maxBatchRecords\` records (\`maxItems\` shows the limits in force), contacts exports at most 100.`
 
+const TITLE = 'Enginy CRM gateway'
+
+/**
+ * One tag per kind of route, by the path's first segment: a route added under a known prefix is
+ * tagged by where it is registered, whatever its path goes on with.
+ */
+const TAGS = [
+  { name: 'contacts', prefix: 'contacts', description: 'Export contacts, find the ones the CRM holds (sync), update them' },
+  { name: 'companies', prefix: 'companies', description: 'Export companies, find the ones the CRM holds (sync), update them' },
+  { name: 'associations', prefix: 'associations', description: 'Link contacts to their companies' },
+  { name: 'activities', prefix: 'activities', description: "Log a campaign's messages on the records they went to, once per message" },
+  { name: 'tasks', prefix: 'tasks', description: 'Create, read, update and complete tasks, one at a time or in batches' },
+  { name: 'users', prefix: 'users', description: 'The people records can be assigned to (404: owner selection off)' },
+  { name: 'links', prefix: 'links', description: "Redirects to a record's page in the CRM's own UI, for a browser: no API key" },
+  { name: 'operations', prefix: 'health', description: "Enginy's check of the key and of the tenant's CRM" },
+] as const
+
+function tagged({ schema, url }: { schema: FastifySchema | undefined; url: string }): { schema: FastifySchema; url: string } {
+  const prefix = url.split('/')[1]
+  const tag = TAGS.find((candidate) => candidate.prefix === prefix)
+  return { schema: tag && schema ? { ...schema, tags: [tag.name] } : (schema ?? {}), url }
+}
+
 /**
  * The OpenAPI 3 document, generated from the same TypeBox schemas that validate requests and
  * serialize responses, at `/openapi.json`, and a rendered page at `/docs`; both as the config in
@@ -21,9 +44,11 @@ async function openapi(app: FastifyInstance) {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Enginy CRM gateway', description: DESCRIPTION, version: pkg.version },
+      info: { title: TITLE, description: DESCRIPTION, version: pkg.version },
+      tags: TAGS.map(({ name, description }) => ({ name, description })),
       components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' } } },
     },
+    transform: tagged,
   })
   // Written once per config in force: the page has no key, and a copy costs some 20 ms.
   let last: { config: object; document: object } | undefined
@@ -32,7 +57,12 @@ async function openapi(app: FastifyInstance) {
     if (last?.config !== config) last = { config, document: inForce(app.swagger(), config) }
     return last.document
   }
-  await app.register(swaggerUi, { routePrefix: '/docs', transformSpecification: served, transformSpecificationClone: false })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    theme: { title: TITLE },
+    transformSpecification: served,
+    transformSpecificationClone: false,
+  })
   app.get('/openapi.json', { schema: { hide: true } }, async () => served())
 }
 

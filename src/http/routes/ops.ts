@@ -1,8 +1,6 @@
-import { timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { GatewayError, UnauthorizedError } from '../../errors.ts'
 import { connectionReport } from '../../ops/connection-report.ts'
+import { requireMetricsToken } from '../metrics-token.ts'
 import { LiveAnswer, ReadyAnswer } from '../schemas/ops.ts'
 
 /**
@@ -31,25 +29,6 @@ const opsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { registry } = app.gateway.metrics
     return reply.type(registry.contentType).send(await registry.metrics())
   })
-}
-
-/** The metrics token is a secret to guess like an API key: its failures are counted and throttled alike. */
-function requireMetricsToken(app: FastifyInstance, request: FastifyRequest): void {
-  const { authFailures, metrics } = app.gateway.current.runtime.config
-  const { token } = metrics
-  const admitted = app.gateway.authFailures.admit(
-    request.ip,
-    authFailures,
-    () => (token && sameSecret(request.headers.authorization, `Bearer ${token}`)) || undefined,
-    () => new UnauthorizedError('metrics token', 'Bearer realm="metrics"'),
-  )
-  if (admitted instanceof GatewayError) throw admitted
-}
-
-function sameSecret(given: string | undefined, expected: string): boolean {
-  const a = Buffer.from(given ?? '')
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 export default opsRoutes
