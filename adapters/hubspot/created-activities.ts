@@ -1,4 +1,4 @@
-import { type CreatedActivityLookup, type UpstreamClient, UpstreamUnavailableError } from '../../src/kit/adapter-kit.ts'
+import { type CreatedActivityLookup, type UpstreamClient, UpstreamUnavailableError, isDigitsId } from '../../src/kit/adapter-kit.ts'
 import { type CrmObject, SearchAnswer } from './answers.ts'
 import { engagementProperties } from './engagements.ts'
 import { SEARCH, SEARCH_GROUP } from './limits.ts'
@@ -28,6 +28,8 @@ export function createdHubSpotActivities(client: UpstreamClient, route: Routes, 
   return {
     settleMs: SETTLE_MS,
     async doFind({ input, createdAfter }, options) {
+      // A create naming a record HubSpot cannot hold is refused before it is sent: it made nothing.
+      if ([input.contactId, input.companyId].some((id) => id !== undefined && !isDigitsId(id))) return []
       const { kind, properties } = engagementProperties(input, options)
       if (input.ownerId !== undefined) properties.hubspot_owner_id = await owners.resolve(input.ownerId, options)
       const exact = (propertyName: string, value: string) => ({ propertyName, operator: 'EQ', value })

@@ -96,7 +96,7 @@ export class Remembered {
     return undefined
   }
 
-  /** Values kept here that Redis has not taken yet; for tests and metrics. */
+  /** Values kept here that Redis has not taken yet; for tests. */
   get waiting(): number {
     return this.unshared.size
   }
