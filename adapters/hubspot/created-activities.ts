@@ -1,10 +1,11 @@
 import { type CreatedActivityLookup, type UpstreamClient, UpstreamUnavailableError, isDigitsId } from '../../src/kit/adapter-kit.ts'
-import { type CrmObject, SearchAnswer } from './answers.ts'
+import type { CrmObject } from './answers.ts'
 import { engagementProperties } from './engagements.ts'
-import { SEARCH, SEARCH_GROUP } from './limits.ts'
+import { SEARCH } from './limits.ts'
 import { parseTime } from './mapping.ts'
 import type { OwnerResolver } from './owners.ts'
 import type { Routes } from './routes.ts'
+import { searchPages } from './search.ts'
 
 /**
  * How long after a lost create a search surely shows its engagement: HubSpot's search shows a new
@@ -41,29 +42,8 @@ export function createdHubSpotActivities(client: UpstreamClient, route: Routes, 
         ...(input.contactId === undefined ? [] : [exact('associations.contact', input.contactId)]),
         ...(input.companyId === undefined ? [] : [exact('associations.company', input.companyId)]),
       ]
-      const found: CrmObject[] = []
-      for (let after = '0'; ; ) {
-        const answer = await client.json(
-          {
-            method: 'POST',
-            route: route.search(kind),
-            body: { filterGroups: [{ filters }], properties: Object.keys(properties), sorts: [], limit: SEARCH.pageSize, after },
-            idempotent: true,
-            limitGroup: SEARCH_GROUP,
-            expect: [200],
-            options,
-          },
-          SearchAnswer,
-        )
-        found.push(...answer.results)
-        const next = answer.paging?.next?.after
-        if (next === undefined || answer.results.length === 0) break
-        // Past 10,000 results HubSpot answers a 400: what lies beyond cannot be looked through.
-        if (!/^\d+$/.test(next) || Number(next) >= SEARCH.maxResults) {
-          throw new UpstreamUnavailableError(`HubSpot holds more than ${SEARCH.maxResults} ${kind} like the lost one: too many to look through`)
-        }
-        after = next
-      }
+      const { found, cut } = await searchPages(client, route, kind, { filterGroups: [{ filters }], properties: Object.keys(properties) }, options)
+      if (cut) throw new UpstreamUnavailableError(`HubSpot holds more than ${SEARCH.maxResults} ${kind} like the lost one: too many to look through`)
       return found.filter((object) => holds(object, properties)).map((object) => ({ ...input, id: object.id }))
     },
   }

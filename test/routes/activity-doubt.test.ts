@@ -3,40 +3,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
 import type { CreatedActivityLookup } from '../../src/adapter/activities.ts'
 import type { AdapterV2 } from '../../src/adapter/v2.ts'
-import type { Handler, HttpFake, SeenRequest, Step } from '../fakes/http-fake.ts'
+import type { SeenRequest } from '../fakes/http-fake.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
+import { LOSING_TIMEOUTS, failFirstCreate, loseFirstCreate } from '../fakes/lost-answers.ts'
 import { PIPEDRIVE_TOKEN, PipedriveFake } from '../fakes/pipedrive.ts'
 import { headers, testApp } from '../helpers/app.ts'
 import { sleep } from '../conformance/harness.ts'
 
 const log = (app: FastifyInstance, body: object) => app.inject({ method: 'POST', url: '/activities', headers, payload: body })
-
-/**
- * The fake applies the first create it is sent, then loses its answer: it drops the connection
- * (`reset`), or answers only after the gateway stopped waiting (`late`). Every other request is
- * served as usual.
- */
-function loseFirstCreate(http: HttpFake, isCreate: (request: SeenRequest) => boolean, how: 'reset' | 'late'): void {
-  const healthy: Handler = http.handler
-  let lost = false
-  http.handler = async (request) => {
-    const step = await healthy(request)
-    if (lost || !isCreate(request)) return step
-    lost = true
-    return how === 'reset' ? { ...step, reset: true } : { ...step, delayMs: 1500 }
-  }
-}
-
-/** The fake answers the first create it is sent with `step`, without applying it. */
-function failFirstCreate(http: HttpFake, isCreate: (request: SeenRequest) => boolean, step: Step): void {
-  const healthy: Handler = http.handler
-  let failed = false
-  http.handler = async (request) => {
-    if (failed || !isCreate(request)) return healthy(request)
-    failed = true
-    return step
-  }
-}
 
 /** The built-in adapters, `name`'s activity lookup changed by `change`: the real adapter and
  * lookup, with a window a test can wait out, or none at all. */
@@ -59,16 +33,13 @@ function withLookup(name: 'hubspot' | 'pipedrive', change: (lookup: CreatedActiv
 }
 const settlingAfter = (name: 'hubspot' | 'pipedrive', settleMs: number) => withLookup(name, (lookup) => ({ ...lookup, settleMs }))
 
-// The gateway stops waiting for an answer's headers after 300 ms, so a late answer is lost.
-const quick = { timeouts: { connectMs: 1000, headersMs: 300, bodyMs: 1000 }, retry: { maxRetries: 2, minDelayMs: 5, maxDelayMs: 20 } }
-
 describe('a message whose create answer was lost is never logged twice', () => {
   const apps: FastifyInstance[] = []
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.close()
   })
   const gateway = async (connection: Record<string, unknown>, registry: AdapterRegistry = builtinAdapters) => {
-    const app = await testApp({ connections: { crm: { ...quick, ...connection } }, registry })
+    const app = await testApp({ connections: { crm: { ...LOSING_TIMEOUTS, ...connection } }, registry })
     apps.push(app)
     return app
   }
