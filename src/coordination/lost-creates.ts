@@ -20,9 +20,9 @@ import { AttemptLog } from './attempt-log.ts'
  */
 
 /** A running create's claim outlives its request's deadline by this much, then it is in doubt. */
-export const LEASE_MARGIN_MS = 5000
+const LEASE_MARGIN_MS = 5000
 /** How far behind the gateway's clock a CRM's may be: a lookup looks this much further back. */
-export const CLOCK_SKEW_MS = 5 * 60 * 1000
+const CLOCK_SKEW_MS = 5 * 60 * 1000
 
 /** A create under way. Past `leaseUntil` its request has surely ended, so it is in doubt from then
  * on, as if it had ended so. */
