@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_KEY_IN_FLIGHT',
   'IDEMPOTENCY_KEY_IN_DOUBT',
   'IDEMPOTENCY_STORE_FULL',
+  'ACTIVITY_IN_DOUBT',
   'INTERNAL',
 ] as const
 
@@ -266,6 +267,26 @@ export class IdempotencyStoreFullError extends GatewayError {
   readonly statusCode = 503
   constructor(retryAfterSeconds = 60) {
     super(`headers/idempotency-key: this tenant's idempotency keys are all held by unfinished creates; retry after ${retryAfterSeconds} s`)
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+/**
+ * A message whose first create may have logged it (the CRM took the create, and its answer was
+ * lost), and the gateway cannot tell yet whether it did: logging it again could make a second
+ * activity. A 503 with `Retry-After`, not the 409 of a keyed task create: Enginy sends no key with
+ * a message and reads a 4xx as its own fault (nothing says it sends a message again after one),
+ * so a 409 could leave unlogged a message the first attempt never made; the cause is on the
+ * gateway's side and passes (the CRM's search catches up, the window of a late create closes),
+ * which is what a 503 with `Retry-After` says, and Enginy sends a message again after a 5xx (the
+ * resend that meets the doubt follows the first attempt's 502 or 504). `why` says what keeps the
+ * gateway from telling.
+ */
+export class ActivityInDoubtError extends GatewayError {
+  readonly code = 'ACTIVITY_IN_DOUBT'
+  readonly statusCode = 503
+  constructor(why: string, retryAfterSeconds: number) {
+    super(`body/metadata/messageId: the first request with this message id may have logged it, and ${why}`)
     this.retryAfterSeconds = retryAfterSeconds
   }
 }

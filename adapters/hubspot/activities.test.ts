@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Handler } from '../../test/fakes/http-fake.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
 import { capturedLogger, headers, testApp } from '../../test/helpers/app.ts'
+import { describeActivityChecks } from '../../test/conformance/activities.ts'
+import { Harness } from '../../test/conformance/harness.ts'
 
 /** Campaign messages as HubSpot engagements, and a message logged twice found again. */
 describe('hubspot activities', () => {
@@ -160,4 +162,26 @@ describe('hubspot activities', () => {
     expect(fake.emails.store.objects.has(native(res.json().id))).toBe(true)
     expect(log.lines.join('\n')).toContain('HubSpot has no activity of type \\"WHATSAPP\\"; logged as an email')
   })
+})
+
+// Without `messageIdProperty`, as a portal is until the customer creates it: the conformance
+// suite's activity checks, the lookup of a lost create's engagement by search among them.
+describe('adapter conformance: hubspot without messageIdProperty, activities', () => {
+  const h = new Harness()
+  beforeAll(async () => {
+    const fake = await HubSpotFake.start()
+    await h.start({
+      connection: { adapter: 'hubspot', accessToken: HUBSPOT_TOKEN, baseUrl: fake.url },
+      missingNativeId: '12345678901',
+      close: async () => {
+        expect(fake.violations, 'requests HubSpot would refuse').toEqual([])
+        await fake.close()
+      },
+    })
+  })
+  afterAll(async () => {
+    await h.stop()
+  })
+
+  describeActivityChecks(h)
 })

@@ -8,6 +8,7 @@ import {
   isDigitsId,
 } from '../../src/kit/adapter-kit.ts'
 import { CrmObject, ErrorBody, parseAnswer } from './answers.ts'
+import { createdHubSpotActivities } from './created-activities.ts'
 import { hubspotErrorMessage } from './errors.ts'
 import { engagementProperties, fromEngagement, type Engagement } from './engagements.ts'
 import { ObjectReads } from './objects.ts'
@@ -33,8 +34,9 @@ const TO: Record<Engagement, { contacts: number; companies: number }> = {
  * emails and communications (`connections test` checks it), and `doFindByMessageId` reads it back
  * with a batch read keyed on it (`idProperty`): no search, so no search lag and no search limit,
  * and HubSpot itself refuses a second engagement with the same id (409), which is then answered
- * as the first. Without it, `doFindByMessageId` is not offered and the core remembers the ids it
- * logged (`src/coordination/remembered.ts`).
+ * as the first. Without it, `doFindByMessageId` is not offered: the core keeps the message ids
+ * (`src/service/message-log.ts`), and finds the engagement of a create whose answer was lost by
+ * search (`created-activities.ts`).
  */
 export function createHubSpotActivities(client: UpstreamClient, route: Routes, owners: OwnerResolver, messageIdProperty: string | undefined): ActivityPort {
   const reads = { emails: new ObjectReads(client, route, 'emails'), communications: new ObjectReads(client, route, 'communications') }
@@ -70,8 +72,8 @@ export function createHubSpotActivities(client: UpstreamClient, route: Routes, o
       return { ...input, id: created.id }
     },
   }
-  if (messageIdProperty !== undefined) port.doFindByMessageId = findByMessageId
-  return port
+  if (messageIdProperty !== undefined) return { ...port, doFindByMessageId: findByMessageId }
+  return { ...port, createdLookup: createdHubSpotActivities(client, route, owners) }
 }
 
 function readProperties(kind: Engagement): string[] {

@@ -44,14 +44,36 @@ async function searchAll(
   options: CallOptions,
 ): Promise<CrmObject[]> {
   const filterGroups = chunks(values, SEARCH.valuesPerFilter).map((part) => ({ filters: [{ propertyName: property, operator: 'IN', values: part }] }))
+  const { found, total, cut } = await searchPages(client, route, kind, { filterGroups, properties }, options)
+  if (cut) {
+    options.warn({
+      type: 'compatibility',
+      field: property,
+      message: `HubSpot's search stops at ${SEARCH.maxResults} results; ${total} ${kind} match, the rest were not looked at`,
+    })
+  }
+  return found
+}
+
+/**
+ * Every page of one search of `kind`, 200 results at a time, paced by the connection's `search`
+ * limit group; `cut` when more match than HubSpot pages through (it answers a 400 past 10,000
+ * results: those records cannot be seen by search at all), `total` how many.
+ */
+export async function searchPages(
+  client: UpstreamClient,
+  route: Routes,
+  kind: ObjectKind,
+  query: { readonly filterGroups: readonly object[]; readonly properties: readonly string[] },
+  options: CallOptions,
+): Promise<{ found: CrmObject[]; total: number; cut: boolean }> {
   const found: CrmObject[] = []
-  let after = '0'
-  for (;;) {
+  for (let after = '0'; ; ) {
     const answer = await client.json(
       {
         method: 'POST',
         route: route.search(kind),
-        body: { filterGroups, properties, sorts: [], limit: SEARCH.pageSize, after },
+        body: { ...query, sorts: [], limit: SEARCH.pageSize, after },
         idempotent: true,
         limitGroup: SEARCH_GROUP,
         expect: [200],
@@ -61,16 +83,8 @@ async function searchAll(
     )
     found.push(...answer.results)
     const next = answer.paging?.next?.after
-    if (next === undefined || answer.results.length === 0) return found
-    // HubSpot answers a 400 past 10,000 results: those records cannot be seen by search at all.
-    if (!/^\d+$/.test(next) || Number(next) >= SEARCH.maxResults) {
-      options.warn({
-        type: 'compatibility',
-        field: property,
-        message: `HubSpot's search stops at ${SEARCH.maxResults} results; ${answer.total} ${kind} match, the rest were not looked at`,
-      })
-      return found
-    }
+    if (next === undefined || answer.results.length === 0) return { found, total: answer.total, cut: false }
+    if (!/^\d+$/.test(next) || Number(next) >= SEARCH.maxResults) return { found, total: answer.total, cut: true }
     after = next
   }
 }

@@ -3,12 +3,14 @@ import {
   type ActivityKind,
   type ActivityPort,
   type CallOptions,
+  type NativeActivityInput,
   type UpstreamClient,
   htmlToText,
   isSafeIntegerId,
   textToHtml,
 } from '../../src/kit/adapter-kit.ts'
 import type { ActivityTypeList } from './activity-types.ts'
+import { createdPipedriveActivities } from './created-activities.ts'
 import type { ActivityBody } from './mapping.ts'
 import { integerId } from './references.ts'
 import { OneActivity } from './schemas.ts'
@@ -48,7 +50,8 @@ const HTML = /<\/?[a-z][a-z0-9]*[\s/>]/i
  * body has none), and activities are not searchable (`/itemSearch` covers deals, persons,
  * organizations, products, leads, files and projects). Finding a message again would take a list
  * of the person's activities (10 tokens) before every log, doubling its cost (a create is 5). The
- * core instead remembers the ids it logged, in Redis when replicas share it, for 30 days.
+ * core instead keeps the ids, in Redis when replicas share it, for 30 days, and only a create
+ * whose answer was lost is looked for, in that list (`created-activities.ts`).
  */
 export function createActivities(client: UpstreamClient, types: ActivityTypeList, configured: ActivityTypeOptions): ActivityPort {
   const typeOf = async (kind: string, options: CallOptions): Promise<string | undefined> => {
@@ -63,28 +66,36 @@ export function createActivities(client: UpstreamClient, types: ActivityTypeList
     return fallback
   }
 
+  /** What a create of `input` writes. */
+  const bodyOf = async (input: NativeActivityInput, options: CallOptions): Promise<ActivityBody> => {
+    const body: ActivityBody = {
+      subject: input.subject ?? SUBJECTS[input.type as ActivityKind] ?? input.type,
+      // Logged as done at the moment it happened; Pipedrive stamps `marked_as_done_time` itself.
+      done: true,
+      ...dueParts(input.occurredAt),
+    }
+    const type = await typeOf(input.type, options)
+    if (type !== undefined) body.type = type
+    if (input.body !== undefined) {
+      // Escaped as task descriptions are, so markup in a message never becomes Pipedrive's; an
+      // HTML e-mail is first turned into its text, so the note reads as the message did.
+      body.note = textToHtml(HTML.test(input.body) ? htmlToText(input.body) : input.body)
+    }
+    if (input.ownerId !== undefined) body.owner_id = integerId('ownerId', input.ownerId)
+    if (input.contactId !== undefined) body.participants = [{ person_id: integerId('contactId', input.contactId), primary: true }]
+    if (input.companyId !== undefined) body.org_id = integerId('companyId', input.companyId)
+    return body
+  }
+
   return {
     isNativeId: isSafeIntegerId,
 
     async doCreate(input, options) {
-      const body: ActivityBody = {
-        subject: input.subject ?? SUBJECTS[input.type as ActivityKind] ?? input.type,
-        // Logged as done at the moment it happened; Pipedrive stamps `marked_as_done_time` itself.
-        done: true,
-        ...dueParts(input.occurredAt),
-      }
-      const type = await typeOf(input.type, options)
-      if (type !== undefined) body.type = type
-      if (input.body !== undefined) {
-        // Escaped as task descriptions are, so markup in a message never becomes Pipedrive's; an
-        // HTML e-mail is first turned into its text, so the note reads as the message did.
-        body.note = textToHtml(HTML.test(input.body) ? htmlToText(input.body) : input.body)
-      }
-      if (input.ownerId !== undefined) body.owner_id = integerId('ownerId', input.ownerId)
-      if (input.contactId !== undefined) body.participants = [{ person_id: integerId('contactId', input.contactId), primary: true }]
-      if (input.companyId !== undefined) body.org_id = integerId('companyId', input.companyId)
+      const body = await bodyOf(input, options)
       const answer = await client.json({ method: 'POST', route: ACTIVITIES, body, options }, OneActivity)
       return { ...input, id: String(answer.data.id) }
     },
+
+    createdLookup: createdPipedriveActivities(client, bodyOf),
   }
 }

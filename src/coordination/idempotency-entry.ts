@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
+import type { InDoubt as Doubt, Running as Attempting } from './lost-creates.ts'
 
 /** How long the outcome of a create is kept for its `Idempotency-Key`. */
 export const KEEP_MS = 24 * 60 * 60 * 1000
@@ -11,22 +12,11 @@ interface Held {
   readonly attempt: string
 }
 
-/** A create under way. Past `leaseUntil` its request has surely ended (crashed, or hung past its
- * deadline), so it is in doubt from then on, as if it had ended so. */
-export interface Running extends Held {
-  readonly state: 'running'
-  readonly connection: string
-  readonly startedAt: number
-  readonly leaseUntil: number
-}
+/** A create under way (`lost-creates.ts`), with the digest of its body. */
+export interface Running extends Attempting, Held {}
 
-/** A create that may have made its task in the CRM of `connection`, without its answer. */
-export interface InDoubt extends Held {
-  readonly state: 'doubt'
-  readonly connection: string
-  readonly startedAt: number
-  readonly endedAt: number
-}
+/** A create that may have made its task, without its answer (`lost-creates.ts`). */
+export interface InDoubt extends Doubt, Held {}
 
 /** A create that made its task: the answer, or the task's id where the answer is too large. */
 export interface Done extends Held {

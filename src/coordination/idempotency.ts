@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto'
 import type { WriteLog } from '../adapter/write-log.ts'
 import { IdempotencyKeyInDoubtError, IdempotencyKeyInFlightError, IdempotencyKeyReusedError, IdempotencyStoreFullError } from '../errors.ts'
 import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
-import { AttemptLog } from './attempt-log.ts'
 import { type Done, type InDoubt, type Running, bodyHash, doneEntry, storedTask } from './idempotency-entry.ts'
 import { LocalKeys } from './idempotency-local.ts'
 import { RedisKeys, RedisUnavailable } from './idempotency-redis.ts'
 import type { KeyStore } from './idempotency-store.ts'
+import { type FindCreated, type Sent, type Undecided, doubtOf, judge, running, send } from './lost-creates.ts'
 import type { Coordination } from './redis.ts'
 
 export { KEEP_MS } from './idempotency-entry.ts'
@@ -14,10 +13,6 @@ export { KEEP_MS } from './idempotency-entry.ts'
 /** A tenant's share of the store, by default: some 5,000 done keys (800 bytes each, measured on
  * HubSpot tasks with every field), or 2,000 creates under way (each is charged the most it may take). */
 export const TENANT_BYTES = 4 * 1024 * 1024
-/** A running create's claim outlives its request's deadline by this much, then it is in doubt. */
-const LEASE_MARGIN_MS = 5000
-/** How far behind the gateway's clock a CRM's may be: a lookup looks this much further back. */
-const CLOCK_SKEW_MS = 5 * 60 * 1000
 const POLL_MS = 50
 
 export interface Replay {
@@ -31,9 +26,9 @@ export interface KeyedCreate {
   readonly connection: string
   /** Sends the create; each write that may reach the CRM is told to `writes`. */
   create(writes: WriteLog): Promise<Task>
-  /** The tasks this body makes that `connection`'s CRM holds, created at `createdAfter` or later,
+  /** The tasks this body makes that a connection's CRM holds, created at `createdAfter` or later,
    * and how long after an attempt its answer is sure; `undefined` when that CRM cannot tell. */
-  find(connection: string, createdAfter: number): Promise<{ tasks: Task[]; settleMs: number } | undefined>
+  readonly find: FindCreated<Task>
   /** The task of `id` as it is now, for a done key that kept only the task's id. */
   read(id: string): Promise<Task>
 }
@@ -59,7 +54,8 @@ interface Keyed {
  *   5xx after sending) is **in doubt**, and so is one whose request vanished (a replica that
  *   died). It is never sent again blindly: a repeat looks for its task in the CRM
  *   (`CreatedTaskLookup`) and answers it; once the lookup is sure the first made none, the repeat
- *   sends the create; until then, or where the CRM cannot be searched, a 409 says why.
+ *   sends the create; until then, or where the CRM cannot be searched, a 409 says why. What an
+ *   attempt in doubt comes to is `lost-creates.ts`'s rule, the same for every kind of create.
  *
  * In Redis when replicas share it, else in this process; a tenant's keys are bounded in bytes and
  * make room only among its own done keys (`idempotency-store.ts`). Redis being unreachable when a
@@ -124,21 +120,17 @@ export class Idempotency {
   /** The first attempt under the key (or the one after an attempt that surely made nothing). */
   private async first(k: Keyed, store: KeyStore, pending: Running): Promise<Replay> {
     const id = `${k.tenant}\u0000${k.key}`
-    const log = new AttemptLog()
-    const attempt = k.keyed.create(log)
+    const attempt = send(k.keyed.create)
     this.running.set(id, attempt)
-    try {
-      const task = await attempt
-      await quietly(store.replace(k.tenant, k.key, pending.attempt, doneEntry(k.hash, pending.attempt, task, k.body)))
-      return { task, replayed: false }
-    } catch (error) {
-      // A store that fails here leaves the claim to end as its lease does: in doubt, never lost.
-      if (log.inDoubt) await quietly(store.replace(k.tenant, k.key, pending.attempt, doubtOf(pending, this.now())))
-      else await quietly(store.release(k.tenant, k.key, pending.attempt))
-      throw error
-    } finally {
-      this.running.delete(id)
+    const sent: Sent<Task> = await attempt.finally(() => this.running.delete(id))
+    if (sent.ok) {
+      await quietly(store.replace(k.tenant, k.key, pending.attempt, doneEntry(k.hash, pending.attempt, sent.value, k.body)))
+      return { task: sent.value, replayed: false }
     }
+    // A store that fails here leaves the claim to end as its lease does: in doubt, never lost.
+    if (sent.inDoubt) await quietly(store.replace(k.tenant, k.key, pending.attempt, doubtOf(pending, this.now())))
+    else await quietly(store.release(k.tenant, k.key, pending.attempt))
+    throw sent.error
   }
 
   private async replay(k: Keyed, done: Done): Promise<Replay> {
@@ -162,19 +154,11 @@ export class Idempotency {
   private async recover(k: Keyed, store: KeyStore, held: Running | InDoubt): Promise<Replay | undefined> {
     const doubt = held.state === 'doubt' ? held : doubtOf(held, held.leaseUntil)
     if (held.state === 'running' && !(await store.replace(k.tenant, k.key, held.attempt, doubt))) return undefined
-    const crm = `the CRM of connection "${doubt.connection}"`
-    const found = await k.keyed.find(doubt.connection, doubt.startedAt - CLOCK_SKEW_MS)
-    if (!found) throw new IdempotencyKeyInDoubtError(`${crm} cannot be searched for it: look there, and if it is missing create it with another key`)
-    const [task, ...others] = found.tasks
-    if (task && others.length > 0) throw new IdempotencyKeyInDoubtError(`${found.tasks.length} tasks of ${crm} match it: the gateway cannot tell which`)
-    if (task) {
-      await quietly(store.replace(k.tenant, k.key, doubt.attempt, doneEntry(k.hash, doubt.attempt, task, k.body)))
-      return { task, replayed: true }
-    }
-    const wait = doubt.endedAt + found.settleMs - this.now()
-    if (wait > 0) {
-      const seconds = Math.ceil(wait / 1000)
-      throw new IdempotencyKeyInDoubtError(`${crm} does not show it yet, though it may still: retry after ${seconds} s`, seconds)
+    const verdict = await judge(doubt, k.keyed.find, this.now)
+    if ('undecided' in verdict) throw inDoubt(verdict.undecided, `the CRM of connection "${doubt.connection}"`)
+    if ('found' in verdict) {
+      await quietly(store.replace(k.tenant, k.key, doubt.attempt, doneEntry(k.hash, doubt.attempt, verdict.found, k.body)))
+      return { task: verdict.found, replayed: true }
     }
     const pending = this.pending(k)
     if (!(await store.replace(k.tenant, k.key, doubt.attempt, pending))) return undefined
@@ -182,15 +166,7 @@ export class Idempotency {
   }
 
   private pending(k: Keyed): Running {
-    const now = this.now()
-    return {
-      state: 'running',
-      hash: k.hash,
-      attempt: randomBytes(9).toString('base64url'),
-      connection: k.keyed.connection,
-      startedAt: now,
-      leaseUntil: Math.max(now, k.deadline) + LEASE_MARGIN_MS,
-    }
+    return { ...running(k.keyed.connection, k.deadline, this.now()), hash: k.hash }
   }
 
   /** Redis failing after the key was seen there: nothing in this process knows of it, so the
@@ -205,9 +181,16 @@ export class Idempotency {
   }
 }
 
-function doubtOf(attempt: Running, endedAt: number): InDoubt {
-  const { hash, connection, startedAt } = attempt
-  return { state: 'doubt', hash, attempt: attempt.attempt, connection, startedAt, endedAt }
+/** The 409 of a key whose first create may have made its task, and why the gateway cannot tell. */
+function inDoubt(undecided: Undecided, crm: string): IdempotencyKeyInDoubtError {
+  switch (undecided.why) {
+    case 'unsearchable':
+      return new IdempotencyKeyInDoubtError(`${crm} cannot be searched for it: look there, and if it is missing create it with another key`)
+    case 'several':
+      return new IdempotencyKeyInDoubtError(`${undecided.count} tasks of ${crm} match it: the gateway cannot tell which`)
+    case 'not yet':
+      return new IdempotencyKeyInDoubtError(`${crm} does not show it yet, though it may still: retry after ${undecided.retryAfterSeconds} s`, undecided.retryAfterSeconds)
+  }
 }
 
 /** A change of the store that may fail without changing the request's answer. */

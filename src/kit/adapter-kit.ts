@@ -4,7 +4,7 @@
  * from here and from nothing else in `src/` (a test checks it), so the core can move behind it.
  */
 
-export type { ActivityKind, ActivityPort, NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
+export type { ActivityKind, ActivityPort, CreatedActivityLookup, NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
 export type { AssociationPair, AssociationPort } from '../adapter/associations.ts'
 export type { AdapterContext, AdapterDefinition, AdapterWarning, CallOptions, FieldMap, Timeouts } from '../adapter/common.ts'
 export { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
@@ -38,7 +38,8 @@ export type {
 export type { NativeUser, UserPort } from '../adapter/users.ts'
 export type { TaskAdapterV1 } from '../adapter/v1.ts'
 export type { AdapterV2, Kind } from '../adapter/v2.ts'
-export { type CreateAttempt, type CreatedTaskLookup, isCreatedFrom, withCreatedLookup } from '../adapter/created-tasks.ts'
+export { type CreateAttempt, type CreatedLookup, withCreatedLookup } from '../adapter/created-lookup.ts'
+export { type CreatedTaskLookup, isCreatedFrom } from '../adapter/created-tasks.ts'
 export type { WriteLog } from '../adapter/write-log.ts'
 export {
   ConfigError,

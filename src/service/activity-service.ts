@@ -1,5 +1,7 @@
 import type { NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
 import type { CallOptions } from '../adapter/common.ts'
+import { withWrites } from '../coordination/attempt-log.ts'
+import type { Found } from '../coordination/lost-creates.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { BadRequestError, NotSupportedError, UpstreamBadResponseError } from '../errors.ts'
 import type { ActivityCreate, ActivityOut } from '../http/schemas/activities.ts'
@@ -7,18 +9,25 @@ import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { formatUtc, parseDueDate } from './dates.ts'
 import { encodeId } from './ids.ts'
+import { MessageLog } from './message-log.ts'
 import { gatewayReference, nativeReference } from './references.ts'
 
 const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const
 
 /**
  * Campaign messages as CRM activities. The same message sent again (same `metadata.messageId`)
- * answers the first activity and logs nothing new: the adapter finds it again where it can
- * (`doFindByMessageId`), else the gateway remembers the ids it logged (`Remembered`). Two sends of
- * one message at once take turns (`keyed-lock.ts`), so the second finds the first.
+ * answers the first activity and logs nothing new, however the first one's answer went: the
+ * adapter finds it again where its CRM keeps the message id (`doFindByMessageId`), else the
+ * gateway keeps the id, from before its create is sent (`message-log.ts`), and finds the activity
+ * of a create whose answer was lost in the CRM (`createdLookup`). Two sends of one message at once
+ * take turns (`keyed-lock.ts`), so the second finds the first.
  */
 export class ActivityService {
-  constructor(private readonly remembered: Remembered) {}
+  private readonly messages: MessageLog
+
+  constructor(remembered: Remembered) {
+    this.messages = new MessageLog(remembered)
+  }
 
   async log(tenant: Tenant, body: ActivityCreate, options: CallOptions): Promise<{ activity: ActivityOut; created: boolean }> {
     const connection = tenant.active
@@ -26,22 +35,44 @@ export class ActivityService {
     if (!port) throw new NotSupportedError('activities', connection.name)
     const input = toNativeActivity(tenant, connection, body)
     const run = <T>(work: () => Promise<T>) => connection.limit.run(options, work)
-    const create = () => run(() => port.doCreate(input, options))
     const { messageId } = input
-    if (messageId === undefined) return { activity: toActivityOut(connection, await create()), created: true }
+    if (messageId === undefined) return { activity: toActivityOut(connection, await run(() => port.doCreate(input, options))), created: true }
     return connection.locks.run([`activity\u0000${messageId}`], options, async () => {
       if (port.doFindByMessageId) {
         const found = await run(() => port.doFindByMessageId!(messageId, options))
         if (found) return { activity: toActivityOut(connection, found), created: false }
-        return { activity: toActivityOut(connection, await create()), created: true }
+        return { activity: toActivityOut(connection, await run(() => port.doCreate(input, options))), created: true }
       }
-      const known = await this.remembered.get(connection.name, messageId)
-      if (known) return { activity: inOneFormat(JSON.parse(known) as ActivityOut), created: false }
-      const activity = toActivityOut(connection, await create())
-      await this.remembered.set(connection.name, messageId, JSON.stringify(activity))
-      return { activity, created: true }
+      return this.messages.log(messageId, {
+        connection: connection.name,
+        occurredAt: input.occurredAt,
+        deadline: options.deadline,
+        create: async (writes) => toActivityOut(connection, await run(() => port.doCreate(input, withWrites(options, writes)))),
+        find: (name, createdAfter, occurredAt) => findCreated(tenant, name, body, occurredAt, createdAfter, options),
+      })
     })
   }
+}
+
+/**
+ * The activities a create of `body`, dated `occurredAt`, made in the CRM of connection `name` at
+ * `createdAfter` or later, and how long after an attempt that answer is sure; `undefined` when
+ * that connection is gone from the tenant or its CRM cannot be searched so.
+ */
+async function findCreated(
+  tenant: Tenant,
+  name: string,
+  body: ActivityCreate,
+  occurredAt: number,
+  createdAfter: number,
+  options: CallOptions,
+): Promise<Found<ActivityOut> | undefined> {
+  const connection = tenant.connections.get(name)
+  const lookup = connection?.adapter.activities?.createdLookup
+  if (!connection || !lookup) return undefined
+  const input = { ...toNativeActivity(tenant, connection, body), occurredAt }
+  const found = await connection.limit.run(options, () => lookup.doFind({ input, createdAfter }, options))
+  return { records: found.map((activity) => toActivityOut(connection, activity)), settleMs: lookup.settleMs }
 }
 
 function toNativeActivity(tenant: Tenant, connection: Connection, body: ActivityCreate): NativeActivityInput {
@@ -81,9 +112,4 @@ function toActivityOut(connection: Connection, activity: NativeActivity): Activi
     if (value !== undefined) out[field] = gatewayReference(connection, value)
   }
   return out
-}
-
-/** An activity remembered by an older version may hold another date form than today's one. */
-function inOneFormat(activity: ActivityOut): ActivityOut {
-  return { ...activity, occurredAt: formatUtc(Date.parse(activity.occurredAt)) ?? activity.occurredAt }
 }

@@ -1,5 +1,6 @@
 import type { CallOptions } from '../adapter/common.ts'
 import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
+import type { Found } from '../coordination/lost-creates.ts'
 import { BadRequestError, BatchTooLargeError, NotSupportedError, TaskNotFoundError, UpstreamRateLimitedError } from '../errors.ts'
 import type { Task, TaskCreate, TaskPatch } from '../http/schemas/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'
@@ -42,14 +43,14 @@ export class TaskService {
     body: TaskCreate,
     createdAfter: number,
     options: CallOptions,
-  ): Promise<{ tasks: Task[]; settleMs: number } | undefined> {
+  ): Promise<Found<Task> | undefined> {
     const connection = tenant.connections.get(name)
     const lookup = connection?.adapter.tasks?.createdLookup
     if (!connection?.store || !lookup) return undefined
     const served = serving(connection)
     const input = toNativeInput(tenant, served, body, options) as NativeTaskInput
     const found = await served.store.findCreated({ input, createdAfter }, options)
-    return { tasks: (found ?? []).map((task) => fromNative(served, task, options)), settleMs: lookup.settleMs }
+    return { records: (found ?? []).map((task) => fromNative(served, task, options)), settleMs: lookup.settleMs }
   }
 
   async get(tenant: Tenant, id: string, options: CallOptions): Promise<Task> {

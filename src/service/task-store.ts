@@ -1,5 +1,5 @@
 import type { CallOptions } from '../adapter/common.ts'
-import type { CreateAttempt } from '../adapter/created-tasks.ts'
+import type { CreateAttempt } from '../adapter/created-lookup.ts'
 import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
 import type { ConnectionCore } from '../config/schema.ts'
 import { Coalescer } from './coalesce.ts'
@@ -76,7 +76,7 @@ export class TaskStore {
 
   /** The tasks a create that ended in doubt may have made (`CreatedTaskLookup`), where the adapter
    * can look; `undefined` where it cannot. */
-  findCreated(attempt: CreateAttempt, options: CallOptions): Promise<NativeTask[]> | undefined {
+  findCreated(attempt: CreateAttempt<NativeTaskInput>, options: CallOptions): Promise<NativeTask[]> | undefined {
     const lookup = this.adapter.createdLookup
     return lookup && this.run(options, () => lookup.doFind(attempt, options))
   }

@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest'
-import { type Harness, needs } from './harness.ts'
+import type { NativeActivityInput } from '../../src/adapter/activities.ts'
+import { decodeId, encodeId } from '../../src/service/ids.ts'
+import { CONNECTION, type Harness, needs, sleep } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
 import { ONE_DATE_FORM } from './tasks.ts'
 
@@ -57,5 +59,48 @@ export function describeActivityChecks(h: Harness) {
     expect(res.statusCode, `an activity with contactId and companyId answers 201: ${res.body}`).toBe(201)
     expect(res.json().contactId, "the activity gives the contact's crmId back (rule: activities, contactId)").toBe(contactId)
     expect(res.json().companyId, "the activity gives the company's crmId back (rule: activities, companyId)").toBe(companyId)
+  })
+
+  it('activities: lost creates: the created-activity lookup finds the activity a create made, and no other', async (ctx) => {
+    const port = needs(ctx, h.adapter.activities, 'the adapter has no activities port')
+    const lookup = needs(ctx, port.createdLookup, 'the activity port declares no createdLookup (or finds messages by their id): a message whose create ended in doubt is answered 503')
+    expect(lookup.settleMs, 'settleMs is a duration in milliseconds (rule: lost activities)').toBeGreaterThanOrEqual(0)
+    const refs: { contactId?: string; companyId?: string } = {}
+    for (const [field, kind] of [
+      ['contactId', 'contacts'],
+      ['companyId', 'companies'],
+    ] as const) {
+      const records = h.adapter[kind]
+      if (records) [refs[field]] = await exportRecords(h, kind, [sampleRecord(records, kind, h.unique('lost-activity'))])
+    }
+    const subject = h.unique('[1/2] lost')
+    const body = { ...message(), subject, occurredAt: '2025-05-06T07:08:09Z', ...refs }
+    const logged = async (sent: Record<string, unknown>) => {
+      const res = await log(sent)
+      expect(res.statusCode, `a new activity answers 201: ${res.body}`).toBe(201)
+      return res.json().id as string
+    }
+    const before = await logged(body)
+    // Long enough for a CRM that stamps creation to the second.
+    await sleep(1100)
+    const createdAfter = Date.now()
+    const made = await logged(body)
+    const other = await logged({ ...body, body: '<p>Another message, the same minute</p>' })
+    const input: NativeActivityInput = {
+      type: body.type,
+      direction: 'OUTBOUND',
+      subject,
+      body: body.body,
+      occurredAt: Date.parse(body.occurredAt),
+      ...(refs.contactId && { contactId: decodeId(refs.contactId)!.nativeId }),
+      ...(refs.companyId && { companyId: decodeId(refs.companyId)!.nativeId }),
+    }
+    const options = { signal: AbortSignal.timeout(15_000), deadline: Date.now() + 15_000, warn: () => {} }
+    const ids = (await lookup.doFind({ input, createdAfter }, options)).map((activity) => encodeId(CONNECTION, activity.id))
+    expect(ids, 'the lookup finds the activity of the create, once (rule: lost activities)').toEqual([made])
+    expect(ids, 'an activity with the same fields logged before the attempt is not its activity (rule: lost activities, createdAfter)').not.toContain(before)
+    expect(ids, 'an activity with another body is not its activity (rule: lost activities, body)').not.toContain(other)
+    const none = await lookup.doFind({ input: { ...input, subject: h.unique('never logged') }, createdAfter }, options)
+    expect(none, 'nothing is found for a message that was never logged (rule: lost activities)').toEqual([])
   })
 }

@@ -6,10 +6,14 @@ import { recordRequests } from './hubspot-schemas.ts'
 /**
  * HubSpot's CRM search (`POST /crm/objects/2026-09/{objectType}/search`) as its reference and
  * "Limitations" describe it: at most 5 filter groups (ORed) of 6 filters (ANDed), 18 in all; at
- * most 200 results a page, paged by an offset in `after`, and none past 10,000; string values of
- * `IN` in lower case, matched without regard to case; records written moments ago not found yet
- * (`searchLagMs`). The fake checks `IN` filters of at most 100 values, the adapter's assumption
- * (`adapters/hubspot/limits.ts`). Only the operators the gateway has reason to use are served.
+ * most 200 results a page, in the order they were created, paged by an offset in `after`, and
+ * none past 10,000; string values of `IN` in lower case, matched without regard to case; dates
+ * (`hs_createdate`, which every object has, and datetime properties) compared as moments, given
+ * in epoch milliseconds or ISO 8601; records associated with a given record by the pseudo-property
+ * `associations.{contact|company}` where the objects have associations (`links`); records written
+ * moments ago not found yet (`searchLagMs`). The fake checks `IN` filters of at most 100 values,
+ * the adapter's assumption (`adapters/hubspot/limits.ts`). Only the operators the gateway has
+ * reason to use are served.
  */
 export const SEARCH_LIMITS = { filterGroups: 5, filtersPerGroup: 6, filters: 18, valuesPerIn: 100, pageSize: 200, maxResults: 10_000 }
 
@@ -20,7 +24,13 @@ interface Filter {
   values?: string[]
 }
 
-export function search(store: ObjectStore, v: Validator, r: SeenRequest): Step {
+/** The records each object is associated with, by target kind. */
+export type Links = ReadonlyMap<string, { readonly contacts: ReadonlySet<string>; readonly companies: ReadonlySet<string> }>
+
+const ASSOCIATION = /^associations\.(contact|company)$/
+const ORDERED = ['GTE', 'LTE']
+
+export function search(store: ObjectStore, v: Validator, r: SeenRequest, links?: Links): Step {
   const operation = `${store.type}/search`
   const bad = v.check(recordRequests.search, r.body, operation)
   if (bad) return bad
@@ -31,15 +41,24 @@ export function search(store: ObjectStore, v: Validator, r: SeenRequest): Step {
     return v.refuse(operation, `a search takes at most ${L.filterGroups} filterGroups of ${L.filtersPerGroup} filters, ${L.filters} in all`)
   }
   for (const filter of filters) {
-    const definition = store.definitions.get(filter.propertyName)
+    if (ASSOCIATION.test(filter.propertyName) && links) {
+      if (filter.operator !== 'EQ' || !/^\d+$/.test(filter.value ?? '')) return v.refuse(operation, `${filter.propertyName} takes EQ and a record id`)
+      continue
+    }
+    const definition = filter.propertyName === 'hs_createdate' ? CREATED : store.definitions.get(filter.propertyName)
     if (!definition) return v.refuse(operation, `There was a problem with the request: unknown property ${filter.propertyName}`)
-    if (filter.operator === 'IN') {
+    if (definition.type === 'datetime' && filter.value !== undefined && time(filter.value) === undefined) {
+      return v.refuse(operation, `${filter.propertyName} takes epoch milliseconds or an ISO 8601 date`)
+    }
+    if (ORDERED.includes(filter.operator)) {
+      if (definition.type !== 'datetime' || filter.value === undefined) return v.refuse(operation, `the fake serves ${filter.operator} on dates, with a value`)
+    } else if (filter.operator === 'IN') {
       if (!filter.values || filter.values.length === 0 || filter.values.length > L.valuesPerIn) return v.refuse(operation, `IN takes 1 to ${L.valuesPerIn} values`)
       if (definition.type === 'string' && filter.values.some((value) => value !== value.toLowerCase())) return v.refuse(operation, 'IN values of a string property must be lowercase')
     } else if (filter.operator === 'EQ') {
       if (filter.value === undefined) return v.refuse(operation, 'EQ takes a value')
     } else if (filter.operator !== 'HAS_PROPERTY') {
-      return v.refuse(operation, `the fake serves IN, EQ and HAS_PROPERTY, not ${filter.operator}`)
+      return v.refuse(operation, `the fake serves IN, EQ, GTE, LTE and HAS_PROPERTY, not ${filter.operator}`)
     }
   }
   if (body.limit < 1 || body.limit > L.pageSize) return v.refuse(operation, `limit must be 1 to ${L.pageSize}`)
@@ -48,15 +67,30 @@ export function search(store: ObjectStore, v: Validator, r: SeenRequest): Step {
   if (offset + body.limit > L.maxResults) return v.refuse(operation, `a search cannot page past ${L.maxResults} results`)
   const now = Date.now()
   const matches = [...store.objects.values()]
-    .filter((object) => object.searchableAt <= now && (body.filterGroups.length === 0 || body.filterGroups.some((group) => group.filters.every((f) => matches_(object, f)))))
+    .filter((object) => object.searchableAt <= now && (body.filterGroups.length === 0 || body.filterGroups.some((group) => group.filters.every((f) => matches_(store, object, f, links)))))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.length - b.id.length || a.id.localeCompare(b.id))
   return searchPage(matches, body.after, body.limit, (object) => store.view(object, body.properties))
 }
 
-function matches_(object: StoredObject, filter: Filter): boolean {
-  const value = object.properties[filter.propertyName]
+/** `hs_createdate`: not among a portal's listed properties, kept on every object. */
+const CREATED = { type: 'datetime' } as const
+
+function time(value: string): number | undefined {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+  return Number.isNaN(ms) ? undefined : ms
+}
+
+function matches_(store: ObjectStore, object: StoredObject, filter: Filter, links: Links | undefined): boolean {
+  const association = ASSOCIATION.exec(filter.propertyName)
+  if (association && links) return links.get(object.id)?.[association[1] === 'contact' ? 'contacts' : 'companies'].has(filter.value!) ?? false
+  const value = filter.propertyName === 'hs_createdate' ? object.createdAt : object.properties[filter.propertyName]
   if (filter.operator === 'HAS_PROPERTY') return value !== undefined && value !== ''
   if (value === undefined) return false
+  if (filter.propertyName === 'hs_createdate' || store.definitions.get(filter.propertyName)?.type === 'datetime') {
+    const [held, wanted] = [time(value), time(filter.value!)]
+    if (held === undefined || wanted === undefined) return false
+    return filter.operator === 'GTE' ? held >= wanted : filter.operator === 'LTE' ? held <= wanted : held === wanted
+  }
   const folded = value.toLowerCase()
   if (filter.operator === 'EQ') return folded === filter.value!.toLowerCase()
   return filter.values!.includes(folded)

@@ -186,7 +186,7 @@ export class HubSpotFake {
     if (objects && r.method === 'POST') {
       const type = objects[1] as ObjectType
       const store = type === 'contacts' || type === 'companies' ? this[type] : this[type].store
-      if (objects[2] === '/search') return search(store, this.v, r)
+      if (objects[2] === '/search') return search(store, this.v, r, type === 'contacts' || type === 'companies' ? undefined : this[type].associations)
       if (objects[3] === 'read') return store.batchRead(r)
       if (type === 'contacts' || type === 'companies') {
         if (objects[3] === 'create') return store.batchCreate(r)

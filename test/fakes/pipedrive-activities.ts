@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { SeenRequest, Step } from './http-fake.ts'
 import { USERS } from './pipedrive-account.ts'
-import { ActivityBody, ListQuery } from './pipedrive-schemas.ts'
+import { ActivityBody, ActivityListQuery } from './pipedrive-schemas.ts'
 import { type FakeContext, ok, rfc3339 } from './pipedrive-store.ts'
 
 /** The live API's answer to `person_id` in an activity write (the published file still allows it). */
@@ -162,13 +162,17 @@ export class FakeActivities {
   }
 
   /** Without `ids`: the live activities by id, those changed at `updated_since` or later where it
-   * is given, in cursor pages of `limit` (at most 500). */
+   * is given, of the primary participant `person_id` where it is given, in cursor pages of
+   * `limit` (at most 500). */
   private changed(r: SeenRequest): Step {
     const query = Object.fromEntries(r.query)
-    const bad = this.ctx.check(ListQuery, query, 'GET /activities')
+    const bad = this.ctx.check(ActivityListQuery, query, 'GET /activities')
     if (bad) return bad
     const since = query.updated_since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(query.updated_since)
-    const live = [...this.activities.values()].filter((a) => !a.is_deleted && Date.parse(a.update_time) >= since).sort((a, b) => a.id - b.id)
+    const person = query.person_id === undefined ? undefined : Number(query.person_id)
+    const live = [...this.activities.values()]
+      .filter((a) => !a.is_deleted && Date.parse(a.update_time) >= since && (person === undefined || a.person_id === person))
+      .sort((a, b) => a.id - b.id)
     const limit = Number(query.limit ?? 100)
     const start = query.cursor === undefined ? 0 : Number(Buffer.from(query.cursor, 'base64url').toString())
     if (!Number.isInteger(start) || start < 0) return this.ctx.invalid(`GET /activities: cursor "${query.cursor}" was never given`)

@@ -91,6 +91,11 @@ export const ListQuery = Type.Object(
   },
   { additionalProperties: false },
 )
+/** v2's activity list takes `person_id` too: the activities whose primary participant is the person. */
+export const ActivityListQuery = Type.Object(
+  { ...ListQuery.properties, person_id: Type.Optional(Type.String({ pattern: '^[1-9]\\d*$' })) },
+  { additionalProperties: false },
+)
 export const OneQuery = Type.Object({ custom_fields: ListQuery.properties.custom_fields }, { additionalProperties: false })
 
 const searchQuery = (fields: readonly string[]) =>

@@ -21,7 +21,7 @@ function keyed(task: (body: TaskCreate) => Task, found?: () => Task[], settleMs 
     },
     find: async () => {
       calls.find++
-      return found && { tasks: found(), settleMs }
+      return found && { records: found(), settleMs }
     },
     read: async (id) => {
       calls.read++
@@ -40,7 +40,7 @@ const lost: Ops = () => ({
     writes.sending()
     throw new Error('the connection dropped')
   },
-  find: async () => ({ tasks: [], settleMs: 60_000 }),
+  find: async () => ({ records: [], settleMs: 60_000 }),
   read: async () => {
     throw new Error('nothing to read')
   },

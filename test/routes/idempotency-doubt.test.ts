@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Handler, HttpFake, SeenRequest } from '../fakes/http-fake.ts'
+import type { HttpFake, SeenRequest } from '../fakes/http-fake.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
+import { LOSING_TIMEOUTS, loseFirstCreate } from '../fakes/lost-answers.ts'
 import { PIPEDRIVE_TOKEN, PipedriveFake } from '../fakes/pipedrive.ts'
 import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../fakes/simple-crm.ts'
 import { headers, testApp } from '../helpers/app.ts'
@@ -10,32 +11,13 @@ import { builtinAdapters } from '../../adapters/index.ts'
 const create = (app: FastifyInstance, key: string, body: object) =>
   app.inject({ method: 'POST', url: '/tasks', headers: { ...headers, 'idempotency-key': key }, payload: body })
 
-/**
- * The fake applies the first create it is sent, then loses its answer: it drops the connection
- * (`reset`), or answers only after the gateway stopped waiting (`late`). Every other request is
- * served as usual.
- */
-function loseFirstCreate(http: HttpFake, isCreate: (request: SeenRequest) => boolean, how: 'reset' | 'late'): void {
-  const healthy: Handler = http.handler
-  let lost = false
-  http.handler = async (request) => {
-    const step = await healthy(request)
-    if (lost || !isCreate(request)) return step
-    lost = true
-    return how === 'reset' ? { ...step, reset: true } : { ...step, delayMs: 1500 }
-  }
-}
-
-// The gateway stops waiting for an answer's headers after 300 ms, so a late answer is lost.
-const quick = { timeouts: { connectMs: 1000, headersMs: 300, bodyMs: 1000 }, retry: { maxRetries: 2, minDelayMs: 5, maxDelayMs: 20 } }
-
 describe('a keyed create whose answer was lost never makes a second task', () => {
   const apps: FastifyInstance[] = []
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.close()
   })
   const gateway = async (connection: Record<string, unknown>, registry = builtinAdapters) => {
-    const app = await testApp({ connections: { crm: { ...quick, ...connection } }, registry })
+    const app = await testApp({ connections: { crm: { ...LOSING_TIMEOUTS, ...connection } }, registry })
     apps.push(app)
     return app
   }

@@ -120,6 +120,12 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
     message: "headers/idempotency-key: this tenant's idempotency keys are all held by unfinished creates; retry after 60 s",
     header: 'retry-after',
   },
+  ACTIVITY_IN_DOUBT: {
+    status: 503,
+    when: 'the first request with that `metadata.messageId` may have logged it (its answer from the CRM was lost) and the gateway cannot tell yet; `Retry-After` says when to send it again',
+    message: 'body/metadata/messageId: the first request with this message id may have logged it, and the CRM of connection "hubspot" does not show it yet, though it may still: retry after 97 s',
+    header: 'retry-after',
+  },
   INTERNAL: { status: 500, when: 'a bug; the details are in the log, not in the answer', message: 'internal error' },
 }
 
