@@ -8,7 +8,7 @@ export type Script = (keys: readonly string[], args: readonly (string | number)[
 
 /** Redis answers in well under a millisecond: a command unanswered for a second means it has
  * stalled (a paused process, a network that drops packets without a reset). */
-const COMMAND_TIMEOUT_MS = 1000
+export const COMMAND_TIMEOUT_MS = 1000
 /** The longest between two attempts to reconnect: replicas that lost Redis together find it back
  * within this of each other. */
 export const RECONNECT_MAX_MS = 2000
