@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_KEY_IN_FLIGHT',
   'IDEMPOTENCY_KEY_IN_DOUBT',
   'IDEMPOTENCY_STORE_FULL',
+  'IDEMPOTENCY_STORE_UNAVAILABLE',
   'ACTIVITY_IN_DOUBT',
   'INTERNAL',
 ] as const
@@ -267,6 +268,20 @@ export class IdempotencyStoreFullError extends GatewayError {
   readonly statusCode = 503
   constructor(retryAfterSeconds = 60) {
     super(`headers/idempotency-key: this tenant's idempotency keys are all held by unfinished creates; retry after ${retryAfterSeconds} s`)
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+/**
+ * Replicas share their idempotency keys in Redis, and it is unreachable: this replica cannot tell
+ * whether another one has the key, and creating anyway could make a second task. A keyed create
+ * waits for Redis; creates without a key go on.
+ */
+export class IdempotencyStoreUnavailableError extends GatewayError {
+  readonly code = 'IDEMPOTENCY_STORE_UNAVAILABLE'
+  readonly statusCode = 503
+  constructor(retryAfterSeconds: number) {
+    super(`headers/idempotency-key: the store the replicas share for keys is unreachable, and without it the create could be made twice; retry after ${retryAfterSeconds} s`)
     this.retryAfterSeconds = retryAfterSeconds
   }
 }

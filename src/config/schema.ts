@@ -12,7 +12,8 @@ export const RateLimitConfig = Type.Object(
   {
     requests: Type.Integer({ minimum: 1 }),
     intervalMs: Type.Integer({ minimum: 1 }),
-    /** Extra spacing for network jitter; default 2% of the interval, at least 50 ms. */
+    /** Added to the window after each call's answer, for a CRM whose servers' clocks differ;
+     * default 2% of the interval, at least 50 ms (`src/upstream/rate-limit.ts`). */
     marginMs: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },

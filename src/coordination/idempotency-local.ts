@@ -60,7 +60,7 @@ class TenantKeys {
   }
 }
 
-/** The entries of this process: without Redis, or while it is unreachable. */
+/** The entries of this process, when replicas do not share Redis. */
 export class LocalKeys implements KeyStore {
   private readonly tenants = new Map<string, TenantKeys>()
 

@@ -1,12 +1,18 @@
 import type { WriteLog } from '../adapter/write-log.ts'
-import { IdempotencyKeyInDoubtError, IdempotencyKeyInFlightError, IdempotencyKeyReusedError, IdempotencyStoreFullError } from '../errors.ts'
+import {
+  IdempotencyKeyInDoubtError,
+  IdempotencyKeyInFlightError,
+  IdempotencyKeyReusedError,
+  IdempotencyStoreFullError,
+  IdempotencyStoreUnavailableError,
+} from '../errors.ts'
 import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
 import { type Done, type InDoubt, type Running, bodyHash, doneEntry, storedTask } from './idempotency-entry.ts'
 import { LocalKeys } from './idempotency-local.ts'
 import { RedisKeys, RedisUnavailable } from './idempotency-redis.ts'
 import type { KeyStore } from './idempotency-store.ts'
 import { type FindCreated, type Sent, type Undecided, doubtOf, judge, running, send } from './lost-creates.ts'
-import type { Coordination } from './redis.ts'
+import { type Coordination, RECONNECT_MAX_MS } from './redis.ts'
 
 export { KEEP_MS } from './idempotency-entry.ts'
 
@@ -14,6 +20,8 @@ export { KEEP_MS } from './idempotency-entry.ts'
  * HubSpot tasks with every field), or 2,000 creates under way (each is charged the most it may take). */
 export const TENANT_BYTES = 4 * 1024 * 1024
 const POLL_MS = 50
+/** A Redis back up is found within this (`redis.ts`): when a keyed create refused meanwhile may try again. */
+const UNREACHABLE_RETRY_S = Math.ceil(RECONNECT_MAX_MS / 1000)
 
 export interface Replay {
   readonly task: Task
@@ -58,12 +66,15 @@ interface Keyed {
  *   attempt in doubt comes to is `lost-creates.ts`'s rule, the same for every kind of create.
  *
  * In Redis when replicas share it, else in this process; a tenant's keys are bounded in bytes and
- * make room only among its own done keys (`idempotency-store.ts`). Redis being unreachable when a
- * request starts falls back to this process; once a request has seen the key in Redis it does not.
+ * make room only among its own done keys (`idempotency-store.ts`). With Redis configured and
+ * unreachable, a keyed create is refused (503 with `Retry-After`) and nothing is sent: another
+ * replica may hold the key, and this one cannot tell. Keeping keys in this process meanwhile made
+ * a task on each replica a repeat reached, and a refused create costs a retry where a second task
+ * costs a salesperson's confusion. Redis failing once a request has seen the key there is a 409:
+ * the first attempt may have made the task.
  */
 export class Idempotency {
-  private readonly local: LocalKeys
-  private readonly shared: RedisKeys | undefined
+  private readonly store: KeyStore
   /** This process's creates under way, by tenant and key: a repeat here awaits them, not polls. */
   private readonly running = new Map<string, Promise<unknown>>()
   private readonly now: () => number
@@ -74,62 +85,58 @@ export class Idempotency {
   ) {
     this.now = options.now ?? Date.now
     const bytes = options.maxBytesPerTenant ?? TENANT_BYTES
-    this.local = new LocalKeys(bytes, this.now)
-    this.shared = coordination && new RedisKeys(coordination, bytes, this.now)
+    this.store = coordination ? new RedisKeys(coordination, bytes, this.now) : new LocalKeys(bytes, this.now)
   }
 
   async create(tenant: string, key: string, body: TaskCreate, deadline: number, keyed: KeyedCreate): Promise<Replay> {
     const k: Keyed = { tenant, key, body, hash: bodyHash(body), deadline, keyed }
-    if (this.shared && this.coordination?.state === 'shared') {
-      let held: Awaited<ReturnType<KeyStore['claim']>> | undefined
-      const pending = this.pending(k)
-      try {
-        held = await this.shared.claim(tenant, key, pending)
-      } catch (error) {
-        if (!(error instanceof RedisUnavailable)) throw error
-      }
-      if (held !== undefined) return this.unreachableIsDoubt(() => this.settle(k, this.shared!, pending, held!))
-    }
+    if (this.coordination && this.coordination.state !== 'shared') throw new IdempotencyStoreUnavailableError(UNREACHABLE_RETRY_S)
     const pending = this.pending(k)
-    return this.settle(k, this.local, pending, await this.local.claim(tenant, key, pending))
+    let held: Awaited<ReturnType<KeyStore['claim']>>
+    try {
+      held = await this.store.claim(tenant, key, pending)
+    } catch (error) {
+      if (error instanceof RedisUnavailable) throw new IdempotencyStoreUnavailableError(UNREACHABLE_RETRY_S)
+      throw error
+    }
+    return this.unreachableIsDoubt(() => this.settle(k, pending, held))
   }
 
-  /** The bytes a tenant's keys are charged, in the store in use. */
+  /** The bytes a tenant's keys are charged. */
   async bytes(tenant: string): Promise<number> {
-    if (this.shared && this.coordination?.state === 'shared') return this.shared.bytes(tenant)
-    return this.local.bytes(tenant)
+    return this.store.bytes(tenant)
   }
 
   /** What claiming the key gave (`held`) made into an answer, claiming again as long as needed. */
-  private async settle(k: Keyed, store: KeyStore, pending: Running, held: Awaited<ReturnType<KeyStore['claim']>>): Promise<Replay> {
+  private async settle(k: Keyed, pending: Running, held: Awaited<ReturnType<KeyStore['claim']>>): Promise<Replay> {
     for (;;) {
       if (held === 'full') throw new IdempotencyStoreFullError()
-      if (held === 'claimed') return this.first(k, store, pending)
+      if (held === 'claimed') return this.first(k, pending)
       if (held.hash !== k.hash) throw new IdempotencyKeyReusedError()
       if (held.state === 'done') return this.replay(k, held)
       if (held.state === 'running' && held.leaseUntil > this.now()) await this.wait(k)
       else {
-        const outcome = await this.recover(k, store, held)
+        const outcome = await this.recover(k, held)
         if (outcome) return outcome
       }
       pending = this.pending(k)
-      held = await store.claim(k.tenant, k.key, pending)
+      held = await this.store.claim(k.tenant, k.key, pending)
     }
   }
 
   /** The first attempt under the key (or the one after an attempt that surely made nothing). */
-  private async first(k: Keyed, store: KeyStore, pending: Running): Promise<Replay> {
+  private async first(k: Keyed, pending: Running): Promise<Replay> {
     const id = `${k.tenant}\u0000${k.key}`
     const attempt = send(k.keyed.create)
     this.running.set(id, attempt)
     const sent: Sent<Task> = await attempt.finally(() => this.running.delete(id))
     if (sent.ok) {
-      await quietly(store.replace(k.tenant, k.key, pending.attempt, doneEntry(k.hash, pending.attempt, sent.value, k.body)))
+      await quietly(this.store.replace(k.tenant, k.key, pending.attempt, doneEntry(k.hash, pending.attempt, sent.value, k.body)))
       return { task: sent.value, replayed: false }
     }
     // A store that fails here leaves the claim to end as its lease does: in doubt, never lost.
-    if (sent.inDoubt) await quietly(store.replace(k.tenant, k.key, pending.attempt, doubtOf(pending, this.now())))
-    else await quietly(store.release(k.tenant, k.key, pending.attempt))
+    if (sent.inDoubt) await quietly(this.store.replace(k.tenant, k.key, pending.attempt, doubtOf(pending, this.now())))
+    else await quietly(this.store.release(k.tenant, k.key, pending.attempt))
     throw sent.error
   }
 
@@ -151,18 +158,18 @@ export class Idempotency {
    * is sure it holds none, a new attempt; or a 409 saying why neither. `undefined` when another
    * request changed the key meanwhile: the caller looks again.
    */
-  private async recover(k: Keyed, store: KeyStore, held: Running | InDoubt): Promise<Replay | undefined> {
+  private async recover(k: Keyed, held: Running | InDoubt): Promise<Replay | undefined> {
     const doubt = held.state === 'doubt' ? held : doubtOf(held, held.leaseUntil)
-    if (held.state === 'running' && !(await store.replace(k.tenant, k.key, held.attempt, doubt))) return undefined
+    if (held.state === 'running' && !(await this.store.replace(k.tenant, k.key, held.attempt, doubt))) return undefined
     const verdict = await judge(doubt, k.keyed.find, this.now)
     if ('undecided' in verdict) throw inDoubt(verdict.undecided, `the CRM of connection "${doubt.connection}"`)
     if ('found' in verdict) {
-      await quietly(store.replace(k.tenant, k.key, doubt.attempt, doneEntry(k.hash, doubt.attempt, verdict.found, k.body)))
+      await quietly(this.store.replace(k.tenant, k.key, doubt.attempt, doneEntry(k.hash, doubt.attempt, verdict.found, k.body)))
       return { task: verdict.found, replayed: true }
     }
     const pending = this.pending(k)
-    if (!(await store.replace(k.tenant, k.key, doubt.attempt, pending))) return undefined
-    return this.first(k, store, pending)
+    if (!(await this.store.replace(k.tenant, k.key, doubt.attempt, pending))) return undefined
+    return this.first(k, pending)
   }
 
   private pending(k: Keyed): Running {

@@ -8,7 +8,10 @@ export type Script = (keys: readonly string[], args: readonly (string | number)[
 
 /** Redis answers in well under a millisecond: a command unanswered for a second means it has
  * stalled (a paused process, a network that drops packets without a reset). */
-const COMMAND_TIMEOUT_MS = 1000
+export const COMMAND_TIMEOUT_MS = 1000
+/** The longest between two attempts to reconnect: replicas that lost Redis together find it back
+ * within this of each other. */
+export const RECONNECT_MAX_MS = 2000
 
 /**
  * The replicas' shared engine: one ioredis connection per gateway process. Commands fail at once
@@ -38,7 +41,7 @@ export class Coordination {
       // A connection that hears nothing while commands wait is closed: `state` turns degraded at
       // once, and later calls fall back without each waiting out its own timeout.
       socketTimeout: COMMAND_TIMEOUT_MS,
-      retryStrategy: (times) => Math.min(100 * times, 2000),
+      retryStrategy: (times) => Math.min(100 * times, RECONNECT_MAX_MS),
     })
     this.redis.on('ready', () => this.set(true))
     this.redis.on('close', () => this.set(false))

@@ -60,7 +60,6 @@ export class UpstreamState {
   }
 
   async close(): Promise<void> {
-    for (const limiter of this.limiters.values()) limiter.close?.()
     await this.owned?.close()
   }
 }

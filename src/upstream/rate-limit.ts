@@ -13,10 +13,18 @@ import type { Waits } from './waits.ts'
  *
  * Two steps per call. `reserve` books the earliest free start in queue order, which tells at
  * once whether the call can start before its deadline (else 503 with `Retry-After`), and how long
- * to sleep. `admit`, when the sleep ends, checks the window against the times calls really went
- * out: a timer that fired late must not let a later call in early. A margin (`marginMs`; by
- * default 2% of the window, at least 50 ms) absorbs the jitter between when we send and when the
- * CRM counts: measured on loopback, arrival times vary by up to ~25 ms under load.
+ * to sleep. `admit`, when the sleep ends, checks the window against the calls that really went
+ * out: a timer that fired late must not let a later call in early.
+ *
+ * A call that went out counts in the window as of when its answer came (`answered`), and as of
+ * now while it has none: the CRM counted it when it arrived, somewhere between the two, and we
+ * cannot see when. Counting it from when it was let go drew 429s: the first calls on new
+ * connections (a TCP and TLS handshake, a cold start) arrived 200 to 400 ms after they were let
+ * go, while the next window's, on warm connections, arrived within 40 ms, so ten searches of one
+ * window and the first of the next met in Pipedrive's 10-per-2-s window (8 of 248 answered 429
+ * with a 50 ms margin). A call's own round trip is the margin it needs, and costs only that.
+ * `marginMs` (by default 2% of the window, at least 50 ms) is added for a CRM whose servers'
+ * clocks differ.
  */
 /**
  * What the rate-limit layer needs of a limiter. `SlidingWindowLimiter` keeps the window in this
@@ -33,8 +41,11 @@ export interface Booking {
 export interface RateLimiter {
   /** Books a start no later than `deadline` and says how long to wait for it, or throws 503. */
   reserve(deadline: number): Booking | Promise<Booking>
-  /** After the wait: how much longer before the call may go out (0: go, and it counts as sent). */
+  /** After the wait: how much longer before the call may go out (0: go, and it counts as out
+   * until `answered`). */
   admit(deadline: number): number | Promise<number>
+  /** A call this limiter let go has its answer, or failed: it counts as of now. */
+  answered(): void
   /** What `admit` would answer now, without counting the call: for a call under several
    * limiters, which must all let it go at the same moment. May answer 0 where it cannot know
    * (another replica's window): `admit` still decides. */
@@ -47,8 +58,6 @@ export interface RateLimiter {
   capacity(deadline: number): number
   /** Milliseconds from now until `calls` more calls could all have started. */
   timeFor(calls: number): number
-  /** Lets go of what it holds beyond itself (a listener on shared state), when its connection closes. */
-  close?(): void
 }
 
 /** Forecasts stop here: no batch needs to know about more calls than this. */
@@ -56,7 +65,9 @@ const MAX_FORECAST = 100_000
 
 export class SlidingWindowLimiter implements RateLimiter {
   private readonly booked: number[] = []
+  /** When the calls that went out were answered, oldest first; `out` more have no answer yet. */
   private readonly sent: number[] = []
+  private out = 0
   private pausedUntil = 0
   private pausedDaily = false
   private readonly marginMs: number
@@ -86,22 +97,33 @@ export class SlidingWindowLimiter implements RateLimiter {
 
   peek(deadline: number): number {
     const now = this.now()
-    const at = this.nextFree(this.sent)
+    const at = this.nextSend(now)
     if (at <= now) return 0
     this.refuseBeyond(at, now, deadline)
     return at - now
   }
 
-  /** Milliseconds still to wait before a call may really go out; 0 records it as sent now. */
+  /** Milliseconds still to wait before a call may really go out; 0 counts it as out. */
   admit(deadline: number): number {
     const now = this.now()
-    const at = this.nextFree(this.sent)
+    const at = this.nextSend(now)
     if (at <= now) {
-      this.remember(this.sent, now)
+      this.out++
       return 0
     }
     this.refuseBeyond(at, now, deadline)
     return at - now
+  }
+
+  answered(): void {
+    this.out = Math.max(0, this.out - 1)
+    this.remember(this.sent, this.now(), this.out)
+  }
+
+  /** Counts a call that another window let go as out: the shared window's, whose calls this
+   * replica keeps a record of for when Redis goes (`shared-limiter.ts`). */
+  count(): void {
+    this.out++
   }
 
   capacity(deadline: number): number {
@@ -159,29 +181,44 @@ export class SlidingWindowLimiter implements RateLimiter {
     return Math.max(this.pausedUntil, starts[starts.length - this.limit.requests]! + this.limit.intervalMs + this.marginMs)
   }
 
+  /** When the window of calls that went out next has room: the calls still out are the latest,
+   * counted as answered now, so a wait on them is never too long (their answers come later). */
+  private nextSend(now: number): number {
+    if (!this.limit) return this.pausedUntil
+    const index = this.sent.length + this.out - this.limit.requests
+    if (index < 0) return this.pausedUntil
+    const from = index < this.sent.length ? this.sent[index]! : now
+    return Math.max(this.pausedUntil, from + this.limit.intervalMs + this.marginMs)
+  }
+
   /**
    * Records a start. Starts that have left the window are dropped, but never so many that fewer
-   * than `requests` remain: a cancelled booking must not let a start the window still holds be
-   * forgotten.
+   * than `requests` remain with the `others` counted apart: a cancelled booking must not let a
+   * start the window still holds be forgotten.
    */
-  private remember(starts: number[], at: number): void {
+  private remember(starts: number[], at: number, others = 0): void {
     if (!this.limit) return
     starts.push(at)
     const expired = this.now() - this.limit.intervalMs - this.marginMs
-    while (starts.length > this.limit.requests && starts[0]! <= expired) starts.shift()
+    while (starts.length + others > this.limit.requests && starts[0]! <= expired) starts.shift()
   }
 }
 
 /**
  * Waits for every limiter a call is under (a route group's and the connection's), books the call
- * in each, and feeds each answer back: the CRM's budget to the connection's limiter, a 429's wait
- * to the group's limiter (a daily cap to the connection's).
+ * in each, tells each when its answer came, and feeds each answer back: the CRM's budget to the
+ * connection's limiter, a 429's wait to the group's limiter (a daily cap to the connection's).
  */
 export function rateLimitLayer(limitersOf: (attempt: Attempt) => readonly RateLimiter[], waits: Waits): Layer {
   return (next) => async (attempt) => {
     const limiters = limitersOf(attempt)
     attempt.waitedMs = await passage(limiters, attempt)
-    const response = await next(attempt)
+    let response: Awaited<ReturnType<typeof next>>
+    try {
+      response = await next(attempt)
+    } finally {
+      for (const limiter of limiters) limiter.answered()
+    }
     const connection = limiters.at(-1)!
     const budget = waits.budget(response)
     if (budget) connection.observeBudget(budget.remaining, budget.resetMs, budget.daily)
@@ -199,9 +236,9 @@ export function rateLimitLayer(limitersOf: (attempt: Attempt) => readonly RateLi
  * (`peek`) before any counts it, so a group's window never holds a send the connection's window
  * then delayed (which let 13 searches into Pipedrive's 10-per-2-s window right after a burst of
  * creates). Where a limiter still says wait once the others have counted the call (another
- * replica took the slot in between), the whole passage starts again and counts it again: a
- * window may then hold one send too many for a moment, which slows calls, and never one too few,
- * which would let them past the CRM's limit.
+ * replica took the slot in between), the ones that counted it take it as answered at once and the
+ * whole passage starts again: a window may then hold one send too many for a moment, which slows
+ * calls, and never one too few, which would let them past the CRM's limit.
  */
 async function passage(limiters: readonly RateLimiter[], attempt: Attempt): Promise<number> {
   const { deadline, signal } = attempt.options
@@ -223,9 +260,15 @@ async function passage(limiters: readonly RateLimiter[], attempt: Attempt): Prom
       wait = 0
       for (const limiter of limiters) wait = Math.max(wait, await limiter.peek(deadline))
       if (wait > 0) continue
-      for (const limiter of limiters) {
-        wait = await limiter.admit(deadline)
-        if (wait > 0) break
+      let admitted = 0
+      try {
+        for (const limiter of limiters) {
+          wait = await limiter.admit(deadline)
+          if (wait > 0) break
+          admitted++
+        }
+      } finally {
+        if (admitted < limiters.length) for (const limiter of limiters.slice(0, admitted)) limiter.answered()
       }
       if (wait === 0) return waited
     }

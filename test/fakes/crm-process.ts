@@ -7,8 +7,9 @@ import { PipedriveFake } from './pipedrive.ts'
  * and load tests, so the load generator's work cannot delay the fake's clock: answers after
  * LATENCY_MS, allows PER_WINDOW requests per WINDOW_MS, serves HubSpot's legacy v3/v4 paths too
  * with LEGACY=1 (for the official SDK, which still calls them), and has three control routes: POST /__seed
- * {count, start} adds tasks, GET /__stats counts requests by route (and 429s, peak in flight,
- * schema violations), POST /__reset clears them.
+ * {count, start} adds tasks, GET /__stats counts requests by route (and 429s, Pipedrive's search
+ * window's apart, 5xx answers, peak in flight, schema violations) and lists when each arrived (ms
+ * since the epoch), POST /__reset clears them.
  */
 const latency = Number(process.env.LATENCY_MS ?? 0)
 const perWindow = Number(process.env.PER_WINDOW ?? 1_000_000)
@@ -19,17 +20,31 @@ const crm = fake.http.handler
 const control = (path: string, body: unknown): Step | undefined => {
   if (path === '/__stats') {
     const byRoute: Record<string, number> = {}
+    const arrivals: number[] = []
+    let failed = 0
     for (const r of fake.http.requests) {
       if (r.path.startsWith('/__')) continue
       const route = `${r.method} ${r.path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`
       byRoute[route] = (byRoute[route] ?? 0) + 1
+      arrivals.push(r.at)
+      if ((r.status ?? 0) >= 500) failed++
     }
     return {
-      body: { byRoute, rateLimited: fake.http.rateLimited, peakInFlight: fake.http.peakInFlight, violations: fake.violations },
+      body: {
+        byRoute,
+        arrivals,
+        failed,
+        rateLimited: fake.http.rateLimited,
+        // Pipedrive's search window refuses apart from the burst window.
+        searchLimited: fake instanceof PipedriveFake ? fake.searchLimited : 0,
+        peakInFlight: fake.http.peakInFlight,
+        violations: fake.violations,
+      },
     }
   }
   if (path === '/__reset') {
-    fake.http.reset()
+    if (fake instanceof PipedriveFake) fake.resetCounts()
+    else fake.http.reset()
     return { body: {} }
   }
   if (path === '/__seed') {

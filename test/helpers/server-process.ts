@@ -81,8 +81,8 @@ export async function runToExit(env: Record<string, string>): Promise<{ code: nu
   return { code, stdout, stderr }
 }
 
-/** The fake HubSpot of `test/fakes/crm-process.ts` in a process of its own; see its control routes. */
-export async function startFakeHubSpotProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+/** The fake CRM of `test/fakes/crm-process.ts` (HubSpot, or Pipedrive with CRM=pipedrive) in a process of its own; see its control routes. */
+export async function startFakeCrmProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/crm-process.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -90,7 +90,7 @@ export async function startFakeHubSpotProcess(env: Record<string, string>): Prom
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString().split('\n')[0]!) as { url: string }).url))
-    void exited.then(() => reject(new Error('the fake HubSpot process exited')))
+    void exited.then(() => reject(new Error('the fake CRM process exited')))
   })
   return {
     url,

@@ -1,7 +1,12 @@
+import type { FastifyInstance } from 'fastify'
+import { request } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
 import { PIPEDRIVE_TOKEN, PipedriveFake } from '../fakes/pipedrive.ts'
 import { headers, testApp } from '../helpers/app.ts'
+import { TestRedis } from '../helpers/redis.ts'
+import { startFakeCrmProcess } from '../helpers/server-process.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const hubspot = (fake: HubSpotFake, extra: Record<string, unknown> = {}) => ({
   adapter: 'hubspot',
@@ -66,5 +71,73 @@ describe('CRM rate limits', () => {
       await limited.close()
     }
   }, 60_000)
+})
 
+/**
+ * Pipedrive's search window (10 per 2 s), counted by a fake in a process of its own, whose clock
+ * no stall of this one moves, as a CRM's: 240 e-mails Pipedrive does not hold, one search each, in
+ * six syncs at once. The gateway keeps the adapter's declared limit and the default margin.
+ */
+describe("Pipedrive's search window under load", () => {
+  const contacts = Array.from({ length: 240 }, (_, i) => ({ externalId: `S-${i}`, email: `unknown${i}@nowhere${i % 17}.example` }))
+
+  const syncAll = async (coordination?: { redis: Record<string, unknown> }) => {
+    const fake = await startFakeCrmProcess({ CRM: 'pipedrive', WINDOW_MS: '2000' })
+    const apps: FastifyInstance[] = []
+    try {
+      for (let i = 0; i < (coordination ? 2 : 1); i++) {
+        apps.push(
+          await testApp({
+            connections: { pipedrive: { adapter: 'pipedrive', apiToken: PIPEDRIVE_TOKEN, baseUrl: fake.url, concurrency: 8 } },
+            // 40 searches at 5 a second, sharing them with five other syncs: longer than the default 15 s.
+            limits: { requestTimeoutMs: 120_000 },
+            coordination,
+          }),
+        )
+      }
+      if (coordination) await waitFor(() => apps.every((app) => app.gateway.coordination!.state === 'shared'))
+      await request(`${fake.url}/__reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          apps[i % apps.length]!.inject({ method: 'POST', url: '/contacts/sync', headers, payload: { contacts: contacts.slice(i * 40, i * 40 + 40) } }),
+        ),
+      )
+      const stats = (await (await request(`${fake.url}/__stats`)).body.json()) as {
+        byRoute: Record<string, number>
+        arrivals: number[]
+        searchLimited: number
+        rateLimited: number
+      }
+      const searches = stats.byRoute['GET /api/v2/persons/search'] ?? 0
+      const seconds = (Math.max(...stats.arrivals) - Math.min(...stats.arrivals)) / 1000
+      console.log(
+        `pipedrive search window${coordination ? ', two replicas sharing Redis' : ''}: ${searches} searches in ${seconds.toFixed(1)} s ` +
+          `(${(searches / seconds).toFixed(2)}/s; the window allows 10 per 2 s), ${stats.searchLimited} answered 429`,
+      )
+      for (const answer of answers) expect(answer.statusCode, answer.body).toBe(200)
+      expect(answers.flatMap((answer) => [...answer.json().results, ...answer.json().errors])).toEqual([])
+      expect(searches).toBeGreaterThanOrEqual(contacts.length)
+      return stats
+    } finally {
+      await Promise.all(apps.map((app) => app.close()))
+      await fake.stop()
+    }
+  }
+
+  it('one gateway: no search draws a 429', async () => {
+    const stats = await syncAll()
+    expect(stats.searchLimited).toBe(0)
+    expect(stats.rateLimited).toBe(0)
+  }, 120_000)
+
+  it('two replicas sharing Redis: no search draws a 429', async () => {
+    const redis = await TestRedis.start()
+    try {
+      const stats = await syncAll({ redis: { url: redis.url, prefix: `search-${Date.now()}`, replicas: 2 } })
+      expect(stats.searchLimited).toBe(0)
+      expect(stats.rateLimited).toBe(0)
+    } finally {
+      await redis.down()
+    }
+  }, 120_000)
 })

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
 import { headers, testApp } from '../helpers/app.ts'
 import { TestRedis } from '../helpers/redis.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const create = (app: FastifyInstance, key: string, body: object) =>
   app.inject({ method: 'POST', url: '/tasks', headers: { ...headers, 'idempotency-key': key }, payload: body })
@@ -98,6 +99,40 @@ describe('Idempotency-Key on POST /tasks', () => {
       expect(later.statusCode).toBe(422)
     } finally {
       fake.http.handler = healthy
+    }
+  })
+
+  it('across two replicas whose Redis is down, the same create sent to both makes no task: a 503 with Retry-After each, never two tasks', async () => {
+    const lost = await TestRedis.start()
+    try {
+      const coordination = { redis: { url: lost.url, prefix: `down-${Date.now()}`, replicas: 2 } }
+      const replicas = [await gateway(coordination), await gateway(coordination)]
+      const states = (state: string) => () => replicas.every((app) => app.gateway.coordination!.state === state)
+      await waitFor(states('shared'))
+      await lost.down()
+      await waitFor(states('degraded'))
+      fake.http.reset()
+
+      const answers = await Promise.all(replicas.map((app) => create(app, 'key-while-down', { subject: 'one task' })))
+      expect(fake.http.count('POST', '/crm/objects/2026-09/tasks'), 'nothing sent').toBe(0)
+      for (const answer of answers) {
+        expect(answer.statusCode).toBe(503)
+        expect(answer.headers['retry-after']).toBe('2')
+        expect(answer.json()).toMatchObject({ code: 'IDEMPOTENCY_STORE_UNAVAILABLE', message: expect.stringContaining('headers/idempotency-key') })
+      }
+      const keyless = await replicas[0]!.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 'no key' } })
+      expect(keyless.statusCode, 'a create without a key does not need Redis').toBe(201)
+
+      await lost.up()
+      await waitFor(states('shared'), 15_000)
+      const first = await create(replicas[0]!, 'key-while-down', { subject: 'one task' })
+      const again = await create(replicas[1]!, 'key-while-down', { subject: 'one task' })
+      expect([first.statusCode, again.statusCode]).toEqual([201, 201])
+      expect(again.json().id).toBe(first.json().id)
+      expect(again.headers['idempotent-replayed']).toBe('true')
+      expect(fake.http.count('POST', '/crm/objects/2026-09/tasks'), 'the keyless task and the keyed one').toBe(2)
+    } finally {
+      await lost.down()
     }
   })
 })

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { capturedLogger, headers, testApp } from '../helpers/app.ts'
+import { TestRedis } from '../helpers/redis.ts'
+import { waitFor } from '../helpers/wait.ts'
 import type { HttpFake } from '../fakes/http-fake.ts'
 import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../fakes/simple-crm.ts'
 
@@ -10,9 +13,10 @@ describe('upstream trouble, through the gateway', () => {
   let app: FastifyInstance
   const log = capturedLogger('debug')
 
-  const start = async (connection: Record<string, unknown>, limits: Record<string, number> = {}) => {
+  const start = async (connection: Record<string, unknown>, limits: Record<string, number> = {}, coordination?: { redis: Record<string, unknown> }) => {
     fake = await startSimpleCrm()
     app = await testApp({
+      coordination,
       connections: {
         crm: { adapter: 'simple', baseUrl: fake.url, token: SIMPLE_TOKEN, ...connection },
         local: { adapter: 'memory' },
@@ -94,16 +98,26 @@ describe('upstream trouble, through the gateway', () => {
 
   // "At once": a gateway that waited for its deadline (60 s) before answering would outlast the
   // test's timeout. No time is asserted.
-  it('answers 503 with Retry-After at once when the wait for a rate-limit slot passes the deadline', { timeout: 10_000 }, async () => {
-    await start({ rateLimit: { requests: 2, intervalMs: 120_000 } }, { requestTimeoutMs: 60_000 })
-    expect((await create()).statusCode).toBe(201)
-    expect((await create()).statusCode).toBe(201)
-    const res = await create()
-    expect(res.statusCode).toBe(503)
-    expect(res.json()).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED' })
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(60)
-    expect(fake.count('POST', '/tasks')).toBe(2)
-  })
+  it.for(['in this process', 'shared in Redis'])(
+    'answers 503 with Retry-After at once when the wait for a rate-limit slot passes the deadline (window %s)',
+    { timeout: 10_000 },
+    async (where) => {
+      const redis = where === 'shared in Redis' ? await TestRedis.start() : undefined
+      try {
+        await start({ rateLimit: { requests: 2, intervalMs: 120_000 } }, { requestTimeoutMs: 60_000 }, redis && { redis: { url: redis.url, prefix: randomUUID() } })
+        if (redis) await waitFor(() => app.gateway.coordination!.state === 'shared')
+        expect((await create()).statusCode).toBe(201)
+        expect((await create()).statusCode).toBe(201)
+        const res = await create()
+        expect(res.statusCode).toBe(503)
+        expect(res.json()).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED' })
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(60)
+        expect(fake.count('POST', '/tasks')).toBe(2)
+      } finally {
+        await redis?.down()
+      }
+    },
+  )
 
   it('slows down when the CRM says its budget is spent, before it answers 429', async () => {
     await start({})

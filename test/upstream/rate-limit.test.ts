@@ -26,10 +26,25 @@ describe('SlidingWindowLimiter', () => {
     expect(limiter.reserve(60_000).wait).toBe(0)
     expect(limiter.reserve(60_000).wait).toBe(1000)
     time.set(30)
-    expect(limiter.admit(60_000)).toBe(0) // the first call really went out at 30
+    expect(limiter.admit(60_000)).toBe(0) // the first call really went out at 30, answered at once
+    limiter.answered()
     time.set(1000)
     expect(limiter.admit(60_000)).toBe(30) // so the second waits until 1030
     time.set(1030)
+    expect(limiter.admit(60_000)).toBe(0)
+  })
+
+  it('counts a call as of its answer, the latest the CRM can have counted it, and as of now while it has none', () => {
+    const time = at(0)
+    const limiter = new SlidingWindowLimiter({ requests: 1, intervalMs: 1000, marginMs: 0 }, 'crm', time.clock)
+    expect(limiter.admit(60_000)).toBe(0)
+    time.set(5000)
+    expect(limiter.peek(60_000), 'still out after 5 s: the CRM may count it any moment').toBe(1000)
+    time.set(5400)
+    limiter.answered()
+    time.set(6000)
+    expect(limiter.admit(60_000), 'a window after its answer').toBe(400)
+    time.set(6400)
     expect(limiter.admit(60_000)).toBe(0)
   })
 

@@ -34,6 +34,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
             'IDEMPOTENCY_KEY_IN_FLIGHT',
             'IDEMPOTENCY_KEY_IN_DOUBT',
             'IDEMPOTENCY_STORE_FULL',
+            'IDEMPOTENCY_STORE_UNAVAILABLE',
             'NOT_SUPPORTED',
             ...CRM_FAILED,
           ),

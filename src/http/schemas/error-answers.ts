@@ -120,6 +120,12 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
     message: "headers/idempotency-key: this tenant's idempotency keys are all held by unfinished creates; retry after 60 s",
     header: 'retry-after',
   },
+  IDEMPOTENCY_STORE_UNAVAILABLE: {
+    status: 503,
+    when: 'an `Idempotency-Key` while the store the replicas share for keys (Redis) is unreachable: the create is not sent, since it could be made twice; `Retry-After` says when to try again',
+    message: 'headers/idempotency-key: the store the replicas share for keys is unreachable, and without it the create could be made twice; retry after 2 s',
+    header: 'retry-after',
+  },
   ACTIVITY_IN_DOUBT: {
     status: 503,
     when: 'the first request with that `metadata.messageId` may have logged it (its answer from the CRM was lost) and the gateway cannot tell yet; `Retry-After` says when to send it again',
