@@ -47,6 +47,14 @@ export interface AdapterV2 {
 
   /** One cheap authenticated read, used by health checks and `connections test`. */
   doCheck?(options: CallOptions): Promise<void>
+  /**
+   * Learns what the record ports' `linkTo` needs from the CRM (an account's id or domain) with
+   * one read, and keeps it; resolves once it is known, throws what the read threw. The core calls
+   * it outside any request, when a connection opens for a tenant that has links, and again with
+   * back-off while it fails (`src/runtime/link-learning.ts`): the adapter neither retries nor
+   * waits. Leave it out when links need nothing from the CRM (the connection's options say it all).
+   */
+  doLearnLinks?(options: CallOptions): Promise<void>
   /** Releases pools and timers; called when the connection is removed or the gateway stops. */
   close?(): Promise<void>
 }

@@ -28,6 +28,8 @@ export interface Runtime {
   readonly connections: ReadonlyMap<string, Connection>
   readonly tenants: readonly Tenant[]
   readonly keys: KeyRing<Tenant>
+  /** The tenants' link tokens, the capability in each record link's path. */
+  readonly linkTokens: KeyRing<Tenant>
   /** Marks a request as using this runtime; call the returned function when it ends. */
   hold(): () => void
   /** Resolves when no request holds this runtime any more. */
@@ -78,6 +80,11 @@ export async function buildRuntime(config: GatewayConfig, options: RuntimeOption
     await pacer.pace()
   }
   const keys = new KeyRing<Tenant>(tenants.flatMap((tenant, i) => config.tenants[i]!.apiKeys.map((key): [string, Tenant] => [key, tenant])))
+  const linkTokens = new KeyRing<Tenant>(tenants.flatMap((tenant, i) => config.tenants[i]!.linkTokens.map((token): [string, Tenant] => [token, tenant])))
+  // Only a connection some tenant's links can reach learns what links need: links off cost the CRM nothing.
+  for (const [i, tenant] of tenants.entries()) {
+    if (config.tenants[i]!.linkTokens.length > 0) for (const connection of tenant.connections.values()) connection.links.start()
+  }
 
   let holders = 0
   const waiting: (() => void)[] = []
@@ -87,6 +94,7 @@ export async function buildRuntime(config: GatewayConfig, options: RuntimeOption
     connections,
     tenants,
     keys,
+    linkTokens,
     hold() {
       holders++
       let released = false

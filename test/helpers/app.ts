@@ -8,6 +8,8 @@ import { resolveConfig } from '../../src/config/load.ts'
 import { createLogger } from '../../src/logger.ts'
 
 export const KEY = 'test-key-0123456789'
+/** A link token for `auth: { linkTokens: LINK_TOKEN }`: without one, a tenant's links are off. */
+export const LINK_TOKEN = 'test-link-token-0123456789abcdefghijklmnop'
 
 export interface TestAppOptions {
   connections?: Record<string, Record<string, unknown>>
