@@ -1,9 +1,12 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../../src/app.ts'
+import { resolveConfig } from '../../src/config/load.ts'
+import { createLogger } from '../../src/logger.ts'
 import type { Step } from '../../test/fakes/http-fake.ts'
 import { error } from '../../test/fakes/hubspot-answers.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
-import { LINK_TOKEN, headers, testApp } from '../../test/helpers/app.ts'
+import { KEY, LINK_TOKEN, headers } from '../../test/helpers/app.ts'
 import { waitFor } from '../../test/helpers/wait.ts'
 
 const ACCOUNT_INFO = '/account-info/2026-09/details'
@@ -26,25 +29,29 @@ describe('hubspot links learn the portal outside any request', () => {
   let app: FastifyInstance
   let accountInfo: Step | undefined = error(403, 'MISSING_SCOPES', "This app hasn't been granted all required scopes to make this call.")
 
+  const config = (linkTokens: string) => ({
+    auth: { apiKeys: [KEY], linkTokens },
+    health: { intervalMs: 0 },
+    connections: {
+      hubspot: {
+        adapter: 'hubspot',
+        accessToken: HUBSPOT_TOKEN,
+        baseUrl: fake.url,
+        // One counted failure would open it: a link's call, or the learner's, must not count.
+        breaker: { failures: 1, cooldownMs: 60_000 },
+        // The tenant's budget: a link that took from it would slow the tenant's calls.
+        rateLimit: { requests: 50, intervalMs: 1000 },
+      },
+    },
+    active: 'hubspot',
+  })
+
   beforeAll(async () => {
     fake = await HubSpotFake.start()
     fake.seed(1, Number(TASK))
     const healthy = fake.http.handler
     fake.http.handler = (request) => (request.path === ACCOUNT_INFO && accountInfo ? accountInfo : healthy(request))
-    app = await testApp({
-      connections: {
-        hubspot: {
-          adapter: 'hubspot',
-          accessToken: HUBSPOT_TOKEN,
-          baseUrl: fake.url,
-          // One counted failure would open it: a link's call, or the learner's, must not count.
-          breaker: { failures: 1, cooldownMs: 60_000 },
-          // The tenant's budget: a link that took from it would slow the tenant's calls.
-          rateLimit: { requests: 50, intervalMs: 1000 },
-        },
-      },
-      auth: { linkTokens: LINK_TOKEN },
-    })
+    app = await buildApp({ config: await resolveConfig(config(LINK_TOKEN), {}), logger: createLogger('silent') })
   })
   afterAll(async () => {
     await app.close()
@@ -130,5 +137,15 @@ describe('hubspot links learn the portal outside any request', () => {
     expect(statuses.filter((status) => status === 200)).toHaveLength(1)
     expect(statuses.length, 'one read per try of the back-off, whatever the links asked').toBeLessThanOrEqual(5)
     console.log(`account-info calls by the background learner over the test: ${statuses.length} (${statuses.join(', ')})`)
+  })
+
+  it('keeps the learned portal through a reload that rotates the token: the new token redirects at once, with no call', async () => {
+    const next = `${LINK_TOKEN}-next`
+    const before = fake.http.requests.length
+    await app.gateway.apply(await resolveConfig(config(next), {}))
+    const res = await app.inject({ method: 'GET', url: `/links/${next}/contacts/hubspot.502` })
+    expect(res.headers.location).toBe(`https://app.hubspot.com/contacts/${fake.portalId}/record/0-1/502`)
+    expect((await app.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/contacts/hubspot.502` })).statusCode, 'the token taken out').toBe(404)
+    expect(fake.http.requests.length - before).toBe(0)
   })
 })
