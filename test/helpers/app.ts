@@ -15,7 +15,7 @@ export interface TestAppOptions {
   connections?: Record<string, Record<string, unknown>>
   active?: string
   apiKeys?: string[]
-  /** Other `auth` settings than the keys (the key header). */
+  /** Other `auth` settings than the keys: the key header, link tokens. */
   auth?: Record<string, string>
   limits?: Record<string, number>
   /** Active health checks are off unless a test turns them on: they are CRM calls of their own. */
