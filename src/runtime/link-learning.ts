@@ -37,11 +37,15 @@ export class LinkLearning {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** Starts learning, unless the adapter needs nothing learned or this has started before. */
+  /**
+   * Starts learning, unless the adapter needs nothing learned or this has started before. The
+   * first try comes at a random moment within `FIRST_WAIT_MS`: ten thousand connections opened by
+   * one reload neither call their CRMs all at once nor hold up the reload that opened them.
+   */
   start(): void {
     if (this.state !== 'idle' || !this.learn) return
     this.state = 'learning'
-    void this.try(this.learn)
+    this.later(this.learn, Math.round(this.random() * FIRST_WAIT_MS))
   }
 
   stop(): void {
@@ -66,10 +70,14 @@ export class LinkLearning {
       // The first failure says what is wrong; the tries after it, ever rarer, only at debug.
       if (this.failures === 1) this.logger.warn(line, "record links: cannot learn what they need from the CRM; this connection's links answer 404 until then")
       else this.logger.debug(line, 'record links: still cannot learn what they need from the CRM')
-      this.timer = setTimeout(() => void this.try(learn), waitMs)
-      this.timer.unref()
+      this.later(learn, waitMs)
     } finally {
       clearTimeout(deadline)
     }
+  }
+
+  private later(learn: (options: CallOptions) => Promise<void>, ms: number): void {
+    this.timer = setTimeout(() => void this.try(learn), ms)
+    this.timer.unref()
   }
 }
