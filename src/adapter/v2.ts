@@ -21,8 +21,9 @@ import type { UserPort } from './users.ts'
  *   flight, and does timeouts, retries, the rate limit, the circuit breaker and the translation of
  *   HTTP failures into `src/errors.ts` errors. An adapter may send its calls in parallel.
  *
- * Every method takes `CallOptions`; pass them on to each upstream call unchanged, so the caller's
- * deadline and cancellation reach the CRM request. Throw only errors from `src/errors.ts`.
+ * Every method that may call the CRM takes `CallOptions` (a record port's `linkTo` makes no call,
+ * so it takes none); pass them on to each upstream call unchanged, so the caller's deadline and
+ * cancellation reach the CRM request. Throw only errors from `src/errors.ts`.
  *
  * Values that reach a CRM's URL go through the upstream client's path templates (`route` and
  * `params`), never into a string. Ids read from a CRM's answer are checked, by the answer's
