@@ -40,7 +40,10 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     // The limit in force is checked per request (`body-limit.ts`), so that a reload changes it.
     bodyLimit: MAX_BODY_LIMIT_BYTES,
     ...socketLimits(config.limits.requestTimeoutMs),
-    routerOptions: { maxParamLength: 512 },
+    // No parameter is refused by the router (a bare 414 of Fastify's): a long one reaches its
+    // route, whose schema or service answers in the gateway's words (a link, with the links' one
+    // 404). Node's limit on a request's headers (16 KiB) bounds a URL anyway.
+    routerOptions: { maxParamLength: 16_384 },
     // `request.ip`, by which failed authentications are counted (`src/config/trust-proxy.ts`).
     trustProxy: config.trustProxy.length > 0 && [...config.trustProxy],
     requestIdHeader: false,

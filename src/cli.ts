@@ -81,7 +81,11 @@ async function configCheck(file: string, against: string | undefined): Promise<n
   console.log(`${file}: valid`)
   for (const tenant of config.tenants) {
     const keys = tenant.apiKeys.length === 0 ? 'no API key (one is generated outside production)' : `${tenant.apiKeys.length} API key(s)`
-    console.log(`tenant ${tenant.name}: ${keys}; new tasks go to "${tenant.active}"`)
+    const links =
+      tenant.linkTokens.length > 0
+        ? `${tenant.linkTokens.length} link token(s)`
+        : `no link token (${config.tenants.length === 1 ? 'one is generated outside production; production turns links off' : 'links off'})`
+    console.log(`tenant ${tenant.name}: ${keys}; ${links}; new tasks go to "${tenant.active}"`)
     for (const name of tenant.connections) {
       const connection = config.connections.get(name)!
       const options = Object.entries(connection.options as Record<string, unknown>)

@@ -119,7 +119,7 @@ export class RecordNotFoundError extends GatewayError {
   }
 }
 
-/** No page in a CRM's UI for this id. The answer says nothing more: the route has no API key. */
+/** No link for this token and id, whatever the reason: the answer says nothing more, as the route has no API key. */
 export class LinkNotFoundError extends GatewayError {
   readonly code = 'LINK_NOT_FOUND'
   readonly statusCode = 404

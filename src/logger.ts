@@ -15,6 +15,8 @@ export const REDACTED_PATHS = [
   '*.headers["x-api-token"]',
   'apiKeys',
   '*.apiKeys',
+  'linkTokens',
+  '*.linkTokens',
   'accessToken',
   '*.accessToken',
   '*.*.accessToken',

@@ -57,6 +57,16 @@ export function redactQuery(url: string): string {
   return `${url.slice(0, start)}?${parameters.join('&')}`
 }
 
+const LINK_TOKEN = /^\/links\/[^/?#]+/
+
+/**
+ * A request's URL as the log shows it: the query's values redacted (`redactQuery`), and the link
+ * token of a record link (`/links/<token>/…`), a capability anyone who reads it could use.
+ */
+export function loggableUrl(url: string): string {
+  return redactQuery(url).replace(LINK_TOKEN, `/links/${REDACTED}`)
+}
+
 /** `scheme://user:password@` and `scheme://token@` anywhere in a text; up to the last `@` before the
  * host, as a password may hold an `@` its writer did not encode. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'`]*)@/gi

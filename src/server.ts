@@ -1,5 +1,6 @@
 import { buildApp } from './app.ts'
 import { ensureApiKeys } from './config/api-keys.ts'
+import { ensureLinkTokens } from './config/link-tokens.ts'
 import { DEFAULT_CONFIG_PATH, loadConfigFile } from './config/load.ts'
 import { forLog } from './config/problems.ts'
 import { readEnvironment } from './environment.ts'
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
   const path = env.GATEWAY_CONFIG ?? DEFAULT_CONFIG_PATH
   let app: Awaited<ReturnType<typeof buildApp>>
   try {
-    const config = ensureApiKeys(await loadConfigFile(path, env), logger)
+    const config = ensureLinkTokens(ensureApiKeys(await loadConfigFile(path, env), logger), logger, env)
     app = await buildApp({ config, logger, reload: { path, env, onSignal: true } })
   } catch (error) {
     if (error instanceof ConfigError) {

@@ -25,8 +25,8 @@ active: local
 
 describe('config', () => {
   it('loads the shipped default config with the documented defaults', async () => {
-    const config = await loadConfigFile('config/default.yaml', { GATEWAY_API_KEYS: 'a, b ,,c' })
-    expect(config.tenants).toEqual([{ name: 'default', apiKeys: ['a', 'b', 'c'], active: 'local', connections: ['local'] }])
+    const config = await loadConfigFile('config/default.yaml', { GATEWAY_API_KEYS: 'a, b ,,c', GATEWAY_LINK_TOKENS: 'link-1,link-2' })
+    expect(config.tenants).toEqual([{ name: 'default', apiKeys: ['a', 'b', 'c'], linkTokens: ['link-1', 'link-2'], active: 'local', connections: ['local'] }])
     expect(config.limits).toEqual({ maxBatchIds: 1000, maxBatchRecords: 1000, bodyLimitBytes: 1_048_576, requestTimeoutMs: 15_000 })
     expect(config.connections.get('local')?.core).toMatchObject({ adapter: 'memory', concurrency: 8 })
   })
@@ -83,8 +83,8 @@ describe('config', () => {
       {},
     )
     expect(config.tenants).toEqual([
-      { name: 'acme', apiKeys: ['k1', 'k2'], active: 'a', connections: ['a', 'old'] },
-      { name: 'globex', apiKeys: ['k3'], active: 'b', connections: ['b'] },
+      { name: 'acme', apiKeys: ['k1', 'k2'], linkTokens: [], active: 'a', connections: ['a', 'old'] },
+      { name: 'globex', apiKeys: ['k3'], linkTokens: [], active: 'b', connections: ['b'] },
     ])
   })
 

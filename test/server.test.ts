@@ -15,10 +15,13 @@ describe('the server process', () => {
     server = undefined
   })
 
-  it('starts on the default config with a generated key that it logs once, and serves with it', async () => {
-    server = await startServer({ GATEWAY_API_KEYS: '' })
+  it('starts on the default config with a generated key (and link token) that it logs once, and serves with it', async () => {
+    server = await startServer({ GATEWAY_API_KEYS: '', GATEWAY_LINK_TOKENS: '' })
     const generated = server.lines.filter((line) => line.generatedApiKey)
     expect(generated).toHaveLength(1)
+    const linkToken = server.lines.filter((line) => line.generatedLinkToken)
+    expect(linkToken).toHaveLength(1)
+    expect(String(linkToken[0]!.companyLinkTemplate)).toBe(`https://<gateway>/links/${String(linkToken[0]!.generatedLinkToken)}/companies/{{crmId}}`)
     const key = String(generated[0]!.generatedApiKey)
     const res = await request(`${server.base}/tasks`, {
       method: 'POST',

@@ -33,7 +33,7 @@ const HubSpotOptions = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     portalId: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "the portal (Hub ID) of record links; read once from HubSpot's account-info API when unset" }),
+      Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "the portal (Hub ID) of record links; read from HubSpot's account-info API, outside any request, when unset" }),
     ),
     messageIdProperty: Type.Optional(
       Type.String({
@@ -92,6 +92,8 @@ const definition: AdapterDefinition<typeof HubSpotOptions> = {
       }),
       activities: createHubSpotActivities(client, route, owners, options.messageIdProperty),
       users: createHubSpotUsers(client, route, options.ownerCache, ctx.connection),
+      // With `portalId` configured, links need nothing from HubSpot.
+      ...(options.portalId === undefined && { doLearnLinks: (callOptions: CallOptions) => links.learn(callOptions) }),
       /**
        * `connections test` reads the property definitions the connection writes to
        * (`property-check.ts`), which also proves the token works, and names every property HubSpot

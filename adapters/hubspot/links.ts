@@ -15,37 +15,32 @@ interface Portal {
 
 /**
  * A record's page in HubSpot's UI, `https://app.hubspot.com/contacts/<portalId>/record/0-1/<id>`.
- * The portal id comes from the connection's `portalId` option, else from the account-info API
- * (`GET /account-info/2026-09/details`), read once per connection and kept; a failed read is tried
- * again next time. Building a link never asks HubSpot about the record itself.
+ * The portal comes from the connection's `portalId` option, else from the account-info API
+ * (`GET /account-info/2026-09/details`), read by `learn`, which the core calls outside any request
+ * (`doLearnLinks`); until it has answered there is no link. Building a link never calls HubSpot.
  */
 export class PortalLinks {
-  private portal: Promise<Portal> | undefined
+  private portal: Portal | undefined
 
   constructor(
     private readonly client: UpstreamClient,
     private readonly route: Routes,
     portalId: number | undefined,
   ) {
-    if (portalId !== undefined) this.portal = Promise.resolve({ portalId, uiDomain: 'app.hubspot.com' })
+    if (portalId !== undefined) this.portal = { portalId, uiDomain: 'app.hubspot.com' }
   }
 
-  async recordUrl(kind: RecordKind, id: string, options: CallOptions): Promise<string> {
-    const { portalId, uiDomain } = await this.read(options)
+  recordUrl(kind: RecordKind, id: string): string | undefined {
+    if (!this.portal) return undefined
+    const { portalId, uiDomain } = this.portal
     return `https://${uiDomain}/contacts/${portalId}/record/${OBJECT_TYPE_ID[kind]}/${encodeURIComponent(id)}`
   }
 
-  private read(options: CallOptions): Promise<Portal> {
-    if (!this.portal) {
-      const reading = this.client.json({ method: 'GET', route: this.route.accountDetails, expect: [200], options }, AccountDetails).then((details) => ({
-        portalId: details.portalId,
-        uiDomain: details.uiDomain !== undefined && UI_DOMAIN.test(details.uiDomain) ? details.uiDomain : 'app.hubspot.com',
-      }))
-      this.portal = reading
-      reading.catch(() => {
-        if (this.portal === reading) this.portal = undefined
-      })
+  async learn(options: CallOptions): Promise<void> {
+    const details = await this.client.json({ method: 'GET', route: this.route.accountDetails, expect: [200], options }, AccountDetails)
+    this.portal = {
+      portalId: details.portalId,
+      uiDomain: details.uiDomain !== undefined && UI_DOMAIN.test(details.uiDomain) ? details.uiDomain : 'app.hubspot.com',
     }
-    return this.portal
   }
 }

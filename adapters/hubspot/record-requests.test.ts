@@ -241,8 +241,9 @@ describe('hubspot record, association, activity and portal requests', () => {
     })
   })
 
-  it('lists owners page after page; a record link reads the portal once, on its UI host', async () => {
-    const { users, contacts } = await open()
+  it('lists owners page after page; record links wait for the portal, learned in one read, on its UI host', async () => {
+    const adapter = await open()
+    const { users, contacts } = adapter
     const seen: unknown[] = []
     expectCall('GET', '/crm/owners/2026-09', 200, 'owners-page-1.json', seen)
     expectCall('GET', '/crm/owners/2026-09', 200, 'owners-page-2.json', seen)
@@ -253,8 +254,10 @@ describe('hubspot record, association, activity and portal requests', () => {
       { id: '333', name: 'Owner 333' },
     ])
     expect(seen.slice(0, 2)).toEqual([{ query: 'limit=100&archived=false' }, { query: 'limit=100&archived=false&after=MTAw' }])
-    expect(await contacts!.linkTo!('5390', options())).toBe('https://app-eu1.hubspot.com/contacts/146231845/record/0-1/5390')
-    expect(await contacts!.linkTo!('5391', options())).toBe('https://app-eu1.hubspot.com/contacts/146231845/record/0-1/5391')
+    expect(contacts!.linkTo!('5390'), 'no link before the portal is learned').toBeUndefined()
+    await adapter.doLearnLinks!(options())
+    expect(contacts!.linkTo!('5390')).toBe('https://app-eu1.hubspot.com/contacts/146231845/record/0-1/5390')
+    expect(contacts!.linkTo!('5391')).toBe('https://app-eu1.hubspot.com/contacts/146231845/record/0-1/5391')
   })
 
   it("checks the properties it writes from the contacts' and companies' definitions; a readiness probe reads a task list of one", async () => {

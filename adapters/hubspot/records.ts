@@ -71,7 +71,7 @@ export function createHubSpotRecords<F extends object>(
     doCreateMany: (inputs, options) => createRecords(writes, inputs, options),
     doUpdateMany: (patches, options) => updateRecords(writes, patches, options),
     doFind: find,
-    linkTo: (id, options) => links.recordUrl(kind, id, options),
+    linkTo: (id) => links.recordUrl(kind, id),
   }
   // The mapping speaks in field names as strings; `F` only names which of the kinds this is.
   return port as unknown as RecordPort<F>

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { LINK_TOKEN, headers, testApp } from '../../test/helpers/app.ts'
+import { waitFor } from '../../test/helpers/wait.ts'
 
 /** Owners as Enginy's users, and record links into HubSpot's UI. */
 describe('hubspot users and links', () => {
@@ -37,28 +38,45 @@ describe('hubspot users and links', () => {
     expect(fake.http.requests).toHaveLength(3)
   })
 
-  it('redirects to the record in HubSpot, with the portal read once from the account-info API', async () => {
-    const contact = await app.inject({ method: 'GET', url: '/links/contacts/hubspot.501' })
-    expect(contact.statusCode).toBe(302)
-    expect(contact.headers.location).toBe(`https://app.hubspot.com/contacts/${fake.portalId}/record/0-1/501`)
-    const company = await app.inject({ method: 'GET', url: '/links/companies/hubspot.701' })
-    expect(company.headers.location).toBe(`https://app.hubspot.com/contacts/${fake.portalId}/record/0-2/701`)
-    // Any id of the right form, whether it exists or not: a link tells nobody which records exist.
-    expect((await app.inject({ method: 'GET', url: '/links/companies/hubspot.59999999999' })).statusCode).toBe(302)
-    expect((await app.inject({ method: 'GET', url: '/links/companies/hubspot.abc' })).statusCode).toBe(404)
-    expect(fake.http.requests.map((r) => r.path)).toEqual(['/account-info/2026-09/details'])
+  /** A gateway whose tenant has links, waiting until its links redirect: the portal is learned outside any request. */
+  const linked = async (extra: Record<string, unknown> = {}) => {
+    const gateway = await testApp({ connections: connection(extra), auth: { linkTokens: LINK_TOKEN } })
+    await waitFor(async () => (await gateway.inject({ method: 'GET', url: link('contacts/hubspot.501') })).statusCode === 302)
+    return gateway
+  }
+  const link = (path: string) => `/links/${LINK_TOKEN}/${path}`
+
+  it('redirects to the record in HubSpot, with the portal read once from the account-info API, and no call on a link', async () => {
+    const gateway = await linked()
+    try {
+      expect(fake.http.requests.map((r) => r.path)).toEqual(['/account-info/2026-09/details'])
+      fake.http.reset()
+      const contact = await gateway.inject({ method: 'GET', url: link('contacts/hubspot.501') })
+      expect(contact.statusCode).toBe(302)
+      expect(contact.headers.location).toBe(`https://app.hubspot.com/contacts/${fake.portalId}/record/0-1/501`)
+      const company = await gateway.inject({ method: 'GET', url: link('companies/hubspot.701') })
+      expect(company.headers.location).toBe(`https://app.hubspot.com/contacts/${fake.portalId}/record/0-2/701`)
+      // Any id of the right form, whether it exists or not: a link tells nobody which records exist.
+      expect((await gateway.inject({ method: 'GET', url: link('companies/hubspot.59999999999') })).statusCode).toBe(302)
+      expect((await gateway.inject({ method: 'GET', url: link('companies/hubspot.abc') })).statusCode).toBe(404)
+      expect(fake.http.requests).toHaveLength(0)
+    } finally {
+      await gateway.close()
+    }
   })
 
   it("uses the UI host of the portal's data-hosting region, and a configured portalId without any call", async () => {
     fake.uiDomain = 'app-eu1.hubspot.com'
-    const eu = await testApp({ connections: connection() })
-    const configured = await testApp({ connections: connection({ portalId: 4242 }) })
+    const eu = await linked()
+    const configured = await testApp({ connections: connection({ portalId: 4242 }), auth: { linkTokens: LINK_TOKEN } })
     try {
-      expect((await eu.inject({ method: 'GET', url: '/links/contacts/hubspot.501' })).headers.location).toBe(
+      expect((await eu.inject({ method: 'GET', url: link('contacts/hubspot.501') })).headers.location).toBe(
         `https://app-eu1.hubspot.com/contacts/${fake.portalId}/record/0-1/501`,
       )
       fake.http.reset()
-      expect((await configured.inject({ method: 'GET', url: '/links/contacts/hubspot.501' })).headers.location).toBe('https://app.hubspot.com/contacts/4242/record/0-1/501')
+      expect(configured.gateway.current.runtime.connections.get('hubspot')!.adapter.doLearnLinks, 'nothing to learn').toBeUndefined()
+      const first = await configured.inject({ method: 'GET', url: link('contacts/hubspot.501') })
+      expect(first.headers.location, 'from the first link on').toBe('https://app.hubspot.com/contacts/4242/record/0-1/501')
       expect(fake.http.requests).toHaveLength(0)
     } finally {
       fake.uiDomain = 'app.hubspot.com'

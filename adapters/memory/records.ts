@@ -82,7 +82,7 @@ export function memoryRecords<F extends object>(
       return [...found].map((id) => copy(records.get(id)!))
     },
 
-    ...(link && { linkTo: async (id: string) => fillLink(link, id) }),
+    ...(link && { linkTo: (id: string) => fillLink(link, id) }),
     has: (id) => records.has(id),
   }
 }

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/kit/adapter-kit.ts'
-import { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
 import { PIPEDRIVE_FIELD_MAP, type PipedriveGateway, pipedriveGateway } from '../../test/fakes/pipedrive-gateway.ts'
+import { LINK_TOKEN, testApp } from '../../test/helpers/app.ts'
+import { waitFor } from '../../test/helpers/wait.ts'
+
+const ME = '/api/v1/users/me'
 
 const options = (probe = false): CallOptions => ({ signal: AbortSignal.timeout(5000), deadline: Date.now() + 5000, warn: () => {}, probe })
 
@@ -27,25 +31,55 @@ describe('pipedrive account: users, links, the fieldMap check', () => {
     ])
   })
 
-  it("links to a person's and an organization's page under the company domain, read once from /users/me", async () => {
+  it("links to a person's and an organization's page under the company domain, learned from /users/me outside any request, with back-off while it fails", async () => {
     fake.resetCounts()
-    const links = await Promise.all(
-      ['contacts/pipedrive.31', 'companies/pipedrive.41', 'contacts/pipedrive.999999'].map((path) => gw.app.inject({ method: 'GET', url: `/links/${path}` })),
-    )
-    expect(links.map((res) => [res.statusCode, res.headers.location])).toEqual([
-      [302, `https://${PIPEDRIVE_COMPANY_DOMAIN}.pipedrive.com/person/31`],
-      [302, `https://${PIPEDRIVE_COMPANY_DOMAIN}.pipedrive.com/organization/41`],
-      [302, `https://${PIPEDRIVE_COMPANY_DOMAIN}.pipedrive.com/person/999999`],
-    ])
-    expect(fake.http.requests.map((r) => `${r.method} ${r.path}`), 'one call, whatever the number of links, and none about the records').toEqual(['GET /api/v1/users/me'])
-    expect((await gw.app.inject({ method: 'GET', url: '/links/contacts/pipedrive.abc' })).statusCode, 'not a person id').toBe(404)
+    const healthy = fake.http.handler
+    let failing = true
+    fake.http.handler = (request) => (failing && request.path === ME ? { status: 500, body: { success: false, error: 'Internal server error' } } : healthy(request))
+    const linked = await testApp({
+      connections: { pipedrive: { adapter: 'pipedrive', apiToken: PIPEDRIVE_TOKEN, baseUrl: fake.url, retry: { maxRetries: 1, minDelayMs: 5, maxDelayMs: 20 } } },
+      auth: { linkTokens: LINK_TOKEN },
+    })
+    try {
+      await waitFor(() => fake.http.requests.some((r) => r.path === ME && r.status === 500))
+      const refused = await Promise.all(['contacts/pipedrive.31', 'companies/pipedrive.41'].map((path) => linked.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/${path}` })))
+      expect(refused.map((res) => res.statusCode), 'no link until the domain is known').toEqual([404, 404])
+      failing = false
+      await waitFor(async () => (await linked.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/contacts/pipedrive.31` })).statusCode === 302)
+      const links = await Promise.all(
+        ['contacts/pipedrive.31', 'companies/pipedrive.41', 'contacts/pipedrive.999999'].map((path) => linked.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/${path}` })),
+      )
+      expect(links.map((res) => [res.statusCode, res.headers.location])).toEqual([
+        [302, `https://${PIPEDRIVE_COMPANY_DOMAIN}.pipedrive.com/person/31`],
+        [302, `https://${PIPEDRIVE_COMPANY_DOMAIN}.pipedrive.com/organization/41`],
+        [302, `https://${PIPEDRIVE_COMPANY_DOMAIN}.pipedrive.com/person/999999`],
+      ])
+      expect((await linked.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/contacts/pipedrive.abc` })).statusCode, 'not a person id').toBe(404)
+      const calls = fake.http.requests.map((r) => `${r.method} ${r.path} ${r.status}`)
+      expect(new Set(calls), 'only the reads of /users/me, whatever the number of links, and none about the records').toEqual(new Set([`GET ${ME} 500`, `GET ${ME} 200`]))
+      expect(calls.filter((call) => call.endsWith('200')), 'read until it answered, then no more').toHaveLength(1)
+      expect(calls.length, 'one read per try of the back-off').toBeLessThanOrEqual(4)
+
+      // A readiness check reads /users/me too; one that fails keeps the domain links use.
+      failing = true
+      const adapter = linked.gateway.current.runtime.connections.get('pipedrive')!.adapter
+      await expect(adapter.doCheck!(options(true))).rejects.toThrow()
+      expect((await linked.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/companies/pipedrive.41` })).statusCode).toBe(302)
+    } finally {
+      fake.http.handler = healthy
+      await linked.close()
+    }
   })
 
   it('takes the company domain from the connection when given, without a call', async () => {
-    const configured = await pipedriveGateway(fake, { companyDomain: 'acme-eu' })
+    const configured = await testApp({
+      connections: { pipedrive: { adapter: 'pipedrive', apiToken: PIPEDRIVE_TOKEN, baseUrl: fake.url, companyDomain: 'acme-eu' } },
+      auth: { linkTokens: LINK_TOKEN },
+    })
     try {
       fake.resetCounts()
-      const res = await configured.app.inject({ method: 'GET', url: '/links/companies/pipedrive.41' })
+      expect(configured.gateway.current.runtime.connections.get('pipedrive')!.adapter.doLearnLinks, 'nothing to learn').toBeUndefined()
+      const res = await configured.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/companies/pipedrive.41` })
       expect(res.headers.location).toBe('https://acme-eu.pipedrive.com/organization/41')
       expect(fake.http.requests).toHaveLength(0)
     } finally {

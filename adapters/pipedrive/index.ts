@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, withCreatedLookup } from '../../src/kit/adapter-kit.ts'
+import { type AdapterDefinition, type CallOptions, withCreatedLookup } from '../../src/kit/adapter-kit.ts'
 import { ActivityTypeOptions, createActivities } from './activities.ts'
 import { ActivityTypeList } from './activity-types.ts'
 import { createAssociations } from './associations.ts'
@@ -25,7 +25,7 @@ const PipedriveOptions = Type.Object(
     fieldsTtlMs: Type.Integer({ minimum: 1, default: 600_000 }),
     activityTypes: ActivityTypeOptions,
     /** The account's subdomain of pipedrive.com (`acme` for acme.pipedrive.com); read from
-     * `/users/me` when not given. */
+     * `/users/me`, outside any request, when not given. */
     companyDomain: Type.Optional(Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' })),
     /** What lookups learn, to settle later ones with one list of changes (`recall.ts`). */
     recall: Type.Object(
@@ -54,7 +54,7 @@ const definition: AdapterDefinition<typeof PipedriveOptions> = {
     const plan = fieldPlan(ctx.fieldMap)
     const types = new ActivityTypeList(client, options.activityTypesTtlMs, ctx.connection)
     const catalog = new FieldCatalog(client, options.fieldsTtlMs, ctx.connection)
-    const domain = new CompanyDomain(client, options.companyDomain, ctx.connection)
+    const domain = new CompanyDomain(client, options.companyDomain)
     const persons = createPersons(client, plan.contacts, options.recall, domain.link('person'))
     const organizations = createOrganizations(client, plan.companies, catalog, options.recall, domain.link('organization'))
     let fieldsChecked = false
@@ -67,12 +67,18 @@ const definition: AdapterDefinition<typeof PipedriveOptions> = {
       associations: createAssociations(persons.calls, organizations.calls),
       activities: createActivities(client, types, options.activityTypes),
       users: createUsers(client),
+      // A readiness check may have read the domain first: then links need no call of their own.
+      ...(options.companyDomain === undefined && {
+        async doLearnLinks(options: CallOptions) {
+          if (!domain.known) await domain.read(options)
+        },
+      }),
       // The cheapest authenticated read, v1 `/users/me` (2 tokens; a v2 list costs 10), which
       // also gives the links' company domain. The fieldMap's keys are checked against the
       // account's fields on `connections test` and on the first readiness check after a start
       // (40 tokens), not on every one.
       async doCheck(options) {
-        await domain.refresh(options)
+        await domain.read(options)
         if (fieldsChecked && options.probe) return
         await checkFieldMap(catalog, ctx.fieldMap, ctx.connection, options)
         fieldsChecked = true

@@ -1,43 +1,37 @@
-import { type CallOptions, SharedLookup, type UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/adapter-kit.ts'
 import { CurrentUser } from './account-schemas.ts'
-
-const KEY = 'domain'
 
 /**
  * The account's subdomain of pipedrive.com, for links to records in Pipedrive's UI: the
- * connection's `companyDomain`, else `company_domain` of v1 `/users/me` (2 tokens), read once
- * and kept for the life of the connection (concurrent first readers share the call; a failure is
- * not kept). A link names a record without asking Pipedrive whether it exists.
+ * connection's `companyDomain`, else `company_domain` of v1 `/users/me` (2 tokens), read outside
+ * any request: by the core's link learning (`doLearnLinks`) and by every readiness check, whose
+ * cheapest authenticated read it is; the last answer is kept, and a failed read keeps what was
+ * known. Until it is known there is no link. A link names a record without asking Pipedrive.
  */
 export class CompanyDomain {
-  private readonly cache: SharedLookup<string, string>
+  private learned: string | undefined
 
   constructor(
-    client: UpstreamClient,
+    private readonly client: UpstreamClient,
     private readonly configured: string | undefined,
-    connection: string,
-  ) {
-    this.cache = new SharedLookup<string, string>(
-      async (_key, options) => {
-        const answer = await client.json({ method: 'GET', route: '/api/v1/users/me', options }, CurrentUser)
-        return answer.data.company_domain
-      },
-      { max: 1, connection },
-    )
+  ) {}
+
+  /** Whether links can be built now. */
+  get known(): boolean {
+    return (this.configured ?? this.learned) !== undefined
   }
 
-  async get(options: CallOptions): Promise<string> {
-    return this.configured ?? (await this.cache.get(KEY, options))
-  }
-
-  /** Reads `/users/me` again (the readiness check: its cheapest authenticated read); a
-   * configured domain stays the one links use. */
-  async refresh(options: CallOptions): Promise<void> {
-    await this.cache.get(KEY, options, true)
+  /** Reads `/users/me`; a configured domain stays the one links use. */
+  async read(options: CallOptions): Promise<void> {
+    const answer = await this.client.json({ method: 'GET', route: '/api/v1/users/me', options }, CurrentUser)
+    this.learned = answer.data.company_domain
   }
 
   /** `linkTo` of a kind: `person` or `organization`, as in Pipedrive's own URLs. */
   link(kind: 'person' | 'organization') {
-    return async (id: string, options: CallOptions) => `https://${await this.get(options)}.pipedrive.com/${kind}/${encodeURIComponent(id)}`
+    return (id: string): string | undefined => {
+      const domain = this.configured ?? this.learned
+      return domain && `https://${domain}.pipedrive.com/${kind}/${encodeURIComponent(id)}`
+    }
   }
 }

@@ -186,7 +186,7 @@ describe.each(dialects)('the sql adapter ports on %s', (name, open) => {
 
   it('users and links come from the options', async () => {
     expect(await adapter.users!.doList(options)).toEqual([{ id: 'u-1', name: 'Ana Ruiz', email: 'ana@acme.io' }])
-    expect(await adapter.contacts!.linkTo!('AbC_-', options)).toBe('https://crm.example.com/people/AbC_-')
+    expect(adapter.contacts!.linkTo!('AbC_-')).toBe('https://crm.example.com/people/AbC_-')
     expect(adapter.companies!.linkTo).toBeUndefined()
   })
 

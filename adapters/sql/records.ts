@@ -147,7 +147,7 @@ export function sqlRecords<F extends object>(db: SqlDatabase, table: RecordTable
       return column ? (await select(column, keys)).map(fromRow) : []
     },
 
-    ...(link && { linkTo: async (id: string) => fillLink(link, id) }),
+    ...(link && { linkTo: (id: string) => fillLink(link, id) }),
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { LINK_TOKEN, headers, testApp } from '../../test/helpers/app.ts'
 import { dropTables, postgresConnection, tempFile, uniquePrefix } from './testing.ts'
 
 const prefix = uniquePrefix('restart')
@@ -20,7 +20,7 @@ describe.each(targets)('every kind survives a restart of the gateway, on %s', (_
     await cleanUp()
   })
   const gateway = async () => {
-    const app = await testApp({ connections: { own: connection } })
+    const app = await testApp({ connections: { own: connection }, auth: { linkTokens: LINK_TOKEN } })
     apps.push(app)
     return app
   }
@@ -97,7 +97,7 @@ describe.each(targets)('every kind survives a restart of the gateway, on %s', (_
     expect(await call(second, 'POST', '/activities', message)).toMatchObject({ status: 200, body: logged.body })
 
     expect((await call(second, 'GET', '/users')).body).toEqual([{ id: 'own.u-1', name: 'Ana Ruiz', email: 'ana@acme.io' }])
-    const link = await second.inject({ method: 'GET', url: `/links/contacts/${contact}` })
+    const link = await second.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/contacts/${contact}` })
     expect(link.statusCode).toBe(302)
     expect(link.headers.location).toBe(`https://crm.example.com/people/${contact.slice('own.'.length)}`)
   })

@@ -17,6 +17,11 @@ export interface CallOptions {
   /** Set on readiness checks: their calls skip the queue for the connection's concurrency, as
    * they measure the CRM, not the gateway's own backlog. */
   readonly probe?: boolean
+  /** Set on the calls the core makes outside any request (`doLearnLinks`): each is sent once,
+   * the core backing off between tries, and the circuit breaker lets it through only while closed
+   * and counts neither its failure nor its success, so a side read that fails (an account-info
+   * endpoint answering 500) never stops the tenants' own calls. */
+  readonly background?: boolean
   /** Set on a create the gateway must never send twice by mistake (one with an
    * `Idempotency-Key`): each write that may reach the CRM is told to it (`write-log.ts`). */
   readonly writes?: WriteLog

@@ -85,8 +85,13 @@ export interface RecordPort<F> {
    * (which are normalized already). More is harmless: the core checks every match again.
    */
   doFind(by: Lookup, keys: readonly string[], options: CallOptions): Promise<NativeRecord<F>[]>
-  /** The record's page in the CRM's own UI, without any call that could tell whether it exists. */
-  linkTo?(id: string, options: CallOptions): Promise<string | undefined>
+  /**
+   * The record's page in the CRM's own UI, built from what the adapter already holds: its
+   * connection's options, or what `doLearnLinks` learned. Synchronous, so that a link request can
+   * make no CRM call: a browser opens links without a key, and nothing it sends may cost a tenant
+   * a call. `undefined` while the adapter cannot tell (not learned yet): the link answers 404.
+   */
+  linkTo?(id: string): string | undefined
 }
 
 export type ContactPort = RecordPort<ContactFields>

@@ -21,8 +21,9 @@ import type { UserPort } from './users.ts'
  *   flight, and does timeouts, retries, the rate limit, the circuit breaker and the translation of
  *   HTTP failures into `src/errors.ts` errors. An adapter may send its calls in parallel.
  *
- * Every method takes `CallOptions`; pass them on to each upstream call unchanged, so the caller's
- * deadline and cancellation reach the CRM request. Throw only errors from `src/errors.ts`.
+ * Every method that may call the CRM takes `CallOptions` (a record port's `linkTo` makes no call,
+ * so it takes none); pass them on to each upstream call unchanged, so the caller's deadline and
+ * cancellation reach the CRM request. Throw only errors from `src/errors.ts`.
  *
  * Values that reach a CRM's URL go through the upstream client's path templates (`route` and
  * `params`), never into a string. Ids read from a CRM's answer are checked, by the answer's
@@ -47,6 +48,14 @@ export interface AdapterV2 {
 
   /** One cheap authenticated read, used by health checks and `connections test`. */
   doCheck?(options: CallOptions): Promise<void>
+  /**
+   * Learns what the record ports' `linkTo` needs from the CRM (an account's id or domain) with
+   * one read, and keeps it; resolves once it is known, throws what the read threw. The core calls
+   * it outside any request, when a connection opens for a tenant that has links, and again with
+   * back-off while it fails (`src/runtime/link-learning.ts`): the adapter neither retries nor
+   * waits. Leave it out when links need nothing from the CRM (the connection's options say it all).
+   */
+  doLearnLinks?(options: CallOptions): Promise<void>
   /** Releases pools and timers; called when the connection is removed or the gateway stops. */
   close?(): Promise<void>
 }

@@ -10,6 +10,7 @@ import { interpolate } from './interpolate.ts'
 import { checkMetricsAccess } from './metrics-access.ts'
 import { checkTrustProxy } from './trust-proxy.ts'
 import { checkKeys } from './api-keys.ts'
+import { checkLinkTokenOwners, checkLinkTokens } from './link-tokens.ts'
 import { Pacer } from './pacer.ts'
 import { parseYaml } from './parse-yaml.ts'
 import { Problems } from './problems.ts'
@@ -28,11 +29,15 @@ export interface ResolvedConnection {
 export interface TenantConfig {
   readonly name: string
   readonly apiKeys: readonly string[]
+  /** The capabilities its record links carry (`src/config/link-tokens.ts`); none: links off. */
+  readonly linkTokens: readonly string[]
   readonly active: string
   /** Every connection the tenant may use, the active one included. */
   readonly connections: readonly string[]
   /** Its one key was made up for this run: none was configured, outside production. */
   readonly keyGenerated?: boolean
+  /** Its one link token was made up for this run, as `keyGenerated`. */
+  readonly linkTokenGenerated?: boolean
 }
 
 export interface GatewayConfig {
@@ -125,6 +130,7 @@ export async function resolveConfig(
   let tenants: TenantConfig[] = []
   if (isRecord(rawTenants)) tenants = await resolveTenants(rawTenants, env, known, problems, pacer)
   else if (input) tenants = defaultTenant(input, env, known, problems)
+  checkLinkTokenOwners(tenants, (name) => (isRecord(rawTenants) ? `tenants.${name}.linkTokens` : 'auth.linkTokens'), problems)
   problems.throwIfAny()
   const checked = input!
   return {
@@ -159,7 +165,9 @@ function defaultTenant(input: GatewayConfigFile, env: NodeJS.ProcessEnv, known: 
   checkConnection('active', input.active, known, problems)
   const apiKeys = splitKeys(input.auth.apiKeys)
   checkKeys('auth.apiKeys', apiKeys, env, problems)
-  return [{ name: DEFAULT_TENANT, apiKeys, active: input.active, connections: [...known.connections.keys()] }]
+  const linkTokens = splitKeys(input.auth.linkTokens)
+  checkLinkTokens('auth.linkTokens', linkTokens, env, problems)
+  return [{ name: DEFAULT_TENANT, apiKeys, linkTokens, active: input.active, connections: [...known.connections.keys()] }]
 }
 
 async function resolveTenants(
@@ -191,7 +199,9 @@ async function resolveTenants(
       if (other) problems.add(`${path}.apiKeys`, `a key is also a key of tenant "${other}"; keys must be unique`)
       else owners.set(key, name)
     }
-    resolved.push({ name, apiKeys, active: tenant.active, connections: [...new Set([tenant.active, ...allowed])] })
+    const linkTokens = splitKeys(tenant.linkTokens)
+    checkLinkTokens(`${path}.linkTokens`, linkTokens, env, problems)
+    resolved.push({ name, apiKeys, linkTokens, active: tenant.active, connections: [...new Set([tenant.active, ...allowed])] })
   }
   return resolved
 }

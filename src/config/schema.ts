@@ -106,11 +106,14 @@ export const CORE_CONNECTION_KEYS = Object.keys(ConnectionCore.properties)
 /** The largest `limits.bodyLimitBytes` takes; the server's fixed limit, under the one in force. */
 export const MAX_BODY_LIMIT_BYTES = 1_000_000_000
 
-const ApiKeys = Type.Union([Type.String(), Type.Array(Type.String())], { default: [] })
+/** API keys or link tokens: a comma-separated string or a list; several are valid at once (rotation). */
+const Secrets = Type.Union([Type.String(), Type.Array(Type.String())], { default: [] })
 
 export const TenantFile = Type.Object(
   {
-    apiKeys: ApiKeys,
+    apiKeys: Secrets,
+    /** The capability in the tenant's record links: `/links/<token>/contacts/{{crmId}}`. */
+    linkTokens: Secrets,
     active: Type.String({ minLength: 1 }),
     /** The connections this tenant may read and complete tasks of; the active one is added. */
     connections: Type.Optional(Type.Array(Type.String())),
@@ -122,7 +125,9 @@ export const GatewayConfigFile = Type.Object(
   {
     auth: Type.Object(
       {
-        apiKeys: ApiKeys,
+        apiKeys: Secrets,
+        /** The link tokens of the one tenant configured without `tenants:`. */
+        linkTokens: Secrets,
         /** The header Enginy sends the key in: the connection's `apiKeyHeader` in Enginy. */
         header: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', default: 'X-API-Key' }),
         /** Failed authentications one client address may make: `burst` at once, then `perMinute`. */

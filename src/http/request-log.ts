@@ -1,5 +1,5 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
-import { redactQuery } from '../secrets.ts'
+import { loggableUrl } from '../secrets.ts'
 
 /**
  * One log line per request, when it is answered: method, path, status and milliseconds, with the
@@ -7,7 +7,8 @@ import { redactQuery } from '../secrets.ts'
  * why). Fastify's default is two lines (incoming, completed) with whole request and response
  * objects; at info level they cost more CPU than the gateway's own work. The incoming line
  * stays, at debug level, for following a request that never ends. URLs are logged without their
- * query values (`redactQuery`): a client may put a key there.
+ * query values and without a record link's token (`loggableUrl`): a client may put a key in the
+ * query, and the token is a capability.
  */
 export class RequestLog extends LogController {
   constructor() {
@@ -16,11 +17,11 @@ export class RequestLog extends LogController {
   }
 
   override incomingRequest(request: FastifyRequest): void {
-    request.log.debug({ method: request.method, url: redactQuery(request.url) }, 'incoming request')
+    request.log.debug({ method: request.method, url: loggableUrl(request.url) }, 'incoming request')
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: redactQuery(request.url), statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 10) / 10 }
+    const line = { method: request.method, url: loggableUrl(request.url), statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 10) / 10 }
     if (error) reply.log.error({ ...line, err: error }, 'request errored')
     else reply.log.info(line, 'request completed')
   }

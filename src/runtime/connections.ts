@@ -11,6 +11,7 @@ import { TaskStore } from '../service/task-store.ts'
 import { TypeMap } from '../service/type-map.ts'
 import { type AttemptObserver, type UpstreamClient, createUpstreamClient } from '../upstream/client.ts'
 import { type LimiterFactory, UpstreamState } from '../upstream/connection-state.ts'
+import { LinkLearning } from './link-learning.ts'
 
 /** A configured connection made live: its adapter, its concurrency limit and its type map. */
 export interface Connection {
@@ -30,6 +31,8 @@ export interface Connection {
   readonly upstream: readonly UpstreamClient[]
   /** The resolved config this connection was opened from, to tell whether a reload changed it. */
   readonly source: ResolvedConnection
+  /** Learns what its record links need from the CRM, outside any request, once started. */
+  readonly links: LinkLearning
   /** Removes this connection's credentials from a text. */
   scrub(text: string): string
   close(): Promise<void>
@@ -72,6 +75,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
   // The clients are made while the adapter is being created, before its capabilities are known.
   state.inFlight.concurrency = concurrency
   const limit = new FairLimit(concurrency, name)
+  const links = new LinkLearning(adapter.doLearnLinks && ((callOptions) => adapter.doLearnLinks!(callOptions)), logger)
   return {
     name,
     adapter,
@@ -82,8 +86,10 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     core,
     upstream,
     source: resolved,
+    links,
     scrub: (text) => upstream.reduce((clean, client) => client.scrub(clean), text),
     async close() {
+      links.stop()
       // The pool and the limiters are let go of even when the adapter fails to close.
       try {
         await adapter.close?.()

@@ -30,6 +30,15 @@ export interface Runtime {
   readonly connections: ReadonlyMap<string, Connection>
   readonly tenants: readonly Tenant[]
   readonly keys: KeyRing<Tenant>
+  /** The tenants' link tokens, the capability in each record link's path. */
+  readonly linkTokens: KeyRing<Tenant>
+  /**
+   * Starts learning, outside any request, what record links need, for every connection a tenant
+   * with link tokens can reach (links off cost the CRM nothing). Called when the runtime is put in
+   * force, not on a one-off use such as `connections test`; a connection learns once, whatever the
+   * number of runtimes that share it.
+   */
+  learnLinks(): void
   /** Marks a request as using this runtime; call the returned function when it ends. */
   hold(): () => void
   /** Resolves when no request holds this runtime any more. */
@@ -80,6 +89,7 @@ export async function buildRuntime(config: GatewayConfig, options: RuntimeOption
     await pacer.pace()
   }
   const keys = new KeyRing<Tenant>(tenants.flatMap((tenant, i) => config.tenants[i]!.apiKeys.map((key): [string, Tenant] => [key, tenant])))
+  const linkTokens = new KeyRing<Tenant>(tenants.flatMap((tenant, i) => config.tenants[i]!.linkTokens.map((token): [string, Tenant] => [token, tenant])))
 
   let holders = 0
   const waiting: (() => void)[] = []
@@ -90,6 +100,12 @@ export async function buildRuntime(config: GatewayConfig, options: RuntimeOption
     connections,
     tenants,
     keys,
+    linkTokens,
+    learnLinks() {
+      for (const [i, tenant] of tenants.entries()) {
+        if (config.tenants[i]!.linkTokens.length > 0) for (const connection of tenant.connections.values()) connection.links.start()
+      }
+    },
     hold() {
       holders++
       let released = false

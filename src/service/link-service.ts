@@ -1,4 +1,3 @@
-import type { CallOptions } from '../adapter/common.ts'
 import { LinkNotFoundError } from '../errors.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { decodeId } from './ids.ts'
@@ -6,15 +5,18 @@ import type { RecordKind } from './records-locate.ts'
 
 /**
  * The page of a record in the CRM's own UI, for Enginy's `contactLinkTemplate` and
- * `companyLinkTemplate`. A browser opens these, so they carry no API key: the answer is a redirect
- * or a 404 and nothing else, and it never depends on whether the record exists (the adapter builds
- * the URL from the id without asking the CRM about it). The id names its connection.
+ * `companyLinkTemplate`. A browser opens these, so they carry no API key: the tenant's link token
+ * in the path is the capability, and the id must be of one of that tenant's connections. The
+ * adapter builds the URL from what it holds (`linkTo` is synchronous), so a link makes no CRM
+ * call, and it never tells whether the record exists. Every other case (an unknown token, a
+ * connection of another tenant or of none, an id not of the CRM's form, a link its adapter cannot
+ * build yet) is the one `LinkNotFoundError`, so that nothing tells them apart.
  */
-export async function recordLink(runtime: Runtime, kind: RecordKind, crmId: string, options: CallOptions): Promise<string> {
-  const decoded = decodeId(crmId)
-  const port = decoded && runtime.connections.get(decoded.connection)?.adapter[kind]
-  if (!decoded || !port?.linkTo || !port.isNativeId(decoded.nativeId)) throw new LinkNotFoundError()
-  const url = await port.linkTo(decoded.nativeId, options).catch(() => undefined)
+export function recordLink(runtime: Runtime, token: string, kind: RecordKind, crmId: string): string {
+  const tenant = runtime.linkTokens.find(token)
+  const decoded = tenant && decodeId(crmId)
+  const port = decoded && tenant.connections.get(decoded.connection)?.adapter[kind]
+  const url = decoded && port?.linkTo && port.isNativeId(decoded.nativeId) ? port.linkTo(decoded.nativeId) : undefined
   if (!url || !/^https?:\/\/[^\s]+$/.test(url)) throw new LinkNotFoundError()
   return url
 }

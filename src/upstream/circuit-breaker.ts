@@ -43,8 +43,17 @@ export class CircuitBreaker {
       this.probing = true
       return PROBE
     }
+    throw this.openError()
+  }
+
+  /** Throws as `admit` does unless the circuit is closed, without ever taking the probe. */
+  admitOnlyClosed(): void {
+    if (this.state !== 'closed') throw this.openError()
+  }
+
+  private openError(): UpstreamCircuitOpenError {
     const left = this.openedAt + this.config.cooldownMs - this.now()
-    throw new UpstreamCircuitOpenError(this.connection, Math.max(1, Math.ceil(Math.max(left, 0) / 1000)), this.lastFailure)
+    return new UpstreamCircuitOpenError(this.connection, Math.max(1, Math.ceil(Math.max(left, 0) / 1000)), this.lastFailure)
   }
 
   /**
@@ -87,6 +96,12 @@ const NOT_PROBE: Admission = { probe: false }
 
 export function circuitBreakerLayer(breaker: CircuitBreaker): Layer {
   return (next) => async (attempt) => {
+    if (attempt.options.background) {
+      // A side read gives no verdict: it neither opens the circuit for the tenants' calls nor
+      // takes the probe of a half-open one, and it waits for a closed circuit like everyone.
+      breaker.admitOnlyClosed()
+      return next(attempt)
+    }
     const admission = breaker.admit()
     let response: Awaited<ReturnType<typeof next>>
     try {

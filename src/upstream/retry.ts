@@ -26,9 +26,11 @@ export type Outcome = { response: UpstreamResponse } | { error: unknown }
 
 /**
  * The swappable decision. A request is retried only if it is idempotent, or if the CRM surely
- * did not process it: the connection was refused before sending, or the CRM answered 429.
+ * did not process it: the connection was refused before sending, or the CRM answered 429. A
+ * background call is never retried here: the core backs off between its tries itself.
  */
 export function mayRetry(request: UpstreamRequest, outcome: Outcome): boolean {
+  if (request.options.background) return false
   const idempotent = request.method !== 'POST' || request.idempotent === true
   if ('response' in outcome) {
     const { status } = outcome.response

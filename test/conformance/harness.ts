@@ -4,7 +4,7 @@ import type { TestContext } from 'vitest'
 import type { AdapterWarning } from '../../src/adapter/common.ts'
 import type { AdapterV2 } from '../../src/adapter/v2.ts'
 import type { Connection } from '../../src/runtime/connections.ts'
-import { capturedLogger, headers, testApp } from '../helpers/app.ts'
+import { LINK_TOKEN, capturedLogger, headers, testApp } from '../helpers/app.ts'
 import type { ConformanceTarget } from './suite.ts'
 
 /** The connection every target is served as. */
@@ -43,6 +43,8 @@ export class Harness {
       },
       // Batches of 2.5 times the declared sizes, whatever they are.
       limits: { maxBatchIds: MAX_BATCH_IDS, bodyLimitBytes: 16 * 1024 * 1024 },
+      // Links on: what they need from the CRM is learned from the start.
+      auth: { linkTokens: LINK_TOKEN },
       registry: target.registry,
       dispatcher: target.dispatcher,
       logger,

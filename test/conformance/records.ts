@@ -2,6 +2,7 @@ import { type TestContext, expect, it } from 'vitest'
 import type { Lookup, RecordCapabilities } from '../../src/adapter/records.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
 import { normalize } from '../../src/service/matching.ts'
+import { LINK_TOKEN } from '../helpers/app.ts'
 import { CONNECTION, type Harness, needs } from './harness.ts'
 
 export type RecordKind = 'contacts' | 'companies'
@@ -12,6 +13,7 @@ type Value = Exclude<Lookup, 'externalId'>
 interface AnyRecordPort {
   readonly capabilities: RecordCapabilities<Record<string, unknown>>
   isNativeId(id: string): boolean
+  linkTo?(id: string): string | undefined
 }
 
 interface CreateAnswer {
@@ -380,6 +382,28 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
       const properties = await readBack(body)
       for (const field of fields) expect(properties, `sync properties hold no ${field} (rule: unsupported fields, ${field})`).not.toHaveProperty(field)
     }
+  })
+
+  it(`${kind} links: a crmId's link redirects to the record's page, once learned, with no call to the CRM, whether the record exists or not`, async (ctx) => {
+    const p = port(ctx)
+    needs(ctx, p.linkTo, `the ${kind} port has no linkTo`)
+    // Any id of the CRM's form: a link never asks whether its record exists.
+    const native = h.target.missingRecordNativeId ?? h.target.missingNativeId
+    const url = `/links/${LINK_TOKEN}/${kind}/${encodeId(CONNECTION, native)}`
+    // What links need is learned outside any request, when the gateway starts: wait for it.
+    const until = Date.now() + 10_000
+    let status = (await send('GET', url)).statusCode
+    while (status !== 302 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      status = (await send('GET', url)).statusCode
+    }
+    expect(status, `a link redirects once the adapter has learned what it needs (rule: links): GET ${url}`).toBe(302)
+    const before = h.target.seen?.().length
+    const res = await send('GET', url)
+    const location = String(res.headers.location)
+    expect(location, 'a link is an http(s) URL (rule: links)').toMatch(/^https?:\/\/[^\s]+$/)
+    expect(location, "a link names its record: the native id is in the URL (rule: links, the record's id)").toContain(encodeURIComponent(native))
+    if (before !== undefined) expect(h.target.seen!().slice(before), 'a link makes no CRM call (rule: links)').toEqual([])
   })
 
   it(`${kind}: a crmId works as a task's ${spec.taskField} and comes back on the task`, async (ctx) => {

@@ -8,12 +8,14 @@ import { resolveConfig } from '../../src/config/load.ts'
 import { createLogger } from '../../src/logger.ts'
 
 export const KEY = 'test-key-0123456789'
+/** A link token for `auth: { linkTokens: LINK_TOKEN }`: without one, a tenant's links are off. */
+export const LINK_TOKEN = 'test-link-token-0123456789abcdefghijklmnop'
 
 export interface TestAppOptions {
   connections?: Record<string, Record<string, unknown>>
   active?: string
   apiKeys?: string[]
-  /** Other `auth` settings than the keys (the key header, failures). */
+  /** Other `auth` settings than the keys (the key header, failures, link tokens). */
   auth?: Record<string, unknown>
   trustProxy?: string[]
   limits?: Record<string, number>

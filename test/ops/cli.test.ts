@@ -58,7 +58,7 @@ active: hubspot
     const result = await cli(['config', 'check', path], { GATEWAY_API_KEYS: 'k1,k2', HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(`${path}: valid`)
-    expect(result.stdout).toContain('tenant default: 2 API key(s); new tasks go to "hubspot"')
+    expect(result.stdout).toContain('tenant default: 2 API key(s); no link token (one is generated outside production; production turns links off); new tasks go to "hubspot"')
     expect(result.stdout).toMatch(/\* hubspot: adapter=hubspot concurrency=8 accessToken=\*\*\*\* baseUrl=/)
     expect(result.stdout + result.stderr).not.toContain(HUBSPOT_TOKEN)
     expect(result.stdout + result.stderr).not.toContain('k1')

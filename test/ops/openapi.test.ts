@@ -51,8 +51,8 @@ const EXPECTED: Record<string, string[]> = {
   updateTaskWithPut: [...KEYED, '404', ...BODY, '422', '500', ...CRM],
   getTasksBatch: [...KEYED, ...BODY, '422', '500', ...CRM],
   completeTasksBatch: [...KEYED, ...BODY, '422', '500', ...CRM],
-  contactLink: ['400', '404', '500'],
-  companyLink: ['400', '404', '500'],
+  contactLink: ['404', '500'],
+  companyLink: ['404', '500'],
 }
 
 function operations(doc: { paths: Record<string, Record<string, Operation>> }): [string, Operation][] {
@@ -131,6 +131,16 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(missing).toEqual([])
+  })
+
+  it("documents the record links' templates: the link token in the path, described, its example no real token", () => {
+    for (const kind of ['contacts', 'companies']) {
+      const op = doc.paths[`/links/{token}/${kind}/{crmId}`]!.get!
+      expect(op.security, 'no API key').toBeUndefined()
+      const token = op.parameters!.find((parameter) => parameter.name === 'token')!
+      expect(token.description).toContain("the tenant's link token (`linkTokens` in the config)")
+      expect(token.example).toBe('YOUR-LINK-TOKEN')
+    }
   })
 
   it('keeps to OpenAPI 3.0: no `examples` in a schema, no format of our own', () => {

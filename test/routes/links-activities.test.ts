@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { headers, testApp } from '../helpers/app.ts'
+import { LINK_TOKEN, headers, testApp } from '../helpers/app.ts'
 
 /** Associations, activities, users and record links, on the memory adapter. */
 describe('associations, activities, users and links', () => {
@@ -16,6 +16,7 @@ describe('associations, activities, users and links', () => {
           links: { contacts: 'https://crm.example/people/{id}' },
         },
       },
+      auth: { linkTokens: LINK_TOKEN },
     })
     const post = (url: string, payload: object) => app.inject({ method: 'POST', url, headers, payload })
     contact = (await post('/contacts', { contacts: [{ externalId: 'L-1', email: 'link@acme.io' }] })).json().results[0].crmId
@@ -108,18 +109,20 @@ describe('associations, activities, users and links', () => {
     }
   })
 
-  it('redirects a record link without the API key, and answers any other link with the same bare 404', async () => {
-    const link = await app.inject({ method: 'GET', url: `/links/contacts/${contact}` })
+  it('redirects a record link under the link token without the API key, and answers any other link with the same bare 404', async () => {
+    const link = await app.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/contacts/${contact}` })
     expect(link.statusCode).toBe(302)
     expect(link.headers.location).toBe(`https://crm.example/people/${contact.slice('local.'.length)}`)
     expect(link.body).toBe('')
     const bodies = new Set<string>()
     for (const url of [
-      `/links/companies/${company}`, // no template for companies
-      '/links/contacts/local.AAAAAAAAAAAAAAAAAAAAAA', // a well-formed id of a contact that does not exist: a redirect too
-      '/links/contacts/other.AAAAAAAAAAAAAAAAAAAAAA',
-      '/links/contacts/local.not-an-id',
-      '/links/contacts/nothing',
+      `/links/${LINK_TOKEN}/companies/${company}`, // no template for companies
+      `/links/${LINK_TOKEN}/contacts/local.AAAAAAAAAAAAAAAAAAAAAA`, // a well-formed id of a contact that does not exist: a redirect too
+      `/links/${LINK_TOKEN}/contacts/other.AAAAAAAAAAAAAAAAAAAAAA`,
+      `/links/${LINK_TOKEN}/contacts/local.not-an-id`,
+      `/links/${LINK_TOKEN}/contacts/nothing`,
+      `/links/contacts/${contact}`, // the keyless form of old
+      `/links/${LINK_TOKEN.slice(1)}/contacts/${contact}`,
     ]) {
       const res = await app.inject({ method: 'GET', url })
       if (res.statusCode === 302) {

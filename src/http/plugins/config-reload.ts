@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { applySocketLimits } from '../sockets.ts'
 import type { AdapterRegistry } from '../../../adapters/index.ts'
 import { ensureApiKeys } from '../../config/api-keys.ts'
+import { ensureLinkTokens } from '../../config/link-tokens.ts'
 import { loadConfigText, readConfigFile } from '../../config/load.ts'
 import { forLog } from '../../config/problems.ts'
 import { type SettledWatch, watchSettled } from '../../config/settled-file.ts'
@@ -42,7 +43,8 @@ async function configReload(app: FastifyInstance, options: ConfigReloadOptions) 
       const text = settled ?? (await readConfigFile(path))
       if (settled !== undefined && settled === applied) return true
       const loaded = await loadConfigText(text, path, options.env, options.registry)
-      const runtime = await gateway.apply(ensureApiKeys(loaded, app.log, gateway.current.runtime.config))
+      const previous = gateway.current.runtime.config
+      const runtime = await gateway.apply(ensureLinkTokens(ensureApiKeys(loaded, app.log, previous), app.log, options.env, previous))
       applySocketLimits(app.server, runtime.config.limits.requestTimeoutMs)
       applied = text
       gateway.metrics.reloads.inc({ result: 'applied' })

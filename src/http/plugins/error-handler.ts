@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { STATUS_CODES } from 'node:http'
-import { BadRequestError, BatchTooLargeError, FASTIFY_ERRORS, GatewayError, InternalError, RouteNotFoundError } from '../../errors.ts'
+import { BadRequestError, BatchTooLargeError, FASTIFY_ERRORS, GatewayError, InternalError, LinkNotFoundError, RouteNotFoundError } from '../../errors.ts'
 import { bodyStillComing, lingerBeforeClose } from '../sockets.ts'
 
 /**
@@ -65,6 +65,9 @@ async function errorHandler(app: FastifyInstance) {
   })
 
   app.setNotFoundHandler((request) => {
+    // A path under /links/ that is no link (no id, one too long for the router) is the links'
+    // one 404 too: its answer tells nothing, and its message never repeats the token.
+    if (request.url.startsWith('/links/')) throw new LinkNotFoundError()
     throw new RouteNotFoundError(`Route ${request.method} ${request.url.split('?')[0]} not found`)
   })
 }

@@ -43,6 +43,7 @@ export class Gateway {
   static async open(config: GatewayConfig, options: RuntimeOptions): Promise<Gateway> {
     const gateway = new Gateway(config, options)
     gateway.inForce = { runtime: await buildRuntime(config, gateway.options), services: buildServices(config, gateway.remembered) }
+    gateway.inForce.runtime.learnLinks()
     return gateway
   }
 
@@ -78,6 +79,7 @@ export class Gateway {
     refuseRestartOnly(previous.config, config)
     const next = await buildRuntime(config, this.options, previous)
     this.inForce = { runtime: next, services: buildServices(config, this.remembered) }
+    next.learnLinks()
     // `close` logs a connection that fails to close and never rejects: nothing awaits this.
     void previous.drained().then(() => previous.close(next))
     this.health.start()

@@ -7,7 +7,7 @@ import { inForce } from '../openapi-in-force.ts'
 
 const DESCRIPTION = `Enginy's custom-CRM interface, served in front of the customer's CRM (docs/contract.md is the contract).
 
-- **Key**: every route but the record links wants the API key, in the header shown under Authorize.
+- **Key**: every route but the record links wants the API key, in the header shown under Authorize. A record link, which a browser opens, carries the tenant's link token in its path instead: \`https://<gateway>/links/<link token>/contacts/{{crmId}}\` and \`…/companies/{{crmId}}\` are Enginy's link templates.
 - **Dates**: ISO 8601 date or date-time; returned in UTC, to the second (\`2024-01-15T10:00:00Z\`).
 - **Errors**: \`{statusCode, error, message, code}\`; the message names the field, \`code\` is one of the error table's. Each route lists the codes it may answer.
 - **Batches**: at most \`limits.maxBatchIds\` ids and \`limits.maxBatchRecords\` records (\`maxItems\` shows the limits in force), contacts exports at most 100.`

@@ -44,7 +44,11 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
   },
   TASK_NOT_FOUND: { status: 404, when: 'no such task (or a malformed id)', message: 'task not found' },
   RECORD_NOT_FOUND: { status: 404, when: "in a batch's `errors`: no such contact or company", message: 'contact not found' },
-  LINK_NOT_FOUND: { status: 404, when: "no page in the CRM's UI for that id", message: 'no link' },
+  LINK_NOT_FOUND: {
+    status: 404,
+    when: "no link: an unknown link token, an id not of the token's tenant or not of the CRM's form, or a link the gateway cannot build yet",
+    message: 'no link',
+  },
   USERS_NOT_SUPPORTED: {
     status: 404,
     when: '`GET /users` on a connection that cannot list users: owner selection off',
