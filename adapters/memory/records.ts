@@ -10,20 +10,16 @@ import {
   normalize,
   randomId,
 } from '../../src/kit/adapter-kit.ts'
+import type { RecordStore } from './store.ts'
 
 /**
- * Contacts or companies in Maps of this process, with an index per lookup (keys normalized as
- * the core's matching rules say). Every field is kept, extra fields included, and an update
- * merges into what is there: a field left out stays.
+ * Contacts or companies in `store`, with an index per lookup (keys normalized as the core's
+ * matching rules say). Every field is kept, extra fields included, and an update merges into what
+ * is there: a field left out stays.
  */
-export function memoryRecords<F extends object>(
-  maxBatch: number,
-  lookups: readonly Lookup[],
-  now: () => number,
-  link?: string,
-): RecordPort<F> & { has(id: string): boolean } {
-  const records = new Map<string, NativeRecord<F>>()
-  const index = new Map<Lookup, Map<string, Set<string>>>(lookups.map((by) => [by, new Map()]))
+export function memoryRecords<F extends object>(store: RecordStore<F>, maxBatch: number, now: () => number, link?: string): RecordPort<F> {
+  const { records, index } = store
+  const lookups = [...index.keys()]
 
   const keys = (record: NativeRecord<F>) =>
     lookups.flatMap((by) => {
@@ -73,6 +69,5 @@ export function memoryRecords<F extends object>(
     },
 
     ...(link && { linkTo: async (id: string) => fillLink(link, id) }),
-    has: (id) => records.has(id),
   }
 }

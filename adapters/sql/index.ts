@@ -77,6 +77,11 @@ const definition: AdapterDefinition<typeof SqlOptions> = {
     if (options.url && options.file !== SqlOptions.properties.file.default) {
       throw new ConfigError(where, 'set either file (SQLite) or url (PostgreSQL), not both')
     }
+    // Each open of ":memory:" is a database of its own: a reload that changes the connection, or a
+    // stop, would lose every record. The memory adapter keeps them across reloads.
+    if (!options.url && options.file === ':memory:') {
+      throw new ConfigError(`${where}.file`, '":memory:" would lose every record at a reload or a stop; use a file, or adapter memory')
+    }
     const tables = tablesFor(options.prefix, options.table)
     const { tasks, ...others } = tables
     if (Object.values(others).includes(tasks)) throw new ConfigError(where, `table "${tasks}" is one of the tables of prefix "${options.prefix}"`)
