@@ -1,5 +1,4 @@
 import {
-  type Lookup,
   type NativeRecord,
   type RecordInput,
   type RecordPort,
