@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { type AdapterDefinition, type AdapterV2, LinkOptions, UserOptions } from '../../src/kit/adapter-kit.ts'
 import { memoryActivities, memoryAssociations } from './activities.ts'
 import { memoryRecords } from './records.ts'
+import { memoryReferences } from './references.ts'
 import { type MemoryStore, memoryStore } from './store.ts'
 import { memoryTasks } from './tasks.ts'
 
@@ -39,6 +40,7 @@ export function createMemoryAdapter(options: MemoryOptions = {}, store: MemorySt
     associations: memoryAssociations(store, maxBatch),
     activities: memoryActivities(store),
     ...(users && { users: { doList: async () => users.map((user) => ({ ...user })) } }),
+    references: memoryReferences(store, users),
     async doCheck() {},
   }
 }

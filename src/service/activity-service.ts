@@ -7,7 +7,7 @@ import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { formatUtc, parseDueDate } from './dates.ts'
 import { encodeId } from './ids.ts'
-import { gatewayReference, nativeReference } from './references.ts'
+import { gatewayReference, namingReferences, nativeReference, refuseMissing } from './references.ts'
 
 const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const
 
@@ -25,8 +25,12 @@ export class ActivityService {
     const port = connection.adapter.activities
     if (!port) throw new NotSupportedError('activities', connection.name)
     const input = toNativeActivity(tenant, connection, body)
+    await refuseMissing(connection, input, options)
     const run = <T>(work: () => Promise<T>) => connection.limit.run(options, work)
-    const create = () => run(() => port.doCreate(input, options))
+    const create = () =>
+      run(() => port.doCreate(input, options)).catch((error: unknown) => {
+        throw namingReferences(error, input)
+      })
     const { messageId } = input
     if (messageId === undefined) return { activity: toActivityOut(connection, await create()), created: true }
     return connection.locks.run([`activity\u0000${messageId}`], options, async () => {
