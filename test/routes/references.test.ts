@@ -138,8 +138,12 @@ describe.each([
     const before = writes
     for (const [field, value, message] of refused()) expectRefused(await send('POST', '/tasks', { subject: 'refused', [field]: value }), message)
     expect(writes, 'nothing written').toBe(before)
-    const valid = await send('POST', '/tasks', { subject: 'valid', contactId: own.contact, companyId: own.company, ownerId: `${target}.u-1` })
-    expect(valid.statusCode).toBe(201)
+    const valid = { subject: 'valid', contactId: own.contact, companyId: own.company, ownerId: `${target}.u-1` }
+    expect((await send('POST', '/tasks', valid)).statusCode).toBe(201)
+    // A refused create with an Idempotency-Key keeps nothing: the key then serves a corrected body.
+    const withKey = (body: object) => app.inject({ method: 'POST', url: '/tasks', headers: { ...keyed, 'idempotency-key': `refused-${target}` }, payload: body })
+    expectRefused(await withKey({ ...valid, contactId: missing }), `body/contactId names no contact of connection "${target}"`)
+    expect((await withKey(valid)).statusCode).toBe(201)
   })
 
   it('answers an id of another tenant’s connection exactly as one of a connection that exists nowhere', async () => {
