@@ -1,6 +1,7 @@
 import pkg from '../package.json' with { type: 'json' }
 import type { CallOptions } from './adapter/common.ts'
 import { DEFAULT_CONFIG_PATH, type GatewayConfig, loadConfigFile } from './config/load.ts'
+import { reloadProblems } from './config/reload-refusals.ts'
 import { Coordination } from './coordination/redis.ts'
 import { ConfigError, GatewayError } from './errors.ts'
 import { createLogger } from './logger.ts'
@@ -95,8 +96,27 @@ async function configCheck(file: string, against: string | undefined): Promise<n
       console.log(`  ${marker} ${name}: adapter=${connection.core.adapter} concurrency=${connection.core.concurrency} ${options}`.trimEnd())
     }
   }
-  if (against) await warnRemovals(config, against)
-  return 0
+  return against ? compare(file, config, against) : 0
+}
+
+/**
+ * `next` as a reload from the file in force (`currentPath`) would take it: the problems that would
+ * refuse it (exit 1), then warnings of what it removes.
+ */
+async function compare(file: string, next: GatewayConfig, currentPath: string): Promise<number> {
+  let current: GatewayConfig
+  try {
+    current = await loadConfigFile(currentPath)
+  } catch {
+    return 0
+  }
+  const problems = reloadProblems(current, next)
+  if (problems.length > 0) {
+    console.error(`${file}: refused as a reload of ${currentPath}`)
+    for (const { key, problem } of problems) console.error(`  ${key}: ${problem}`)
+  }
+  warnRemovals(current, next, currentPath)
+  return problems.length > 0 ? 1 : 0
 }
 
 /**
@@ -111,13 +131,7 @@ function printable(key: string, value: unknown): string {
 }
 
 /** Ids record their connection: one that disappears takes its tasks out of Enginy's reach. */
-async function warnRemovals(next: GatewayConfig, currentPath: string): Promise<void> {
-  let current: GatewayConfig
-  try {
-    current = await loadConfigFile(currentPath)
-  } catch {
-    return
-  }
+function warnRemovals(current: GatewayConfig, next: GatewayConfig, currentPath: string): void {
   for (const name of current.connections.keys()) {
     if (!next.connections.has(name)) {
       console.warn(`warning: connection "${name}" (in ${currentPath}) is removed: the task ids it issued will answer "not found"`)

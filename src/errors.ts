@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'USERS_NOT_SUPPORTED',
   'NOT_SUPPORTED',
   'REFERENCE_ELSEWHERE',
+  'REFERENCE_NOT_FOUND',
   'UPSTREAM_REJECTED',
   'UPSTREAM_AUTH',
   'UPSTREAM_RATE_LIMITED',
@@ -155,6 +156,21 @@ export class ReferenceElsewhereError extends GatewayError {
   readonly statusCode = 422
   constructor(field: string, connection: string, target: string) {
     super(`body/${field} names a record of connection "${connection}", but this is written to connection "${target}"`)
+  }
+}
+
+/**
+ * A reference (`contactId`, `companyId`, `ownerId`) names no record the connection written to
+ * holds: an id of a connection the tenant does not have (whether or not the config has one of that
+ * name: the answer is the same, so it tells nothing of other tenants), one that is not of the CRM's
+ * id form, or one the adapter shows does not exist. It never reaches the CRM.
+ */
+export class ReferenceNotFoundError extends GatewayError {
+  readonly code = 'REFERENCE_NOT_FOUND'
+  readonly statusCode = 422
+  /** `what`: the kind of record the field names (`contact`, `company`, `user`). */
+  constructor(field: string, what: string, connection: string) {
+    super(`body/${field} names no ${what} of connection "${connection}"`)
   }
 }
 

@@ -168,15 +168,26 @@ describe('hubspot adapter', () => {
     expect(notAnId.json().message).toContain('333 is not a valid owner id')
   })
 
-  it('answers 422 naming the field for a contact or company id HubSpot cannot hold, and writes nothing', async () => {
+  it('answers 422 naming the field for a contact or company id HubSpot cannot hold, or does not hold, and writes nothing', async () => {
     fake.http.reset()
+    const tasks = fake.tasks.size
     const res = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', contactId: 'contact-456' } })
     expect(res.statusCode).toBe(422)
-    expect(res.json().message).toContain('contactId must be a HubSpot record id')
+    expect(res.json()).toMatchObject({ code: 'REFERENCE_NOT_FOUND', message: 'body/contactId names no contact of connection "hubspot"' })
     expect(fake.http.count('POST', '/crm/objects/2026-09/tasks')).toBe(0)
-    const missing = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', companyId: '799' } })
+    // HubSpot checks the records it is to link to itself: its refusal is the 422, led by the field.
+    const missing = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', contactId: '501', companyId: '799' } })
     expect(missing.statusCode).toBe(422)
-    expect(missing.json().message).toContain('companies 799 does not exist')
+    expect(missing.json()).toMatchObject({
+      code: 'UPSTREAM_REJECTED',
+      message: 'body/companyId: the CRM of connection "hubspot" rejected the request: companies 799 does not exist (VALIDATION_ERROR)',
+    })
+    const activity = await app.inject({ method: 'POST', url: '/activities', headers, payload: { type: 'EMAIL', contactId: '999' } })
+    expect(activity.json()).toMatchObject({ code: 'UPSTREAM_REJECTED', message: expect.stringMatching(/^body\/contactId: .*contacts 999 does not exist/) })
+    const task = await create({ subject: 'linked later' })
+    const moved = await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: { contactId: '999' } })
+    expect(moved.json()).toMatchObject({ code: 'UPSTREAM_REJECTED', message: expect.stringMatching(/^body\/contactId: /) })
+    expect(fake.tasks.size, 'only the task created to be moved').toBe(tasks + 1)
   })
 
   it('re-associates when contactId or companyId changes', async () => {

@@ -1,9 +1,8 @@
-import { type ActivityPort, type AssociationPort, type NativeActivity, done, isRandomId, missing, randomId } from '../../src/kit/adapter-kit.ts'
+import { type ActivityPort, type AssociationPort, done, isRandomId, missing, randomId } from '../../src/kit/adapter-kit.ts'
+import type { MemoryStore } from './store.ts'
 
 /** Activities in a Map of this process, found again by their message id. */
-export function memoryActivities(): ActivityPort {
-  const activities = new Map<string, NativeActivity>()
-  const byMessage = new Map<string, string>()
+export function memoryActivities({ activities, byMessage }: Pick<MemoryStore, 'activities' | 'byMessage'>): ActivityPort {
   return {
     isNativeId: isRandomId,
     async doCreate(input) {
@@ -20,13 +19,12 @@ export function memoryActivities(): ActivityPort {
 }
 
 /** Contact-to-company links; a contact may have several companies. */
-export function memoryAssociations(maxBatch: number, exists: (kind: 'contact' | 'company', id: string) => boolean): AssociationPort {
-  const links = new Set<string>()
+export function memoryAssociations({ links, contacts, companies }: Pick<MemoryStore, 'links' | 'contacts' | 'companies'>, maxBatch: number): AssociationPort {
   return {
     capabilities: { maxBatch },
     async doAssociate(pairs) {
       return pairs.map(({ contactId, companyId }) => {
-        if (!exists('contact', contactId) || !exists('company', companyId)) return missing
+        if (!contacts.records.has(contactId) || !companies.records.has(companyId)) return missing
         const key = `${contactId}\u0000${companyId}`
         if (links.has(key)) return done('existed' as const)
         links.add(key)

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, type AdapterV2, type CompanyFields, type ContactFields, LinkOptions, UserOptions } from '../../src/kit/adapter-kit.ts'
+import { type AdapterDefinition, type AdapterV2, LinkOptions, UserOptions } from '../../src/kit/adapter-kit.ts'
 import { memoryActivities, memoryAssociations } from './activities.ts'
 import { memoryRecords } from './records.ts'
+import { memoryReferences } from './references.ts'
+import { type MemoryStore, memoryStore } from './store.ts'
 import { memoryTasks } from './tasks.ts'
 
 const MemoryOptions = Type.Object(
@@ -20,30 +22,31 @@ export interface MemoryOptions {
 }
 
 /**
- * Every kind of record in Maps of this process: they live exactly as long as the process does.
- * Every method runs to completion without awaiting, so concurrent requests cannot interleave
- * inside one.
+ * Every kind of record in Maps of this process, held by `store`: the connection keeps it across
+ * reloads that change its settings, and it is gone when the process stops (or the connection
+ * leaves the config). Every method runs to completion without awaiting, so concurrent requests
+ * cannot interleave inside one, whichever instance of the adapter serves them.
  */
-export function createMemoryAdapter(options: MemoryOptions = {}, now: () => number = Date.now): AdapterV2 {
+export function createMemoryAdapter(options: MemoryOptions = {}, store: MemoryStore = memoryStore()): AdapterV2 {
   const maxBatch = options.maxBatch ?? 1000
-  const contacts = memoryRecords<ContactFields>(maxBatch, ['externalId', 'email', 'linkedinUrl'], now, options.links?.contacts)
-  const companies = memoryRecords<CompanyFields>(maxBatch, ['externalId', 'domain', 'linkedinUrl', 'name'], now, options.links?.companies)
+  const now = Date.now
   const users = options.users
   return {
     specificationVersion: 'v2',
     adapter: 'memory',
-    tasks: memoryTasks(maxBatch, now),
-    contacts,
-    companies,
-    associations: memoryAssociations(maxBatch, (kind, id) => (kind === 'contact' ? contacts : companies).has(id)),
-    activities: memoryActivities(),
+    tasks: memoryTasks(store.tasks, maxBatch, now),
+    contacts: memoryRecords(store.contacts, maxBatch, now, options.links?.contacts),
+    companies: memoryRecords(store.companies, maxBatch, now, options.links?.companies),
+    associations: memoryAssociations(store, maxBatch),
+    activities: memoryActivities(store),
     ...(users && { users: { doList: async () => users.map((user) => ({ ...user })) } }),
+    references: memoryReferences(store, users),
     async doCheck() {},
   }
 }
 
 const definition: AdapterDefinition<typeof MemoryOptions> = {
   options: MemoryOptions,
-  create: (options) => createMemoryAdapter(options),
+  create: (options, ctx) => createMemoryAdapter(options, ctx.keep(memoryStore)),
 }
 export default definition

@@ -1,5 +1,4 @@
 import {
-  type Lookup,
   type NativeRecord,
   type RecordInput,
   type RecordPort,
@@ -10,6 +9,7 @@ import {
   normalize,
   randomId,
 } from '../../src/kit/adapter-kit.ts'
+import type { RecordStore } from './store.ts'
 
 /** Values HubSpot stores trimmed (`adapters/hubspot/record-mapping.ts`); it keeps their case. */
 const TRIMMED = ['email', 'externalId'] as const
@@ -21,19 +21,14 @@ function trimmed<T extends object>(fields: T): T {
 }
 
 /**
- * Contacts or companies in Maps of this process, with an index per lookup (keys normalized as
- * the core's matching rules say). Every field is kept, extra fields included, and an update
- * merges into what is there: a field left out stays. An e-mail address and Enginy's id are kept
- * trimmed, as HubSpot keeps them, so a sync answers what a CRM would.
+ * Contacts or companies in `store`, with an index per lookup (keys normalized as the core's
+ * matching rules say). Every field is kept, extra fields included, and an update merges into what
+ * is there: a field left out stays. An e-mail address and Enginy's id are kept trimmed, as HubSpot
+ * keeps them, so a sync answers what a CRM would.
  */
-export function memoryRecords<F extends object>(
-  maxBatch: number,
-  lookups: readonly Lookup[],
-  now: () => number,
-  link?: string,
-): RecordPort<F> & { has(id: string): boolean } {
-  const records = new Map<string, NativeRecord<F>>()
-  const index = new Map<Lookup, Map<string, Set<string>>>(lookups.map((by) => [by, new Map()]))
+export function memoryRecords<F extends object>(store: RecordStore<F>, maxBatch: number, now: () => number, link?: string): RecordPort<F> {
+  const { records, index } = store
+  const lookups = [...index.keys()]
 
   const keys = (record: NativeRecord<F>) =>
     lookups.flatMap((by) => {
@@ -83,6 +78,5 @@ export function memoryRecords<F extends object>(
     },
 
     ...(link && { linkTo: (id: string) => fillLink(link, id) }),
-    has: (id) => records.has(id),
   }
 }

@@ -1,12 +1,8 @@
 import { type NativeTask, type NativeTaskPatch, type TaskPort, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
 
-/**
- * Tasks in a Map of this process: they live exactly as long as the process does. Every method
- * runs to completion without awaiting, so concurrent requests cannot interleave inside one.
- */
-export function memoryTasks(maxBatch: number, now: () => number): TaskPort {
-  const tasks = new Map<string, NativeTask>()
-
+/** Tasks in a Map of this process. Every method runs to completion without awaiting, so
+ * concurrent requests cannot interleave inside one. */
+export function memoryTasks(tasks: Map<string, NativeTask>, maxBatch: number, now: () => number): TaskPort {
   const setCompleted = (task: NativeTask, completed: boolean) => {
     if (completed && !task.completed) task.completedAt = now()
     if (!completed) task.completedAt = null

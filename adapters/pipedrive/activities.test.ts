@@ -78,7 +78,7 @@ describe('pipedrive activities: Enginy messages as done activities', () => {
     fake.resetCounts()
     const res = await gw.send('POST', '/activities', { type: 'EMAIL', contactId: 'ana@example.com' })
     expect(res.statusCode).toBe(422)
-    expect(res.json().message).toContain('contactId must be a Pipedrive person id')
+    expect(res.json()).toMatchObject({ code: 'REFERENCE_NOT_FOUND', message: 'body/contactId names no contact of connection "pipedrive"' })
     expect(fake.http.count('POST', '/api/v2/activities')).toBe(0)
   })
 })

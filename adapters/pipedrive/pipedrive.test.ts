@@ -128,21 +128,22 @@ describe('pipedrive adapter', () => {
     expect((await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })).json().dueDate).toBe('2024-05-06T00:00:00Z')
   })
 
-  it('answers 422 naming the field for an id that is not a Pipedrive integer, and writes nothing', async () => {
+  it('answers 422 naming the field for an id that is not a Pipedrive integer, or that Pipedrive does not hold, and writes nothing', async () => {
     fake.http.reset()
-    for (const [field, value] of [
-      ['contactId', 'contact-456'],
-      ['companyId', '0'],
-      ['ownerId', 'user@example.com'],
+    for (const [field, value, message] of [
+      ['contactId', 'contact-456', 'body/contactId names no contact of connection "pipedrive"'],
+      ['companyId', '0', 'body/companyId names no company of connection "pipedrive"'],
+      ['ownerId', 'user@example.com', 'ownerId must be a Pipedrive'],
     ]) {
       const res = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', [field!]: value } })
       expect(res.statusCode).toBe(422)
-      expect(res.json().message).toContain(`${field} must be a Pipedrive`)
+      expect(res.json().message).toContain(message)
     }
     expect(fake.http.count('POST', '/api/v2/activities')).toBe(0)
+    // Pipedrive checks the records a task names itself: its refusal is the 422, led by the field.
     const unknown = await app.inject({ method: 'POST', url: '/tasks', headers, payload: { subject: 's', contactId: '99' } })
     expect(unknown.statusCode).toBe(422)
-    expect(unknown.json().message).toContain('Person 99 not found')
+    expect(unknown.json()).toMatchObject({ code: 'UPSTREAM_REJECTED', message: expect.stringMatching(/^body\/contactId: .*Person 99 not found/) })
   })
 
   it('falls back to defaultType for a type the account does not hold, and caches the account types', async () => {

@@ -7,6 +7,7 @@ import { type SqlDriver, postgresDriver, sqliteDriver } from './drivers.ts'
 import { type Tables, migrate, tablesFor } from './migrations.ts'
 import { companyTable, contactTable } from './record-tables.ts'
 import { sqlRecords } from './records.ts'
+import { sqlReferences } from './references.ts'
 import { sqlTasks } from './tasks.ts'
 import { type AdapterDefinition, type AdapterV2, ConfigError, LinkOptions, UserOptions, withCreatedLookup } from '../../src/kit/adapter-kit.ts'
 
@@ -63,6 +64,7 @@ export function createSqlAdapter(driver: SqlDriver, settings: SqlAdapterSettings
     associations: sqlAssociations(db, tables, MAX_BATCH, now),
     activities: sqlActivities(db, tables.activities, now),
     ...(users && { users: { doList: async () => users.map((user) => ({ ...user })) } }),
+    references: sqlReferences(db, tables, users),
     async doCheck() {
       await db.query(`SELECT id FROM ${tables.tasks} WHERE id = ?`, [''])
     },
@@ -76,6 +78,11 @@ const definition: AdapterDefinition<typeof SqlOptions> = {
     const where = `connections.${ctx.connection}`
     if (options.url && options.file !== SqlOptions.properties.file.default) {
       throw new ConfigError(where, 'set either file (SQLite) or url (PostgreSQL), not both')
+    }
+    // Each open of ":memory:" is a database of its own: a reload that changes the connection, or a
+    // stop, would lose every record. The memory adapter keeps them across reloads.
+    if (!options.url && options.file === ':memory:') {
+      throw new ConfigError(`${where}.file`, '":memory:" would lose every record at a reload or a stop; use a file, or adapter memory')
     }
     const tables = tablesFor(options.prefix, options.table)
     const { tasks, ...others } = tables

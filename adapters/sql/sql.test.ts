@@ -39,6 +39,12 @@ describe('sql adapter options', () => {
     )
   })
 
+  it('refuses an SQLite database in memory, which a reload or a stop would empty', async () => {
+    await expect(testApp({ connections: { own: { adapter: 'sql', file: ':memory:' } } })).rejects.toThrow(
+      'config: connections.own.file: ":memory:" would lose every record at a reload or a stop; use a file, or adapter memory',
+    )
+  })
+
   it('refuses a tasks table that is one of the prefix tables', async () => {
     await expect(testApp({ connections: { own: { adapter: 'sql', file: tempFile(), prefix: 'crm', table: 'crm_contacts' } } })).rejects.toThrow(
       'table "crm_contacts" is one of the tables of prefix "crm"',

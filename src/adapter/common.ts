@@ -66,6 +66,15 @@ export interface AdapterContext {
    * own (a database pool) rather than calling through `upstream`, which applies them itself. */
   readonly concurrency: number
   readonly timeouts: Timeouts
+  /**
+   * State that outlives this adapter instance: `make()`'s value the first time, and the same value
+   * to every later instance of this adapter for this connection, which a reload that changes the
+   * connection's settings creates. Call it while the adapter is created, not later. Dropped when
+   * the connection leaves the config (adding it back starts anew) and when the gateway stops; never
+   * kept past the process. The memory adapter keeps its records in it; the rules of the sharing
+   * are in `src/runtime/kept-state.ts`.
+   */
+  keep<T>(make: () => T): T
 }
 
 /** One entry of the adapter registry (`adapters/index.ts`). */

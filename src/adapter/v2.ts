@@ -2,6 +2,7 @@ import type { ActivityPort } from './activities.ts'
 import type { AssociationPort } from './associations.ts'
 import type { CallOptions } from './common.ts'
 import type { CompanyPort, ContactPort } from './records.ts'
+import type { ReferencePort } from './references.ts'
 import type { TaskPort } from './tasks.ts'
 import type { UserPort } from './users.ts'
 
@@ -45,6 +46,8 @@ export interface AdapterV2 {
   readonly associations?: AssociationPort
   readonly activities?: ActivityPort
   readonly users?: UserPort
+  /** Where the adapter can tell cheaply which referenced records do not exist (memory, sql). */
+  readonly references?: ReferencePort
 
   /** One cheap authenticated read, used by health checks and `connections test`. */
   doCheck?(options: CallOptions): Promise<void>

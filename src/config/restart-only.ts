@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util'
-import { ConfigError } from '../errors.ts'
+import type { ConfigProblem } from '../errors.ts'
 import type { GatewayConfig } from './load.ts'
 
 /**
@@ -14,11 +14,10 @@ const RESTART_ONLY: readonly { readonly key: keyof GatewayConfig; readonly why: 
   { key: 'trustProxy', why: 'the HTTP server reads which proxies it trusts when it is built' },
 ]
 
-/** Refuses a reload that changes a setting only a restart applies, naming each and why. */
-export function refuseRestartOnly(current: GatewayConfig, next: GatewayConfig): void {
-  const changed = RESTART_ONLY.filter(({ key }) => !isDeepStrictEqual(current[key], next[key]))
-  if (changed.length === 0) return
-  throw new ConfigError(
-    changed.map(({ key, why }) => ({ key, problem: `changes only at a restart (${why}); restart the gateway to apply it, or keep the value in force` })),
-  )
+/** The settings only a restart applies that `next` changes, each with why. */
+export function restartOnlyChanges(current: GatewayConfig, next: GatewayConfig): ConfigProblem[] {
+  return RESTART_ONLY.filter(({ key }) => !isDeepStrictEqual(current[key], next[key])).map(({ key, why }) => ({
+    key,
+    problem: `changes only at a restart (${why}); restart the gateway to apply it, or keep the value in force`,
+  }))
 }

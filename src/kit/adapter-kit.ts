@@ -35,6 +35,7 @@ export type {
   TaskPort,
   TaskTypes,
 } from '../adapter/tasks.ts'
+export type { ReferencePort, ReferencedIds } from '../adapter/references.ts'
 export type { NativeUser, UserPort } from '../adapter/users.ts'
 export type { TaskAdapterV1 } from '../adapter/v1.ts'
 export type { AdapterV2, Kind } from '../adapter/v2.ts'

@@ -12,6 +12,7 @@ import { TypeMap } from '../service/type-map.ts'
 import { type AttemptObserver, type UpstreamClient, createUpstreamClient } from '../upstream/client.ts'
 import { type LimiterFactory, UpstreamState } from '../upstream/connection-state.ts'
 import { LinkLearning } from './link-learning.ts'
+import { KeptState } from './kept-state.ts'
 
 /** A configured connection made live: its adapter, its concurrency limit and its type map. */
 export interface Connection {
@@ -47,7 +48,9 @@ export interface OpenOptions {
   readonly coordination?: Coordination
 }
 
-export function openConnection(resolved: ResolvedConnection, options: OpenOptions): Connection {
+/** `kept`: what adapters keep across rebuilds of a connection, of the runtime being built; a
+ * connection opened on its own keeps its adapter's state to itself. */
+export function openConnection(resolved: ResolvedConnection, options: OpenOptions, kept = new KeptState(undefined, new Map())): Connection {
   const { name, core, definition } = resolved
   const logger = options.logger.child({ connection: name })
   const upstream: UpstreamClient[] = []
@@ -60,6 +63,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     oauth: oauthFactory({ connection: name, logger, coordination: options.coordination, dispatcher: options.dispatcher }),
     concurrency: core.concurrency,
     timeouts: core.timeouts,
+    keep: (make) => kept.keep(name, core.adapter, make),
     upstream: (clientOptions) => {
       const client = createUpstreamClient({ core, logger, observer: options.observer, state }, clientOptions)
       upstream.push(client)

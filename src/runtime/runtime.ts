@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { GatewayConfig, ResolvedConnection } from '../config/load.ts'
 import { type Connection, closeConnections, openConnection } from './connections.ts'
+import { KeptState } from './kept-state.ts'
 import { KeyRing } from './keys.ts'
 import { Pacer } from '../config/pacer.ts'
 import { Problems } from '../config/problems.ts'
@@ -39,11 +40,14 @@ export interface Runtime {
    * number of runtimes that share it.
    */
   learnLinks(): void
+  /** What the adapters of its connections keep across rebuilds (`src/runtime/kept-state.ts`). */
+  readonly kept: KeptState
   /** Marks a request as using this runtime; call the returned function when it ends. */
   hold(): () => void
   /** Resolves when no request holds this runtime any more. */
   drained(): Promise<void>
-  /** Closes the connections that `next` does not reuse (all of them without `next`); logs, never rejects, a failure. */
+  /** Closes the connections that `next` does not reuse (all of them, and drops what their adapters
+   * kept, without `next`); logs, never rejects, a failure. */
   close(next?: Runtime): Promise<void>
 }
 
@@ -63,12 +67,13 @@ export interface RuntimeOptions {
 export async function buildRuntime(config: GatewayConfig, options: RuntimeOptions, previous?: Runtime, pacer = new Pacer()): Promise<Runtime> {
   const connections = new Map<string, Connection>()
   const opened: Connection[] = []
+  const kept = new KeptState(previous?.kept, config.connections)
   try {
     // Every connection an adapter refuses is named, as the config's own checks name every problem.
     const problems = new Problems()
     for (const [name, resolved] of config.connections) {
       const old = previous?.connections.get(name)
-      const connection = old && sameConnection(old.source, resolved) ? old : problems.attempt(() => openConnection(resolved, options))
+      const connection = old && sameConnection(old.source, resolved) ? old : problems.attempt(() => openConnection(resolved, options, kept))
       if (connection && connection !== old) opened.push(connection)
       if (connection) connections.set(name, connection)
       await pacer.pace()
@@ -106,6 +111,7 @@ export async function buildRuntime(config: GatewayConfig, options: RuntimeOption
         if (config.tenants[i]!.linkTokens.length > 0) for (const connection of tenant.connections.values()) connection.links.start()
       }
     },
+    kept,
     hold() {
       holders++
       let released = false
@@ -121,8 +127,9 @@ export async function buildRuntime(config: GatewayConfig, options: RuntimeOption
       return new Promise((resolve) => waiting.push(resolve))
     },
     async close(next) {
-      const kept = new Set(next ? next.connections.values() : [])
-      await closeConnections([...connections.values()].filter((c) => !kept.has(c)), options.logger)
+      const reused = new Set(next ? next.connections.values() : [])
+      if (!next) kept.clear()
+      await closeConnections([...connections.values()].filter((c) => !reused.has(c)), options.logger)
     },
   }
 }

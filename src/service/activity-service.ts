@@ -10,7 +10,7 @@ import type { Tenant } from '../runtime/runtime.ts'
 import { formatUtc, parseDueDate } from './dates.ts'
 import { encodeId } from './ids.ts'
 import { MessageLog } from './message-log.ts'
-import { gatewayReference, nativeReference } from './references.ts'
+import { gatewayReference, namingReferences, nativeReference, refuseMissing } from './references.ts'
 
 const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const
 
@@ -34,20 +34,28 @@ export class ActivityService {
     const port = connection.adapter.activities
     if (!port) throw new NotSupportedError('activities', connection.name)
     const input = toNativeActivity(tenant, connection, body)
+    await refuseMissing(connection, input, options)
     const run = <T>(work: () => Promise<T>) => connection.limit.run(options, work)
+    const create = async (callOptions: CallOptions) =>
+      toActivityOut(
+        connection,
+        await run(() => port.doCreate(input, callOptions)).catch((error: unknown) => {
+          throw namingReferences(error, input)
+        }),
+      )
     const { messageId } = input
-    if (messageId === undefined) return { activity: toActivityOut(connection, await run(() => port.doCreate(input, options))), created: true }
+    if (messageId === undefined) return { activity: await create(options), created: true }
     return connection.locks.run([`activity\u0000${messageId}`], options, async () => {
       if (port.doFindByMessageId) {
         const found = await run(() => port.doFindByMessageId!(messageId, options))
         if (found) return { activity: toActivityOut(connection, found), created: false }
-        return { activity: toActivityOut(connection, await run(() => port.doCreate(input, options))), created: true }
+        return { activity: await create(options), created: true }
       }
       return this.messages.log(messageId, {
         connection: connection.name,
         occurredAt: input.occurredAt,
         deadline: options.deadline,
-        create: async (writes) => toActivityOut(connection, await run(() => port.doCreate(input, withWrites(options, writes)))),
+        create: (writes) => create(withWrites(options, writes)),
         find: (name, createdAfter, occurredAt) => findCreated(tenant, name, body, occurredAt, createdAfter, options),
       })
     })

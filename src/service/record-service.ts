@@ -10,6 +10,7 @@ import { type ItemError, itemError, throwIfNothingDone } from './item-errors.ts'
 import { chooseMatch, keyOf } from './matching.ts'
 import { type RecordSpec, toProperties, toRecordInput, warnDropped } from './record-fields.ts'
 import { locateRecord, servedByTenant } from './records-locate.ts'
+import { type Reference, missingReferences } from './references.ts'
 
 type Body = Readonly<Record<string, unknown>> & { readonly externalId?: string; readonly crmId?: string }
 
@@ -60,8 +61,9 @@ export class RecordService<F extends object> {
     const connection = tenant.active
     const port = this.port(connection)
     const items = this.prepare(tenant, connection, port, bodies, options)
+    await refuseMissingOwners(items, (item) => item.input && { connection, ownerId: ownerOf(item.input) }, options)
     const unique = this.spec.unique.filter((by) => port.capabilities.lookups.includes(by))
-    const keys = items.flatMap((item) => (item.input ? identityKeys(item.input, unique) : []))
+    const keys = items.flatMap((item) => (item.input && !item.outcome ? identityKeys(item.input, unique) : []))
     await connection.locks.run(keys, options, async () => {
       await this.match(connection, port, unique, items, options)
       await this.createMissing(connection, port, unique, items, options)
@@ -122,7 +124,8 @@ export class RecordService<F extends object> {
       }
     })
     for (const [connection, names] of dropped) warnDropped(names, this.spec, connection, options)
-    const pending = items.filter((item): item is Change<F> & { connection: Connection } => item.connection !== undefined)
+    await refuseMissingOwners(items, (item) => item.connection && { connection: item.connection, ownerId: ownerOf(item.patch!.fields) }, options)
+    const pending = items.filter((item): item is Change<F> & { connection: Connection } => item.connection !== undefined && !item.outcome)
     const outcomes = await runChunks(
       byConnection(pending, (item) => item),
       (connection) => this.port(connection).capabilities.maxBatchUpdate,
@@ -234,6 +237,38 @@ export class RecordService<F extends object> {
     }
   }
 }
+
+/**
+ * Fails each item whose `ownerId` names a user its connection shows does not exist, before
+ * anything is written: one check per connection for the whole request. `target` is the item's
+ * connection and owner, where it has both.
+ */
+async function refuseMissingOwners<T extends { outcome?: ItemResult<unknown> }>(
+  items: readonly T[],
+  target: (item: T) => { connection: Connection; ownerId?: string } | undefined,
+  options: CallOptions,
+): Promise<void> {
+  const byConnection = new Map<Connection, { item: T; reference: Reference }[]>()
+  for (const item of items) {
+    const to = item.outcome ? undefined : target(item)
+    if (to?.ownerId === undefined) continue
+    const owned = byConnection.get(to.connection) ?? []
+    owned.push({ item, reference: { field: 'ownerId', nativeId: to.ownerId } })
+    byConnection.set(to.connection, owned)
+  }
+  await Promise.all(
+    [...byConnection].map(async ([connection, owned]) => {
+      const missing = await missingReferences(connection, owned.map(({ reference }) => reference), options)
+      for (const { item, reference } of owned) {
+        const error = missing.get(reference)
+        if (error) item.outcome = failed(error)
+      }
+    }),
+  )
+}
+
+/** Contacts and companies both have an owner, whatever `F` the service serves. */
+const ownerOf = (fields: object): string | undefined => (fields as { ownerId?: string }).ownerId
 
 /** The lock keys of a record: one per unique lookup it has a value for. */
 function identityKeys(input: RecordInput<object>, unique: readonly Lookup[]): string[] {

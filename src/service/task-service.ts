@@ -9,7 +9,7 @@ import type { TaskStore } from './task-store.ts'
 import { parseDueDate } from './dates.ts'
 import { type FanOutItem, byConnection, fanOut, resultKey } from './fanout.ts'
 import { decodeId } from './ids.ts'
-import { nativeReference } from './references.ts'
+import { namingReferences, nativeReference, refuseMissing } from './references.ts'
 import { fromNative } from './task-answer.ts'
 
 const WRITABLE = ['subject', 'description', 'type', 'ownerId', 'contactId', 'companyId', 'dueDate'] as const
@@ -29,7 +29,11 @@ export class TaskService {
   async create(tenant: Tenant, body: TaskCreate, options: CallOptions): Promise<Task> {
     const connection = serving(tenant.active)
     const input = toNativeInput(tenant, connection, body, options) as NativeTaskInput
-    return fromNative(connection, await connection.store.create(input, options), options)
+    await refuseMissing(connection, input, options)
+    const created = await connection.store.create(input, options).catch((error: unknown) => {
+      throw namingReferences(error, input)
+    })
+    return fromNative(connection, created, options)
   }
 
   /**
@@ -68,8 +72,11 @@ export class TaskService {
     if (!target) throw new TaskNotFoundError()
     const { connection, nativeId } = target
     const patch = toNativeInput(tenant, connection, body, options)
+    await refuseMissing(connection, patch, options)
     if (body.completed !== undefined) patch.completed = body.completed
-    const updated = await connection.store.update(nativeId, patch, options)
+    const updated = await connection.store.update(nativeId, patch, options).catch((error: unknown) => {
+      throw namingReferences(error, patch)
+    })
     if (!updated) throw new TaskNotFoundError()
     return fromNative(connection, updated, options, nativeId)
   }

@@ -39,6 +39,8 @@ const CHECK = {
   activities: 'activities: 201 with an id',
   lostActivities: 'activities: lost creates:',
   users: 'users: GET /users',
+  referencePort: 'references: the port names',
+  referenceWrites: 'references: a task or an activity',
   unserved: 'kinds without a port:',
 } as const
 
@@ -86,6 +88,12 @@ const BROKEN: Record<string, { fails: [string, string][]; alsoFails?: string[] }
   },
   'counts a repeated pair again': { fails: [[CHECK.associations, 'the pair repeated in the request counted once (rule: associations, created)']] },
   'lists users without names': { fails: [[CHECK.users, 'each user has a name (rule: users, name)']] },
+  'finds every reference': {
+    fails: [
+      [CHECK.referencePort, 'a contact that does not exist is named, one that exists is not (rule: references, contacts)'],
+      [CHECK.referenceWrites, 'a task naming a missing record as contactId answers 422 (rule: references, contactId)'],
+    ],
+  },
 }
 
 /** Each right adapter: no check fails, these pass (the branch for what it declares), these skip. */
@@ -96,10 +104,10 @@ const RIGHT: Record<string, { passes: string[]; skips?: string[] }> = {
   },
   'serves tasks only': {
     passes: [CHECK.create, CHECK.batchGet, CHECK.users, CHECK.unserved],
-    skips: ['contacts ', 'contacts:', 'companies ', 'companies:', CHECK.associations, 'activities:'],
+    skips: ['contacts ', 'contacts:', 'companies ', 'companies:', CHECK.associations, 'activities:', 'references:'],
   },
   'serves no tasks': {
-    passes: [CHECK.contactsSync, CHECK.sameDomain, CHECK.associations, CHECK.activities, CHECK.users, CHECK.unserved],
+    passes: [CHECK.contactsSync, CHECK.sameDomain, CHECK.associations, CHECK.activities, CHECK.referencePort, CHECK.referenceWrites, CHECK.users, CHECK.unserved],
     skips: [CHECK.create, CHECK.update, CHECK.batchGet, CHECK.batchComplete, 'contacts: a crmId works as a task', 'companies: a crmId works as a task'],
   },
 }

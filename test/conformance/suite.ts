@@ -6,6 +6,7 @@ import { describeActivityChecks } from './activities.ts'
 import { describeAssociationChecks } from './associations.ts'
 import { Harness } from './harness.ts'
 import { describeRecordChecks } from './records.ts'
+import { describeReferenceChecks } from './references.ts'
 import { describeTaskChecks } from './tasks.ts'
 import { describeUserChecks, describeUnservedKinds } from './users.ts'
 
@@ -86,6 +87,7 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
     describeRecordChecks(h, 'companies')
     describeAssociationChecks(h)
     describeActivityChecks(h)
+    describeReferenceChecks(h)
     describeUserChecks(h)
     describeUnservedKinds(h)
   })

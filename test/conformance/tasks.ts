@@ -3,6 +3,7 @@ import type { OptionalTaskField, TaskPort } from '../../src/adapter/tasks.ts'
 import { encodeId } from '../../src/service/ids.ts'
 import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
 import { CONNECTION, type Harness, MAX_BATCH_IDS, idsLike, needs, sleep } from './harness.ts'
+import { acceptedReferences } from './references.ts'
 
 const NO_TASKS = 'the adapter has no tasks port'
 /** The one form of every date the gateway answers: UTC to the second. */
@@ -31,12 +32,10 @@ export function describeTaskChecks(h: Harness) {
     return res.json()
   }
   /** A value of each optional field the CRM accepts. */
-  const values = (): Record<OptionalTaskField, string> => ({
+  const values = async (): Promise<Record<OptionalTaskField, string>> => ({
     description: 'Discuss pricing',
     type: h.target.roundTripTypes?.[0] ?? 'call',
-    ownerId: h.target.refs?.ownerId ?? 'owner-1',
-    contactId: h.target.refs?.contactId ?? 'contact-1',
-    companyId: h.target.refs?.companyId ?? 'company-1',
+    ...(await acceptedReferences(h)),
     dueDate: '2024-01-15T12:00:00+02:00',
   })
   /** Gateway ids of missing tasks, distinct, of the CRM's form. */
@@ -53,7 +52,7 @@ export function describeTaskChecks(h: Harness) {
 
   it('create: every field comes back, due date in UTC, not completed', async (ctx) => {
     port(ctx)
-    const given = values()
+    const given = await values()
     const refs = Object.fromEntries(
       (['ownerId', 'contactId', 'companyId'] as const).filter((field) => supports(field)).map((field) => [field, given[field]]),
     )
@@ -273,7 +272,7 @@ export function describeTaskChecks(h: Harness) {
   it('unsupported task fields: a create or an edit with them answers as usual, without them, and a warning names each', async (ctx) => {
     const tasks = port(ctx)
     const fields = needs(ctx, tasks.capabilities.unsupportedFields?.length ? tasks.capabilities.unsupportedFields : undefined, 'the task port declares no unsupported fields')
-    const given = values()
+    const given = await values()
     const sent = Object.fromEntries(fields.map((field) => [field, given[field]]))
     const created = await h.warnings(() => send('POST', '/tasks', { subject: 'without some fields', ...sent }))
     expect(created.value.statusCode, `create with fields the CRM cannot hold answers 201 (rule: unsupported task fields): ${created.value.body}`).toBe(201)
@@ -299,7 +298,7 @@ export function describeTaskChecks(h: Harness) {
     const tasks = port(ctx)
     const lookup = needs(ctx, tasks.createdLookup, 'the task port declares no createdLookup: a keyed create that ends in doubt is answered 409')
     expect(lookup.settleMs, 'settleMs is a duration in milliseconds (rule: lost creates)').toBeGreaterThanOrEqual(0)
-    const given = values()
+    const given = await values()
     const subject = h.unique('lost')
     const refs = (['ownerId', 'contactId', 'companyId'] as const).filter((field) => supports(field))
     const body = {

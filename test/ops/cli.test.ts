@@ -105,6 +105,27 @@ active: hubspot
     expect(against.stderr).toContain(`warning: connection "local" (in ${current}) is removed`)
   }, 60_000)
 
+  it('config check --against refuses, before the reload would, a file that changes the adapter of a connection that stays, and exits 1', async () => {
+    const current = await file('in-force.yaml', 'auth:\n  apiKeys: k\nconnections:\n  acme-mem:\n    adapter: memory\nactive: acme-mem\n')
+    const flipped = await file('flipped.yaml', `auth:\n  apiKeys: k\nconnections:\n  acme-mem:\n    adapter: sql\n    file: ${join(dir, 'acme.sqlite')}\nactive: acme-mem\n`)
+    const result = await cli(['config', 'check', flipped, '--against', current])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain(`${flipped}: valid`)
+    expect(result.stderr).toContain(`${flipped}: refused as a reload of ${current}\n`)
+    expect(result.stderr).toContain(
+      '  connections.acme-mem.adapter: changes from memory to sql, and every id connection "acme-mem" issued would answer "not found"; ' +
+        'keep it as it is, add a new connection with adapter sql, and make it the tenant\'s active one',
+    )
+    // The way it names passes: the old connection kept, a new one made active.
+    const added = await file(
+      'added.yaml',
+      `auth:\n  apiKeys: k\nconnections:\n  acme-mem:\n    adapter: memory\n  acme-sql:\n    adapter: sql\n    file: ${join(dir, 'acme.sqlite')}\nactive: acme-sql\n`,
+    )
+    const fine = await cli(['config', 'check', added, '--against', current])
+    expect(fine.code).toBe(0)
+    expect(fine.stderr).toBe('')
+  })
+
   it('connections test reports ok, bad credentials and unreachable, and exits 1 on a failure', async () => {
     const path = await file('test.yaml', good(hubspot.url))
     const ok = await cli(['connections', 'test'], { GATEWAY_CONFIG: path, GATEWAY_API_KEYS: 'k', HUBSPOT_ACCESS_TOKEN: HUBSPOT_TOKEN })

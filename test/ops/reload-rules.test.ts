@@ -1,6 +1,6 @@
 import { appendFile, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -128,6 +128,32 @@ describe('what a reload applies, and what it refuses', () => {
     expect(throttled.statusCode).toBe(429)
     // One failure over the new burst, draining at one a minute: about 60 s.
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(30)
+  })
+
+  it('refuses a reload that changes the adapter of a connection that stays, naming it and the way to do it; its ids keep answering', async () => {
+    await start(config())
+    const task = (await create()).json()
+    const contact = (await app.inject({ method: 'POST', url: '/contacts', headers, payload: { contacts: [{ externalId: 'L-1' }] } })).json().results[0]
+    const version = app.gateway.current.runtime.version
+    const sql = config().replace('  blue:\n    adapter: memory\n', `  blue:\n    adapter: sql\n    file: ${join(dirname(path), 'blue.sqlite')}\n`)
+    expect(await reloadWith(sql)).toBe(false)
+    expect(rejection().problems).toEqual([
+      {
+        key: 'connections.blue.adapter',
+        problem:
+          'changes from memory to sql, and every id connection "blue" issued would answer "not found"; keep it as it is, add a new ' +
+          'connection with adapter sql, and make it the tenant\'s active one (the ids of "blue" keep working while it stays configured)',
+      },
+    ])
+    expect(app.gateway.current.runtime.version, 'the config in force stays').toBe(version)
+    expect((await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })).statusCode).toBe(200)
+    const found = await app.inject({ method: 'POST', url: '/contacts/sync', headers, payload: { contacts: [{ externalId: 'L-1' }] } })
+    expect(found.json().results).toMatchObject([{ crmId: contact.crmId }])
+    // The way it names: a new connection, made active; the old one's ids go on answering.
+    const added = `${config({ active: 'purple' })}`.replace('connections:\n', `connections:\n  purple:\n    adapter: sql\n    file: ${join(dirname(path), 'purple.sqlite')}\n`)
+    expect(await reloadWith(added)).toBe(true)
+    expect((await create()).json().id.startsWith('purple.')).toBe(true)
+    expect((await app.inject({ method: 'GET', url: `/tasks/${task.id}`, headers })).statusCode).toBe(200)
   })
 
   it('puts a changed body limit in force: lowered, a body over it is a 413; raised past the start value, a larger body passes', async () => {

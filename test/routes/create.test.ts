@@ -19,14 +19,20 @@ describe('POST /tasks', () => {
     app.inject({ method: 'POST', url: '/tasks', headers: { ...headers, ...extra }, payload: payload as string })
 
   it('creates the example task of Enginy\'s page and answers 201 with it', async () => {
+    // Its contact and company exist, sent as bare native ids; this connection lists no users, so
+    // any owner is taken.
+    const exported = async (kind: string) =>
+      (await app.inject({ method: 'POST', url: `/${kind}`, headers, payload: { [kind]: [{ externalId: `${kind}-1` }] } })).json().results[0].crmId
+    const contact = await exported('contacts')
+    const company = await exported('companies')
     const res = await post({
       subject: 'Follow up with John',
       description: 'Discuss pricing proposal from last meeting',
       type: 'call',
       ownerId: 'user-123',
       dueDate: '2024-01-15T10:00:00Z',
-      contactId: 'contact-456',
-      companyId: 'company-789',
+      contactId: contact.slice('local.'.length),
+      companyId: company.slice('local.'.length),
     })
     expect(res.statusCode).toBe(201)
     expect(res.headers['content-type']).toMatch(/application\/json/)
@@ -38,8 +44,8 @@ describe('POST /tasks', () => {
       // References come back as the gateway's ids of those records, which Enginy may send too.
       ownerId: 'local.user-123',
       dueDate: '2024-01-15T10:00:00Z',
-      contactId: 'local.contact-456',
-      companyId: 'local.company-789',
+      contactId: contact,
+      companyId: company,
       completed: false,
       completedAt: null,
     })

@@ -30,13 +30,17 @@ describe('GET, PATCH and PUT /tasks/:taskId', () => {
 
   it('updates every writable field with PATCH, and PUT means the same', async () => {
     const task = await create()
+    const exported = async (kind: string) =>
+      (await app.inject({ method: 'POST', url: `/${kind}`, headers, payload: { [kind]: [{ externalId: `${kind}-1` }] } })).json().results[0].crmId
+    const contact = await exported('contacts')
+    const company = await exported('companies')
     const patch = {
       subject: 'new subject',
       description: 'new description',
       type: 'email',
       ownerId: 'o',
-      contactId: 'c',
-      companyId: 'co',
+      contactId: contact.slice('local.'.length),
+      companyId: company,
       dueDate: '2030-05-01T08:00:00-04:00',
     }
     const res = await app.inject({ method: 'PATCH', url: `/tasks/${task.id}`, headers, payload: patch })
@@ -45,8 +49,8 @@ describe('GET, PATCH and PUT /tasks/:taskId', () => {
       ...patch,
       id: task.id,
       ownerId: 'local.o',
-      contactId: 'local.c',
-      companyId: 'local.co',
+      contactId: contact,
+      companyId: company,
       dueDate: '2030-05-01T12:00:00Z',
       completed: false,
       completedAt: null,

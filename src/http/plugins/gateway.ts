@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { GatewayConfig } from '../../config/load.ts'
-import { refuseRestartOnly } from '../../config/restart-only.ts'
+import { refuseReload } from '../../config/reload-refusals.ts'
 import { Idempotency } from '../../coordination/idempotency.ts'
 import { Coordination } from '../../coordination/redis.ts'
 import { SharedLimiter } from '../../coordination/shared-limiter.ts'
@@ -76,7 +76,7 @@ export class Gateway {
   /** Puts `config` in force, or throws (a `ConfigError` naming why) and leaves the config in force as it is. */
   async apply(config: GatewayConfig): Promise<Runtime> {
     const previous = this.inForce.runtime
-    refuseRestartOnly(previous.config, config)
+    refuseReload(previous.config, config)
     const next = await buildRuntime(config, this.options, previous)
     this.inForce = { runtime: next, services: buildServices(config, this.remembered) }
     next.learnLinks()

@@ -16,7 +16,7 @@ const activityRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           200: answer(ActivityOut, 'The activity logged before for this metadata.messageId: nothing new was logged'),
           201: answer(ActivityOut, 'The activity, logged'),
-          ...errorAnswers(...KEYED, ...BODY, 'REFERENCE_ELSEWHERE', 'UPSTREAM_REJECTED', 'NOT_SUPPORTED', 'ACTIVITY_IN_DOUBT', ...CRM_FAILED),
+          ...errorAnswers(...KEYED, ...BODY, 'REFERENCE_ELSEWHERE', 'REFERENCE_NOT_FOUND', 'UPSTREAM_REJECTED', 'NOT_SUPPORTED', 'ACTIVITY_IN_DOUBT', ...CRM_FAILED),
         },
         security,
       },

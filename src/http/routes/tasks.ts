@@ -29,6 +29,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...KEYED,
             ...BODY,
             'REFERENCE_ELSEWHERE',
+            'REFERENCE_NOT_FOUND',
             'UPSTREAM_REJECTED',
             'IDEMPOTENCY_KEY_REUSED',
             'IDEMPOTENCY_KEY_IN_FLIGHT',
@@ -69,7 +70,7 @@ const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: method === 'PATCH' ? 'Update a task, e.g. complete it' : 'Update a task (same as PATCH)',
         params: TaskIdParams,
         body: TaskPatch,
-        response: { 200: changed, ...errorAnswers(...one, ...BODY, 'REFERENCE_ELSEWHERE') },
+        response: { 200: changed, ...errorAnswers(...one, ...BODY, 'REFERENCE_ELSEWHERE', 'REFERENCE_NOT_FOUND') },
         security,
       },
       handler: async (request) =>

@@ -64,6 +64,11 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
     when: 'a `contactId`, `companyId` or `ownerId` of another connection than the one written to',
     message: 'body/contactId names a record of connection "old", but this is written to connection "new"',
   },
+  REFERENCE_NOT_FOUND: {
+    status: 422,
+    when: "a `contactId`, `companyId` or `ownerId` that names no record of the connection written to: an id of a connection the tenant does not have, one not of the CRM's id form, or (memory, sql) a record that does not exist",
+    message: 'body/contactId names no contact of connection "acme-sql"',
+  },
   UPSTREAM_REJECTED: {
     status: 422,
     when: "the CRM rejected the data, with the CRM's reason",
