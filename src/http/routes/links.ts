@@ -31,7 +31,7 @@ const linkRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const { runtime } = app.gateway.current
         const release = runtime.hold()
         try {
-          const options = new RequestCallOptions(runtime.config.limits.requestTimeoutMs, () => {})
+          const options = new RequestCallOptions(runtime.config.limits.requestTimeoutMs, () => {}, undefined, request.trace)
           return reply.redirect(await recordLink(runtime, kind, request.params.crmId, options), 302)
         } finally {
           release()
