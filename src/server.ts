@@ -47,10 +47,12 @@ async function main(): Promise<number> {
     clearTimeout(force)
     // The spans of the last requests are still held in the batch: they go out within what is left
     // of the limit.
-    if (tracing && !(await tracing.shutdown(Math.max(0, until - Date.now())))) {
-      logger.warn({ afterMs: limit }, 'traces not all exported at the shutdown limit: the rest are dropped')
-    }
+    const flushed = !tracing || (await tracing.shutdown(Math.max(0, until - Date.now())))
+    if (!flushed) logger.warn({ afterMs: limit }, 'traces not all exported at the shutdown limit: the rest are dropped')
     logger.info('stopped')
+    // An export still waiting for a collector that does not answer would hold the process past
+    // the limit, until the exporter's own timeout.
+    if (!flushed) process.exit()
   }
   // Listeners stay for the whole shutdown: Ctrl-C under `npm start` delivers SIGINT twice (from
   // the terminal and forwarded by npm), and a second one with no listener would kill the drain.
