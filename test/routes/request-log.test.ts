@@ -1,9 +1,7 @@
-import { Type } from '@sinclair/typebox'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
-import type { AdapterRegistry } from '../../adapters/index.ts'
-import { createMemoryAdapter } from '../../adapters/memory/index.ts'
 import { KEY, capturedLogger, headers, testApp } from '../helpers/app.ts'
+import { strictMemory } from '../helpers/strict-memory.ts'
 
 describe('request log', () => {
   let app: FastifyInstance
@@ -56,24 +54,14 @@ describe('request log', () => {
 
   it("names the tenant and its connection on the request's line and on the warnings logged while it is served", async () => {
     const log = capturedLogger('info')
-    // A memory adapter that keeps no field it has no place for: an extra field is dropped with a warning.
-    const registry: AdapterRegistry = {
-      memory: async () => ({
-        options: Type.Object({}),
-        create: () => {
-          const adapter = createMemoryAdapter()
-          const contacts = adapter.contacts!
-          return { ...adapter, contacts: { ...contacts, capabilities: { ...contacts.capabilities, keepsExtraFields: false } } }
-        },
-      }),
-    }
     app = await testApp({
       logger: log.logger,
-      registry,
+      registry: strictMemory,
       connections: { crm: { adapter: 'memory' }, other: { adapter: 'memory' } },
       tenants: { acme: { apiKeys: KEY, active: 'crm', connections: ['crm', 'other'] } },
     })
     const missing = await app.inject({ method: 'GET', url: '/tasks/crm.nothere', headers: { ...headers, 'x-request-id': 'trace-5' } })
+    // The strict adapter drops a field it has no place for, with a warning.
     const exported = await app.inject({
       method: 'POST',
       url: '/contacts',
