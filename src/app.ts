@@ -18,6 +18,8 @@ import opsRoutes from './http/routes/ops.ts'
 import statusRoutes from './http/routes/status.ts'
 import enginyRoutes from './http/routes/enginy.ts'
 import linkRoutes from './http/routes/links.ts'
+import tracingPlugin from './http/plugins/tracing.ts'
+import type { Tracing } from './ops/tracing.ts'
 
 export interface BuildOptions {
   readonly config: GatewayConfig
@@ -26,6 +28,8 @@ export interface BuildOptions {
   readonly dispatcher?: Dispatcher
   /** Watch this config file, and reload it on change (and on SIGHUP with `onSignal`). */
   readonly reload?: ConfigReloadOptions
+  /** A span per request and per CRM call, when the OTEL_* variables turn traces on (`startTracing`). */
+  readonly tracing?: Tracing
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -77,6 +81,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
     if (closing) reply.header('connection', 'close')
     done(null, payload)
   })
+  if (options.tracing) await app.register(tracingPlugin, { tracing: options.tracing })
   await app.register(errorHandler)
   await app.register(gateway, { config, runtime: { logger, dispatcher: options.dispatcher } })
   await app.register(bodyLimit)

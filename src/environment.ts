@@ -1,4 +1,5 @@
 import { EnvError } from './errors.ts'
+import { type TraceSettings, readTraceSettings } from './ops/trace-settings.ts'
 
 /** pino's levels: any other name makes pino throw from deep inside its constructor. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -9,6 +10,8 @@ export interface ServerEnvironment {
   readonly host: string
   readonly logLevel: string
   readonly shutdownTimeoutMs: number
+  /** Where traces go, when the OTEL_* variables turn them on. */
+  readonly traces: TraceSettings | undefined
 }
 
 /**
@@ -30,6 +33,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): ServerEnvironment {
     host: read('HOST', '0.0.0.0', (value) => value, 'an address'),
     logLevel: read('LOG_LEVEL', 'info', (value) => LOG_LEVELS.find((level) => level === value), `one of ${LOG_LEVELS.join(', ')}`),
     shutdownTimeoutMs: read('SHUTDOWN_TIMEOUT_MS', 30_000, (value) => integer(value, 2 ** 31 - 1), 'a number of milliseconds 0-2147483647'),
+    traces: readTraceSettings(env, problems),
   }
   if (problems.length > 0) throw new EnvError(problems)
   return environment

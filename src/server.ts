@@ -7,6 +7,7 @@ import { readEnvironment } from './environment.ts'
 import { ConfigError, EnvError } from './errors.ts'
 import { checkCanListen, listenProblem } from './listen-check.ts'
 import { createLogger } from './logger.ts'
+import { type Tracing, startTracing } from './ops/tracing.ts'
 
 /** Starts the gateway: reads the environment, loads the config, listens, and stops cleanly. */
 async function main(): Promise<number> {
@@ -17,9 +18,11 @@ async function main(): Promise<number> {
   const logger = createLogger(settings.logLevel)
   const path = env.GATEWAY_CONFIG ?? DEFAULT_CONFIG_PATH
   let app: Awaited<ReturnType<typeof buildApp>>
+  let tracing: Tracing | undefined
   try {
     const config = ensureLinkTokens(ensureApiKeys(await loadConfigFile(path, env), logger), logger, env)
-    app = await buildApp({ config, logger, reload: { path, env, onSignal: true } })
+    tracing = settings.traces && (await startTracing(settings.traces, logger))
+    app = await buildApp({ config, logger, reload: { path, env, onSignal: true }, tracing })
   } catch (error) {
     if (error instanceof ConfigError) {
       const { message, problems } = forLog(error)
@@ -35,6 +38,7 @@ async function main(): Promise<number> {
     stopping = true
     logger.info({ signal }, 'stopping: finishing requests in flight')
     const limit = settings.shutdownTimeoutMs
+    const until = Date.now() + limit
     const force = setTimeout(() => {
       logger.error({ afterMs: limit }, 'requests still in flight at the shutdown limit: closing their connections')
       app.server.closeAllConnections()
@@ -44,7 +48,14 @@ async function main(): Promise<number> {
     // sockets, and resolves when the requests in flight have been answered.
     await app.close()
     clearTimeout(force)
+    // The spans of the last requests are still held in the batch: they go out within what is left
+    // of the limit.
+    const flushed = !tracing || (await tracing.shutdown(Math.max(0, until - Date.now())))
+    if (!flushed) logger.warn({ afterMs: limit }, 'traces not all exported at the shutdown limit: the rest are dropped')
     logger.info('stopped')
+    // An export still waiting for a collector that does not answer would hold the process past
+    // the limit, until the exporter's own timeout.
+    if (!flushed) process.exit()
   }
   // Listeners stay for the whole shutdown: Ctrl-C under `npm start` delivers SIGINT twice (from
   // the terminal and forwarded by npm), and a second one with no listener would kill the drain.

@@ -1,10 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fakes/hubspot.ts'
+import { OtlpReceiver } from './helpers/otlp-receiver.ts'
 import { NPM_START, runToExit, type ServerProcess, startServer } from './helpers/server-process.ts'
 import { waitFor } from './helpers/wait.ts'
 
@@ -130,6 +131,10 @@ describe('a bad environment', () => {
     [{ PORT: '65536' }, 'PORT must be a port number 0-65535, got "65536"'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
     [{ SHUTDOWN_TIMEOUT_MS: '30s' }, 'SHUTDOWN_TIMEOUT_MS must be a number of milliseconds 0-2147483647, got "30s"'],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      "OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported: the gateway exports OTLP over HTTP; set http/protobuf or http/json, and the collector's OTLP/HTTP endpoint (port 4318 by default)",
+    ],
   ])('%o stops the start with one line naming the variable, before anything is logged', async (env, line) => {
     const { code, stdout, stderr } = await runToExit({ PORT: '0', ...env })
     expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: '', stderr: `${line}\n` })
@@ -155,5 +160,74 @@ describe('a bad environment', () => {
     } finally {
       await new Promise((resolve) => holder.close(resolve))
     }
+  })
+})
+
+describe('traces', () => {
+  let server: ServerProcess | undefined
+  let receiver: OtlpReceiver | undefined
+  afterEach(async () => {
+    await server?.stop()
+    await receiver?.close()
+    server = receiver = undefined
+  })
+
+  /** The gateway with every module it imports recorded; `imported` reads the list once it has exited. */
+  const startRecorded = async (env: Record<string, string>) => {
+    const record = join(await mkdtemp(join(tmpdir(), 'gateway-imports-')), 'imports.json')
+    server = await startServer({ GATEWAY_API_KEYS: 'trace-key', RECORD_IMPORTS: record, ...env }, [
+      process.execPath,
+      '--import',
+      'tsx',
+      '--import',
+      './test/helpers/record-imports.mjs',
+      'src/server.ts',
+    ])
+    const created = await request(`${server.base}/tasks`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'trace-key', 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'traced or not' }),
+    })
+    expect(created.statusCode).toBe(201)
+    await created.body.dump()
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+    const imported = JSON.parse(await readFile(record, 'utf8')) as string[]
+    return { lines: server.lines, openTelemetry: imported.filter((url) => url.includes('/@opentelemetry/') || url.endsWith('/src/ops/otel.ts')) }
+  }
+
+  it('are off without OTEL_* variables, and with OTEL_TRACES_EXPORTER=none: the SDK is never loaded and nothing is sent', async () => {
+    receiver = await OtlpReceiver.start()
+    const unset = { OTEL_TRACES_EXPORTER: '', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', OTEL_SDK_DISABLED: '' }
+    expect((await startRecorded(unset)).openTelemetry).toEqual([])
+    const none = await startRecorded({ ...unset, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_EXPORTER: 'none' })
+    expect(none.openTelemetry).toEqual([])
+    expect(receiver.posts).toEqual([])
+  })
+
+  it("export the last requests' spans on SIGTERM, to the endpoint, with the service name, resource and headers the variables name", async () => {
+    receiver = await OtlpReceiver.start()
+    const collectorKey = 'collector-secret-5e1f9a'
+    const { lines, openTelemetry } = await startRecorded({
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: `x-collector-key=${collectorKey}`,
+      OTEL_SERVICE_NAME: 'gateway-under-test',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
+      // Nothing leaves on the batch's timer in this test: only the flush at shutdown sends.
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    })
+    expect(openTelemetry.some((url) => url.endsWith('/src/ops/otel.ts'))).toBe(true)
+    expect(receiver.posts).toMatchObject([{ path: '/v1/traces', contentType: 'application/json', headers: { 'x-collector-key': collectorKey } }])
+    expect(receiver.spans).toMatchObject([
+      {
+        name: 'POST /tasks',
+        attributes: { 'http.response.status_code': 201, 'enginy.tenant': 'default', 'enginy.connection': 'local' },
+        resource: { 'service.name': 'gateway-under-test', 'deployment.environment.name': 'test' },
+      },
+    ])
+    expect(lines.find((line) => line.msg === 'traces are exported over OTLP')).toMatchObject({ endpoint: `${receiver.url}/v1/traces`, protocol: 'http/json' })
+    expect(lines.map((line) => line.msg)).toContain('stopped')
+    expect(JSON.stringify(lines)).not.toContain(collectorKey)
   })
 })

@@ -11,6 +11,8 @@ export const KEY = 'bench-key'
 
 export interface Load {
   rps: number
+  /** Requests answered in the run. */
+  total: number
   p50: number
   p99: number
   errors: number
@@ -31,6 +33,7 @@ export async function load(
   })
   return {
     rps: result.requests.average,
+    total: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,

@@ -10,6 +10,8 @@ export interface ServerProcess {
   /** Peak resident memory of the process so far, in MiB (Linux VmHWM). */
   peakRssMiB(): number
   rssMiB(): number
+  /** CPU time the process has used so far, user and system, in milliseconds (Linux, 10 ms steps). */
+  cpuMs(): number
   stop(): Promise<void>
 }
 
@@ -43,6 +45,11 @@ export async function startServer(name: string, env: Record<string, string> = {}
     child,
     peakRssMiB: () => status('VmHWM'),
     rssMiB: () => status('VmRSS'),
+    cpuMs: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name, which may hold spaces.
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * 10
+    },
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve())

@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { Logger } from 'pino'
 import type { OAuthFactory } from '../credentials/oauth.ts'
+import type { CallTrace } from '../upstream/call-trace.ts'
 import type { UpstreamClientFactory } from '../upstream/client.ts'
 import type { TaskAdapterV1 } from './v1.ts'
 import type { AdapterV2 } from './v2.ts'
@@ -25,6 +26,9 @@ export interface CallOptions {
   /** Set on a create the gateway must never send twice by mistake (one with an
    * `Idempotency-Key`): each write that may reach the CRM is told to it (`write-log.ts`). */
   readonly writes?: WriteLog
+  /** The request's trace, when traces are on: the upstream client makes each CRM call's span
+   * under it (`src/upstream/call-trace.ts`). */
+  readonly trace?: CallTrace
 }
 
 export interface AdapterWarning {

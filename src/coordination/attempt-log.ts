@@ -32,5 +32,6 @@ export function withWrites(options: CallOptions, writes: WriteLog): CallOptions 
     deadline: options.deadline,
     warn: options.warn,
     writes,
+    trace: options.trace,
   }
 }

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import type { ServerResponse } from 'node:http'
 import type { AdapterWarning, CallOptions } from '../adapter/common.ts'
+import type { CallTrace } from '../upstream/call-trace.ts'
 
 /**
  * The `CallOptions` of one gateway request. Its signal aborts at the request's deadline, or when
@@ -19,6 +20,7 @@ export class RequestCallOptions implements CallOptions {
     timeoutMs: number,
     readonly warn: (warning: AdapterWarning) => void,
     private readonly response?: ServerResponse,
+    readonly trace?: CallTrace,
   ) {
     this.deadline = Date.now() + timeoutMs
   }

@@ -1,4 +1,6 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+import type { Logger } from 'pino'
+import type { Tenant } from '../runtime/runtime.ts'
 import { loggableUrl } from '../secrets.ts'
 
 /**
@@ -25,4 +27,15 @@ export class RequestLog extends LogController {
     if (error) reply.log.error({ ...line, err: error }, 'request errored')
     else reply.log.info(line, 'request completed')
   }
+}
+
+/**
+ * Names the tenant and its active connection on every line the request logs from now on, its own
+ * line and the warnings logged while it is served: a 404 or a 502 can then be tied to a customer.
+ * Called once its key is resolved, so a 401 names neither; the key itself is never logged. The
+ * bindings are added to the request's own logger, which Fastify makes per request anyway.
+ */
+export function logTenant(request: FastifyRequest, tenant: Tenant): void {
+  const log = request.log as Logger
+  log.setBindings({ tenant: tenant.name, connection: tenant.active.name })
 }

@@ -1,4 +1,5 @@
 import type { CallOptions } from '../adapter/common.ts'
+import type { CallTrace } from '../upstream/call-trace.ts'
 import { chunks } from './chunks.ts'
 import { SharedCallOptions, SharedSignal } from './shared-signal.ts'
 
@@ -32,6 +33,10 @@ interface Flight<T> {
  * - **no one waits for the slowest**: gathered lookups go out as soon as any batch in flight
  *   settles, or after `gatherMs`, whichever comes first, so one batch stuck in a retry back-off
  *   delays the others by `gatherMs` at most.
+ * - **whose span**: a batch is sent in the name of the first lookup it serves, as its warnings
+ *   are logged with that request: its CRM calls are spans of that request's trace, each linked to
+ *   the spans of the other requests the batch serves, and stay so if that request leaves first.
+ *   A call shows once, in one trace, and names every request it answered.
  * - only reads are coalesced here; writes are never shared (`TaskStore` orders them per id).
  */
 export class Coalescer<T> {
@@ -92,7 +97,8 @@ export class Coalescer<T> {
     let deadline = 0
     for (const waiter of everyone) deadline = Math.max(deadline, waiter.options.deadline)
     // Warnings of shared work are logged once, with the first request it serves.
-    const options = new SharedCallOptions(shared, deadline, everyone[0]!.options.warn)
+    const first = everyone[0]!.options
+    const options = new SharedCallOptions(shared, deadline, first.warn, undefined, first.trace && sharedTrace(first.trace, everyone))
     const call = this.fetch(
       chunk.map(([key]) => key),
       options,
@@ -111,4 +117,11 @@ export class Coalescer<T> {
         if (this.pending.size > 0) this.flush()
       })
   }
+}
+
+/** The trace of the first waiter, linked to the traces of the others. */
+function sharedTrace(first: CallTrace, everyone: readonly { readonly options: CallOptions }[]): CallTrace {
+  const others = new Set<CallTrace>()
+  for (const { options } of everyone) if (options.trace && options.trace !== first) others.add(options.trace)
+  return others.size === 0 ? first : first.sharedWith([...others])
 }

@@ -23,7 +23,9 @@ interface Flight<V> {
  * - **which value wins**: a call's value is kept unless `forget` came after the call started (a
  *   value older than what the adapter knows has changed is answered to its waiters, not kept).
  *   A failure is never kept: the next lookup asks again;
- * - **whose warnings**: the starter's, as the call is made in its name.
+ * - **whose warnings and whose span**: the starter's, as the call is made in its name. A request
+ *   that joins it waits for a call already under way in another request's trace, and its own
+ *   trace shows no span of it.
  */
 export class SharedLookup<K extends {}, V extends {}> {
   private readonly kept
@@ -64,7 +66,7 @@ export class SharedLookup<K extends {}, V extends {}> {
   private start(key: K, options: CallOptions): Flight<V> {
     const shared = new SharedSignal()
     const started = ++this.sequence
-    const value = this.lookup(key, new SharedCallOptions(shared, options.deadline, options.warn, options.probe))
+    const value = this.lookup(key, new SharedCallOptions(shared, options.deadline, options.warn, options.probe, options.trace))
     const flight: Flight<V> = { value, shared, deadline: options.deadline }
     this.flights.set(key, flight)
     value.then(

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import type { AdapterWarning, CallOptions } from '../adapter/common.ts'
+import type { CallTrace } from '../upstream/call-trace.ts'
 import { UpstreamTimeoutError } from '../errors.ts'
 import { type Waiter, whenAbandoned } from './abandon.ts'
 
@@ -58,6 +59,8 @@ export class SharedCallOptions implements CallOptions {
     readonly deadline: number,
     readonly warn: (warning: AdapterWarning) => void,
     readonly probe?: boolean,
+    /** The trace of the request the shared work is made in the name of; its owner says whose. */
+    readonly trace?: CallTrace,
   ) {}
 
   get signal(): AbortSignal {

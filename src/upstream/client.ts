@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { ConnectionCore, RateLimitConfig } from '../config/schema.ts'
 import { GatewayError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts'
 import { Scrubber } from '../secrets.ts'
+import { failureCode, traceLayer } from './call-trace.ts'
 import { type CircuitBreaker, circuitBreakerLayer } from './circuit-breaker.ts'
 import { concurrencyLayer } from './concurrency.ts'
 import { type Credentials, credentialsLayer } from './credentials.ts'
@@ -98,9 +99,11 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   const limitersOf = (request: UpstreamRequest): RateLimiter[] =>
     request.limitGroup === undefined ? [limiter] : [state.groupLimiter(request.limitGroup, groups[request.limitGroup]), limiter]
 
-  // Written outermost first; the last layer listed runs last, just before the transport. Retry
-  // is outermost so every attempt takes its own slot, passes the breaker and is booked in the window.
+  // Written outermost first; the last layer listed runs last, just before the transport. The
+  // call's span wraps everything it waits for; retry comes next so every attempt takes its own
+  // slot, passes the breaker and is booked in the window.
   const layers: Layer[] = [
+    traceLayer(connection, options.baseUrl),
     retryLayer({ connection, config: core.retry, waits }),
     ...(credentials ? [credentialsLayer(credentials)] : []),
     concurrencyLayer(state.inFlight),
@@ -159,7 +162,8 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   } as UpstreamClient
 }
 
-/** Logs each attempt (method, route template, status, attempt, wait) and reports it with its connection. */
+/** Logs each attempt (method, route template, status, attempt, wait) and reports it with its
+ * connection, and to its call's span when the request is traced. */
 function observeLayer(connection: string, logger: Logger, observer: AttemptObserver | undefined, signals: RateLimitSignals | undefined): Layer {
   return (next) => async (attempt: Attempt) => {
     const started = performance.now()
@@ -175,13 +179,14 @@ function observeLayer(connection: string, logger: Logger, observer: AttemptObser
       const failed = typeof outcome === 'string' || outcome >= 500 || outcome === 429
       logger[failed ? 'warn' : 'debug'](line, failed ? 'upstream call failed' : 'upstream call')
       observer?.({ connection, ...line, ...(daily && { daily }) })
+      attempt.span?.attempt(line)
     }
     try {
       const response = await next(attempt)
       report(response.status, observer && signals?.daily?.(response))
       return response
     } catch (error) {
-      report(error instanceof TransportError ? error.causeCode : error instanceof GatewayError ? error.code : (error as Error).name)
+      report(failureCode(error))
       throw error
     }
   }

@@ -1,4 +1,5 @@
 import type { CallOptions } from '../adapter/common.ts'
+import type { CallSpan } from './call-trace.ts'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -34,6 +35,8 @@ export interface Attempt extends UpstreamRequest {
   readonly headers?: Readonly<Record<string, string>>
   /** Milliseconds this attempt waited for the rate limiter. */
   waitedMs: number
+  /** The span of the call this attempt belongs to, when the request is traced (`call-trace.ts`). */
+  readonly span?: CallSpan
 }
 
 export interface UpstreamResponse {

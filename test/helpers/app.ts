@@ -6,6 +6,7 @@ import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
 import { buildApp } from '../../src/app.ts'
 import { resolveConfig } from '../../src/config/load.ts'
 import { createLogger } from '../../src/logger.ts'
+import type { Tracing } from '../../src/ops/tracing.ts'
 
 export const KEY = 'test-key-0123456789'
 /** A link token for `auth: { linkTokens: LINK_TOKEN }`: without one, a tenant's links are off. */
@@ -27,6 +28,7 @@ export interface TestAppOptions {
   registry?: AdapterRegistry
   dispatcher?: Dispatcher
   logger?: Logger
+  tracing?: Tracing
 }
 
 /** A gateway built from a config object, on the memory adapter unless told otherwise. */
@@ -47,7 +49,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<FastifyInst
     {},
     options.registry ?? builtinAdapters,
   )
-  return buildApp({ config, dispatcher: options.dispatcher, logger: options.logger ?? createLogger('silent') })
+  return buildApp({ config, dispatcher: options.dispatcher, logger: options.logger ?? createLogger('silent'), tracing: options.tracing })
 }
 
 /** A logger whose every line lands in `lines`, for asserting on what was logged. */

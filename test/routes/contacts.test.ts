@@ -1,9 +1,7 @@
-import { Type } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createMemoryAdapter } from '../../adapters/memory/index.ts'
-import type { AdapterRegistry } from '../../adapters/index.ts'
 import { capturedLogger, headers, testApp } from '../helpers/app.ts'
+import { strictMemory } from '../helpers/strict-memory.ts'
 
 /** Contacts as Enginy exports, syncs and updates them, on the memory adapter. */
 describe('contacts', () => {
@@ -145,19 +143,9 @@ describe('contacts', () => {
     let strict: FastifyInstance
     const strictLog = capturedLogger('info')
     beforeAll(async () => {
-      const registry: AdapterRegistry = {
-        memory: async () => ({
-          options: Type.Object({}),
-          create: () => {
-            const adapter = createMemoryAdapter()
-            const contacts = adapter.contacts!
-            return { ...adapter, contacts: { ...contacts, capabilities: { ...contacts.capabilities, keepsExtraFields: false } } }
-          },
-        }),
-      }
       strict = await testApp({
         connections: { local: { adapter: 'memory', fieldMap: { contacts: { campaignOpens: 'opens' } } } },
-        registry,
+        registry: strictMemory,
         logger: strictLog.logger,
       })
     })

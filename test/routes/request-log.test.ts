@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
-import { capturedLogger, headers, testApp } from '../helpers/app.ts'
+import { KEY, capturedLogger, headers, testApp } from '../helpers/app.ts'
+import { strictMemory } from '../helpers/strict-memory.ts'
 
 describe('request log', () => {
   let app: FastifyInstance
@@ -49,5 +50,50 @@ describe('request log', () => {
       ['incoming request', '/tasks/local.abc?api_key=[redacted]&limit=[redacted]&[redacted]'],
       ['request completed', '/tasks/local.abc?api_key=[redacted]&limit=[redacted]&[redacted]'],
     ])
+  })
+
+  it("names the tenant and its connection on the request's line and on the warnings logged while it is served", async () => {
+    const log = capturedLogger('info')
+    app = await testApp({
+      logger: log.logger,
+      registry: strictMemory,
+      connections: { crm: { adapter: 'memory' }, other: { adapter: 'memory' } },
+      tenants: { acme: { apiKeys: KEY, active: 'crm', connections: ['crm', 'other'] } },
+    })
+    const missing = await app.inject({ method: 'GET', url: '/tasks/crm.nothere', headers: { ...headers, 'x-request-id': 'trace-5' } })
+    // The strict adapter drops a field it has no place for, with a warning.
+    const exported = await app.inject({
+      method: 'POST',
+      url: '/contacts',
+      headers: { ...headers, 'x-request-id': 'trace-6' },
+      payload: { contacts: [{ externalId: 'X-1', email: 'x@acme.io', favouriteColour: 'red' }] },
+    })
+    expect([missing.statusCode, exported.statusCode]).toEqual([404, 200])
+
+    expect(linesOf(log.lines, 'trace-5')).toMatchObject([
+      { msg: 'request rejected', code: 'TASK_NOT_FOUND', tenant: 'acme', connection: 'crm' },
+      { msg: 'request completed', statusCode: 404, tenant: 'acme', connection: 'crm' },
+    ])
+    expect(linesOf(log.lines, 'trace-6')).toMatchObject([
+      { msg: 'adapter warning', warning: { field: 'favouriteColour' }, tenant: 'acme', connection: 'crm' },
+      { msg: 'request completed', statusCode: 200, tenant: 'acme', connection: 'crm' },
+    ])
+  })
+
+  it('names no tenant on the line of a request whose key is refused, and never the key', async () => {
+    const log = capturedLogger('info')
+    app = await testApp({ logger: log.logger })
+    const wrong = 'wrong-key-4d1c8e2a'
+    const refused = await app.inject({ method: 'GET', url: '/tasks/local.abc', headers: { 'x-api-key': wrong, 'x-request-id': 'trace-7' } })
+    expect(refused.statusCode).toBe(401)
+    const lines = linesOf(log.lines, 'trace-7')
+    expect(lines.map((line) => [line.msg, line.statusCode])).toEqual([
+      ['request rejected', undefined],
+      ['request completed', 401],
+    ])
+    for (const line of lines) expect(Object.keys(line)).not.toEqual(expect.arrayContaining(['tenant']))
+    for (const line of lines) expect(Object.keys(line)).not.toEqual(expect.arrayContaining(['connection']))
+    expect(log.lines.join('\n')).not.toContain(wrong)
+    expect(log.lines.join('\n')).not.toContain(KEY)
   })
 })

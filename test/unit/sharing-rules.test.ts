@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/adapter/common.ts'
 import type { NativeTask, TaskPort } from '../../src/adapter/tasks.ts'
 import { TaskStore } from '../../src/service/task-store.ts'
+import type { CallSpan, CallTrace } from '../../src/upstream/call-trace.ts'
 
 /**
  * The rules of shared work (`task-store.ts`, `coalesce.ts`), each as a scripted interleaving: an
@@ -14,6 +15,7 @@ interface Call {
   readonly ids: readonly string[]
   readonly completed?: boolean
   readonly signal: AbortSignal
+  readonly trace?: CallTrace
   answer(): void
 }
 
@@ -26,7 +28,7 @@ function scriptedTasks() {
   const arrived: (() => void)[] = []
   const gate = <T>(method: string, ids: readonly string[], options: CallOptions, effect: () => T, completed?: boolean) =>
     new Promise<T>((resolve) => {
-      calls.push({ method, ids, completed, signal: options.signal, answer: () => resolve(effect()) })
+      calls.push({ method, ids, completed, signal: options.signal, trace: options.trace, answer: () => resolve(effect()) })
       for (const wake of arrived.splice(0)) wake()
     })
   const copy = (id: string) => ({ ...tasks.get(id)! })
@@ -77,6 +79,20 @@ const within = (ms: number, controller = new AbortController()): CallOptions => 
   warn: () => {},
 })
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5))
+
+/** A request's trace as shared work sees it: whose it is, and which others it was linked to. */
+class NamedTrace implements CallTrace {
+  constructor(
+    readonly name: string,
+    readonly linked: readonly CallTrace[] = [],
+  ) {}
+  call(): CallSpan {
+    throw new Error('the scripted adapter makes no CRM call')
+  }
+  sharedWith(others: readonly CallTrace[]): CallTrace {
+    return new NamedTrace(this.name, others)
+  }
+}
 
 describe('the rules of shared work', () => {
   it('complete, reopen, complete: each write goes out after the one before it, and the task ends completed', async () => {
@@ -185,5 +201,27 @@ describe('the rules of shared work', () => {
     // The cache holds the write's outcome, not the slow read's.
     expect((await s.readOne('a', within(5000)))!.subject).toBe('new')
     expect(calls).toHaveLength(2)
+  })
+
+  it("sends a shared read in its first waiter's name: that request's trace, linked once to each other request it serves", async () => {
+    const { port, calls, untilCalls } = scriptedTasks()
+    const s = store(port)
+    const [alone, first, second] = [new NamedTrace('alone'), new NamedTrace('first'), new NamedTrace('second')]
+    const warm = s.readOne('b', { ...within(5000), trace: alone })
+    await untilCalls(1)
+    // Gathered while the first read is in flight: one batch, in the name of the one that came first.
+    const reads = [
+      s.readOne('a', { ...within(5000), trace: first }),
+      s.readOne('b', { ...within(5000), trace: second }),
+      s.readOne('a', { ...within(5000), trace: second }),
+      s.readOne('b', { ...within(5000) }),
+    ]
+    calls[0]!.answer()
+    await warm
+    await untilCalls(2)
+    expect(calls[0]!.trace).toBe(alone)
+    expect(calls[1]!.trace).toMatchObject({ name: 'first', linked: [second] })
+    calls[1]!.answer()
+    expect((await Promise.all(reads)).map((task) => task!.id)).toEqual(['a', 'b', 'a', 'b'])
   })
 })

@@ -9,7 +9,7 @@ import { bodyStillComing, lingerBeforeClose } from '../sockets.ts'
  * taken from the typed error, `Retry-After` when the error knows it. 5xx are logged at `error`,
  * 4xx at `info`. Anything that is not one of ours is a 500 whose message is logged, not sent.
  */
-function toGatewayError(error: FastifyError | Error): GatewayError {
+export function toGatewayError(error: FastifyError | Error): GatewayError {
   if (error instanceof GatewayError) return error
   const fastifyError = error as FastifyError
   if (fastifyError.validation) {

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsync } from 'fastify'
 import { GatewayError, UnauthorizedError } from '../../errors.ts'
+import { logTenant } from '../request-log.ts'
 import type { Runtime, Tenant } from '../../runtime/runtime.ts'
 import type { Services } from '../../service/services.ts'
 import activityRoutes from './activities.ts'
@@ -47,6 +48,7 @@ const enginyRoutes: FastifyPluginAsync = async (app) => {
     if (tenant instanceof GatewayError) return done(tenant)
     request.runtime = runtime
     request.tenant = tenant
+    logTenant(request, tenant)
     request.services = services
     request.release = runtime.hold()
     request.response = reply.raw

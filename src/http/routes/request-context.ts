@@ -7,6 +7,7 @@ export const callOptions = (request: FastifyRequest) =>
     request.runtime.config.limits.requestTimeoutMs,
     (warning) => request.log.warn({ warning }, 'adapter warning'),
     request.response,
+    request.trace,
   )
 
 /** The security requirement every route of Enginy's interface declares in the OpenAPI document. */
