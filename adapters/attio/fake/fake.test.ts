@@ -111,10 +111,10 @@ describe('records', () => {
     expect((await call('GET', '/v2/objects/deals/records/00000000-0000-4000-8000-000000000000')).body).toEqual(errorBody(404, 'invalid_request_error', 'not_found'))
   })
 
-  it('PATCH adds multiselect values, PUT by id replaces them, and an unknown id is a 404', async () => {
+  it('PATCH puts new multiselect values before the old, PUT by id replaces them, and an unknown id is a 404', async () => {
     const id = fake.seed('people', { email_addresses: ['a@acme.io'], job_title: 'Dev' })
-    const patched = await call('PATCH', `/v2/objects/people/records/${id}`, values({ email_addresses: ['b@acme.io'], job_title: 'Lead' }))
-    expect(patched.body.data.values.email_addresses.map((v: { email_address: string }) => v.email_address)).toEqual(['a@acme.io', 'b@acme.io'])
+    const patched = await call('PATCH', `/v2/objects/people/records/${id}`, values({ email_addresses: ['b@acme.io', 'a@acme.io'], job_title: 'Lead' }))
+    expect(patched.body.data.values.email_addresses.map((v: { email_address: string }) => v.email_address)).toEqual(['b@acme.io', 'a@acme.io'])
     expect(patched.body.data.values.job_title.map((v: { value: string }) => v.value)).toEqual(['Lead'])
     const put = await call('PUT', `/v2/objects/people/records/${id}`, values({ email_addresses: ['c@acme.io'] }))
     expect(put.body.data.values.email_addresses.map((v: { email_address: string }) => v.email_address)).toEqual(['c@acme.io'])

@@ -32,9 +32,11 @@ export interface RecordContext {
 type Write = { def: AttributeDef; fields: Record<string, unknown>[] }
 type Prepared = { ok: true; writes: Write[] } | { ok: false; step: Step }
 
-/** How a write treats the multiselect values a record holds: PATCH and an assert's matching
- * attribute add to them, PUT and an assert's other attributes replace them. */
-type Mode = 'append' | 'replace'
+/** How a write treats the multiselect values a record holds: PATCH puts the new ones first ("the
+ * values supplied will be created and prepended to the list of values that already exist": the
+ * operation "Update a record (append multiselect values)" of the OpenAPI file), an assert's matching attribute adds them (where is
+ * not said: after), PUT and an assert's other attributes replace them. */
+type Mode = 'prepend' | 'append' | 'replace'
 
 /**
  * The records of one object, served as Attio's record endpoints describe them
@@ -137,7 +139,7 @@ export class RecordStore {
     if (!one) return undefined
     const record = this.records.get(one[1]!)
     if (r.method === 'GET') return record ? ok(this.view(record)) : this.missing(one[1]!)
-    if (r.method === 'PATCH' || r.method === 'PUT') return this.update(record, one[1]!, r.body, r.method === 'PATCH' ? 'append' : 'replace')
+    if (r.method === 'PATCH' || r.method === 'PUT') return this.update(record, one[1]!, r.body, r.method === 'PATCH' ? 'prepend' : 'replace')
     return undefined
   }
 
@@ -243,13 +245,13 @@ export class RecordStore {
   private apply(record: FakeRecord, writes: Write[], mode: (write: Write) => Mode, actor: Actor, at = Date.now()): void {
     for (const write of writes) {
       const held = record.values.get(write.def.slug) ?? []
-      const kept = write.def.multiselect && mode(write) === 'append' ? held : held.filter((value) => write.fields.some((f) => sameValue(write.def.type, value.fields, f)))
+      const kept = write.def.multiselect && mode(write) !== 'replace' ? held : held.filter((value) => write.fields.some((f) => sameValue(write.def.type, value.fields, f)))
       const added = write.fields
         .filter((f, i) => write.fields.findIndex((other) => sameValue(write.def.type, other, f)) === i)
         .filter((f) => !kept.some((value) => sameValue(write.def.type, value.fields, f)))
         .map((fields) => ({ fields, activeFrom: at, actor }))
       // A single-value attribute given another value loses the old one.
-      const next = write.def.multiselect ? [...kept, ...added] : added.length > 0 ? added : kept
+      const next = !write.def.multiselect ? (added.length > 0 ? added : kept) : mode(write) === 'prepend' ? [...added, ...kept] : [...kept, ...added]
       record.values.set(write.def.slug, next)
     }
   }
