@@ -10,7 +10,7 @@ export interface RateLimitOptions {
  * are reads, and queries are POSTs). */
 const QUERY = /^\/v2\/(objects\/[^/]+\/records\/query|objects\/records\/search|lists\/[^/]+\/entries\/query)$/
 
-export const isRead = (request: SeenRequest): boolean => request.method === 'GET' || (request.method === 'POST' && QUERY.test(request.path))
+const isRead = (request: SeenRequest): boolean => request.method === 'GET' || (request.method === 'POST' && QUERY.test(request.path))
 
 /**
  * Attio's rate limits (https://docs.attio.com/rest-api/guides/rate-limiting): "100 requests per

@@ -135,4 +135,3 @@ export function firstProblem(schema: TSchema, value: unknown): string | undefine
   return first ? `${first.path || '/'} ${first.message}` : undefined
 }
 
-export const isUuid = (value: string): boolean => Value.Check(Uuid, value)

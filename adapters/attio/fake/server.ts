@@ -21,6 +21,10 @@ import { type Workspace, defaultMembers, workspaceRoute } from './workspace.ts'
  * A test can seed records, make calls fail (`failNext`) or be rate-limited (`rateLimitNext`),
  * lose a create's answer (`test/fakes/lost-answers.ts` with `isAttioCreate`), hold new records
  * and notes out of lists for a while (`queryLagMs`), and count calls per route (`calls`).
+ *
+ * Not served, as the gateway does not call them: deletes, lists and entries, webhooks, meetings,
+ * comments, path filters and `filter_view_id`, writes to companies' `team`, attribute types other
+ * than those in `attributes.ts`.
  */
 
 export const ATTIO_TOKEN = 'fake-attio-token-5c1e0b9a7d'
@@ -90,7 +94,7 @@ export class AttioFake {
     this.people = new RecordStore('people', records)
     this.companies = new RecordStore('companies', records)
     const store = (object: string) => this.store(object)
-    this.tasks = new TaskStore({ ...shared, store, member: (key) => this.member(key), omitCompletedAt: () => this.settings.omitTaskCompletedAt })
+    this.tasks = new TaskStore({ ...shared, store, resolve: this.resolve, member: (key) => this.member(key), omitCompletedAt: () => this.settings.omitTaskCompletedAt })
     this.notes = new NoteStore({ ...shared, store })
   }
 

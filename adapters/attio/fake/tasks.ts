@@ -4,7 +4,7 @@ import type { SeenRequest, Step } from './http.ts'
 import { type RecordStore, ok } from './records.ts'
 import { TaskCreate, TaskList, TaskPatch, firstProblem } from './schemas.ts'
 import { attioTimestamp, parseTimestamp } from './time.ts'
-import type { Actor } from './values.ts'
+import type { Actor, ResolveReference } from './values.ts'
 
 export interface FakeTask {
   readonly id: string
@@ -24,6 +24,8 @@ export interface TaskContext {
   readonly apiActor: Actor
   /** The record store of an object slug or id; tasks link people and companies only. */
   readonly store: (object: string) => RecordStore | undefined
+  /** A linked record's id, by id or by a unique attribute of its object. */
+  readonly resolve: ResolveReference
   /** A workspace member's id, by id or e-mail address. */
   readonly member: (idOrEmail: string) => string | undefined
   readonly queryLagMs: () => number
@@ -58,16 +60,6 @@ export class TaskStore {
     if (r.method === 'GET') return task ? ok(this.view(task)) : this.missing(one[1]!)
     if (r.method === 'PATCH') return this.update(task, one[1]!, r.body)
     return undefined
-  }
-
-  /** Adds `count` open tasks linked to `record`, for benchmarks and load tests. */
-  seed(count: number, record: { store: RecordStore; recordId: string }): string[] {
-    const ids: string[] = []
-    for (let i = 0; i < count; i++) {
-      const task = this.insert({ content: `seeded ${i}`, deadlineAt: null, isCompleted: false, linked: [record], assignees: [] })
-      ids.push(task.id)
-    }
-    return ids
   }
 
   view(task: FakeTask): Record<string, unknown> {
@@ -161,21 +153,11 @@ export class TaskStore {
     for (const input of inputs) {
       const store = this.ctx.store(input.target_object)
       if (!store) return notFound(`Object with slug/ID "${input.target_object}" not found.`)
-      const recordId = input.target_record_id ?? this.byUnique(store, input)
-      if (!recordId || !store.records.has(recordId)) return notFound(`Record ${recordId ?? JSON.stringify(input)} of ${store.object} not found.`)
+      const recordId = this.ctx.resolve(store.object, { ...input, target_object: store.object })
+      if (typeof recordId !== 'string') return notFound(recordId.problem)
       linked.push({ store, recordId })
     }
     return linked
-  }
-
-  /** A linked record named by a unique attribute of its object (`email_addresses`, `domains`). */
-  private byUnique(store: RecordStore, input: LinkedInput): string | undefined {
-    const [slug, values] = Object.entries(input).find(([key]) => key !== 'target_object') as [string, unknown[]]
-    const def = store.attribute(slug)
-    const value = values[0]
-    const wanted = typeof value === 'object' && value !== null ? Object.values(value)[0] : value
-    if (!def?.unique) return undefined
-    return store.holding(def.slug, typeof wanted === 'string' ? wanted.toLowerCase() : wanted)[0]?.id
   }
 
   private assignees(inputs: AssigneeInput[]): string[] | Step {

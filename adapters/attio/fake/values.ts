@@ -116,7 +116,7 @@ function emailAddress(def: AttributeDef, value: unknown): Written {
 /** Public suffixes of two labels the fake knows; Attio uses the full public suffix list. */
 const TWO_LABEL_SUFFIXES = new Set(['co.uk', 'org.uk', 'com.au', 'co.jp', 'com.br', 'co.nz', 'com.mx', 'co.za'])
 
-export function rootDomain(host: string): string {
+function rootDomain(host: string): string {
   const labels = host.split('.')
   const keep = TWO_LABEL_SUFFIXES.has(labels.slice(-2).join('.')) ? 3 : 2
   return labels.slice(-keep).join('.')
