@@ -42,3 +42,9 @@ export function checkCustom(ctx: StoreContext, kind: CustomFieldKind, custom: Cu
 export function showCustom(custom: CustomValues): Record<string, unknown> {
   return Object.fromEntries(Object.entries(custom).filter(([, value]) => value !== null).map(([id, value]) => [`custom.${id}`, value]))
 }
+
+/** The fields an answer changed, with their values before: an event's `previous_data`. */
+export function changes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  const moved = Object.keys(after).filter((key) => key !== 'date_updated' && JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+  return Object.fromEntries(moved.map((key) => [key, before[key]]))
+}

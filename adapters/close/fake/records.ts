@@ -1,4 +1,5 @@
-import { type Actor, type CustomValues, type StoreContext, checkCustom, showCustom } from './context.ts'
+import type { TSchema } from '@sinclair/typebox'
+import { type Actor, type CustomValues, type StoreContext, changes, checkCustom, showCustom } from './context.ts'
 import { MISSING_OBJECT, closeError } from './errors.ts'
 import type { Step } from './http.ts'
 import { PREFIX, newId } from './ids.ts'
@@ -20,34 +21,32 @@ import { closeTime } from './times.ts'
  *   changed through their lead (leads/update).
  */
 
-export interface Lead {
+/** What leads and contacts both hold: custom values, who made and changed them, when. */
+interface Stamped {
   id: string
-  name: string | null
-  url: string | null
-  description: string | null
-  status_id: string
   custom: CustomValues
   created_by: string
   updated_by: string
   created: number
   updated: number
+  /** When search starts to see it. */
   searchableAt: number
 }
 
-export interface Contact {
-  id: string
+export interface Lead extends Stamped {
+  name: string | null
+  url: string | null
+  description: string | null
+  status_id: string
+}
+
+export interface Contact extends Stamped {
   lead_id: string
   name: string | null
   title: string | null
   emails: { email: string; type: string }[]
   phones: { phone: string; type: string }[]
   urls: { url: string; type: string }[]
-  custom: CustomValues
-  created_by: string
-  updated_by: string
-  created: number
-  updated: number
-  searchableAt: number
 }
 
 /** The organization's lead statuses; the first is the default (leads/create). */
@@ -58,6 +57,7 @@ export const LEAD_STATUSES = [
 ]
 
 type Body = Record<string, unknown>
+type Kind = 'lead' | 'contact'
 
 export class Records {
   readonly leads = new Map<string, Lead>()
@@ -71,8 +71,7 @@ export class Records {
 
   createLead(raw: unknown, actor: Actor): Step {
     const operation = 'POST /lead/'
-    const { fields, custom } = splitCustom((raw ?? {}) as Body)
-    const bad = this.ctx.v.check(LeadCreate, fields, operation) ?? checkCustom(this.ctx, 'lead', custom, operation) ?? this.statusError(fields, operation)
+    const { fields, custom, bad } = this.parse(raw, LeadCreate, 'lead', operation, (f) => this.statusError(f, operation))
     if (bad) return bad
     const lead = this.addLead(fields, custom, actor)
     for (const nested of (fields.contacts as Body[] | undefined) ?? []) this.addContact(lead.id, nested, {}, actor)
@@ -81,66 +80,49 @@ export class Records {
 
   updateLead(id: string, raw: unknown, actor: Actor): Step {
     const operation = 'PUT /lead/{id}/'
-    const { fields, custom } = splitCustom((raw ?? {}) as Body)
-    const bad = this.ctx.v.check(LeadUpdate, fields, operation) ?? checkCustom(this.ctx, 'lead', custom, operation) ?? this.statusError(fields, operation)
-    if (bad) return bad
-    const lead = this.leads.get(id)
-    if (!lead) return closeError.notFound('lead')
-    const before = this.showLead(lead)
-    for (const key of ['name', 'url', 'description'] as const) if (key in fields) lead[key] = (fields[key] as string | null) ?? null
-    if (fields.status_id !== undefined || fields.status !== undefined) lead.status_id = this.statusId(fields)!
-    Object.assign(lead.custom, custom)
-    this.touched(lead, actor)
-    this.changed('lead', lead.id, lead.id, before, this.showLead(lead), actor)
-    return { status: 200, body: this.showLead(lead) }
-  }
-
-  getLead(id: string, fields: string | undefined): Step {
-    const lead = this.leads.get(id)
-    return lead ? { status: 200, body: project(this.showLead(lead), fields) } : closeError.notFound('lead')
-  }
-
-  listLeads(query: Record<string, string>): Step {
-    return offsetPage([...this.leads.values()], query, 'lead', this.ctx.maxSkip(), this.ctx.v, 'GET /lead/', (lead) => project(this.showLead(lead), query._fields))
+    const { fields, custom, bad } = this.parse(raw, LeadUpdate, 'lead', operation, (f) => this.statusError(f, operation))
+    return (
+      bad ??
+      this.patch('lead', this.leads.get(id), actor, (lead) => {
+        for (const key of ['name', 'url', 'description'] as const) if (key in fields) lead[key] = (fields[key] as string | null) ?? null
+        if (fields.status_id !== undefined || fields.status !== undefined) lead.status_id = this.statusId(fields)!
+        Object.assign(lead.custom, custom)
+      })
+    )
   }
 
   createContact(raw: unknown, actor: Actor): Step {
     const operation = 'POST /contact/'
-    const { fields, custom } = splitCustom((raw ?? {}) as Body)
-    const bad = this.ctx.v.check(ContactCreate, fields, operation) ?? checkCustom(this.ctx, 'contact', custom, operation) ?? this.leadError(fields, operation)
+    const { fields, custom, bad } = this.parse(raw, ContactCreate, 'contact', operation, (f) => this.leadError(f, operation))
     if (bad) return bad
     const leadId = typeof fields.lead_id === 'string' ? fields.lead_id : this.addLead({ name: fields.name ?? null }, {}, actor).id
-    const contact = this.addContact(leadId, fields, custom, actor)
-    return { status: 200, body: this.showContact(contact) }
+    return { status: 200, body: this.showContact(this.addContact(leadId, fields, custom, actor)) }
   }
 
   updateContact(id: string, raw: unknown, actor: Actor): Step {
     const operation = 'PUT /contact/{id}/'
-    const { fields, custom } = splitCustom((raw ?? {}) as Body)
-    const bad = this.ctx.v.check(ContactUpdate, fields, operation) ?? checkCustom(this.ctx, 'contact', custom, operation) ?? this.leadError(fields, operation)
-    if (bad) return bad
-    const contact = this.contacts.get(id)
-    if (!contact) return closeError.notFound('contact')
-    const before = this.showContact(contact)
-    if (typeof fields.lead_id === 'string') contact.lead_id = fields.lead_id
-    for (const key of ['name', 'title'] as const) if (key in fields) contact[key] = (fields[key] as string | null) ?? null
-    if (fields.emails) contact.emails = labelled(fields.emails as { email: string; type?: string }[])
-    if (fields.phones) contact.phones = labelled(fields.phones as { phone: string; type?: string }[])
-    if (fields.urls) contact.urls = labelled(fields.urls as { url: string; type?: string }[])
-    Object.assign(contact.custom, custom)
-    this.touched(contact, actor)
-    this.changed('contact', contact.id, contact.lead_id, before, this.showContact(contact), actor)
-    return { status: 200, body: this.showContact(contact) }
+    const { fields, custom, bad } = this.parse(raw, ContactUpdate, 'contact', operation, (f) => this.leadError(f, operation))
+    return (
+      bad ??
+      this.patch('contact', this.contacts.get(id), actor, (contact) => {
+        if (typeof fields.lead_id === 'string') contact.lead_id = fields.lead_id
+        for (const key of ['name', 'title'] as const) if (key in fields) contact[key] = (fields[key] as string | null) ?? null
+        if (fields.emails) contact.emails = labelled(fields.emails as { email: string; type?: string }[])
+        if (fields.phones) contact.phones = labelled(fields.phones as { phone: string; type?: string }[])
+        if (fields.urls) contact.urls = labelled(fields.urls as { url: string; type?: string }[])
+        Object.assign(contact.custom, custom)
+      })
+    )
   }
 
-  getContact(id: string, fields: string | undefined): Step {
-    const contact = this.contacts.get(id)
-    return contact ? { status: 200, body: project(this.showContact(contact), fields) } : closeError.notFound('contact')
+  get(kind: Kind, id: string, fields: string | undefined): Step {
+    const record = kind === 'lead' ? this.leads.get(id) : this.contacts.get(id)
+    return record ? { status: 200, body: project(this.show(kind, record), fields) } : closeError.notFound(kind)
   }
 
-  listContacts(query: Record<string, string>): Step {
-    const all = [...this.contacts.values()].filter((contact) => query.lead_id === undefined || contact.lead_id === query.lead_id)
-    return offsetPage(all, query, 'contact', this.ctx.maxSkip(), this.ctx.v, 'GET /contact/', (contact) => project(this.showContact(contact), query._fields))
+  list(kind: Kind, query: Record<string, string>): Step {
+    const all: (Lead | Contact)[] = kind === 'lead' ? [...this.leads.values()] : [...this.contacts.values()].filter((c) => query.lead_id === undefined || c.lead_id === query.lead_id)
+    return offsetPage(all, query, kind, this.ctx.maxSkip(), this.ctx.v, `GET /${kind}/`, (record) => project(this.show(kind, record), query._fields))
   }
 
   /** A lead with its contacts, as `GET /lead/{id}/` answers it. */
@@ -192,7 +174,6 @@ export class Records {
   }
 
   private addLead(fields: Body, custom: CustomValues, actor: Actor): Lead {
-    const now = Date.now()
     const lead: Lead = {
       id: newId(PREFIX.lead),
       name: (fields.name as string | null | undefined) ?? null,
@@ -200,19 +181,13 @@ export class Records {
       description: (fields.description as string | null | undefined) ?? null,
       status_id: this.statusId(fields) ?? LEAD_STATUSES[0]!.id,
       custom: { ...custom },
-      created_by: actor.user.id,
-      updated_by: actor.user.id,
-      created: now,
-      updated: now,
-      searchableAt: now + this.ctx.searchLagMs(),
+      ...this.stamp(actor),
     }
     this.leads.set(lead.id, lead)
-    this.ctx.events.record({ object_type: 'lead', object_id: lead.id, lead_id: lead.id, action: 'created', data: this.showLead(lead), user_id: actor.user.id, request_id: actor.requestId })
-    return lead
+    return this.created('lead', lead, lead.id, actor)
   }
 
   private addContact(leadId: string, fields: Body, custom: CustomValues, actor: Actor): Contact {
-    const now = Date.now()
     const contact: Contact = {
       id: newId(PREFIX.contact),
       lead_id: leadId,
@@ -222,15 +197,21 @@ export class Records {
       phones: labelled((fields.phones as { phone: string; type?: string }[] | undefined) ?? []),
       urls: labelled((fields.urls as { url: string; type?: string }[] | undefined) ?? []),
       custom,
-      created_by: actor.user.id,
-      updated_by: actor.user.id,
-      created: now,
-      updated: now,
-      searchableAt: now + this.ctx.searchLagMs(),
+      ...this.stamp(actor),
     }
     this.contacts.set(contact.id, contact)
-    this.ctx.events.record({ object_type: 'contact', object_id: contact.id, lead_id: leadId, action: 'created', data: this.showContact(contact), user_id: actor.user.id, request_id: actor.requestId })
-    return contact
+    return this.created('contact', contact, leadId, actor)
+  }
+
+  /** Who made a record and when, and when search will see it. */
+  private stamp(actor: Actor): Omit<Stamped, 'id' | 'custom'> {
+    const now = Date.now()
+    return { created_by: actor.user.id, updated_by: actor.user.id, created: now, updated: now, searchableAt: now + this.ctx.searchLagMs() }
+  }
+
+  private created<T extends Lead | Contact>(kind: Kind, record: T, leadId: string, actor: Actor): T {
+    this.ctx.events.record({ object_type: kind, object_id: record.id, lead_id: leadId, action: 'created', data: this.show(kind, record), user_id: actor.user.id, request_id: actor.requestId })
+    return record
   }
 
   private statusId(fields: Body): string | undefined {
@@ -253,14 +234,28 @@ export class Records {
     return this.ctx.v.refuse(operation, { lead: MISSING_OBJECT }, true)
   }
 
-  private touched(record: Lead | Contact, actor: Actor): void {
-    record.updated = Date.now()
-    record.updated_by = actor.user.id
+  /** A body split into its fields and custom fields, each checked; `bad` is the refusal, if any. */
+  private parse(raw: unknown, schema: TSchema, kind: Kind, operation: string, more: (fields: Body) => Step | undefined): { fields: Body; custom: CustomValues; bad?: Step } {
+    const { fields, custom } = splitCustom((raw ?? {}) as Body)
+    const bad = this.ctx.v.check(schema, fields, operation) ?? checkCustom(this.ctx, kind, custom, operation) ?? more(fields)
+    return { fields, custom, ...(bad && { bad }) }
   }
 
-  private changed(type: string, id: string, leadId: string, before: Record<string, unknown>, after: Record<string, unknown>, actor: Actor): void {
-    const previous = Object.fromEntries(Object.keys(after).filter((key) => key !== 'date_updated' && JSON.stringify(before[key]) !== JSON.stringify(after[key])).map((key) => [key, before[key]]))
-    this.ctx.events.record({ object_type: type, object_id: id, lead_id: leadId, action: 'updated', data: after, previous, user_id: actor.user.id, request_id: actor.requestId })
+  /** Applies a change to a record, records its event, and answers the record as it now is. */
+  private patch<T extends Lead | Contact>(kind: Kind, record: T | undefined, actor: Actor, apply: (record: T) => void): Step {
+    if (!record) return closeError.notFound(kind)
+    const before = this.show(kind, record)
+    apply(record)
+    record.updated = Date.now()
+    record.updated_by = actor.user.id
+    const after = this.show(kind, record)
+    const leadId = kind === 'lead' ? record.id : (record as Contact).lead_id
+    this.ctx.events.record({ object_type: kind, object_id: record.id, lead_id: leadId, action: 'updated', data: after, previous: changes(before, after), user_id: actor.user.id, request_id: actor.requestId })
+    return { status: 200, body: after }
+  }
+
+  private show(kind: Kind, record: Lead | Contact): Record<string, unknown> {
+    return kind === 'lead' ? this.showLead(record as Lead) : this.showContact(record as Contact)
   }
 }
 

@@ -30,7 +30,8 @@ import { Tasks } from './tasks.ts'
  * - a path missing its trailing slash is redirected to the same path with it: a 308 with
  *   `Location`, which keeps the method and body, for GET and POST alike. Close says a call
  *   without the slash costs "an unnecessary (+200ms) redirect" (closeio/closeio-api issue 107); it
- *   serves its API with Flask, whose router (Werkzeug) answers such a path 308 since 2019
+ *   serves its API with Flask (its 401 body is Werkzeug's stock one: nested-tech/closex,
+ *   get_lead_invalid_key.json), whose router answers such a path 308 since Werkzeug 0.15
  *   (pallets/werkzeug pull request 1342). The 308 itself was not checked against a live account;
  *   undici does not follow it, so the gateway sees it as an error: always send the slash;
  * - the endpoint group's rate limit (`limits.ts`), then any failure a test planned, then the call.

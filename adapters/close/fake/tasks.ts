@@ -1,4 +1,4 @@
-import type { Actor, StoreContext } from './context.ts'
+import { type Actor, type StoreContext, changes } from './context.ts'
 import { MISSING_OBJECT, REQUIRED, closeError } from './errors.ts'
 import type { Step } from './http.ts'
 import { PREFIX, newId } from './ids.ts'
@@ -158,9 +158,7 @@ export class Tasks {
     }
     task.updated = Date.now()
     task.updated_by = actor.user.id
-    const after = this.show(task)
-    const previous = Object.fromEntries(Object.keys(after).filter((key) => key !== 'date_updated' && before[key] !== after[key]).map((key) => [key, before[key]]))
-    this.record(task, 'updated', actor, previous)
+    this.record(task, 'updated', actor, changes(before, this.show(task)))
   }
 
   private complete(task: Task, actor: Actor): void {
