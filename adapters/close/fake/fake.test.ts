@@ -377,6 +377,16 @@ describe('the fake Close', () => {
     expect((await call('DELETE', '/api/v1/lead/')).status).toBe(405)
   })
 
+  it('seeds records without a call, which answers then show', async () => {
+    const { fake, call } = await start()
+    const acme = fake.seed('lead', { name: 'Acme' })
+    const tasks = Array.from({ length: 3 }, (_, i) => fake.seed('task', { lead_id: acme.id, text: `Seeded ${i}` }).id)
+    expect(fake.http.requests).toHaveLength(0)
+    const listed = (await call('GET', `/api/v1/task/?id__in=${tasks.join(',')}`)).body.data
+    expect(listed.map((t: { text: string }) => t.text)).toEqual(['Seeded 0', 'Seeded 1', 'Seeded 2'])
+    expect(() => fake.seed('task', { text: 'No lead' })).toThrow(/refuses this task/)
+  })
+
   it("lists the organization's users, and counts calls per route with ids folded", async () => {
     const { fake, call } = await start()
     const users = (await call('GET', '/api/v1/user/')).body

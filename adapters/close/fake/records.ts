@@ -15,8 +15,8 @@ import { closeTime } from './times.ts'
  *   (contacts/create; changelog 2025-02-14: before that, `lead_id` was required). A nameless
  *   contact's lead is left unnamed here, which Close's UI shows as "Untitled": not checked live;
  * - a lead's answer carries its contacts, and only its incomplete tasks (changelog 2024-06-07);
- *   `html_url` is its page, `https://app.close.com/lead/<id>/` (seen in many recorded answers, e.g.
- *   whiteboard-geeks/MailerAutomation fixtures);
+ *   `html_url` is its page, `https://app.close.com/lead/<id>/` (the `Lead` schema's field; its form
+ *   in a lead recorded in paperclicks/closeioclient's example);
  * - every PUT is a patch (developer.close.com/api/overview/fields); nested contacts cannot be
  *   changed through their lead (leads/update).
  */

@@ -115,6 +115,23 @@ export class CloseFake {
     return this.http.close()
   }
 
+  /**
+   * Records as if made in Close's UI by the organization's first user, for tests and benchmarks:
+   * no call is made or counted. Each answers the record as Close shows it; a body Close would
+   * refuse throws.
+   */
+  seed(path: 'lead' | 'contact' | 'task' | 'activity/note', body: Record<string, unknown>): Record<string, unknown> {
+    const actor = { user: this.account.users[0]!, requestId: 'seed' }
+    const made = {
+      lead: () => this.records.createLead(body, actor),
+      contact: () => this.records.createContact(body, actor),
+      task: () => this.tasks.create(body, actor),
+      'activity/note': () => this.activities.createNote(body, actor),
+    }[path]()
+    if (made.status !== 200) throw new Error(`the fake Close refuses this ${path}: ${JSON.stringify(made.body)}`)
+    return made.body as Record<string, unknown>
+  }
+
   /** The next create at `path` is applied, then its answer lost: the connection dropped, or sent too late. */
   loseNextCreate(path: CreatePath, how: 'reset' | 'late'): void {
     loseFirstCreate(this.http, (request) => request.method === 'POST' && request.path === `/api/v1/${path}/`, how)
