@@ -377,6 +377,13 @@ describe('the fake Close', () => {
     expect((await call('DELETE', '/api/v1/lead/')).status).toBe(405)
   })
 
+  it('answers 415 for a write whose body is not declared JSON', async () => {
+    const { fake } = await start()
+    const res = await request(`${fake.url}/api/v1/lead/`, { method: 'POST', headers: { authorization: basic(CLOSE_API_KEY), 'content-type': 'text/plain' }, body: '{"name": "Acme"}' })
+    expect({ status: res.statusCode, error: typeof ((await res.body.json()) as { error: unknown }).error }).toEqual({ status: 415, error: 'string' })
+    expect(fake.records.leads.size).toBe(0)
+  })
+
   it('seeds records without a call, which answers then show', async () => {
     const { fake, call } = await start()
     const acme = fake.seed('lead', { name: 'Acme' })

@@ -53,7 +53,9 @@ const at = (path: string) => new RegExp(`^/api/v1/${path}/$`)
 
 /**
  * Every call the fake serves, under `/api/v1/`, each path ending in `/` (Close's REST convention:
- * closeio/closeio-api issue 107, "a trailing slash should be used on our REST endpoints").
+ * closeio/closeio-api issue 107, "a trailing slash should be used on our REST endpoints"). Close
+ * also deletes single records (`DELETE /lead/{id}/`…); the gateway never deletes, so the fake
+ * answers 405 there, which fails any call that tries.
  */
 export function routes(s: Stores): Route[] {
   const activity = (type: ActivityType, path: string, create?: (call: Call) => Step): Route[] => [

@@ -34,7 +34,10 @@ import { Tasks } from './tasks.ts'
  *   get_lead_invalid_key.json), whose router answers such a path 308 since Werkzeug 0.15
  *   (pallets/werkzeug pull request 1342). The 308 itself was not checked against a live account;
  *   undici does not follow it, so the gateway sees it as an error: always send the slash;
- * - the endpoint group's rate limit (`limits.ts`), then any failure a test planned, then the call.
+ * - the endpoint group's rate limit (`limits.ts`), then any failure a test planned;
+ * - a POST or PUT whose body is not declared `application/json` is a 415, "the request used an
+ *   unsupported format" (developer.close.com/api/overview/http-response-codes; which formats Close
+ *   takes besides JSON was not checked), then the call.
  */
 export const CLOSE_API_KEY = 'api_5FakeCloseKey0Enginy0Gw.4u7hF4k3Cl0s3K3yS4ndb0x'
 
@@ -167,8 +170,13 @@ export class CloseFake {
       return { status: 308, headers: { location: `${request.path}/${query ? `?${query}` : ''}` } }
     }
     const { headers, refused } = this.limits.take(key, groupOf(request.method, request.path))
-    const step = refused ?? this.faults.take(request) ?? dispatch(this.table, this.v, request, { user: this.account.userOf(key), requestId: `req_${randomUUID()}` })
+    const step = refused ?? this.faults.take(request) ?? this.unsupportedFormat(request) ?? dispatch(this.table, this.v, request, { user: this.account.userOf(key), requestId: `req_${randomUUID()}` })
     return { ...step, headers: { ...headers, ...step.headers } }
+  }
+
+  private unsupportedFormat(request: SeenRequest): Step | undefined {
+    if (request.method === 'GET' || request.headers['content-type']?.startsWith('application/json')) return undefined
+    return { status: 415, body: { error: 'Send the body as JSON, with Content-Type: application/json.' } }
   }
 
   /** The index of the API key of an HTTP Basic credential `key:` (empty password), if it is one. */
