@@ -7,7 +7,7 @@ import { type TSchema, Type } from '@sinclair/typebox'
  * a `custom_field` by id, and a `text`, `term`, `reference`, `moment_range` condition),
  * `has_related`, `negate` on any query) and the requests of scripts written against the live API:
  * `_limit` (at most 200), `cursor`, `_fields` by object type, `sort`, `results_limit`,
- * `include_counts` (bariendo/close-api-scripts, scripts/CloseApiWrapper.py); text modes
+ * `include_counts`, `match_all` (bariendo/close-api-scripts, scripts/CloseApiWrapper.py); text modes
  * `exact_value`, `phrase`, `full_words` and the `contact_email` related object
  * (the same file; whiteboard-geeks/MailerAutomation, close_queries/leads_with_contact_with_email.json,
  * a filter copied from Close's UI, which also carries `"limit": null`).
@@ -32,7 +32,6 @@ const Condition = Type.Union([
   Type.Object({ type: Type.Literal('term'), values: Type.Array(Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { minItems: 1 }) }, closed),
   Type.Object({ type: Type.Literal('reference'), reference_type: Type.Optional(Type.String()), object_ids: Type.Array(Type.String(), { minItems: 1 }) }, closed),
   Type.Object({ type: Type.Literal('moment_range'), on_or_after: Type.Optional(Moment), before: Type.Optional(Moment) }, closed),
-  Type.Object({ type: Type.Literal('exists') }, closed),
 ])
 
 export const SearchQuery = Type.Recursive((Self) =>
@@ -79,7 +78,6 @@ export type Condition =
   | { type: 'term'; values: (string | number | boolean)[] }
   | { type: 'reference'; reference_type?: string; object_ids: string[] }
   | { type: 'moment_range'; on_or_after?: MomentBound; before?: MomentBound }
-  | { type: 'exists' }
 
 export interface SearchRequest {
   query: Query

@@ -194,8 +194,6 @@ function searchedKind(query: Query): string | undefined {
 
 function holds(condition: Condition, values: unknown[]): boolean {
   switch (condition.type) {
-    case 'exists':
-      return values.length > 0
     case 'term':
       return values.some((value) => condition.values.includes(value as string))
     case 'reference':
