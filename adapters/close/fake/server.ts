@@ -21,6 +21,13 @@ import { Tasks } from './tasks.ts'
  * `query-schemas.ts` (what the fake takes). A request Close would refuse, or one that would make
  * Close act (send an e-mail), is recorded in `violations`, which tests assert to be empty.
  *
+ * A test can seed records (`seed`), make calls fail (`failNext`) or be rate-limited
+ * (`rateLimitNext`), lose a create's answer (`loseNextCreate`), hold new records out of search
+ * (`searchLagMs`), and count calls per route (`calls`). Not served, as the gateway does not call
+ * them: deletes (a 405), opportunities, calls, SMS and other activity types, bulk actions, exports,
+ * webhooks, custom field writes, the deprecated `query` parameter of `GET /lead/`, and search over
+ * other object types than leads and contacts.
+ *
  * In the order a call meets them:
  * - a request line longer than `maxUrlLength` is a 414. Close publishes no limit; front ends
  *   commonly refuse request lines past 8 KB (nginx's default `large_client_header_buffers`), which
