@@ -15,7 +15,7 @@ import { closeTime } from './times.ts'
  * (`lead`, `contact`, `task.lead`, `activity.note`, `activity.email`, `activity.task_completed`)
  * follow Close's list of event types but were not checked against a live account.
  */
-export interface ChangeEvent {
+interface ChangeEvent {
   id: string
   object_type: string
   object_id: string

@@ -1,5 +1,6 @@
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
+import { OBSERVED_LIMITS } from './limits.ts'
 import { CLOSE_API_KEY, CloseFake, type CloseFakeOptions } from './server.ts'
 
 /** The fake Close holds to what the adapter's tests will rely on: its credential, shapes, limits, lists, search. */
@@ -290,9 +291,12 @@ describe('the fake Close', () => {
     expect(fake.limits.limited).toEqual({ key: 1, org: 1, forced: 0 })
   })
 
-  it("writes the RateLimit header with the separator a live account was seen to use", async () => {
-    const { call } = await start({ rateLimitSeparator: '; ', limits: { 'read me': { requests: 160, windowMs: 8000 } } })
-    expect((await call('GET', '/api/v1/me/')).headers.ratelimit).toBe('limit=160; remaining=159; reset=8')
+  it('holds the limits live accounts were seen to have, in the header form one was seen to send', async () => {
+    const { call } = await start({ rateLimitSeparator: '; ', limits: OBSERVED_LIMITS })
+    expect((await call('GET', '/api/v1/me/')).headers.ratelimit, 'as recorded').toBe('limit=160; remaining=159; reset=8')
+    expect((await call('POST', '/api/v1/data/search/', byEmail(['x@example.com']))).headers.ratelimit).toBe('limit=16; remaining=15; reset=1')
+    expect((await call('GET', '/api/v1/lead/')).headers.ratelimit).toBe('limit=320; remaining=319; reset=8')
+    expect((await call('GET', '/api/v1/user/')).headers.ratelimit, 'a group seen with no number').toBe('limit=1000000; remaining=999999; reset=1')
   })
 
   it('answers 429 or a 5xx on demand without applying the call', async () => {

@@ -22,7 +22,7 @@ export const PREFIX = {
   event: 'ev',
 } as const
 
-export type Prefix = (typeof PREFIX)[keyof typeof PREFIX]
+type Prefix = (typeof PREFIX)[keyof typeof PREFIX]
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
@@ -30,9 +30,4 @@ export function newId(prefix: Prefix): string {
   let tail = ''
   for (let i = 0; i < 43; i++) tail += ALPHABET[randomInt(ALPHABET.length)]
   return `${prefix}_${tail}`
-}
-
-/** Whether `value` has the form of an id of that kind. */
-export function isId(prefix: Prefix, value: unknown): value is string {
-  return typeof value === 'string' && new RegExp(`^${prefix}_[A-Za-z0-9]{43}$`).test(value)
 }

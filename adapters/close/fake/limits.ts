@@ -38,7 +38,7 @@ export const OBSERVED_LIMITS: Record<string, Limit> = {
   'read lead': { requests: 320, windowMs: 8000 },
 }
 
-export const ORG_FACTOR = 3
+const ORG_FACTOR = 3
 
 const UNLIMITED: Limit = { requests: 1_000_000, windowMs: 1000 }
 

@@ -12,11 +12,11 @@ import type { Step } from './http.ts'
  * message Airbyte's manifest.yaml matches, "offset exceeds the API's per-resource `_skip`
  * pagination cap").
  */
-export const MAX_LIMIT = { lead: 200, contact: 100, task: 1000, activity: 100, user: 1000, custom_field: 1000 } as const
+const MAX_LIMIT = { lead: 200, contact: 100, task: 1000, activity: 100, user: 1000, custom_field: 1000 } as const
 
-export type Listed = keyof typeof MAX_LIMIT
+type Listed = keyof typeof MAX_LIMIT
 
-export const DEFAULT_LIMIT = 100
+const DEFAULT_LIMIT = 100
 
 export function offsetPage<T>(
   items: readonly T[],

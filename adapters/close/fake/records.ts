@@ -50,7 +50,7 @@ export interface Contact extends Stamped {
 }
 
 /** The organization's lead statuses; the first is the default (leads/create). */
-export const LEAD_STATUSES = [
+const LEAD_STATUSES = [
   { id: newId(PREFIX.leadStatus), label: 'Potential' },
   { id: newId(PREFIX.leadStatus), label: 'Qualified' },
   { id: newId(PREFIX.leadStatus), label: 'Customer' },

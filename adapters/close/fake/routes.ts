@@ -21,7 +21,7 @@ import type { Search } from './search.ts'
 import type { Tasks } from './tasks.ts'
 
 /** The stores the routes answer from. */
-export interface Stores {
+interface Stores {
   readonly v: Validator
   readonly account: Account
   readonly records: Records

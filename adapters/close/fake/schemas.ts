@@ -100,7 +100,7 @@ export const NoteCreate = Type.Object(
 )
 
 /** `MessageStatus`: inbox, draft, scheduled, outbox, sent, error (activities/emails/create). */
-export const EMAIL_STATUSES = ['inbox', 'draft', 'scheduled', 'outbox', 'sent', 'error'] as const
+const EMAIL_STATUSES = ['inbox', 'draft', 'scheduled', 'outbox', 'sent', 'error'] as const
 
 /**
  * An e-mail activity: `CreateEmailActivity` (`lead_id` and `status` required). `direction` is not in
@@ -131,7 +131,7 @@ export const EmailCreate = Type.Object(
 )
 
 /** Keys Close reads as custom fields: `custom.` and a custom field id (leads/create). */
-export const CUSTOM_KEY = /^custom\.(cf_[A-Za-z0-9]{43})$/
+const CUSTOM_KEY = /^custom\.(cf_[A-Za-z0-9]{43})$/
 
 /** Splits a body into its custom fields (by field id) and the rest. */
 export function splitCustom(body: Record<string, unknown>): { fields: Record<string, unknown>; custom: Record<string, unknown> } {

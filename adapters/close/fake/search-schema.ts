@@ -25,7 +25,7 @@ const Moment = Type.Union([
   Type.Object({ type: Type.Literal('fixed_local_date'), value: Type.String(), which: Type.Union([Type.Literal('start'), Type.Literal('end')]) }, closed),
 ])
 
-export const TEXT_MODES = ['exact_value', 'phrase', 'full_words'] as const
+const TEXT_MODES = ['exact_value', 'phrase', 'full_words'] as const
 
 const Condition = Type.Union([
   Type.Object({ type: Type.Literal('text'), mode: Type.Union(TEXT_MODES.map((mode) => Type.Literal(mode))), value: Type.String({ minLength: 1 }) }, closed),
@@ -34,7 +34,7 @@ const Condition = Type.Union([
   Type.Object({ type: Type.Literal('moment_range'), on_or_after: Type.Optional(Moment), before: Type.Optional(Moment) }, closed),
 ])
 
-export const SearchQuery = Type.Recursive((Self) =>
+const SearchQuery = Type.Recursive((Self) =>
   Type.Union([
     Type.Object({ type: Type.Union([Type.Literal('and'), Type.Literal('or')]), queries: Type.Array(Self), ...negate }, closed),
     Type.Object({ type: Type.Literal('object_type'), object_type: Type.String(), ...negate }, closed),

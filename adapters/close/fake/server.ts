@@ -63,8 +63,6 @@ export interface CloseFakeOptions {
   consolidateEventsMs?: number
 }
 
-export type CreatePath = 'lead' | 'contact' | 'task' | 'activity/note' | 'activity/email'
-
 export class CloseFake {
   readonly v = new Validator()
   readonly violations = this.v.violations
@@ -143,7 +141,7 @@ export class CloseFake {
   }
 
   /** The next create at `path` is applied, then its answer lost: the connection dropped, or sent too late. */
-  loseNextCreate(path: CreatePath, how: 'reset' | 'late'): void {
+  loseNextCreate(path: 'lead' | 'contact' | 'task' | 'activity/note' | 'activity/email', how: 'reset' | 'late'): void {
     loseFirstCreate(this.http, (request) => request.method === 'POST' && request.path === `/api/v1/${path}/`, how)
   }
 
