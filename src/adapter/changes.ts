@@ -32,9 +32,9 @@ export interface ChangePage<R> {
  */
 export interface ChangeFeed<R> {
   /**
-   * How far before the watermark each sweep starts again: the longest the CRM may take to list a
-   * change it made (HubSpot's search shows a change after "a few moments"), and the clocks'
-   * disagreement where the core keeps the watermark on its own clock.
+   * The longest the CRM may take to list a change it made (HubSpot's search shows a change after
+   * "a few moments"), plus the disagreement of its clock with the gateway's: each sweep lists
+   * again what changed that long before the last sweep started.
    */
   readonly overlapMs: number
   /**

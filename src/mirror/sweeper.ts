@@ -4,7 +4,7 @@ import type { ChangeFeed } from '../adapter/changes.ts'
 import type { CallOptions } from '../adapter/common.ts'
 import type { MirrorConfig } from '../config/schema.ts'
 import type { FairLimit } from '../service/fair-limit.ts'
-import type { Mirrored, MirrorKind, MirrorStore } from './store.ts'
+import type { Mirrored, MirrorKind, MirrorStore, SweepState } from './store.ts'
 
 /** The longest one page of a listing may take, rate-limit waits included. */
 const PAGE_MS = 60_000
@@ -30,9 +30,12 @@ export interface SweepProgress {
  *   store never both run it; a replica that stops sweeping hands it on when its lease runs out.
  * - **the watermark only moves forward over what was listed**: an ordered feed's watermark is
  *   kept after each page (a sweep cut short, or a restart, resumes there); an unordered one moves
- *   only when its listing is complete, to when that listing started. Each sweep starts the feed's
- *   `overlapMs` before it, so a change the CRM lists late (search lag) is still found: a gap (a
- *   missed webhook, a restart, a stopped sweep) is repaired from the last watermark.
+ *   only when its listing is complete, to when that listing started. A gap (a missed webhook, a
+ *   restart, a stopped sweep) is so repaired from the last watermark.
+ * - **a change the CRM lists late is still found**: each sweep starts the feed's `overlapMs` before
+ *   the last complete sweep started (a change made since may not have been listable then), or just
+ *   after the watermark where that is earlier (everything up to it was listable, and listed): with
+ *   nothing changed lately, a sweep lists nothing again.
  * - **the first build lists everything**, and the mirror answers nothing until it is complete
  *   (`builtAt`); a sweep's `sweptAt` is when it started, as a change made after that moment may
  *   be missing from it.
@@ -115,7 +118,7 @@ export class Sweeper {
     const state = await this.store.state(kind)
     const building = state.builtAt === undefined
     const startedAt = Date.now()
-    const since = state.watermark === undefined ? undefined : state.watermark - feed.overlapMs
+    const since = startOf(state, feed.overlapMs)
     let watermark: number | undefined
     let cursor: string | undefined
     progress.listed = 0
@@ -151,4 +154,10 @@ export class Sweeper {
       warn: (warning) => this.logger.warn({ warning }, 'adapter warning'),
     }
   }
+}
+
+/** Where a sweep starts: see the class's rules. A build cut short resumes at its watermark. */
+function startOf(state: SweepState, overlapMs: number): number | undefined {
+  if (state.watermark === undefined || state.sweptAt === undefined) return state.watermark
+  return Math.min(state.watermark + 1, state.sweptAt - overlapMs)
 }

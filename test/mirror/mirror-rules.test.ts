@@ -49,6 +49,17 @@ describe('the mirror of a connection', () => {
     expect(crm.calls.list).toBe(built + 5)
   })
 
+  it("shows each kind's build and state in /metrics", async () => {
+    const crm = new FeedCrm()
+    for (let i = 0; i < 250; i++) crm.add()
+    const { app } = await gateway(crm)
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body
+    expect(metrics).toContain('gateway_mirror_built{connection="crm",kind="tasks"} 1')
+    expect(metrics).toContain('gateway_mirror_serving{connection="crm",kind="tasks"} 1')
+    expect(metrics).toMatch(/gateway_mirror_listed_records\{connection="crm",kind="tasks"\} \d+\n/)
+    expect(metrics).toMatch(/gateway_mirror_age_seconds\{connection="crm",kind="tasks"\} \d/)
+  })
+
   it('sends calls to the CRM until the first build is complete', async () => {
     const crm = new FeedCrm()
     const ids = [crm.add().id, crm.add().id]
