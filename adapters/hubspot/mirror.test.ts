@@ -47,7 +47,7 @@ async function gateway(fake: HubSpotFake, mirror: Record<string, unknown> | unde
 }
 
 describe('HubSpot tasks from the mirror', () => {
-  it('answers ten polls of 1,000 tasks with no call beyond one search per sweep (120 calls without the mirror)', async () => {
+  it('answers ten polls of 1,000 tasks with no call beyond one search per kind and sweep (120 calls without the mirror)', async () => {
     const fake = await start()
     const ids = fake.seed(1000, 70_000_000_000, HOUR_AGO)
     const built = await gateway(fake, { pollMs: 3_600_000, maxStalenessMs: 7_200_000 })
@@ -60,7 +60,9 @@ describe('HubSpot tasks from the mirror', () => {
       expect(answer).toHaveLength(1000)
       expect(answer[0]).toMatchObject({ contactId: 'hubspot.501', completed: false })
     }
-    expect(fake.http.requests.map((r) => `${r.method} ${r.path}`)).toEqual(Array(10).fill('POST /crm/objects/2026-09/tasks/search'))
+    // One search per kind and sweep (tasks, contacts, companies), and nothing else.
+    const sweeps = ['tasks', 'contacts', 'companies'].map((kind) => `POST /crm/objects/2026-09/${kind}/search`)
+    expect(fake.http.requests.map((r) => `${r.method} ${r.path}`)).toEqual(Array.from({ length: 10 }, () => sweeps).flat())
 
     const plain = await gateway(fake, undefined, 'plain')
     fake.http.reset()
@@ -110,5 +112,40 @@ describe('HubSpot tasks from the mirror', () => {
     fake.http.reset()
     expect((await two.poll(ids)).filter((task) => task.completed).map((task) => task.id)).toEqual([`${name}.${ids[0]}`])
     expect(fake.http.requests).toHaveLength(0)
+  })
+})
+
+describe('HubSpot contacts and companies matched in the mirror', () => {
+  it('syncs without a call and exports with only its writes, reading its own creates back', async () => {
+    const fake = await start()
+    for (let i = 0; i < 300; i++) fake.contacts.add({ email: `Known${i}@Acme.example`, firstname: `Known ${i}` })
+    for (let i = 0; i < 50; i++) fake.companies.add({ name: `Company ${i}`, domain: `company${i}.example` })
+    const { app } = await gateway(fake, { pollMs: 3_600_000, maxStalenessMs: 7_200_000 })
+    const post = async (url: string, payload: object) => {
+      const res = await app.inject({ method: 'POST', url, headers, payload })
+      expect(res.statusCode, res.body).toBe(200)
+      return res.json() as { results: { externalId: string; crmId: string; properties?: Record<string, unknown> }[]; errors: unknown[] }
+    }
+    const contacts = Array.from({ length: 100 }, (_, i) => ({ externalId: `L-${i}`, email: i % 2 === 0 ? ` known${i}@acme.EXAMPLE ` : `new${i}@acme.example` }))
+    fake.http.reset()
+    const synced = await post('/contacts/sync', { contacts })
+    expect(synced.results).toHaveLength(50)
+    expect(synced.results[0]).toMatchObject({ externalId: 'L-0', properties: { email: 'Known0@Acme.example', firstName: 'Known 0' } })
+    expect(fake.http.requests).toHaveLength(0)
+
+    const exported = await post('/contacts', { contacts })
+    expect(exported.results).toHaveLength(100)
+    expect(exported.errors).toEqual([])
+    // The 50 new contacts in one batch create; nothing read, nothing searched.
+    expect(fake.http.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /crm/objects/2026-09/contacts/batch/create'])
+    expect(fake.contacts.objects.size).toBe(303 + 50)
+
+    fake.http.reset()
+    const again = await post('/contacts', { contacts })
+    expect(again.results.map((r) => r.crmId)).toEqual(exported.results.map((r) => r.crmId))
+    const companies = await post('/companies/sync', { companies: [{ externalId: 'C-1', domain: 'https://www.Company7.example/about' }, { externalId: 'C-2', domain: 'nobody.example' }] })
+    expect(companies.results.map((r) => r.externalId)).toEqual(['C-1'])
+    expect(fake.http.requests).toHaveLength(0)
+    expect(fake.violations).toEqual([])
   })
 })

@@ -135,6 +135,7 @@ export class RecordService<F extends object> {
         item.outcome = 'value' in outcome ? (outcome.value[i] ?? failed(new InternalError())) : failed(asGatewayError(outcome.error))
       })
     }
+    await this.mirrorUpdates(pending)
     // An unknown crmId was answered: only failures can make the whole request a 5xx.
     throwIfNothingDone(items.map((item) => (item.outcome && 'missing' in item.outcome ? done(undefined) : item.outcome!)))
     const answer: UpdateAnswer = { results: [], errors: [] }
@@ -145,6 +146,16 @@ export class RecordService<F extends object> {
       else if ('failed' in outcome!) answer.errors.push({ crmId, ...itemError(outcome.failed) })
     }
     return answer
+  }
+
+  /** Updated records go into their connection's mirror; one the CRM did not confirm leaves it. */
+  private async mirrorUpdates(changes: readonly (Change<F> & { connection: Connection })[]): Promise<void> {
+    for (const [connection, group] of byConnection(changes, (change) => change)) {
+      const updated = group.flatMap((change) => (change.outcome && 'ok' in change.outcome ? [change.outcome.ok] : []))
+      const unsure = group.flatMap((change) => (change.outcome && 'ok' in change.outcome ? [] : [change.patch!.id]))
+      await connection.mirror?.wrote(this.spec.kind, updated)
+      await connection.mirror?.unsure(this.spec.kind, unsure)
+    }
   }
 
   private check(bodies: readonly Body[]): void {
@@ -184,13 +195,17 @@ export class RecordService<F extends object> {
       const pending = items.filter((item) => item.outcome === undefined && item.input && keyOf(item.input, by) !== undefined)
       if (pending.length === 0) continue
       const keys = [...new Set(pending.map((item) => keyOf(item.input!, by)!))]
-      const outcomes = await runChunks(
-        new Map([[connection, keys]]),
-        () => port.capabilities.maxBatchFind,
-        (_connection, chunk, chunkOptions) => port.doFind(by, chunk, chunkOptions),
-        options,
-        'chunk',
-      )
+      // The mirror's key index, where it may answer: no search of the CRM at all.
+      const mirrored = await connection.mirror?.find<NativeRecord<F>>(this.spec.kind, by, keys)
+      const outcomes = mirrored
+        ? [{ items: keys, value: mirrored }]
+        : await runChunks(
+            new Map([[connection, keys]]),
+            () => port.capabilities.maxBatchFind,
+            (_connection, chunk, chunkOptions) => port.doFind(by, chunk, chunkOptions),
+            options,
+            'chunk',
+          )
       const found = new Map<string, NativeRecord<F>[]>()
       const failedKeys = new Map<string, GatewayError>()
       for (const outcome of outcomes) {
@@ -232,6 +247,7 @@ export class RecordService<F extends object> {
         for (const item of group) item.outcome = 'missing' in result ? failed(new InternalError()) : result
       })
     }
+    await connection.mirror?.wrote(this.spec.kind, groups.flatMap((group) => (group[0]?.outcome && 'ok' in group[0].outcome ? [group[0].outcome.ok] : [])))
   }
 }
 

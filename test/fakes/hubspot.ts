@@ -196,7 +196,10 @@ export class HubSpotFake {
     if (objects && r.method === 'POST') {
       const type = objects[1] as ObjectType
       const store = type === 'contacts' || type === 'companies' ? this[type] : this[type].store
-      if (objects[2] === '/search') return search(store, this.v, r, type === 'contacts' || type === 'companies' ? undefined : this[type].associations)
+      if (objects[2] === '/search') {
+        const links = type === 'contacts' || type === 'companies' ? undefined : this[type].associations
+        return search(store, this.v, r, links, this.options.searchLagMs, this.options.searchMaxResults)
+      }
       if (objects[3] === 'read') return store.batchRead(r)
       if (type === 'contacts' || type === 'companies') {
         if (objects[3] === 'create') return store.batchCreate(r)
