@@ -10,6 +10,7 @@ import {
   isSafeIntegerId,
   missing,
 } from '../../src/kit/adapter-kit.ts'
+import { listFeed } from './changes.ts'
 import { type EntityCalls, MAX_IDS, entityCalls } from './entity-calls.ts'
 import type { FieldCatalog } from './field-catalog.ts'
 import { type FieldPlan, customFieldsQuery } from './field-plan.ts'
@@ -100,6 +101,8 @@ export function createOrganizations(
       ),
 
     doFind: (by, keys, options) => find(recall, source, by, keys, options),
+
+    changes: listFeed(calls, mapAll),
 
     ...(linkTo && { linkTo }),
   }

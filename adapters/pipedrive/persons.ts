@@ -8,6 +8,7 @@ import {
   isSafeIntegerId,
   missing,
 } from '../../src/kit/adapter-kit.ts'
+import { listFeed } from './changes.ts'
 import { type EntityCalls, MAX_IDS, entityCalls } from './entity-calls.ts'
 import { type FieldPlan, customFieldsQuery } from './field-plan.ts'
 import { type FinderSource, find } from './finder.ts'
@@ -82,6 +83,8 @@ export function createPersons(client: UpstreamClient, plan: FieldPlan['contacts'
     doUpdateMany: (patches, options) => Promise.all(patches.map(({ id, fields }) => update(id, fields, options))),
 
     doFind: (by, keys, options) => find(recall, source, by, keys, options),
+
+    changes: listFeed(calls, async (persons) => persons.map(map)),
 
     ...(linkTo && { linkTo }),
   }
