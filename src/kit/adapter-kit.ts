@@ -45,8 +45,10 @@ export type { WriteLog } from '../adapter/write-log.ts'
 export {
   ConfigError,
   GatewayError,
+  LookupCutShortError,
   RecordNotFoundError,
   UpstreamBadResponseError,
+  UpstreamRateLimitedError,
   UpstreamRejectedError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
