@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { limitedConnection } from '../../test/fakes/pipedrive-gateway.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 /**
@@ -18,19 +19,7 @@ let fake: PipedriveFake
 let app: FastifyInstance
 beforeAll(async () => {
   fake = await PipedriveFake.start({ burst: 20, windowMs: WINDOW_MS, searchBurst: 10, searchWindowMs: WINDOW_MS })
-  app = await testApp({
-    connections: {
-      pipedrive: {
-        adapter: 'pipedrive',
-        apiToken: PIPEDRIVE_TOKEN,
-        baseUrl: fake.url,
-        fieldMap: { contacts: { linkedinUrl: PIPEDRIVE_FIELDS.personLinkedin } },
-        rateLimit: { requests: 20, intervalMs: WINDOW_MS, marginMs: MARGIN_MS },
-        rateLimits: { search: { requests: 10, intervalMs: WINDOW_MS, marginMs: MARGIN_MS } },
-      },
-    },
-    limits: { requestTimeoutMs: 3000 },
-  })
+  app = await testApp({ connections: { pipedrive: limitedConnection(fake, WINDOW_MS, MARGIN_MS) }, limits: { requestTimeoutMs: 3000 } })
 })
 afterAll(async () => {
   await app?.close()

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Mirror } from '../../src/mirror/mirror.ts'
-import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { PIPEDRIVE_FIELDS, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { limitedConnection } from '../../test/fakes/pipedrive-gateway.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 /**
@@ -26,19 +27,7 @@ beforeAll(async () => {
   for (let i = 0; i < 1000; i++) fake.orgs.insert({ name: `Company ${i}`, custom_fields: { [PIPEDRIVE_FIELDS.orgDomain]: `company${i}.example` } }, HOUR_AGO)
   fake.resetCounts()
   const started = Date.now()
-  app = await testApp({
-    connections: {
-      pipedrive: {
-        adapter: 'pipedrive',
-        apiToken: PIPEDRIVE_TOKEN,
-        baseUrl: fake.url,
-        fieldMap: { contacts: { linkedinUrl: PIPEDRIVE_FIELDS.personLinkedin }, companies: { domain: PIPEDRIVE_FIELDS.orgDomain } },
-        rateLimit: { requests: 20, intervalMs: WINDOW_MS, marginMs: MARGIN_MS },
-        rateLimits: { search: { requests: 10, intervalMs: WINDOW_MS, marginMs: MARGIN_MS } },
-        mirror: { pollMs: 3_600_000, maxStalenessMs: 7_200_000 },
-      },
-    },
-  })
+  app = await testApp({ connections: { pipedrive: limitedConnection(fake, WINDOW_MS, MARGIN_MS, { mirror: { pollMs: 3_600_000, maxStalenessMs: 7_200_000 } }) } })
   await (app.gateway.current.runtime.connections.get('pipedrive')!.mirror as Mirror).sweeper.sweep()
   build = { calls: fake.http.requests.length, tokens: fake.tokens, ms: Date.now() - started }
   fake.resetCounts()
