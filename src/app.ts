@@ -18,6 +18,7 @@ import opsRoutes from './http/routes/ops.ts'
 import statusRoutes from './http/routes/status.ts'
 import enginyRoutes from './http/routes/enginy.ts'
 import linkRoutes from './http/routes/links.ts'
+import webhookRoutes from './http/routes/webhooks.ts'
 
 export interface BuildOptions {
   readonly config: GatewayConfig
@@ -82,6 +83,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(opsRoutes)
   await app.register(statusRoutes)
   await app.register(linkRoutes)
+  await app.register(webhookRoutes)
   await app.register(enginyRoutes)
   return app
 }

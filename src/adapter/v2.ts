@@ -4,6 +4,7 @@ import type { CallOptions } from './common.ts'
 import type { CompanyPort, ContactPort } from './records.ts'
 import type { TaskPort } from './tasks.ts'
 import type { UserPort } from './users.ts'
+import type { WebhookPort } from './webhooks.ts'
 
 /**
  * The one seam every CRM plugs into: version 2 of the adapter specification. An adapter serves
@@ -44,6 +45,8 @@ export interface AdapterV2 {
   readonly associations?: AssociationPort
   readonly activities?: ActivityPort
   readonly users?: UserPort
+  /** The CRM's webhooks, which bring changes to a connection's mirror as they happen. */
+  readonly webhooks?: WebhookPort
 
   /** One cheap authenticated read, used by health checks and `connections test`. */
   doCheck?(options: CallOptions): Promise<void>

@@ -7,6 +7,7 @@
 export type { ActivityKind, ActivityPort, CreatedActivityLookup, NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
 export type { AssociationPair, AssociationPort } from '../adapter/associations.ts'
 export type { Change, ChangeFeed, ChangePage } from '../adapter/changes.ts'
+export type { WebhookChange, WebhookPort, WebhookTarget } from '../adapter/webhooks.ts'
 export type { AdapterContext, AdapterDefinition, AdapterWarning, CallOptions, FieldMap, Timeouts } from '../adapter/common.ts'
 export { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
 export { htmlToText, textToHtml } from '../adapter/html-text.ts'

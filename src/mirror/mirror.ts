@@ -1,10 +1,14 @@
 import type { Logger } from 'pino'
 import type { Change } from '../adapter/changes.ts'
+import type { CallOptions } from '../adapter/common.ts'
+import type { WebhookPort, WebhookTarget } from '../adapter/webhooks.ts'
+import { BadRequestError, GatewayError, UnauthorizedError } from '../errors.ts'
 import type { Lookup } from '../adapter/records.ts'
 import type { MirrorConfig } from '../config/schema.ts'
 import type { FairLimit } from '../service/fair-limit.ts'
 import type { Held, Mirrored, MirrorKind, MirrorStore, SweepState } from './store.ts'
 import { type Feeds, Sweeper } from './sweeper.ts'
+import { carries } from './webhook-credentials.ts'
 
 /** What metrics and the status page show of one kind's mirror, as this replica last saw it. */
 export interface MirrorStatus {
@@ -42,6 +46,7 @@ export class Mirror {
   private readonly seen = new Map<MirrorKind, SweepState>()
   /** When a write-through last failed: answers come from the CRM until a sweep started after it. */
   private failedAt: number | undefined
+  private subscribed = false
 
   constructor(
     readonly connection: string,
@@ -50,8 +55,14 @@ export class Mirror {
     readonly settings: MirrorConfig,
     limit: FairLimit,
     private readonly logger: Logger,
+    private readonly webhooks?: { readonly port: WebhookPort; readonly target: WebhookTarget },
   ) {
-    this.sweeper = new Sweeper(store, feeds, settings, limit, logger)
+    this.sweeper = new Sweeper(store, feeds, settings, limit, logger, (options) => this.subscribe(options))
+  }
+
+  /** Whether the CRM's events come to `/webhooks/<connection>`. */
+  get listens(): boolean {
+    return this.webhooks !== undefined
   }
 
   /** Whether this kind is mirrored at all: its port has a change feed. */
@@ -100,6 +111,25 @@ export class Mirror {
     await this.store.saveState(kind, { heardAt: Date.now() })
   }
 
+  /**
+   * One event the CRM delivered to `/webhooks/<connection>`: its credentials checked (a 401 tells
+   * nothing more), then its changes applied by the store's rules (an event replayed, or older than
+   * what is held, changes nothing). No CRM call is made. Answers how many changes it carried.
+   */
+  async receive(authorization: string | undefined, body: unknown, options: CallOptions): Promise<number> {
+    if (!this.webhooks || !carries(authorization, this.webhooks.target)) throw new UnauthorizedError('Authorization', 'Basic realm="enginy-gateway webhooks"')
+    let changes: Awaited<ReturnType<WebhookPort['doParse']>>
+    try {
+      changes = await this.webhooks.port.doParse(body, options)
+    } catch (error) {
+      throw new BadRequestError(`body: not an event this connection reads (${error instanceof GatewayError ? error.message : 'malformed'})`)
+    }
+    for (const kind of new Set(changes.map((c) => c.kind))) {
+      await this.heard(kind, changes.filter((c) => c.kind === kind).map((c) => c.change))
+    }
+    return changes.length
+  }
+
   status(): MirrorStatus[] {
     return (Object.keys(this.feeds) as MirrorKind[]).map((kind) => {
       const state = this.seen.get(kind) ?? {}
@@ -123,6 +153,18 @@ export class Mirror {
   async close(): Promise<void> {
     await this.sweeper.close()
     await this.store.close()
+  }
+
+  /** The webhook subscription, once per process, by the replica that holds the lease. */
+  private async subscribe(options: CallOptions): Promise<void> {
+    if (!this.webhooks || this.subscribed) return
+    try {
+      await this.webhooks.port.doSubscribe(this.webhooks.target, options)
+      this.subscribed = true
+      this.logger.info({ url: this.webhooks.target.url }, 'mirror webhooks subscribed')
+    } catch (error) {
+      this.logger.warn({ error: (error as Error).message }, 'mirror webhooks not subscribed; tried again at the next sweep, which keeps the mirror meanwhile')
+    }
   }
 
   private async guarded<T>(kind: MirrorKind, what: string, work: () => Promise<T>): Promise<T | undefined> {

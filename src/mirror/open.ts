@@ -9,6 +9,7 @@ import { Mirror } from './mirror.ts'
 import { SqlMirrorStore } from './sql-store.ts'
 import type { MirrorStore } from './store.ts'
 import type { Feeds } from './sweeper.ts'
+import { webhookCredentials } from './webhook-credentials.ts'
 
 /** Connections of one PostgreSQL pool: sweeps write one transaction at a time, reads are few. */
 const POOL_MAX = 4
@@ -17,7 +18,7 @@ const POOL_MAX = 4
  * The mirror `core.mirror` asks for, on the feeds the adapter declares; `undefined` without
  * `mirror:`. A connection whose adapter lists no changes of any kind cannot have one.
  */
-export function openMirror(name: string, core: ConnectionCore, adapter: AdapterV2, limit: FairLimit, logger: Logger): Mirror | undefined {
+export function openMirror(name: string, core: ConnectionCore, options: unknown, adapter: AdapterV2, limit: FairLimit, logger: Logger): Mirror | undefined {
   const settings = core.mirror
   if (!settings) return undefined
   const feeds: Feeds = {}
@@ -27,7 +28,11 @@ export function openMirror(name: string, core: ConnectionCore, adapter: AdapterV
   if (Object.keys(feeds).length === 0) {
     throw new ConfigError(`connections.${name}.mirror`, `adapter "${core.adapter}" has no change feed to keep a mirror with`)
   }
-  return new Mirror(name, openStore(name, settings.store, core), feeds, settings, limit, logger.child({ mirror: true }))
+  const hooks = adapter.webhooks && {
+    port: adapter.webhooks,
+    target: { url: `${adapter.webhooks.baseUrl.replace(/\/+$/, '')}/webhooks/${name}`, ...webhookCredentials(name, { core, options }) },
+  }
+  return new Mirror(name, openStore(name, settings.store, core), feeds, settings, limit, logger.child({ mirror: true }), hooks)
 }
 
 function openStore(name: string, store: string, core: ConnectionCore): MirrorStore {

@@ -58,6 +58,8 @@ export class Sweeper {
     private readonly settings: MirrorConfig,
     private readonly limit: FairLimit,
     private readonly logger: Logger,
+    /** Run with the lease held, before each sweep (the webhook subscription). */
+    private readonly leased_: (options: CallOptions) => Promise<void> = async () => {},
   ) {}
 
   /** Starts sweeping at once, then every `pollMs`; a second call does nothing. */
@@ -104,6 +106,7 @@ export class Sweeper {
       this.progress.set(kind, progress)
       try {
         if (!(await this.leased())) return
+        if (kind === Object.keys(this.feeds)[0]) await this.leased_(this.options())
         await this.sweepKind(kind, feed, progress)
         progress.sweeps++
       } catch (error) {

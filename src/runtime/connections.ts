@@ -78,7 +78,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
   const limit = new FairLimit(concurrency, name)
   let mirror: Mirror | undefined
   try {
-    mirror = openMirror(name, core, adapter, limit, logger)
+    mirror = openMirror(name, core, resolved.options, adapter, limit, logger)
   } catch (error) {
     void Promise.resolve(adapter.close?.()).finally(() => state.close())
     throw error

@@ -3,7 +3,9 @@ import type { AdapterRegistry } from '../../adapters/index.ts'
 import type { Change, ChangePage } from '../../src/adapter/changes.ts'
 import type { NativeTask, TaskPort } from '../../src/adapter/tasks.ts'
 import { isSafeIntegerId } from '../../src/adapter/native-ids.ts'
-import { UpstreamUnavailableError } from '../../src/errors.ts'
+import { UpstreamBadResponseError, UpstreamUnavailableError } from '../../src/errors.ts'
+import type { WebhookPort, WebhookTarget } from '../../src/adapter/webhooks.ts'
+import { Value } from '@sinclair/typebox/value'
 
 interface Held {
   task?: NativeTask
@@ -25,6 +27,8 @@ export class FeedCrm {
   pageSize = 100
   ordered = true
   lagMs = 0
+  /** The webhook subscriptions the gateway made. */
+  readonly subscriptions: WebhookTarget[] = []
   /** The `since` of every listing, in order. */
   readonly sinces: (number | undefined)[] = []
   /** Called as each listing starts, with how many there were. */
@@ -134,12 +138,37 @@ export class FeedCrm {
   }
 }
 
-/** A registry with `feedy`: the adapter of `crm`, serving tasks only. */
+/** An event as the feed CRM delivers it: a task whole, or its deletion, with its moment. */
+const Event = Type.Object({ id: Type.String({ pattern: '^[1-9]\\d*$' }), modifiedAt: Type.Integer(), subject: Type.Optional(Type.String()), deleted: Type.Optional(Type.Boolean()) })
+
+/** The webhooks of the feed CRM: subscriptions it remembers, events read by `Event`. */
+export function feedWebhooks(crm: FeedCrm): WebhookPort {
+  return {
+    baseUrl: 'https://gateway.example/',
+    doSubscribe: async (target) => {
+      crm.subscriptions.push(target)
+    },
+    doParse: async (body) => {
+      if (!Value.Check(Event, body)) throw new UpstreamBadResponseError('not a feed CRM event')
+      const { id, modifiedAt, subject, deleted } = body
+      if (deleted) return [{ kind: 'tasks', change: { deleted: id, modifiedAt } }]
+      const task: NativeTask = { id, subject: subject ?? '', completed: false, completedAt: null, modifiedAt }
+      return [{ kind: 'tasks', change: { record: task, modifiedAt } }]
+    },
+  }
+}
+
+/** A registry with `feedy`: the adapter of `crm`, serving tasks only, and its webhooks with `webhooks: true`. */
 export function feedRegistry(crm: FeedCrm): AdapterRegistry {
   return {
     feedy: async () => ({
-      options: Type.Object({}),
-      create: () => ({ specificationVersion: 'v2', adapter: 'feedy', tasks: crm.port }),
+      options: Type.Object({ webhooks: Type.Boolean({ default: false }) }),
+      create: (options) => ({
+        specificationVersion: 'v2',
+        adapter: 'feedy',
+        tasks: crm.port,
+        ...((options as { webhooks: boolean }).webhooks && { webhooks: feedWebhooks(crm) }),
+      }),
     }),
   }
 }
