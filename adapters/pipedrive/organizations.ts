@@ -29,6 +29,8 @@ const SEARCHES: Partial<Record<Lookup, SearchSpec>> = {
 export interface Organizations {
   readonly port: CompanyPort
   readonly calls: EntityCalls<Organization>
+  /** An organization as the port answers it (a webhook's, say). */
+  readonly map: (org: Organization, options: CallOptions) => Promise<NativeCompany>
 }
 
 /**
@@ -106,5 +108,5 @@ export function createOrganizations(
 
     ...(linkTo && { linkTo }),
   }
-  return { port, calls }
+  return { port, calls, map: async (org, options) => (await mapAll([org], options))[0]! }
 }

@@ -25,6 +25,8 @@ const SEARCHES: Partial<Record<Lookup, SearchSpec>> = {
 export interface Persons {
   readonly port: ContactPort
   readonly calls: EntityCalls<Person>
+  /** A person as the port answers it (a webhook's, say). */
+  readonly map: (person: Person) => NativeContact
 }
 
 /**
@@ -88,5 +90,5 @@ export function createPersons(client: UpstreamClient, plan: FieldPlan['contacts'
 
     ...(linkTo && { linkTo }),
   }
-  return { port, calls }
+  return { port, calls, map }
 }
