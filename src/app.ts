@@ -20,6 +20,7 @@ import enginyRoutes from './http/routes/enginy.ts'
 import linkRoutes from './http/routes/links.ts'
 import tracingPlugin from './http/plugins/tracing.ts'
 import type { Tracing } from './ops/tracing.ts'
+import webhookRoutes from './http/routes/webhooks.ts'
 
 export interface BuildOptions {
   readonly config: GatewayConfig
@@ -90,6 +91,7 @@ export async function buildApp(options: BuildOptions): Promise<FastifyInstance> 
   await app.register(opsRoutes)
   await app.register(statusRoutes)
   await app.register(linkRoutes)
+  await app.register(webhookRoutes)
   await app.register(enginyRoutes)
   return app
 }

@@ -199,6 +199,22 @@ export class UpstreamRateLimitedError extends GatewayError {
   }
 }
 
+/**
+ * A lookup (`doFind`) the deadline or the CRM's rate limit cut short: `found` are the records the
+ * keys it did settle hold, `unsettled` the keys it could not ask about. The core answers the
+ * records whose keys were settled and leaves the others out, for Enginy to send again.
+ */
+export class LookupCutShortError extends UpstreamRateLimitedError {
+  constructor(
+    cause: UpstreamRateLimitedError,
+    readonly found: readonly object[],
+    readonly unsettled: readonly string[],
+  ) {
+    super('', cause.retryAfterSeconds ?? 1)
+    this.message = cause.message
+  }
+}
+
 export class UpstreamCircuitOpenError extends GatewayError {
   readonly code = 'UPSTREAM_CIRCUIT_OPEN'
   readonly statusCode = 503

@@ -24,6 +24,8 @@ export const CrmObject = Type.Object({
   id: DigitsId,
   properties: Properties,
   createdAt: Type.Optional(Type.String()),
+  /** When HubSpot last changed it (`hs_lastmodifieddate`, `lastmodifieddate` on contacts). */
+  updatedAt: Type.Optional(Type.String()),
   /** Echoed from the input of a batch create: how results are matched to inputs, as HubSpot
    * does not promise their order. */
   objectWriteTraceId: Type.Optional(Type.String()),

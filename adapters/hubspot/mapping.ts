@@ -56,6 +56,8 @@ export function fromHubSpot(object: HubSpotObject, associated: Associated): Nati
   if (due !== undefined) task.dueDate = due
   if (associated.contactId) task.contactId = associated.contactId
   if (associated.companyId) task.companyId = associated.companyId
+  const modified = parseTime(object.updatedAt)
+  if (modified !== undefined) task.modifiedAt = modified
   return task
 }
 

@@ -116,6 +116,8 @@ export class RecordMapping {
     const record: NativeRecord<Record<string, unknown>> = { id: object.id }
     const created = object.createdAt === undefined ? Number.NaN : Date.parse(object.createdAt)
     if (Number.isFinite(created)) record.createdAt = created
+    const modified = object.updatedAt === undefined ? Number.NaN : Date.parse(object.updatedAt)
+    if (Number.isFinite(modified)) record.modifiedAt = modified
     for (const [field, property] of this.property) {
       const value = object.properties[property]
       if (value === undefined || value === null || value === '') continue

@@ -103,7 +103,7 @@ describe('hubspot record, association, activity and portal requests', () => {
       { idProperty: 'email', properties: CONTACT_PROPERTIES, propertiesWithHistory: [], inputs: [{ id: 'ana@acme.example' }, { id: 'nobody@acme.example' }] },
     ])
     expect(found).toEqual([
-      { id: '5390', createdAt: Date.UTC(2023, 10, 2, 8), email: 'ana@acme.example', firstName: 'Ana', linkedinUrl: 'https://www.linkedin.com/in/ana-ruiz' },
+      { id: '5390', createdAt: Date.UTC(2023, 10, 2, 8), modifiedAt: Date.UTC(2024, 0, 10, 9), email: 'ana@acme.example', firstName: 'Ana', linkedinUrl: 'https://www.linkedin.com/in/ana-ruiz' },
     ])
   })
 

@@ -1,4 +1,5 @@
 import { type CallOptions, type Lookup, type NativeRecord, type RecordPort, type UpstreamClient, isDigitsId } from '../../src/kit/adapter-kit.ts'
+import { CHANGE_OVERLAP_MS, changedPage } from './changes.ts'
 import { MAX_OBJECT_INPUTS } from './limits.ts'
 import type { PortalLinks } from './links.ts'
 import { ObjectReads } from './objects.ts'
@@ -72,6 +73,17 @@ export function createHubSpotRecords<F extends object>(
     doUpdateMany: (patches, options) => updateRecords(writes, patches, options),
     doFind: find,
     linkTo: (id) => links.recordUrl(kind, id),
+    // Contacts keep their modification time in `lastmodifieddate`, every other object in
+    // `hs_lastmodifieddate` (HubSpot's search guide).
+    changes: {
+      overlapMs: CHANGE_OVERLAP_MS,
+      async doListChanged(since, cursor, options) {
+        const property = kind === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate'
+        const page = await changedPage(client, route.search(kind), property, mapping.read, since, cursor, options)
+        const changes = page.objects.map(({ object, modifiedAt }) => ({ record: mapping.fromObject(object), modifiedAt }))
+        return { changes, ...(page.cursor !== undefined && { cursor: page.cursor }), ...(page.watermark !== undefined && { watermark: page.watermark }) }
+      },
+    },
   }
   // The mapping speaks in field names as strings; `F` only names which of the kinds this is.
   return port as unknown as RecordPort<F>

@@ -83,6 +83,7 @@ describe('hubspot requests', () => {
       companyId: '701',
       completed: false,
       completedAt: null,
+      modifiedAt: Date.parse('2024-01-10T09:12:44.019Z'),
     })
   })
 
@@ -130,6 +131,7 @@ describe('hubspot requests', () => {
         contactId: '501',
         completed: true,
         completedAt: Date.UTC(2024, 0, 15, 11, 30),
+        modifiedAt: Date.UTC(2024, 0, 15, 11, 30),
       },
     ])
   })

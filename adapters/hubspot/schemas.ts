@@ -18,6 +18,8 @@ const AssociatedIds = Type.Object({
 export const HubSpotObject = Type.Object({
   id: DigitsId,
   properties: Properties,
+  /** When HubSpot last changed it (`hs_lastmodifieddate`), ISO 8601. */
+  updatedAt: Type.Optional(Type.String()),
   associations: Type.Optional(Type.Record(Type.String(), AssociatedIds)),
 })
 export type HubSpotObject = Static<typeof HubSpotObject>

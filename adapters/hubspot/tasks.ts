@@ -8,6 +8,7 @@ import {
   fromHubSpot,
   toProperties,
 } from './mapping.ts'
+import { CHANGE_OVERLAP_MS, changedPage } from './changes.ts'
 import type { OwnerResolver } from './owners.ts'
 import type { Routes } from './routes.ts'
 import { BatchAssociations, BatchObjects, HubSpotObject, type StandardError } from './schemas.ts'
@@ -221,6 +222,19 @@ export function createHubSpotTasks(client: UpstreamClient, owners: OwnerResolver
         ids,
         options,
       )
+    },
+
+    // Tasks changed since the watermark, each page's associations read with it (a search answer
+    // has none): nothing changed is one search a sweep.
+    changes: {
+      overlapMs: CHANGE_OVERLAP_MS,
+      async doListChanged(since, cursor, options) {
+        const page = await changedPage(client, `${route.tasks}/search`, 'hs_lastmodifieddate', TASK_PROPERTIES, since, cursor, options)
+        const ids = page.objects.map(({ object }) => object.id)
+        const associated = ids.length === 0 ? new Map<string, Associated>() : await readAssociations(ids, options)
+        const changes = page.objects.map(({ object, modifiedAt }) => ({ record: fromHubSpot(object, associated.get(object.id) ?? {}), modifiedAt }))
+        return { changes, ...(page.cursor !== undefined && { cursor: page.cursor }), ...(page.watermark !== undefined && { watermark: page.watermark }) }
+      },
     },
   }
 

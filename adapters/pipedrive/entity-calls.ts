@@ -23,6 +23,9 @@ export interface EntityCalls<R extends Raw> {
   /** Every record changed since `since` (epoch ms; creations change a record too), in pages of
    * 500; `complete: false` when more than `maxPages` pages would be needed. */
   changedSince(since: number, maxPages: number, options: CallOptions): Promise<{ records: R[]; complete: boolean }>
+  /** One page of 500 of every record changed since `since` (all of them without it), deleted
+   * ones included as Pipedrive marks them, and the next page's cursor. */
+  changedPage(since: number | undefined, cursor: string | undefined, options: CallOptions): Promise<{ records: R[]; cursor?: string }>
   /** A plain POST: sent once, never retried but after a refused connection or a 429. */
   create(body: object, options: CallOptions): Promise<R>
   patch(id: string, body: object, options: CallOptions): Promise<R | null>
@@ -97,6 +100,20 @@ export function entityCalls<S extends TObject>(
         if (!cursor) return { records, complete: true }
       }
       return { records, complete: false }
+    },
+
+    async changedPage(since, cursor, options) {
+      const answer = (await client.json(
+        {
+          method: 'GET',
+          route,
+          query: { ...query, ...(since !== undefined && { updated_since: rfc3339(since) }), limit: String(PAGE), ...(cursor && { cursor }) },
+          options,
+        },
+        Page,
+      )) as unknown as PageAnswer
+      const next = answer.additional_data?.next_cursor ?? undefined
+      return { records: answer.data, ...(next && { cursor: next }) }
     },
 
     async create(body, options) {

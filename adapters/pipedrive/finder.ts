@@ -1,4 +1,4 @@
-import { type CallOptions, type Lookup, type NativeRecord, UpstreamRejectedError } from '../../src/kit/adapter-kit.ts'
+import { type CallOptions, LookupCutShortError, type Lookup, type NativeRecord, UpstreamRateLimitedError, UpstreamRejectedError } from '../../src/kit/adapter-kit.ts'
 import { type Recall, keyOf } from './recall.ts'
 
 /** What the finder may ask Pipedrive, for one kind of record. */
@@ -99,6 +99,12 @@ export async function find<R extends NativeRecord<object>>(
     }
   }
   const failure = searches.find((outcome) => outcome.status === 'rejected')
+  // Searches the rate limit kept from starting before the deadline sent nothing: what the others
+  // settled is answered with the keys left unasked, so the core can go on with the settled ones.
+  const unasked = unsettled.filter((_key, i) => searches[i]!.status === 'rejected')
+  if (failure?.reason instanceof UpstreamRateLimitedError) {
+    throw new LookupCutShortError(failure.reason, [...found.values()], unasked)
+  }
   if (failure) throw failure.reason
   return [...found.values()]
 }

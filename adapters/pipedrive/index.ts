@@ -15,6 +15,8 @@ import { createPersons } from './persons.ts'
 import { SEARCH_GROUP, SEARCH_LIMIT } from './search.ts'
 import { createPipedriveTasks } from './tasks.ts'
 import { createUsers } from './users.ts'
+import { fromActivity } from './mapping.ts'
+import { createWebhooks } from './webhooks.ts'
 
 const PipedriveOptions = Type.Object(
   {
@@ -27,6 +29,9 @@ const PipedriveOptions = Type.Object(
     /** The account's subdomain of pipedrive.com (`acme` for acme.pipedrive.com); read from
      * `/users/me`, outside any request, when not given. */
     companyDomain: Type.Optional(Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$' })),
+    /** The gateway's public base URL: with it and `mirror:`, Pipedrive's webhooks bring changes
+     * to the mirror as they happen (`webhooks.ts`). */
+    webhookBaseUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', description: "the gateway's base URL as Pipedrive reaches it, for the mirror's webhooks" })),
     /** What lookups learn, to settle later ones with one list of changes (`recall.ts`). */
     recall: Type.Object(
       {
@@ -72,6 +77,9 @@ const definition: AdapterDefinition<typeof PipedriveOptions> = {
         async doLearnLinks(options: CallOptions) {
           if (!domain.known) await domain.read(options)
         },
+      }),
+      ...(options.webhookBaseUrl && {
+        webhooks: createWebhooks(client, options.webhookBaseUrl, { person: persons.map, organization: organizations.map, activity: fromActivity }),
       }),
       // The cheapest authenticated read, v1 `/users/me` (2 tokens; a v2 list costs 10), which
       // also gives the links' company domain. The fieldMap's keys are checked against the

@@ -58,6 +58,8 @@ export function fromActivity(activity: Activity): NativeTask {
   const person = activity.person_id ?? activity.participants?.find((p) => p.primary)?.person_id
   if (person) task.contactId = String(person)
   if (activity.org_id) task.companyId = String(activity.org_id)
+  const modified = parseTime(activity.update_time)
+  if (modified !== undefined) task.modifiedAt = modified
   if (activity.due_date) {
     const time = activity.due_time ? activity.due_time.padEnd(8, ':00') : '00:00:00'
     const due = Date.parse(`${activity.due_date}T${time}Z`)

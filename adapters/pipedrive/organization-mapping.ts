@@ -76,6 +76,8 @@ export function fromOrganization(org: Organization, plan: Plan, industries: Indu
   const company: NativeCompany = { id: String(org.id) }
   const created = parseTime(org.add_time)
   if (created !== undefined) company.createdAt = created
+  const modified = parseTime(org.update_time)
+  if (modified !== undefined) company.modifiedAt = modified
   const custom = org.custom_fields ?? {}
   const values: Partial<Record<keyof CompanyFields, unknown>> = {
     name: org.name,

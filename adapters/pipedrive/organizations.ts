@@ -10,6 +10,7 @@ import {
   isSafeIntegerId,
   missing,
 } from '../../src/kit/adapter-kit.ts'
+import { listFeed } from './changes.ts'
 import { type EntityCalls, MAX_IDS, entityCalls } from './entity-calls.ts'
 import type { FieldCatalog } from './field-catalog.ts'
 import { type FieldPlan, customFieldsQuery } from './field-plan.ts'
@@ -28,6 +29,8 @@ const SEARCHES: Partial<Record<Lookup, SearchSpec>> = {
 export interface Organizations {
   readonly port: CompanyPort
   readonly calls: EntityCalls<Organization>
+  /** An organization as the port answers it (a webhook's, say). */
+  readonly map: (org: Organization, options: CallOptions) => Promise<NativeCompany>
 }
 
 /**
@@ -101,7 +104,9 @@ export function createOrganizations(
 
     doFind: (by, keys, options) => find(recall, source, by, keys, options),
 
+    changes: listFeed(calls, mapAll),
+
     ...(linkTo && { linkTo }),
   }
-  return { port, calls }
+  return { port, calls, map: async (org, options) => (await mapAll([org], options))[0]! }
 }

@@ -59,6 +59,8 @@ export function fromPerson(person: Person, plan: Plan): NativeContact {
   const contact: NativeContact = { id: String(person.id) }
   const created = parseTime(person.add_time)
   if (created !== undefined) contact.createdAt = created
+  const modified = parseTime(person.update_time)
+  if (modified !== undefined) contact.modifiedAt = modified
   const custom = person.custom_fields ?? {}
   const values: Partial<Record<keyof ContactFields, string | null | undefined>> = {
     email: primary(person.emails),

@@ -8,6 +8,7 @@ import {
   isSafeIntegerId,
   missing,
 } from '../../src/kit/adapter-kit.ts'
+import { listFeed } from './changes.ts'
 import { type EntityCalls, MAX_IDS, entityCalls } from './entity-calls.ts'
 import { type FieldPlan, customFieldsQuery } from './field-plan.ts'
 import { type FinderSource, find } from './finder.ts'
@@ -24,6 +25,8 @@ const SEARCHES: Partial<Record<Lookup, SearchSpec>> = {
 export interface Persons {
   readonly port: ContactPort
   readonly calls: EntityCalls<Person>
+  /** A person as the port answers it (a webhook's, say). */
+  readonly map: (person: Person) => NativeContact
 }
 
 /**
@@ -83,7 +86,9 @@ export function createPersons(client: UpstreamClient, plan: FieldPlan['contacts'
 
     doFind: (by, keys, options) => find(recall, source, by, keys, options),
 
+    changes: listFeed(calls, async (persons) => persons.map(map)),
+
     ...(linkTo && { linkTo }),
   }
-  return { port, calls }
+  return { port, calls, map }
 }

@@ -24,6 +24,7 @@ export const Activity = Type.Object({
   note: OptionalText,
   done: Type.Boolean(),
   marked_as_done_time: OptionalText,
+  update_time: OptionalText,
   is_deleted: Type.Optional(Type.Boolean()),
 })
 export type Activity = Static<typeof Activity>

@@ -7,10 +7,15 @@ import {
 } from '../../src/kit/adapter-kit.ts'
 import type { ActivityTypeList } from './activity-types.ts'
 import { type ActivityBody, fromActivity, toActivity } from './mapping.ts'
-import { type Activity, ActivityList, OneActivity } from './schemas.ts'
+import { listFeed } from './changes.ts'
+import { page } from './record-schemas.ts'
+import { Activity, ActivityList, OneActivity } from './schemas.ts'
+import { rfc3339 } from './times.ts'
 
-/** Pipedrive's limit on `ids` of `GET /api/v2/activities`. */
+/** Pipedrive's limit on `ids` of `GET /api/v2/activities`, and v2's largest page. */
 const MAX_IDS = 100
+const PAGE = 500
+const ActivityPage = page(Activity)
 export const ACTIVITIES = '/api/v2/activities'
 const ONE = `${ACTIVITIES}/{id}`
 
@@ -79,6 +84,18 @@ export function createPipedriveTasks(client: UpstreamClient, types: ActivityType
       const done = await Promise.all(ids.map((id) => patchOne(id, { done: completed }, options)))
       return done.flatMap((task) => (task ? [task] : []))
     },
+
+    changes: listFeed(
+      {
+        async changedPage(since, cursor, options) {
+          const query = { ...(since !== undefined && { updated_since: rfc3339(since) }), limit: String(PAGE), ...(cursor && { cursor }) }
+          const answer = await client.json({ method: 'GET', route: ACTIVITIES, query, options }, ActivityPage)
+          const next = answer.additional_data?.next_cursor ?? undefined
+          return { records: answer.data, ...(next && { cursor: next }) }
+        },
+      },
+      async (activities) => activities.map(fromActivity),
+    ),
   }
 }
 

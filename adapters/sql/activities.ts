@@ -1,6 +1,5 @@
 import { type SqlDatabase, marks } from './database.ts'
-import type { Row } from './drivers.ts'
-import { parseObject } from './json.ts'
+import { type Row, parseObject } from '../../src/kit/adapter-kit.ts'
 import { type ActivityPort, type NativeActivity, type NativeActivityInput, UpstreamUnavailableError, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
 
 /** Activity fields and their columns; `metadata` is JSON text. */

@@ -1,5 +1,4 @@
-import type { Query, SqlDriver } from './drivers.ts'
-import { GatewayError, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/kit/adapter-kit.ts'
+import { GatewayError, type Query, type SqlDriver, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/kit/adapter-kit.ts'
 
 /** What the ports use: statements that run once the tables are migrated, and fail as the gateway's errors. */
 export interface SqlDatabase {

@@ -3,13 +3,22 @@ import { sqlActivities } from './activities.ts'
 import { sqlAssociations } from './associations.ts'
 import { createdSqlTasks } from './created-tasks.ts'
 import { openDatabase, secretsOf } from './database.ts'
-import { type SqlDriver, postgresDriver, sqliteDriver } from './drivers.ts'
 import { type Tables, migrate, tablesFor } from './migrations.ts'
 import { companyTable, contactTable } from './record-tables.ts'
 import { sqlRecords } from './records.ts'
 import { sqlReferences } from './references.ts'
 import { sqlTasks } from './tasks.ts'
-import { type AdapterDefinition, type AdapterV2, ConfigError, LinkOptions, UserOptions, withCreatedLookup } from '../../src/kit/adapter-kit.ts'
+import {
+  type AdapterDefinition,
+  type AdapterV2,
+  ConfigError,
+  LinkOptions,
+  type SqlDriver,
+  UserOptions,
+  postgresDriver,
+  sqliteDriver,
+  withCreatedLookup,
+} from '../../src/kit/adapter-kit.ts'
 
 /** A table name both dialects take unquoted; the prefix leaves room for what follows it (`_companies_external_id_uq`) in PostgreSQL's 63. */
 const TABLE = '^[a-z_][a-z0-9_]{0,62}$'

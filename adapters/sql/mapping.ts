@@ -1,4 +1,4 @@
-import type { Row } from './drivers.ts'
+import type { Row } from '../../src/kit/adapter-kit.ts'
 import type { NativeTask, NativeTaskPatch } from '../../src/kit/adapter-kit.ts'
 
 /** Task fields and their columns, those of the first version of this adapter (its table keeps

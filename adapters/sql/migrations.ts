@@ -1,4 +1,4 @@
-import type { SqlDriver } from './drivers.ts'
+import { type SqlDriver, runMigrations } from '../../src/kit/adapter-kit.ts'
 
 /** The adapter's tables: the tasks table keeps the name deployments gave it, the others follow `prefix`. */
 export interface Tables {
@@ -159,30 +159,9 @@ export const LATEST: Readonly<Record<Step['table'], number>> = Object.fromEntrie
 >
 
 /**
- * Brings the tables to the latest version, in one transaction under the database's migration
- * lock: of several gateway processes starting at once, one migrates and the others then find
- * nothing left to do. A table at a newer version than this code knows is left as it is (steps
- * only add), so an older gateway still runs beside a newer one during a rolling deploy.
+ * Brings the tables to the latest version (the kit's migration runner: one transaction under the
+ * database's migration lock; a table newer than this code knows is left as it is).
  */
 export async function migrate(driver: SqlDriver, tables: Tables, now: () => number = Date.now): Promise<void> {
-  await driver.exclusive(async (query) => {
-    await query(`CREATE TABLE IF NOT EXISTS ${tables.versions} (
-      table_name TEXT PRIMARY KEY,
-      version INTEGER NOT NULL,
-      migrated_at BIGINT NOT NULL
-    )`)
-    const rows = await query(`SELECT table_name, version FROM ${tables.versions}`)
-    const at = new Map(rows.map((row) => [String(row.table_name), Number(row.version)]))
-    for (const step of STEPS) {
-      const name = tables[step.table]
-      if ((at.get(name) ?? 0) >= step.version) continue
-      for (const sql of step.sql(tables)) await query(sql)
-      await query(
-        `INSERT INTO ${tables.versions} (table_name, version, migrated_at) VALUES (?, ?, ?)
-         ON CONFLICT (table_name) DO UPDATE SET version = excluded.version, migrated_at = excluded.migrated_at`,
-        [name, step.version, now()],
-      )
-      at.set(name, step.version)
-    }
-  })
+  await runMigrations(driver, tables.versions, STEPS.map((step) => ({ table: tables[step.table], version: step.version, sql: step.sql(tables) })), now)
 }

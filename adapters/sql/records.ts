@@ -1,6 +1,5 @@
 import { type SqlDatabase, marks } from './database.ts'
-import type { Row } from './drivers.ts'
-import { parseObject } from './json.ts'
+import { type Row, parseObject } from '../../src/kit/adapter-kit.ts'
 import type { RecordTable } from './record-tables.ts'
 import {
   type ItemResult,

@@ -1,3 +1,4 @@
+import type { ChangeFeed } from './changes.ts'
 import type { CallOptions } from './common.ts'
 import type { ItemResult } from './results.ts'
 
@@ -47,6 +48,9 @@ export type NativeRecord<F> = RecordInput<F> & {
   id: string
   /** When the CRM created it, epoch milliseconds, if known: of several matches, the oldest wins. */
   createdAt?: number
+  /** When the CRM last changed it, on the CRM's clock (epoch ms), where its answer says: a
+   * mirrored record (`changes`) is replaced only by a newer report of it. */
+  modifiedAt?: number
 }
 
 export interface RecordPatch<F> {
@@ -92,6 +96,13 @@ export interface RecordPort<F> {
    * a call. `undefined` while the adapter cannot tell (not learned yet): the link answers 404.
    */
   linkTo?(id: string): string | undefined
+  /**
+   * The records changed since a moment, where the CRM can list them so: with it, a connection
+   * with `mirror:` matches exports and syncs against its mirror instead of searching the CRM
+   * (`ChangeFeed`). Each record as `doFind` answers it (every field a sync returns), with its
+   * `modifiedAt`.
+   */
+  readonly changes?: ChangeFeed<NativeRecord<F>>
 }
 
 export type ContactPort = RecordPort<ContactFields>

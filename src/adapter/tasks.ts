@@ -1,3 +1,4 @@
+import type { ChangeFeed } from './changes.ts'
 import type { CallOptions } from './common.ts'
 import type { CreatedTaskLookup } from './created-tasks.ts'
 
@@ -18,9 +19,12 @@ export interface NativeTask {
   dueDate?: number
   completed: boolean
   completedAt: number | null
+  /** When the CRM last changed it, on the CRM's clock (epoch ms), where its answer says: a
+   * mirrored task (`changes`) is replaced only by a newer report of it. */
+  modifiedAt?: number
 }
 
-export type NativeTaskInput = Omit<NativeTask, 'id' | 'completed' | 'completedAt'>
+export type NativeTaskInput = Omit<NativeTask, 'id' | 'completed' | 'completedAt' | 'modifiedAt'>
 
 export type NativeTaskPatch = Partial<NativeTaskInput> & { completed?: boolean }
 
@@ -106,4 +110,11 @@ export interface TaskPort {
    * `completedAt`; missing ids are absent from the result.
    */
   doCompleteMany(ids: readonly string[], completed: boolean, options: CallOptions): Promise<NativeTask[]>
+
+  /**
+   * The tasks changed since a moment, where the CRM can list them so: with it, a connection with
+   * `mirror:` answers task reads from its mirror (`ChangeFeed`). Each task whole, as `doGetMany`
+   * answers it, with its `modifiedAt`.
+   */
+  readonly changes?: ChangeFeed<NativeTask>
 }

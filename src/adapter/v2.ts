@@ -5,6 +5,7 @@ import type { CompanyPort, ContactPort } from './records.ts'
 import type { ReferencePort } from './references.ts'
 import type { TaskPort } from './tasks.ts'
 import type { UserPort } from './users.ts'
+import type { WebhookPort } from './webhooks.ts'
 
 /**
  * The one seam every CRM plugs into: version 2 of the adapter specification. An adapter serves
@@ -48,6 +49,8 @@ export interface AdapterV2 {
   readonly users?: UserPort
   /** Where the adapter can tell cheaply which referenced records do not exist (memory, sql). */
   readonly references?: ReferencePort
+  /** The CRM's webhooks, which bring changes to a connection's mirror as they happen. */
+  readonly webhooks?: WebhookPort
 
   /** One cheap authenticated read, used by health checks and `connections test`. */
   doCheck?(options: CallOptions): Promise<void>

@@ -231,6 +231,9 @@ async function resolveConnection(
     problems.add(path, 'a connection name is 1-32 lower-case letters, digits or "-", starting with a letter or digit')
   }
   const core = problems.attempt(() => validate(ConnectionCore, pick(entry, CORE_CONNECTION_KEYS), path))
+  if (core?.mirror && core.mirror.maxStalenessMs <= core.mirror.pollMs) {
+    problems.add(`${path}.mirror.maxStalenessMs`, `must be longer than mirror.pollMs (${core.mirror.pollMs}): a mirror swept less often than it may be old would never answer`)
+  }
   const adapter = core?.adapter ?? (entry as { adapter: string }).adapter
   const load = Object.hasOwn(registry, adapter) ? registry[adapter] : undefined
   if (!load) {

@@ -61,6 +61,21 @@ export const PauseCapConfig = Type.Object(
 )
 export type PauseCapConfig = Static<typeof PauseCapConfig>
 
+/** Where a mirror lives: empty, in the process; a file path, SQLite; `postgres://…`, shared by replicas. */
+export const MIRROR_STORE = '^$|^postgres(ql)?://|^[^:]*$'
+
+export const MirrorConfig = Type.Object(
+  {
+    /** How often the CRM's change feeds are swept. */
+    pollMs: PositiveInt(30_000),
+    /** Past this since the last complete sweep (or webhook), answers come from the CRM again. */
+    maxStalenessMs: PositiveInt(60_000),
+    store: Type.String({ default: '', pattern: MIRROR_STORE, description: 'empty: in memory; a file path: SQLite; postgres://…: PostgreSQL, shared by replicas' }),
+  },
+  { additionalProperties: false },
+)
+export type MirrorConfig = Static<typeof MirrorConfig>
+
 /** The keys the core reads from every connection; the rest belong to its adapter. */
 export const ConnectionCore = Type.Object({
   adapter: Type.String({ minLength: 1 }),
@@ -87,6 +102,11 @@ export const ConnectionCore = Type.Object({
     { additionalProperties: false, default: {} },
   ),
   defaultType: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * A mirror of what Enginy asks of the CRM (tasks, the match keys of contacts and companies),
+   * kept current by the adapter's change feeds (`src/mirror/`): absent, every call goes to the CRM.
+   */
+  mirror: Type.Optional(MirrorConfig),
   /**
    * Enginy's field names to the CRM's, per kind of record: engagement fields and any other field
    * Enginy sends beyond a record's standard ones. A field without an entry is kept by adapters

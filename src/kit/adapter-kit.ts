@@ -6,6 +6,8 @@
 
 export type { ActivityKind, ActivityPort, CreatedActivityLookup, NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
 export type { AssociationPair, AssociationPort } from '../adapter/associations.ts'
+export type { Change, ChangeFeed, ChangePage } from '../adapter/changes.ts'
+export type { WebhookChange, WebhookPort, WebhookTarget } from '../adapter/webhooks.ts'
 export type { AdapterContext, AdapterDefinition, AdapterWarning, CallOptions, FieldMap, Timeouts } from '../adapter/common.ts'
 export { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
 export { htmlToText, textToHtml } from '../adapter/html-text.ts'
@@ -45,13 +47,18 @@ export type { WriteLog } from '../adapter/write-log.ts'
 export {
   ConfigError,
   GatewayError,
+  LookupCutShortError,
   RecordNotFoundError,
   UpstreamBadResponseError,
+  UpstreamRateLimitedError,
   UpstreamRejectedError,
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../errors.ts'
 export { chunks } from '../service/chunks.ts'
+export { type PoolLimits, type Query, type Row, type SqlDriver, postgresDriver, sqliteDriver } from '../storage/sql-driver.ts'
+export { type MigrationStep, runMigrations } from '../storage/migrate.ts'
+export { parseObject } from '../storage/json-object.ts'
 export { BoundedMap } from '../service/bounded-map.ts'
 export { SharedLookup } from '../service/shared-lookup.ts'
 export { normalize } from '../service/matching.ts'

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { BreakerState } from '../upstream/circuit-breaker.ts'
 import type { AttemptRecord } from '../upstream/client.ts'
 import type { CoordinationState } from '../coordination/redis.ts'
+import type { MirrorStatus } from '../mirror/mirror.ts'
 import { RequestMetrics } from './request-metrics.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import { type CheckResult, type HealthMonitor, activeConnections } from './health.ts'
@@ -94,6 +95,34 @@ export class Metrics {
       "When each tenant's active connection was last checked (by health.intervalMs or its GET /health)",
       (last) => last.at / 1000,
     )
+    // Each connection's mirror, by kind (`src/mirror/`): read from its store when scraped, so a
+    // replica that does not sweep shows what the sweeping one did.
+    const mirrored = (name: string, help: string, value: (status: MirrorStatus) => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['connection', 'kind'] as const,
+        registers: [this.registry],
+        async collect() {
+          this.reset()
+          for (const connection of current().connections.values()) {
+            if (!connection.mirror) continue
+            await connection.mirror.refresh().catch(() => {})
+            for (const status of connection.mirror.status()) {
+              const v = value(status)
+              if (v !== undefined) this.set({ connection: connection.name, kind: status.kind }, v)
+            }
+          }
+        },
+      })
+    mirrored('gateway_mirror_built', 'Whether the mirror of each connection and kind has completed its first build: 1 yes, 0 not yet', (s) => (s.built ? 1 : 0))
+    mirrored('gateway_mirror_serving', 'Whether the mirror answers (built and fresh within maxStalenessMs): 1 yes, 0 calls go to the CRM', (s) => (s.serving ? 1 : 0))
+    mirrored('gateway_mirror_age_seconds', 'Seconds since the last complete sweep of the mirror started (or a webhook came)', (s) =>
+      s.freshAt === undefined ? undefined : (Date.now() - s.freshAt) / 1000,
+    )
+    mirrored('gateway_mirror_listed_records', "Records this replica's sweep under way (the first build's progress), or its last one, has listed", (s) => s.listed)
+    mirrored('gateway_mirror_sweeps', 'Sweeps this replica completed since it started', (s) => s.sweeps)
+    mirrored('gateway_mirror_sweep_failures', 'Sweeps of this replica that failed since it started (the next starts from the same watermark)', (s) => s.failures)
     new Gauge({
       name: 'gateway_coordination_state',
       help: 'Shared state of the replicas: 0 local (no Redis configured), 1 shared in Redis, 2 degraded (Redis unreachable)',

@@ -5,6 +5,8 @@ import type { AdapterV2 } from '../adapter/v2.ts'
 import type { ResolvedConnection } from '../config/load.ts'
 import type { Coordination } from '../coordination/redis.ts'
 import { oauthFactory } from '../credentials/oauth.ts'
+import type { Mirror } from '../mirror/mirror.ts'
+import { openMirror } from '../mirror/open.ts'
 import { FairLimit } from '../service/fair-limit.ts'
 import { KeyedLock } from '../service/keyed-lock.ts'
 import { TaskStore } from '../service/task-store.ts'
@@ -23,6 +25,8 @@ export interface Connection {
   readonly limit: FairLimit
   /** The task port behind its coalescing and cache, where the adapter serves tasks. */
   readonly store: TaskStore | undefined
+  /** The mirror of the CRM its `mirror:` config asks for (`src/mirror/`). */
+  readonly mirror: Mirror | undefined
   readonly types: TypeMap
   /** Turns for writes of the same record (`src/service/keyed-lock.ts`). */
   readonly locks: KeyedLock
@@ -80,11 +84,19 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
   state.inFlight.concurrency = concurrency
   const limit = new FairLimit(concurrency, name)
   const links = new LinkLearning(adapter.doLearnLinks && ((callOptions) => adapter.doLearnLinks!(callOptions)), logger)
+  let mirror: Mirror | undefined
+  try {
+    mirror = openMirror(name, core, resolved.options, adapter, limit, logger)
+  } catch (error) {
+    void Promise.resolve(adapter.close?.()).finally(() => state.close())
+    throw error
+  }
   return {
     name,
     adapter,
     limit,
-    store: adapter.tasks && new TaskStore(adapter.tasks, limit, core, name),
+    mirror,
+    store: adapter.tasks && new TaskStore(adapter.tasks, limit, core, name, mirror),
     types: new TypeMap(core.typeMap, core.defaultType, adapter.tasks?.taskTypes),
     locks: new KeyedLock(name),
     core,
@@ -96,6 +108,7 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
       links.stop()
       // The pool and the limiters are let go of even when the adapter fails to close.
       try {
+        await mirror?.close()
         await adapter.close?.()
       } finally {
         await state.close()

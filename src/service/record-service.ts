@@ -1,7 +1,7 @@
 import type { CallOptions } from '../adapter/common.ts'
 import type { Lookup, NativeRecord, RecordInput, RecordPort } from '../adapter/records.ts'
 import { type ItemResult, done, failed, missing } from '../adapter/results.ts'
-import { BatchTooLargeError, GatewayError, InternalError, NotSupportedError, RecordNotFoundError } from '../errors.ts'
+import { BatchTooLargeError, GatewayError, InternalError, LookupCutShortError, NotSupportedError, RecordNotFoundError, UpstreamRateLimitedError } from '../errors.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { byConnection, runChunks } from './fanout.ts'
@@ -31,7 +31,15 @@ interface Item<F> {
   readonly body: Body
   readonly input: RecordInput<F> | undefined
   outcome?: ItemResult<NativeRecord<F>>
+  /** Not attempted before the deadline (the rate limit held its calls back): left out of the
+   * answer, for Enginy to send again; why, for a 503 if nothing at all was done. */
+  leftOut?: GatewayError
 }
+
+/** The share of an export's window its lookups may take: the rest is for its creates. */
+const LOOKUP_SHARE = 0.5
+/** What is left of a request's time for its last calls to answer. */
+const ANSWER_MS = 1000
 
 interface Change<F> {
   readonly body: Body
@@ -65,12 +73,13 @@ export class RecordService<F extends object> {
     const unique = this.spec.unique.filter((by) => port.capabilities.lookups.includes(by))
     const keys = items.flatMap((item) => (item.input && !item.outcome ? identityKeys(item.input, unique) : []))
     await connection.locks.run(keys, options, async () => {
-      await this.match(connection, port, unique, items, options)
+      await this.match(connection, port, unique, items, lookupOptions(options))
       await this.createMissing(connection, port, unique, items, options)
     })
-    throwIfNothingDone(items.map((item) => item.outcome!))
+    throwIfNothingDone(items.map((item) => (item.leftOut ? failed(item.leftOut) : item.outcome!)))
     const answer: CreateAnswer = { results: [], errors: [] }
     for (const item of items) {
+      if (item.leftOut) continue
       const externalId = item.body.externalId!
       const outcome = item.outcome!
       if ('ok' in outcome) answer.results.push({ externalId, crmId: this.crmId(connection, outcome.ok) })
@@ -88,7 +97,7 @@ export class RecordService<F extends object> {
     const lookups = this.spec.lookups.filter((by) => port.capabilities.lookups.includes(by))
     await this.match(connection, port, lookups, items, options)
     // A record found not to exist was answered: only failures can make the whole request a 5xx.
-    throwIfNothingDone(items.map((item) => item.outcome ?? done(undefined)))
+    throwIfNothingDone(items.map((item) => (item.leftOut ? failed(item.leftOut) : (item.outcome ?? done(undefined)))))
     const answer: SyncAnswer = { results: [], errors: [] }
     for (const item of items) {
       const externalId = item.body.externalId!
@@ -138,6 +147,7 @@ export class RecordService<F extends object> {
         item.outcome = 'value' in outcome ? (outcome.value[i] ?? failed(new InternalError())) : failed(asGatewayError(outcome.error))
       })
     }
+    await this.mirrorUpdates(pending)
     // An unknown crmId was answered: only failures can make the whole request a 5xx.
     throwIfNothingDone(items.map((item) => (item.outcome && 'missing' in item.outcome ? done(undefined) : item.outcome!)))
     const answer: UpdateAnswer = { results: [], errors: [] }
@@ -148,6 +158,16 @@ export class RecordService<F extends object> {
       else if ('failed' in outcome!) answer.errors.push({ crmId, ...itemError(outcome.failed) })
     }
     return answer
+  }
+
+  /** Updated records go into their connection's mirror; one the CRM did not confirm leaves it. */
+  private async mirrorUpdates(changes: readonly (Change<F> & { connection: Connection })[]): Promise<void> {
+    for (const [connection, group] of byConnection(changes, (change) => change)) {
+      const updated = group.flatMap((change) => (change.outcome && 'ok' in change.outcome ? [change.outcome.ok] : []))
+      const unsure = group.flatMap((change) => (change.outcome && 'ok' in change.outcome ? [] : [change.patch!.id]))
+      await connection.mirror?.wrote(this.spec.kind, updated)
+      await connection.mirror?.unsure(this.spec.kind, unsure)
+    }
   }
 
   private check(bodies: readonly Body[]): void {
@@ -184,25 +204,31 @@ export class RecordService<F extends object> {
    */
   private async match(connection: Connection, port: RecordPort<F>, lookups: readonly Lookup[], items: Item<F>[], options: CallOptions) {
     for (const by of lookups) {
-      const pending = items.filter((item) => item.outcome === undefined && item.input && keyOf(item.input, by) !== undefined)
+      const pending = items.filter((item) => item.outcome === undefined && !item.leftOut && item.input && keyOf(item.input, by) !== undefined)
       if (pending.length === 0) continue
       const keys = [...new Set(pending.map((item) => keyOf(item.input!, by)!))]
-      const outcomes = await runChunks(
-        new Map([[connection, keys]]),
-        () => port.capabilities.maxBatchFind,
-        (_connection, chunk, chunkOptions) => port.doFind(by, chunk, chunkOptions),
-        options,
-        'chunk',
-      )
+      // The mirror's key index, where it may answer: no search of the CRM at all.
+      const mirrored = await connection.mirror?.find<NativeRecord<F>>(this.spec.kind, by, keys)
+      const outcomes = mirrored
+        ? [{ items: keys, value: mirrored }]
+        : await runChunks(
+            new Map([[connection, keys]]),
+            () => port.capabilities.maxBatchFind,
+            (_connection, chunk, chunkOptions) => port.doFind(by, chunk, chunkOptions),
+            options,
+            'chunk',
+          )
       const found = new Map<string, NativeRecord<F>[]>()
       const failedKeys = new Map<string, GatewayError>()
       for (const outcome of outcomes) {
-        if (!('value' in outcome)) {
+        const cut = 'value' in outcome ? undefined : outcome.error instanceof LookupCutShortError ? outcome.error : undefined
+        if (!('value' in outcome) && !cut) {
           for (const key of outcome.items) failedKeys.set(key, asGatewayError(outcome.error))
           continue
         }
+        for (const key of cut?.unsettled ?? []) failedKeys.set(key, cut!)
         const asked = new Set(outcome.items)
-        for (const record of outcome.value) {
+        for (const record of 'value' in outcome ? outcome.value : (cut!.found as NativeRecord<F>[])) {
           // Checked again here: a CRM's search may be looser than the rule.
           const key = keyOf(record, by)
           if (key !== undefined && asked.has(key) && port.isNativeId(record.id)) found.set(key, [...(found.get(key) ?? []), record])
@@ -212,7 +238,8 @@ export class RecordService<F extends object> {
         const key = keyOf(item.input!, by)!
         const error = failedKeys.get(key)
         const match = chooseMatch(found.get(key) ?? [])
-        if (error) item.outcome = failed(error)
+        if (error instanceof UpstreamRateLimitedError) item.leftOut = error
+        else if (error) item.outcome = failed(error)
         else if (match) item.outcome = done(match)
       }
     }
@@ -221,7 +248,7 @@ export class RecordService<F extends object> {
   /** Creates one record for each set of items that share a unique key, and gives each item the
    * outcome of its set. */
   private async createMissing(connection: Connection, port: RecordPort<F>, unique: readonly Lookup[], items: Item<F>[], options: CallOptions) {
-    const groups = sameRecord(items.filter((item) => item.outcome === undefined), unique)
+    const groups = sameRecord(items.filter((item) => item.outcome === undefined && !item.leftOut), unique)
     const outcomes = await runChunks(
       new Map([[connection, groups]]),
       () => port.capabilities.maxBatchCreate,
@@ -232,9 +259,14 @@ export class RecordService<F extends object> {
     for (const outcome of outcomes) {
       outcome.items.forEach((group, i) => {
         const result = 'value' in outcome ? (outcome.value[i] ?? failed(new InternalError())) : failed(asGatewayError(outcome.error))
-        for (const item of group) item.outcome = 'missing' in result ? failed(new InternalError()) : result
+        for (const item of group) {
+          // A create the rate limit held back past the deadline was never sent: left out.
+          if ('failed' in result && result.failed instanceof UpstreamRateLimitedError) item.leftOut = result.failed
+          else item.outcome = 'missing' in result ? failed(new InternalError()) : result
+        }
       })
     }
+    await connection.mirror?.wrote(this.spec.kind, groups.flatMap((group) => (group[0]?.outcome && 'ok' in group[0].outcome ? [group[0].outcome.ok] : [])))
   }
 }
 
@@ -299,6 +331,17 @@ function sameRecord<F extends object>(items: readonly Item<F>[], unique: readonl
     groups.set(r, [...(groups.get(r) ?? []), item])
   })
   return [...groups.values()]
+}
+
+/**
+ * An export's lookups may take `LOOKUP_SHARE` of what is left of its window, so that the creates of
+ * the records they settle fit in the rest: under a CRM's search limit (Pipedrive's 10 per 2 s), an
+ * export answers the records it could look up and write, instead of spending the whole window on
+ * lookups and answering 503 with nothing written.
+ */
+function lookupOptions(options: CallOptions): CallOptions {
+  const deadline = Date.now() + Math.max(0, (options.deadline - ANSWER_MS - Date.now()) * LOOKUP_SHARE)
+  return { signal: options.signal, deadline, warn: options.warn, ...(options.writes && { writes: options.writes }) }
 }
 
 function asGatewayError(error: unknown): GatewayError {

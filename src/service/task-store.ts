@@ -2,6 +2,7 @@ import type { CallOptions } from '../adapter/common.ts'
 import type { CreateAttempt } from '../adapter/created-lookup.ts'
 import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
 import type { ConnectionCore } from '../config/schema.ts'
+import type { Mirror } from '../mirror/mirror.ts'
 import { Coalescer } from './coalesce.ts'
 import { BoundedMap } from './bounded-map.ts'
 import { KeyedLock } from './keyed-lock.ts'
@@ -26,6 +27,8 @@ const WRITES_KEPT = 100_000
  *   have started after the last write of that task finished (a per-task write sequence).
  * - **the cache keeps a read only if no write of that task started after the read did**: a slow
  *   read cannot put back what a write just changed; writes put their own outcome in the cache.
+ * - **the mirror, where the connection has one, is asked before the cache and the CRM**, and every
+ *   write puts its outcome in it before answering (its own rules are in `src/mirror/mirror.ts`).
  */
 export class TaskStore {
   private readonly cache: BoundedMap<string, NativeTask> | undefined
@@ -41,6 +44,7 @@ export class TaskStore {
     readonly limit: FairLimit,
     settings: Pick<ConnectionCore, 'coalesce' | 'cache'>,
     connection: string,
+    private readonly mirror?: Mirror,
   ) {
     const { maxBatchRead, maxBatchUpdate } = adapter.capabilities
     const { coalesce, cache } = settings
@@ -71,6 +75,7 @@ export class TaskStore {
   async create(input: NativeTaskInput, options: CallOptions): Promise<NativeTask> {
     const created = await this.run(options, () => this.adapter.doCreate(input, options))
     this.cache?.set(created.id, created)
+    await this.mirror?.wrote('tasks', [created])
     return created
   }
 
@@ -83,6 +88,8 @@ export class TaskStore {
 
   /** One task, through the read coalescer when the CRM reads in batches. */
   async readOne(id: string, options: CallOptions): Promise<NativeTask | undefined> {
+    const held = await this.mirror?.read<NativeTask>('tasks', [id])
+    if (held?.found.has(id) || held?.gone.has(id)) return held.found.get(id)
     const cached = this.cache?.get(id)
     if (cached) return cached
     if (this.reads) return this.reads.load(id, options)
@@ -92,10 +99,12 @@ export class TaskStore {
 
   /** At most `maxBatchRead` tasks; the caller (the fan-out) holds the concurrency limit. */
   async readChunk(ids: readonly string[], options: CallOptions): Promise<NativeTask[]> {
+    const held = await this.mirror?.read<NativeTask>('tasks', ids)
     const cached: NativeTask[] = []
     const missing: string[] = []
     for (const id of ids) {
-      const task = this.cache?.get(id)
+      if (held?.gone.has(id)) continue
+      const task = held?.found.get(id) ?? this.cache?.get(id)
       if (task) cached.push(task)
       else missing.push(id)
     }
@@ -129,10 +138,16 @@ export class TaskStore {
       for (const id of ids) this.writeStarted.set(id, started)
       try {
         const outcome = await work()
-        for (const task of outcome === null ? [] : Array.isArray(outcome) ? outcome : [outcome]) this.cache?.set(task.id, task)
+        const tasks: NativeTask[] = outcome === null ? [] : Array.isArray(outcome) ? outcome : [outcome as NativeTask]
+        for (const task of tasks) this.cache?.set(task.id, task)
+        await this.mirror?.wrote('tasks', tasks)
+        // A task the CRM did not answer for is missing there; the next read finds out for sure.
+        const answered = new Set(tasks.map((task) => task.id))
+        await this.mirror?.unsure('tasks', ids.filter((id) => !answered.has(id)))
         return outcome
       } catch (error) {
         for (const id of ids) this.cache?.delete(id)
+        await this.mirror?.unsure('tasks', ids)
         throw error
       } finally {
         const finished = ++this.sequence

@@ -50,7 +50,9 @@ export const recordRequests = {
       }),
     ),
     properties: Type.Array(Type.String()),
-    sorts: Type.Array(Type.String()),
+    // The OpenAPI file types sorts as strings; the search guide sends `{propertyName, direction}`,
+    // which is what the gateway sends.
+    sorts: Type.Array(Type.Union([Type.String(), Type.Object({ propertyName: Type.String(), direction: Type.Optional(Type.Union([Type.Literal('ASCENDING'), Type.Literal('DESCENDING')])) })])),
     limit: Type.Integer(),
     after: Type.String(),
     query: Type.Optional(Type.String()),

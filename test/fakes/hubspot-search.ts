@@ -8,8 +8,10 @@ import { recordRequests } from './hubspot-schemas.ts'
  * "Limitations" describe it: at most 5 filter groups (ORed) of 6 filters (ANDed), 18 in all; at
  * most 200 results a page, in the order they were created, paged by an offset in `after`, and
  * none past 10,000; string values of `IN` in lower case, matched without regard to case; dates
- * (`hs_createdate`, which every object has, and datetime properties) compared as moments, given
- * in epoch milliseconds or ISO 8601; records associated with a given record by the pseudo-property
+ * (`hs_createdate` and the last change, `hs_lastmodifieddate` (`lastmodifieddate` on contacts),
+ * which every object has, and datetime properties) compared as moments, given in epoch milliseconds
+ * or ISO 8601, and sorted by (`sorts`: one `{propertyName, direction}`, as the search guide sends);
+ * a record changed moments ago not found by its last change yet; records associated with a given record by the pseudo-property
  * `associations.{contact|company}` where the objects have associations (`links`); records written
  * moments ago not found yet (`searchLagMs`). The fake checks `IN` filters of at most 100 values,
  * the adapter's assumption (`adapters/hubspot/limits.ts`). Only the operators the gateway has
@@ -30,7 +32,7 @@ export type Links = ReadonlyMap<string, { readonly contacts: ReadonlySet<string>
 const ASSOCIATION = /^associations\.(contact|company)$/
 const ORDERED = ['GTE', 'LTE']
 
-export function search(store: ObjectStore, v: Validator, r: SeenRequest, links?: Links): Step {
+export function search(store: ObjectStore, v: Validator, r: SeenRequest, links?: Links, lagMs = 0, maxResults = SEARCH_LIMITS.maxResults): Step {
   const operation = `${store.type}/search`
   const bad = v.check(recordRequests.search, r.body, operation)
   if (bad) return bad
@@ -45,7 +47,7 @@ export function search(store: ObjectStore, v: Validator, r: SeenRequest, links?:
       if (filter.operator !== 'EQ' || !/^\d+$/.test(filter.value ?? '')) return v.refuse(operation, `${filter.propertyName} takes EQ and a record id`)
       continue
     }
-    const definition = filter.propertyName === 'hs_createdate' ? CREATED : store.definitions.get(filter.propertyName)
+    const definition = DATES.has(filter.propertyName) ? CREATED : store.definitions.get(filter.propertyName)
     if (!definition) return v.refuse(operation, `There was a problem with the request: unknown property ${filter.propertyName}`)
     if (definition.type === 'datetime' && filter.value !== undefined && time(filter.value) === undefined) {
       return v.refuse(operation, `${filter.propertyName} takes epoch milliseconds or an ISO 8601 date`)
@@ -64,16 +66,24 @@ export function search(store: ObjectStore, v: Validator, r: SeenRequest, links?:
   if (body.limit < 1 || body.limit > L.pageSize) return v.refuse(operation, `limit must be 1 to ${L.pageSize}`)
   if (!/^\d+$/.test(body.after)) return v.refuse(operation, 'after must be an offset')
   const offset = Number(body.after)
-  if (offset + body.limit > L.maxResults) return v.refuse(operation, `a search cannot page past ${L.maxResults} results`)
+  if (offset + body.limit > maxResults) return v.refuse(operation, `a search cannot page past ${maxResults} results`)
+  const sorts = (r.body as { sorts: ({ propertyName: string; direction?: string } | string)[] }).sorts
+  const sort = sorts[0]
+  if (sorts.length > 1 || (sort !== undefined && (typeof sort === 'string' || !DATES.has(sort.propertyName)))) return v.refuse(operation, 'the fake sorts by one date, hs_createdate or the last change')
   const now = Date.now()
+  const byChange = sort !== undefined || filters.some((filter) => DATES.has(filter.propertyName) && filter.propertyName !== 'hs_createdate')
+  const key = (object: StoredObject) => (sort === undefined || sort.propertyName === 'hs_createdate' ? object.createdAt : object.updatedAt)
+  const way = typeof sort === 'object' && sort.direction === 'DESCENDING' ? -1 : 1
   const matches = [...store.objects.values()]
-    .filter((object) => object.searchableAt <= now && (body.filterGroups.length === 0 || body.filterGroups.some((group) => group.filters.every((f) => matches_(store, object, f, links)))))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.length - b.id.length || a.id.localeCompare(b.id))
+    .filter((object) => object.searchableAt <= now && (!byChange || Date.parse(object.updatedAt) + lagMs <= now))
+    .filter((object) => body.filterGroups.length === 0 || body.filterGroups.some((group) => group.filters.every((f) => matches_(store, object, f, links))))
+    .sort((a, b) => way * key(a).localeCompare(key(b)) || a.id.length - b.id.length || a.id.localeCompare(b.id))
   return searchPage(matches, body.after, body.limit, (object) => store.view(object, body.properties))
 }
 
-/** `hs_createdate`: not among a portal's listed properties, kept on every object. */
+/** `hs_createdate` and the last change: not among a portal's listed properties, kept on every object. */
 const CREATED = { type: 'datetime' } as const
+const DATES = new Set(['hs_createdate', 'hs_lastmodifieddate', 'lastmodifieddate'])
 
 function time(value: string): number | undefined {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
@@ -83,10 +93,10 @@ function time(value: string): number | undefined {
 function matches_(store: ObjectStore, object: StoredObject, filter: Filter, links: Links | undefined): boolean {
   const association = ASSOCIATION.exec(filter.propertyName)
   if (association && links) return links.get(object.id)?.[association[1] === 'contact' ? 'contacts' : 'companies'].has(filter.value!) ?? false
-  const value = filter.propertyName === 'hs_createdate' ? object.createdAt : object.properties[filter.propertyName]
+  const value = filter.propertyName === 'hs_createdate' ? object.createdAt : DATES.has(filter.propertyName) ? object.updatedAt : object.properties[filter.propertyName]
   if (filter.operator === 'HAS_PROPERTY') return value !== undefined && value !== ''
   if (value === undefined) return false
-  if (filter.propertyName === 'hs_createdate' || store.definitions.get(filter.propertyName)?.type === 'datetime') {
+  if (DATES.has(filter.propertyName) || store.definitions.get(filter.propertyName)?.type === 'datetime') {
     const [held, wanted] = [time(value), time(filter.value!)]
     if (held === undefined || wanted === undefined) return false
     return filter.operator === 'GTE' ? held >= wanted : filter.operator === 'LTE' ? held <= wanted : held === wanted

@@ -55,6 +55,7 @@ export class TaskHandlers {
     private readonly owners: () => readonly { id: string }[],
     private readonly nextId: () => string,
     private readonly searchLagMs: () => number = () => 0,
+    private readonly maxResults: () => number = () => 10_000,
   ) {}
 
   /** The answer to a task operation at `path` (without its API version), or `undefined`. */
@@ -256,32 +257,50 @@ export class TaskHandlers {
 
   /**
    * Tasks by search, as HubSpot's CRM search serves them: filters ANDed in a group, groups ORed;
-   * `EQ` on text without regard to case, `GTE` and `LTE` on `hs_createdate` (epoch milliseconds);
-   * pages of `limit` by an offset in `after`; a task created moments ago not found yet
-   * (`searchLagMs`). Only what the gateway has reason to use is served.
+   * `EQ` on text without regard to case, `GTE` and `LTE` on `hs_createdate` and
+   * `hs_lastmodifieddate` (epoch milliseconds); sorted by the one property `sorts` names (the
+   * search guide's `{propertyName, direction}`), else in the order they were made; pages of
+   * `limit` by an offset in `after`, none past `maxResults` (HubSpot: 10,000, a 400 past it); a
+   * task created or changed moments ago not found yet (`searchLagMs`: the guide's "a few moments"
+   * before a write shows in search). Only what the gateway has reason to use is served.
    */
   private search(r: SeenRequest): Step {
     const bad = this.check(recordRequests.search, r.body, 'tasks/search')
     if (bad) return bad
-    const body = r.body as { filterGroups: { filters: { propertyName: string; operator: string; value?: string }[] }[]; properties: string[]; limit: number; after: string }
+    const body = r.body as {
+      filterGroups: { filters: { propertyName: string; operator: string; value?: string }[] }[]
+      properties: string[]
+      sorts: ({ propertyName: string; direction?: string } | string)[]
+      limit: number
+      after: string
+    }
+    const dated = (name: string) => name === 'hs_createdate' || name === 'hs_lastmodifieddate'
     for (const filter of body.filterGroups.flatMap((group) => group.filters)) {
-      const served = filter.value !== undefined && (filter.operator === 'EQ' || (filter.propertyName === 'hs_createdate' && ['GTE', 'LTE'].includes(filter.operator)))
-      if (!served) return this.v.refuse('tasks/search', `the fake serves EQ, and GTE or LTE on hs_createdate, not ${filter.operator} on ${filter.propertyName}`)
-      if (filter.propertyName === 'hs_createdate' && !/^\d+$/.test(filter.value!)) return this.v.refuse('tasks/search', 'hs_createdate takes epoch milliseconds')
+      const served = filter.value !== undefined && (filter.operator === 'EQ' || (dated(filter.propertyName) && ['GTE', 'LTE'].includes(filter.operator)))
+      if (!served) return this.v.refuse('tasks/search', `the fake serves EQ, and GTE or LTE on a date, not ${filter.operator} on ${filter.propertyName}`)
+      if (dated(filter.propertyName) && !/^\d+$/.test(filter.value!)) return this.v.refuse('tasks/search', `${filter.propertyName} takes epoch milliseconds`)
     }
     if (body.limit < 1 || body.limit > 200 || !/^\d+$/.test(body.after)) return this.v.refuse('tasks/search', 'limit must be 1 to 200, after an offset')
+    if (Number(body.after) + body.limit > this.maxResults()) return this.v.refuse('tasks/search', `a search cannot page past ${this.maxResults()} results`)
+    const sort = body.sorts[0]
+    if (body.sorts.length > 1 || (sort !== undefined && (typeof sort === 'string' || !dated(sort.propertyName)))) return this.v.refuse('tasks/search', 'the fake sorts by one date property')
     const lag = this.searchLagMs()
     const now = Date.now()
+    const time = (task: Task, name: string) => Date.parse(name === 'hs_createdate' ? task.createdAt : task.updatedAt)
     const holds = (task: Task, filter: { propertyName: string; operator: string; value?: string }) => {
-      if (filter.propertyName === 'hs_createdate') {
-        const created = Date.parse(task.createdAt)
-        return filter.operator === 'GTE' ? created >= Number(filter.value) : created <= Number(filter.value)
+      if (dated(filter.propertyName)) {
+        const at = time(task, filter.propertyName)
+        return filter.operator === 'GTE' ? at >= Number(filter.value) : at <= Number(filter.value)
       }
       return (task.properties[filter.propertyName] ?? '').toLowerCase() === filter.value!.toLowerCase()
     }
     const matches = [...this.tasks.values()].filter(
-      (task) => Date.parse(task.createdAt) + lag <= now && body.filterGroups.some((group) => group.filters.every((filter) => holds(task, filter))),
+      (task) => time(task, 'hs_lastmodifieddate') + lag <= now && (body.filterGroups.length === 0 || body.filterGroups.some((group) => group.filters.every((filter) => holds(task, filter)))),
     )
+    if (sort && typeof sort !== 'string') {
+      const way = sort.direction === 'DESCENDING' ? -1 : 1
+      matches.sort((a, b) => way * (time(a, sort.propertyName) - time(b, sort.propertyName)) || a.id.length - b.id.length || a.id.localeCompare(b.id))
+    }
     return searchPage(matches, body.after, body.limit, (task) => this.view(task, body.properties))
   }
 

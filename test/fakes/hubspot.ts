@@ -47,6 +47,8 @@ export interface HubSpotFakeOptions {
   searchPerSecond?: number
   /** How long a new record stays out of search results (HubSpot: "a few moments"). */
   searchLagMs?: number
+  /** The most results one search pages through (HubSpot: 10,000; a 400 past it). */
+  searchMaxResults?: number
 }
 
 /** Calls HubSpot exempts from the 10-second limit: search, and the v4 association batches. */
@@ -89,14 +91,22 @@ export class HubSpotFake {
     this.emails = new Engagements(store('emails'), records, this.v)
     this.communications = new Engagements(store('communications'), records, this.v)
     this.contactCompanies = new ContactCompanyLinks(this.contacts, this.companies, this.v)
-    this.taskHandlers = new TaskHandlers(this.tasks, this.v, records, () => this.owners, () => String(this.nextId++), () => this.options.searchLagMs)
+    this.taskHandlers = new TaskHandlers(
+      this.tasks,
+      this.v,
+      records,
+      () => this.owners,
+      () => String(this.nextId++),
+      () => this.options.searchLagMs,
+      () => this.options.searchMaxResults,
+    )
     // Records the task tests link to, as a portal would already hold them.
     for (const id of ['501', '502', '503']) this.contacts.add({ email: `contact${id}@example.org`, firstname: `Contact ${id}` }, id)
     for (const id of ['701', '702']) this.companies.add({ name: `Company ${id}`, domain: `company${id}.example.org` }, id)
   }
 
   static async start(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
-    const resolved = { perWindow: 1_000_000, windowMs: 10_000, daily: 1_000_000_000, legacy: false, searchPerSecond: 5, searchLagMs: 0, ...options }
+    const resolved = { perWindow: 1_000_000, windowMs: 10_000, daily: 1_000_000_000, legacy: false, searchPerSecond: 5, searchLagMs: 0, searchMaxResults: 10_000, ...options }
     let fake: HubSpotFake | undefined
     const http = await HttpFake.start((request) => fake!.handle(request))
     fake = new HubSpotFake(http, resolved)
@@ -110,9 +120,9 @@ export class HubSpotFake {
   }
 
   /** Adds `count` open tasks with ids from `start`, each with contact 501 and company 701, for
-   * benchmarks and load tests. */
-  seed(count: number, start: number): string[] {
-    const now = new Date().toISOString()
+   * benchmarks and load tests; made and last changed at `at`. */
+  seed(count: number, start: number, at = new Date()): string[] {
+    const now = at.toISOString()
     const ids: string[] = []
     for (let i = 0; i < count; i++) {
       const id = String(start + i)
@@ -186,7 +196,10 @@ export class HubSpotFake {
     if (objects && r.method === 'POST') {
       const type = objects[1] as ObjectType
       const store = type === 'contacts' || type === 'companies' ? this[type] : this[type].store
-      if (objects[2] === '/search') return search(store, this.v, r, type === 'contacts' || type === 'companies' ? undefined : this[type].associations)
+      if (objects[2] === '/search') {
+        const links = type === 'contacts' || type === 'companies' ? undefined : this[type].associations
+        return search(store, this.v, r, links, this.options.searchLagMs, this.options.searchMaxResults)
+      }
       if (objects[3] === 'read') return store.batchRead(r)
       if (type === 'contacts' || type === 'companies') {
         if (objects[3] === 'create') return store.batchCreate(r)

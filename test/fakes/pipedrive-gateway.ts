@@ -52,3 +52,19 @@ export async function pipedriveGateway(fake: PipedriveFake, connection: Record<s
     close: () => app.close(),
   }
 }
+
+/**
+ * A connection to `fake` at the ratios of Pipedrive's limits (20 calls and 10 searches a window) in
+ * windows of `windowMs`, with the LinkedIn and domain fields mapped; `extra` adds to it.
+ */
+export function limitedConnection(fake: PipedriveFake, windowMs: number, marginMs: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    adapter: 'pipedrive',
+    apiToken: PIPEDRIVE_TOKEN,
+    baseUrl: fake.url,
+    fieldMap: { contacts: { linkedinUrl: PIPEDRIVE_FIELDS.personLinkedin }, companies: { domain: PIPEDRIVE_FIELDS.orgDomain } },
+    rateLimit: { requests: 20, intervalMs: windowMs, marginMs },
+    rateLimits: { search: { requests: 10, intervalMs: windowMs, marginMs } },
+    ...extra,
+  }
+}

@@ -41,6 +41,8 @@ export interface KindSpec<T extends Stored> {
  */
 export class FakeStore<T extends Stored> {
   readonly records = new Map<number, T>()
+  /** Told of every create, change and delete, as Pipedrive's webhooks are. */
+  onEvent: ((action: 'create' | 'change' | 'delete', record: T, previous: T | null, mergedTo?: number) => void) | undefined
 
   constructor(
     private readonly ctx: FakeContext,
@@ -52,7 +54,27 @@ export class FakeStore<T extends Stored> {
   insert(body: Record<string, unknown>, at = rfc3339()): T {
     const record = this.spec.build(this.nextId++, body, at)
     this.records.set(record.id, record)
+    this.onEvent?.('create', structuredClone(record), null)
     return record
+  }
+
+  /** A change, made through the API or in Pipedrive's UI. */
+  change(record: T, body: Record<string, unknown>): void {
+    const previous = structuredClone(record)
+    this.spec.apply(record, body)
+    record.update_time = rfc3339()
+    this.onEvent?.('change', structuredClone(record), previous)
+  }
+
+  /** Deletes a record as Pipedrive does (marked, kept 30 days); `mergedTo` when a merge folded it
+   * into another, which Pipedrive's webhooks v2 say in `meta.merged_to_id`. */
+  remove(id: number, mergedTo?: number): void {
+    const record = this.records.get(id)
+    if (!record || record.is_deleted) return
+    const previous = structuredClone(record)
+    record.is_deleted = true
+    record.update_time = rfc3339()
+    this.onEvent?.('delete', structuredClone(record), previous, mergedTo)
   }
 
   visible(id: number): T | undefined {
@@ -88,8 +110,7 @@ export class FakeStore<T extends Stored> {
     if (bad) return bad
     const record = this.visible(id)
     if (!record) return this.missing()
-    this.spec.apply(record, body as Record<string, unknown>)
-    record.update_time = rfc3339()
+    this.change(record, body as Record<string, unknown>)
     return ok(this.shown(record))
   }
 

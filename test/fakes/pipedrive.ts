@@ -6,6 +6,7 @@ import { type FakeActivity, FakeActivities } from './pipedrive-activities.ts'
 import { isSearch, tokenCost } from './pipedrive-costs.ts'
 import { type FakeOrg, type FakePerson, orgSpec, personSpec } from './pipedrive-records.ts'
 import { FieldsQuery } from './pipedrive-schemas.ts'
+import { FakeWebhooks } from './pipedrive-webhooks.ts'
 import { type FakeContext, FakeStore, ok } from './pipedrive-store.ts'
 
 export { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS } from './pipedrive-account.ts'
@@ -48,6 +49,7 @@ export class PipedriveFake {
   readonly persons: FakeStore<FakePerson>
   readonly orgs: FakeStore<FakeOrg>
   private readonly activityStore: FakeActivities
+  readonly webhooks: FakeWebhooks
   /** Tokens spent, in all and by `METHOD path` with ids as `{id}`. */
   tokens = 0
   readonly tokensByRoute = new Map<string, number>()
@@ -65,6 +67,9 @@ export class PipedriveFake {
     this.orgs = new FakeStore(ctx, orgSpec(ctx), 41)
     this.persons = new FakeStore(ctx, personSpec(ctx, (id) => this.orgs.visible(id) !== undefined), 31)
     this.activityStore = new FakeActivities(ctx, { person: (id) => this.persons.visible(id) !== undefined, org: (id) => this.orgs.visible(id) !== undefined })
+    this.webhooks = new FakeWebhooks(ctx)
+    this.persons.onEvent = (action, record, previous, mergedTo) => this.webhooks.emit('person', action, record, previous, mergedTo)
+    this.orgs.onEvent = (action, record, previous, mergedTo) => this.webhooks.emit('organization', action, record, previous, mergedTo)
     // The records the task tests link to: persons 31-33, organizations 41-42.
     for (const name of ['Ann Archer', 'Bob Baker', 'Cat Cooper']) this.persons.insert({ name })
     for (const name of ['Acme', 'Globex']) this.orgs.insert({ name })
@@ -103,6 +108,18 @@ export class PipedriveFake {
   /** Adds `count` open call activities with ids from `start`, for benchmarks and load tests. */
   seed(count: number, start: number): string[] {
     return this.activityStore.seed(count, start)
+  }
+
+  /**
+   * Merges person `from` into `into`, as Pipedrive's merge does: `into` takes `from`'s e-mails it
+   * lacks, `from` is deleted; the webhooks say a delete with `merged_to_id`, then a change.
+   */
+  mergePersons(from: number, into: number): void {
+    const gone = this.persons.visible(from)!
+    const kept = this.persons.visible(into)!
+    const emails = [...kept.emails, ...gone.emails.filter((e) => !kept.emails.some((k) => k.value.toLowerCase() === e.value.toLowerCase())).map((e) => ({ ...e, primary: false }))]
+    this.persons.remove(from, into)
+    this.persons.change(kept, { emails })
   }
 
   /** Soft-deletes an activity, as Pipedrive does: it stays, marked `is_deleted`. */
@@ -147,7 +164,7 @@ export class PipedriveFake {
   }
 
   private route(r: SeenRequest): Step {
-    const answer = this.activityStore.handle(r) ?? this.persons.handle(r) ?? this.orgs.handle(r) ?? this.account(r)
+    const answer = this.activityStore.handle(r) ?? this.persons.handle(r) ?? this.orgs.handle(r) ?? this.webhooks.handle(r) ?? this.account(r)
     return answer ?? { status: 404, body: { success: false, error: 'Unknown method .', errorCode: 404 } }
   }
 

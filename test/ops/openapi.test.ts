@@ -53,6 +53,7 @@ const EXPECTED: Record<string, string[]> = {
   completeTasksBatch: [...KEYED, ...BODY, '422', '500', ...CRM],
   contactLink: ['404', '500'],
   companyLink: ['404', '500'],
+  receiveWebhook: ['400', '401', '404', '413', '500'],
 }
 
 function operations(doc: { paths: Record<string, Record<string, Operation>> }): [string, Operation][] {
@@ -101,9 +102,10 @@ describe('the OpenAPI document', () => {
       activities: ['logActivity'],
       tasks: ['createTask', 'getTask', 'updateTask', 'updateTaskWithPut', 'getTasksBatch', 'completeTasksBatch'],
       links: ['contactLink', 'companyLink'],
+      webhooks: ['receiveWebhook'],
     }
     const tags = (doc as unknown as { tags: { name: string; description: string }[] }).tags
-    expect(tags.map((tag) => tag.name).sort()).toEqual(['activities', 'associations', 'companies', 'contacts', 'links', 'operations', 'tasks', 'users'])
+    expect(tags.map((tag) => tag.name).sort()).toEqual(['activities', 'associations', 'companies', 'contacts', 'links', 'operations', 'tasks', 'users', 'webhooks'])
     for (const tag of tags) expect(tag.description.length, tag.name).toBeGreaterThan(10)
     const sorted = Object.fromEntries(operations(doc).map(([, op]) => [op.operationId, op.tags]))
     expect(sorted).toEqual(Object.fromEntries(Object.entries(kinds).flatMap(([kind, ids]) => ids.map((id) => [id, [kind]]))))

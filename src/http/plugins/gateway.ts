@@ -44,6 +44,7 @@ export class Gateway {
     const gateway = new Gateway(config, options)
     gateway.inForce = { runtime: await buildRuntime(config, gateway.options), services: buildServices(config, gateway.remembered) }
     gateway.inForce.runtime.learnLinks()
+    startMirrors(gateway.inForce.runtime)
     return gateway
   }
 
@@ -80,6 +81,7 @@ export class Gateway {
     const next = await buildRuntime(config, this.options, previous)
     this.inForce = { runtime: next, services: buildServices(config, this.remembered) }
     next.learnLinks()
+    startMirrors(next)
     // `close` logs a connection that fails to close and never rejects: nothing awaits this.
     void previous.drained().then(() => previous.close(next))
     this.health.start()
@@ -92,6 +94,12 @@ export class Gateway {
     await this.inForce.runtime.close()
     await this.coordination?.close()
   }
+}
+
+/** Mirrors sweep only in a serving gateway (a `config check` opens connections too); a reused
+ * connection's mirror goes on as it was. */
+function startMirrors(runtime: Runtime): void {
+  for (const connection of runtime.connections.values()) connection.mirror?.start()
 }
 
 declare module 'fastify' {

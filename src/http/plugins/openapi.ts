@@ -27,6 +27,7 @@ const TAGS = [
   { name: 'users', prefix: 'users', description: 'The people records can be assigned to (404: owner selection off)' },
   { name: 'links', prefix: 'links', description: "Redirects to a record's page in the CRM's own UI, for a browser: no API key" },
   { name: 'operations', prefix: 'health', description: "Enginy's check of the key and of the tenant's CRM" },
+  { name: 'webhooks', prefix: 'webhooks', description: "A CRM's events for a connection's mirror: HTTP Basic, the credentials of its subscription; no API key" },
 ] as const
 
 function tagged({ schema, url }: { schema: FastifySchema | undefined; url: string }): { schema: FastifySchema; url: string } {

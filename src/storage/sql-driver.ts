@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
-import { parseObject } from './json.ts'
+import { parseObject } from './json-object.ts'
 
 /** A row as the database returns it; SQLite gives 0/1 for booleans, PostgreSQL strings for BIGINT. */
 export type Row = Record<string, unknown>
@@ -10,9 +10,10 @@ export type Row = Record<string, unknown>
 export type Query = (sql: string, params?: readonly unknown[]) => Promise<Row[]>
 
 /**
- * The little the adapter needs of a database: run one statement with `?` placeholders and get
- * its rows back, and run a few statements as one transaction that no other gateway process runs
- * at the same time. SQLite (embedded, a file) and PostgreSQL (a server) each implement it.
+ * The little the gateway needs of a database (the `sql` adapter's tables, the mirror's): run one
+ * statement with `?` placeholders and get its rows back, and run a few statements as one
+ * transaction that no other gateway process runs at the same time. SQLite (embedded, a file) and
+ * PostgreSQL (a server) each implement it.
  */
 export interface SqlDriver {
   query: Query
