@@ -56,9 +56,22 @@ function hour({ hour: sums }: ConnectionStatus): Markup {
   return html`${sums.calls} calls<br><span class="${sums.throttled > 0 ? 'failed' : ''}">${sums.throttled} answered 429</span><br>${sums.waits} waited for the rate limit (${waited})<br>${sums.failed} failed`
 }
 
+function mirror({ mirror: kinds }: ConnectionStatus, now: number): Markup {
+  if (!kinds) return html`<span class="none">off</span>`
+  return html`${kinds.map((kind, i) => {
+    const state = kind.serving
+      ? html`<span class="ok">answers</span>`
+      : kind.built
+        ? html`<span class="failed">stale: calls go to the CRM</span>`
+        : html`<span class="none">building: calls go to the CRM</span>`
+    const fresh = kind.freshAt === undefined ? '' : `, swept ${Math.max(0, Math.round((now - kind.freshAt) / 1000))} s ago`
+    return html`${i > 0 && html`<br>`}${kind.kind}: ${state} (${kind.listed} listed${fresh}${kind.failures > 0 ? `, ${kind.failures} failed sweeps` : ''})`
+  })}`
+}
+
 const AXIS = html`<div class="axis"><span>24 h ago</span><span>now</span></div>`
 
-function connectionRow(connection: ConnectionStatus): Markup {
+function connectionRow(connection: ConnectionStatus, now: number): Markup {
   const budget = budgetChart(connection.day)
   return html`<tr>
 <td>${connection.name}${connection.active && html`<span class="badge">active</span>`}</td>
@@ -66,17 +79,18 @@ function connectionRow(connection: ConnectionStatus): Markup {
 <td>${lastCheck(connection)}</td>
 <td class="${connection.breaker ?? 'none'}">${connection.breaker ?? 'none (no HTTP calls)'}</td>
 <td>${hour(connection)}</td>
+<td>${mirror(connection, now)}</td>
 <td>${callsChart(connection.day)}${AXIS}</td>
 <td>${budget ? html`${budget}${AXIS}` : html`<span class="none">not sent by this CRM</span>`}</td>
 </tr>`
 }
 
-function tenantSection(tenant: TenantStatus): Markup {
+function tenantSection(tenant: TenantStatus, now: number): Markup {
   return html`<section class="tenant">
 <h2>Tenant ${tenant.name}</h2>
 <table>
-<thead><tr><th>Connection</th><th>Adapter</th><th>Last check</th><th>Breaker</th><th>Last hour</th><th>CRM calls, 24 h (429s in red)</th><th>Daily budget left, 24 h</th></tr></thead>
-<tbody>${tenant.connections.map(connectionRow)}</tbody>
+<thead><tr><th>Connection</th><th>Adapter</th><th>Last check</th><th>Breaker</th><th>Last hour</th><th>Mirror</th><th>CRM calls, 24 h (429s in red)</th><th>Daily budget left, 24 h</th></tr></thead>
+<tbody>${tenant.connections.map((connection) => connectionRow(connection, now))}</tbody>
 </table>
 </section>`
 }
@@ -101,7 +115,7 @@ export function renderStatusPage(report: StatusReport, asked?: string): string {
 <main>
 ${report.unknown !== undefined && html`<p class="notice">No tenant is named “${report.unknown}”.</p>`}
 ${names && html`<p>${report.tenantCount} tenants: pick one.</p><ul class="names">${names}</ul>`}
-${report.tenants.map(tenantSection)}
+${report.tenants.map((tenant) => tenantSection(tenant, report.now))}
 </main>
 <footer>Counts and charts are this replica's own, in 10-minute buckets over the last 24 hours; the last hour is the bucket under way and the five before it. A daily budget is drawn where the CRM's answers say it (HubSpot's daily limit, Pipedrive's daily tokens).</footer>
 </body>

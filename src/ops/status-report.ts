@@ -5,6 +5,7 @@ import type { BreakerState } from '../upstream/circuit-breaker.ts'
 import { type Bucket, CallHistory, type HourSums } from './call-history.ts'
 import { describeCheck } from './connection-report.ts'
 import type { HealthMonitor } from './health.ts'
+import type { MirrorStatus } from '../mirror/mirror.ts'
 
 /** Past this many tenants the page lists their names, each a link to its own page. */
 export const MOST_TENANTS_SHOWN = 25
@@ -17,6 +18,8 @@ export interface ConnectionStatus {
   readonly lastCheck?: NonNullable<ConnectionHealth['lastCheck']>
   readonly hour: HourSums
   readonly day: readonly Bucket[]
+  /** Each kind's mirror, as this replica last read its store; absent without `mirror:`. */
+  readonly mirror?: readonly MirrorStatus[]
 }
 
 export interface TenantStatus {
@@ -72,6 +75,7 @@ export function statusReport(sources: StatusSources, only?: string): StatusRepor
         ...(last && { lastCheck: describeCheck(connection, last) }),
         hour: CallHistory.hour(day),
         day,
+        ...(connection.mirror && { mirror: connection.mirror.status() }),
       }
     }),
   }))

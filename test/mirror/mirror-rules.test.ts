@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Mirror } from '../../src/mirror/mirror.ts'
 import { headers, testApp } from '../helpers/app.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -58,6 +58,22 @@ describe('the mirror of a connection', () => {
     expect(metrics).toContain('gateway_mirror_serving{connection="crm",kind="tasks"} 1')
     expect(metrics).toMatch(/gateway_mirror_listed_records\{connection="crm",kind="tasks"\} \d+\n/)
     expect(metrics).toMatch(/gateway_mirror_age_seconds\{connection="crm",kind="tasks"\} \d/)
+  })
+
+  it("shows each kind's state on the status page: answering once built, stale once past maxStalenessMs", async () => {
+    const crm = new FeedCrm()
+    for (let i = 0; i < 120; i++) crm.add()
+    const { app, mirror } = await gateway(crm)
+    const status = async () => (await app.inject({ method: 'GET', url: '/status' })).body
+    expect(await status()).toMatch(/tasks: <span class="ok">answers<\/span> \(\d+ listed, swept \d+ s ago\)/)
+    // Three hours on and no sweep since: past maxStalenessMs (two hours).
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3 * HOUR })
+    try {
+      expect(await status()).toMatch(/tasks: <span class="failed">stale: calls go to the CRM<\/span> \(\d+ listed, swept 1080\d s ago\)/)
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(mirror().status()[0]?.serving).toBe(true)
   })
 
   it('sends calls to the CRM until the first build is complete', async () => {

@@ -22,6 +22,8 @@ const statusRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { token } = runtime.config.metrics
     if (token) requireMetricsToken(app, request, true, 'Basic realm="enginy-gateway status", charset="UTF-8"')
     const { tenant } = request.query
+    // What each mirror's store says now: another replica may have swept it since this one looked.
+    await Promise.all([...runtime.connections.values()].map((connection) => connection.mirror?.refresh().catch(() => {})))
     const report = statusReport(
       { runtime, health: gateway.health, history: gateway.history, coordination: gateway.coordination?.state ?? 'local' },
       tenant,
