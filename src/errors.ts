@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_STORE_FULL',
   'IDEMPOTENCY_STORE_UNAVAILABLE',
   'ACTIVITY_IN_DOUBT',
+  'RECORD_IN_DOUBT',
   'INTERNAL',
 ] as const
 
@@ -334,6 +335,20 @@ export class ActivityInDoubtError extends GatewayError {
   readonly statusCode = 503
   constructor(why: string, retryAfterSeconds: number) {
     super(`body/metadata/messageId: the first request with this message id may have logged it, and ${why}`)
+    this.retryAfterSeconds = retryAfterSeconds
+  }
+}
+
+/**
+ * A contact or company whose earlier export may have created it (the CRM's answer was lost) and
+ * which the CRM's lookups do not show yet: exporting it now could make a second one. In a batch's
+ * `errors`; the whole answer when no record could be done, so that Enginy sends the batch again.
+ */
+export class RecordInDoubtError extends GatewayError {
+  readonly code = 'RECORD_IN_DOUBT'
+  readonly statusCode = 503
+  constructor(why: string, retryAfterSeconds: number) {
+    super(`an earlier export of this record may have created it, and ${why}`)
     this.retryAfterSeconds = retryAfterSeconds
   }
 }

@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Handler } from '../../test/fakes/http-fake.ts'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
-import { capturedLogger, headers, testApp } from '../../test/helpers/app.ts'
-import { describeActivityChecks } from '../../test/conformance/activities.ts'
-import { Harness } from '../../test/conformance/harness.ts'
+import { type Handler, capturedLogger, describeAdapterConformance, headers, testApp } from '../../src/kit/testing.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 
 /** Campaign messages as HubSpot engagements, and a message logged twice found again. */
 describe('hubspot activities', () => {
@@ -127,6 +124,18 @@ describe('hubspot activities', () => {
     })
   })
 
+  it('answers a message sent again with the contact and company its engagement is associated with, read from HubSpot', async () => {
+    const message = { type: 'EMAIL', subject: 'Linked once', contactId: 'hubspot.502', companyId: 'hubspot.702', metadata: { messageId: 'msg-linked-1' } }
+    const first = await log_(withProperty, message)
+    expect(first.statusCode, first.body).toBe(201)
+    fake.http.reset()
+    const again = await log_(withProperty, { ...message, contactId: undefined, companyId: undefined })
+    expect(again.statusCode, again.body).toBe(200)
+    expect(again.json()).toMatchObject({ id: first.json().id, contactId: 'hubspot.502', companyId: 'hubspot.702' })
+    expect(fake.http.count('POST', '/crm/associations/2026-09/emails/contacts/batch/read')).toBe(1)
+    expect(fake.http.count('POST', '/crm/associations/2026-09/emails/companies/batch/read')).toBe(1)
+  })
+
   it('finds a LinkedIn message again among communications, and a numeric messageId too', async () => {
     const first = await log_(withProperty, { type: 'LINKEDIN_INMAIL', body: 'hi', metadata: { messageId: 74_001 } })
     const again = await log_(withProperty, { type: 'LINKEDIN_INMAIL', body: 'hi', metadata: { messageId: 74_001 } })
@@ -166,22 +175,20 @@ describe('hubspot activities', () => {
 
 // Without `messageIdProperty`, as a portal is until the customer creates it: the conformance
 // suite's activity checks, the lookup of a lost create's engagement by search among them.
-describe('adapter conformance: hubspot without messageIdProperty, activities', () => {
-  const h = new Harness()
-  beforeAll(async () => {
+describeAdapterConformance(
+  'hubspot without messageIdProperty',
+  async () => {
     const fake = await HubSpotFake.start()
-    await h.start({
+    return {
       connection: { adapter: 'hubspot', accessToken: HUBSPOT_TOKEN, baseUrl: fake.url },
       missingNativeId: '12345678901',
+      missingContactId: '12345678902',
+      missingCompanyId: '12345678903',
       close: async () => {
         expect(fake.violations, 'requests HubSpot would refuse').toEqual([])
         await fake.close()
       },
-    })
-  })
-  afterAll(async () => {
-    await h.stop()
-  })
-
-  describeActivityChecks(h)
-})
+    }
+  },
+  ['activities'],
+)

@@ -11,9 +11,10 @@ import { CrmObject, ErrorBody, parseAnswer } from './answers.ts'
 import { createdHubSpotActivities } from './created-activities.ts'
 import { hubspotErrorMessage } from './errors.ts'
 import { engagementProperties, fromEngagement, type Engagement } from './engagements.ts'
-import { ObjectReads } from './objects.ts'
+import { ObjectReads, failOnErrors } from './objects.ts'
 import type { OwnerResolver } from './owners.ts'
 import type { Routes } from './routes.ts'
+import { BatchAssociations } from './schemas.ts'
 
 /**
  * HubSpot's association types from each engagement to a contact and to a company
@@ -34,12 +35,29 @@ const TO: Record<Engagement, { contacts: number; companies: number }> = {
  * emails and communications (`connections test` checks it), and `doFindByMessageId` reads it back
  * with a batch read keyed on it (`idProperty`): no search, so no search lag and no search limit,
  * and HubSpot itself refuses a second engagement with the same id (409), which is then answered
- * as the first. Without it, `doFindByMessageId` is not offered: the core keeps the message ids
+ * as the first, with the contact and company it is associated with (two association reads, made
+ * only when a message is found again). Without it, `doFindByMessageId` is not offered: the core keeps the message ids
  * (`src/service/message-log.ts`), and finds the engagement of a create whose answer was lost by
  * search (`created-activities.ts`).
  */
 export function createHubSpotActivities(client: UpstreamClient, route: Routes, owners: OwnerResolver, messageIdProperty: string | undefined): ActivityPort {
   const reads = { emails: new ObjectReads(client, route, 'emails'), communications: new ObjectReads(client, route, 'communications') }
+
+  /** The contact and company an engagement is associated with: the first of each. */
+  const linksOf = async (kind: Engagement, id: string, options: CallOptions): Promise<Pick<NativeActivity, 'contactId' | 'companyId'>> => {
+    const [contactId, companyId] = await Promise.all(
+      (['contacts', 'companies'] as const).map(async (to) => {
+        const answer = await client.json(
+          { method: 'POST', route: route.engagementLinks(kind, to), body: { inputs: [{ id }] }, idempotent: true, expect: [200, 207], options },
+          BatchAssociations,
+        )
+        failOnErrors(client, answer.errors, `read of ${kind}' ${to}`)
+        const first = answer.results.find((result) => result.from.id === id)?.to[0]
+        return first === undefined ? undefined : String(first.toObjectId)
+      }),
+    )
+    return { ...(contactId !== undefined && { contactId }), ...(companyId !== undefined && { companyId }) }
+  }
 
   const findByMessageId = async (messageId: string, options: CallOptions): Promise<NativeActivity | null> => {
     const property = messageIdProperty!
@@ -47,7 +65,7 @@ export function createHubSpotActivities(client: UpstreamClient, route: Routes, o
     const found = await Promise.all(kinds.map((kind) => reads[kind].byProperty(property, [messageId], [property, ...readProperties(kind)], options)))
     for (const [i, kind] of kinds.entries()) {
       const object = found[i]!.find((candidate) => candidate.properties[property] === messageId)
-      if (object) return { ...fromEngagement(kind, object), messageId }
+      if (object) return { ...fromEngagement(kind, object), ...(await linksOf(kind, object.id, options)), messageId }
     }
     return null
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Handler } from '../../test/fakes/http-fake.ts'
-import { HUBSPOT_TASK_PATHS, HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
+import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
+import { HUBSPOT_TASK_PATHS, HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 import { capturedLogger, headers, testApp } from '../../test/helpers/app.ts'
 
 /**

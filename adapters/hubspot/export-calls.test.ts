@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 /**

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
-import { HUBSPOT_TASK_PATHS, HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, testApp } from '../../src/kit/testing.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 
 const connection = (fake: HubSpotFake, extra: Record<string, unknown> = {}) => ({
   adapter: 'hubspot',
@@ -11,32 +10,6 @@ const connection = (fake: HubSpotFake, extra: Record<string, unknown> = {}) => (
   typeMap: { call: 'CALL', email: 'EMAIL', todo: 'TODO' },
   defaultType: 'TODO',
   ...extra,
-})
-
-/** What a customer's portal is told to have (README): a property for Enginy's ids, one for an
- * engagement field, a text property for the industry, and a unique one for message ids. */
-const CONFIGURED = {
-  fieldMap: {
-    contacts: { externalId: 'enginy_external_id', campaignSequenceStatus: 'enginy_sequence_status' },
-    companies: { externalId: 'enginy_external_id', campaignSequenceStatus: 'enginy_sequence_status', industry: 'enginy_industry' },
-  },
-  messageIdProperty: 'enginy_message_id',
-}
-
-describeAdapterConformance('hubspot', async () => {
-  const fake = await HubSpotFake.start()
-  return {
-    connection: connection(fake, CONFIGURED),
-    missingNativeId: '12345678901',
-    roundTripTypes: ['call', 'email', 'todo'],
-    refs: { ownerId: '111', contactId: '501', companyId: '701' },
-    ...fakeHooks(fake.http, { status: 401, body: { status: 'error', message: 'expired', category: 'INVALID_AUTHENTICATION' } }),
-    taskPaths: HUBSPOT_TASK_PATHS,
-    close: async () => {
-      expect(fake.violations, 'requests HubSpot would refuse').toEqual([])
-      await fake.close()
-    },
-  }
 })
 
 describe('hubspot adapter', () => {

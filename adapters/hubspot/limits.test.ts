@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 /**

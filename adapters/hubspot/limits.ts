@@ -4,7 +4,7 @@ type RateLimitConfig = NonNullable<UpstreamClientOptions['limits']>[string]
 
 /**
  * HubSpot's limits the adapter packs its calls to, in one place, each with where it comes from.
- * The fake (`test/fakes/hubspot.ts`) enforces the same numbers, so a call that would break one
+ * The fake (`fake/hubspot.ts`) enforces the same numbers, so a call that would break one
  * fails a test before it fails a customer.
  */
 
@@ -38,7 +38,7 @@ export const MAX_ASSOCIATION_INPUTS = 1000
  *
  * So one search looks up 500 values: 1,000 domains are 2 searches.
  */
-export const SEARCH = { pageSize: 200, maxResults: 10_000, filterGroups: 5, valuesPerFilter: 100 } as const
+export const SEARCH = { pageSize: 200, maxResults: 10_000, filterGroups: 5, filtersPerGroup: 6, valuesPerFilter: 100 } as const
 
 /**
  * Search requests per second, a limit of its own besides the 10-second and daily ones: 4 per

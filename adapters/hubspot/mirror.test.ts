@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { Mirror } from '../../src/mirror/mirror.ts'
 import { TABLES } from '../../src/mirror/sql-schema.ts'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 import { POSTGRES_URL, pgQuery } from '../sql/testing.ts'
 

@@ -12,8 +12,8 @@ const MAX_REMEMBERED = 10_000
 /**
  * Records this adapter created recently, by the normal form of each of their lookup values, in
  * this process. A search-based `doFind` adds them to what HubSpot's search found; the core checks
- * every match again. An update forgets the record (its values may have changed): from then on,
- * search decides. With several replicas, each knows only what it created.
+ * every match again. An update HubSpot took changes the remembered record's values, which search
+ * may not show yet either. With several replicas, each knows only what it created.
  */
 export class RecentlyCreated<R extends NativeRecord<object>> {
   private readonly byKey = new BoundedMap<string, Map<string, R>>({ max: MAX_REMEMBERED, ttlMs: REMEMBER_MS })
@@ -34,9 +34,26 @@ export class RecentlyCreated<R extends NativeRecord<object>> {
     this.keysOf.set(record.id, keys)
   }
 
+  /** A remembered record with `fields` changed, as an update that HubSpot took leaves it: search
+   * may not show its new values either. A record not remembered stays so. */
+  changed(id: string, fields: Partial<R>): void {
+    const before = this.recordOf(id)
+    if (!before) return
+    this.forget(id)
+    this.add({ ...before, ...fields, extra: { ...before.extra, ...fields.extra }, id })
+  }
+
   forget(id: string): void {
     for (const slot of this.keysOf.get(id) ?? []) this.byKey.get(slot)?.delete(id)
     this.keysOf.delete(id)
+  }
+
+  private recordOf(id: string): R | undefined {
+    for (const slot of this.keysOf.get(id) ?? []) {
+      const record = this.byKey.get(slot)?.get(id)
+      if (record) return record
+    }
+    return undefined
   }
 
   find(by: Lookup, keys: readonly string[]): R[] {

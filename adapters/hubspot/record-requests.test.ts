@@ -218,12 +218,15 @@ describe('hubspot record, association, activity and portal requests', () => {
     expect([email.id, linkedin.id]).toEqual(['71200345678', '71200345679'])
   })
 
-  it('finds a message again with a batch read of emails and of communications keyed on the message id property', async () => {
+  it("finds a message again with a batch read of emails and of communications keyed on the message id property, and the email's contact and company", async () => {
     const { activities } = await open({ messageIdProperty: 'enginy_message_id' })
     const seen: unknown[] = []
     expectCall('POST', '/crm/objects/2026-09/emails/batch/read', 200, 'read-emails-by-message-id.json', seen)
     expectCall('POST', '/crm/objects/2026-09/communications/batch/read', 207, 'read-communications-none-207.json', seen)
+    expectCall('POST', '/crm/associations/2026-09/emails/contacts/batch/read', 200, 'email-contacts-associations.json', seen)
+    expectCall('POST', '/crm/associations/2026-09/emails/companies/batch/read', 207, 'email-companies-none-207.json', seen)
     const found = await activities!.doFindByMessageId!('m-88', options())
+    expect(bodies(seen).filter((body) => JSON.stringify(body) === JSON.stringify({ inputs: [{ id: '71200345678' }] })), 'one association read of each kind').toHaveLength(2)
     expect(bodies(seen)).toContainEqual({
       idProperty: 'enginy_message_id',
       properties: ['enginy_message_id', 'hs_timestamp', 'hs_communication_channel_type', 'hubspot_owner_id'],
@@ -237,6 +240,7 @@ describe('hubspot record, association, activity and portal requests', () => {
       subject: '[1/3] Hello Ana',
       occurredAt: Date.UTC(2025, 2, 2, 9, 15),
       ownerId: '111',
+      contactId: '501',
       messageId: 'm-88',
     })
   })

@@ -35,7 +35,6 @@ export async function updateRecords(w: RecordWrites, patches: readonly RecordPat
   const outcome = new Map<string, ItemResult<AnyRecord>>()
   const inputs: Input[] = []
   for (const [id, fields] of merged) {
-    w.recent.forget(id)
     try {
       inputs.push({ id, properties: await w.mapping.toProperties(fields, options) })
     } catch (error) {
@@ -70,8 +69,12 @@ async function updatePart(u: Updating, part: readonly number[]): Promise<PartRef
   const answer = parseAnswer(response, BatchAnswer, what)
   const asked = new Set(inputs.map(({ id }) => id))
   for (const object of answer.results) {
-    if (asked.has(object.id)) outcome.set(object.id, done({ ...u.merged.get(object.id), ...w.mapping.fromObject(object), id: object.id }))
-    else unasked(options, w.kind, object.id)
+    if (!asked.has(object.id)) {
+      unasked(options, w.kind, object.id)
+      continue
+    }
+    outcome.set(object.id, done({ ...u.merged.get(object.id), ...w.mapping.fromObject(object), id: object.id }))
+    w.recent.changed(object.id, u.merged.get(object.id)!)
   }
   const gone = missingIds(answer.errors)
   for (const id of asked) if (gone.has(id) && !outcome.has(id)) outcome.set(id, missing)

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/kit/adapter-kit.ts'
-import type { Handler } from '../../test/fakes/http-fake.ts'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
+import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 import { answer200, headers, testApp } from '../../test/helpers/app.ts'
 
 const fieldMap = {
@@ -148,6 +148,22 @@ describe('hubspot contacts and companies', () => {
       const second = await post('L-2')
       expect(second.results[0].crmId).toBe(first.results[0].crmId)
       expect([...lagging.companies.objects.values()].filter((c) => c.properties.domain === 'lagging.example')).toHaveLength(1)
+    } finally {
+      await gateway.close()
+      await lagging.close()
+    }
+  })
+
+  it("finds a company it created and then changed moments ago, by its new values, although HubSpot's search shows neither yet", async () => {
+    const lagging = await HubSpotFake.start({ searchLagMs: 60_000 })
+    const gateway = await testApp({ connections: { hubspot: { adapter: 'hubspot', accessToken: HUBSPOT_TOKEN, baseUrl: lagging.url } } })
+    try {
+      const call = async (method: 'POST' | 'PUT', url: string, payload: object) => (await gateway.inject({ method, url, headers, payload })).json()
+      const [made] = (await call('POST', '/companies', { companies: [{ externalId: 'R-1', domain: 'renamed.example', name: 'Before Ltd' }] })).results
+      expect((await call('PUT', '/companies', { companies: [{ crmId: made.crmId, name: 'After Ltd' }] })).results).toEqual([{ crmId: made.crmId, success: true }])
+      const synced = await call('POST', '/companies/sync', { companies: [{ externalId: 'S-1', name: 'after ltd' }, { externalId: 'S-2', domain: 'renamed.example' }] })
+      expect(synced.results.map((r: { crmId: string }) => r.crmId)).toEqual([made.crmId, made.crmId])
+      expect(synced.results[1].properties.name).toBe('After Ltd')
     } finally {
       await gateway.close()
       await lagging.close()

@@ -1,5 +1,6 @@
 import { type CallOptions, type Lookup, type NativeRecord, type RecordPort, type UpstreamClient, isDigitsId } from '../../src/kit/adapter-kit.ts'
 import { CHANGE_OVERLAP_MS, changedPage } from './changes.ts'
+import { createdHubSpotRecords } from './created-records.ts'
 import { MAX_OBJECT_INPUTS } from './limits.ts'
 import type { PortalLinks } from './links.ts'
 import { ObjectReads } from './objects.ts'
@@ -31,7 +32,8 @@ const MAX_FIND = 1000
  * Contacts or companies as HubSpot CRM objects. Writes go through `record-writes.ts`; `doFind`
  * reads contacts by e-mail with a batch read keyed on the unique `email` property (no search call,
  * and no search lag), and every other lookup through the CRM search with `IN` filters (`search.ts`),
- * plus the records this process created too recently for search to show (`recent.ts`).
+ * plus the records this process created too recently for search to show (`recent.ts`). A create
+ * whose answer was lost is found by search too (`created-records.ts`).
  */
 export function createHubSpotRecords<F extends object>(
   client: UpstreamClient,
@@ -84,6 +86,7 @@ export function createHubSpotRecords<F extends object>(
         return { changes, ...(page.cursor !== undefined && { cursor: page.cursor }), ...(page.watermark !== undefined && { watermark: page.watermark }) }
       },
     },
+    createdLookup: createdHubSpotRecords(client, route, mapping),
   }
   // The mapping speaks in field names as strings; `F` only names which of the kinds this is.
   return port as unknown as RecordPort<F>

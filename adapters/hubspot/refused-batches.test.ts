@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AdapterV2, CallOptions } from '../../src/kit/adapter-kit.ts'
-import type { Handler } from '../../test/fakes/http-fake.ts'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
-import type { ObjectStore } from '../../test/fakes/hubspot-objects.ts'
+import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
+import type { ObjectStore } from './fake/objects.ts'
 import { answer200, testApp } from '../../test/helpers/app.ts'
 
 const fieldMap = { contacts: { externalId: 'enginy_external_id' }, companies: { externalId: 'enginy_external_id' } }

@@ -37,6 +37,7 @@ export function routes(version: ApiVersion) {
     search: (kind: ObjectKind) => `${objects(kind)}/search`,
     properties: (kind: ObjectKind) => `/crm/properties/${version}/${kind}`,
     contactCompanies: `/crm/associations/${version}/contacts/companies/batch/read`,
+    engagementLinks: (kind: 'emails' | 'communications', to: AssociatedKind) => `/crm/associations/${version}/${kind}/${to}/batch/read`,
     associateDefault: `/crm/associations/${version}/contacts/companies/batch/associate/default`,
     accountDetails: `/account-info/${version}/details`,
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/kit/adapter-kit.ts'
-import { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
-import { PIPEDRIVE_FIELD_MAP, type PipedriveGateway, pipedriveGateway } from '../../test/fakes/pipedrive-gateway.ts'
+import { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from './fake/pipedrive.ts'
+import { PIPEDRIVE_FIELD_MAP, type PipedriveGateway, pipedriveGateway } from './fake/gateway.ts'
 import { LINK_TOKEN, testApp } from '../../test/helpers/app.ts'
 import { waitFor } from '../../test/helpers/wait.ts'
 

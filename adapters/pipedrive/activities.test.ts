@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PipedriveFake } from '../../test/fakes/pipedrive.ts'
-import { type PipedriveGateway, pipedriveGateway } from '../../test/fakes/pipedrive-gateway.ts'
+import { PipedriveFake } from './fake/pipedrive.ts'
+import { type PipedriveGateway, pipedriveGateway } from './fake/gateway.ts'
 
 describe('pipedrive activities: Enginy messages as done activities', () => {
   let fake: PipedriveFake

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PipedriveFake } from '../../test/fakes/pipedrive.ts'
-import { limitedConnection } from '../../test/fakes/pipedrive-gateway.ts'
+import { PipedriveFake } from './fake/pipedrive.ts'
+import { limitedConnection } from './fake/gateway.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 /**

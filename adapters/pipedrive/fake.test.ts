@@ -1,6 +1,6 @@
 import { request } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
-import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from './fake/pipedrive.ts'
 
 /** The fake Pipedrive holds to what the tests rely on: its schemas, its limits, its costs. */
 describe('the fake Pipedrive', () => {

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Mirror } from '../../src/mirror/mirror.ts'
-import { PIPEDRIVE_FIELDS, PipedriveFake } from '../../test/fakes/pipedrive.ts'
-import { limitedConnection } from '../../test/fakes/pipedrive-gateway.ts'
+import { PIPEDRIVE_FIELDS, PipedriveFake } from './fake/pipedrive.ts'
+import { limitedConnection } from './fake/gateway.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 
 /**

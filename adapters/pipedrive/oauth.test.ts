@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { PipedriveFake } from '../../test/fakes/pipedrive.ts'
-import { PIPEDRIVE_CLIENT, PipedriveOAuthFake } from '../../test/fakes/pipedrive-oauth.ts'
+import { PipedriveFake } from './fake/pipedrive.ts'
+import { PIPEDRIVE_CLIENT, PipedriveOAuthFake } from './fake/oauth.ts'
 import { capturedLogger, headers, testApp } from '../../test/helpers/app.ts'
 import { TestRedis } from '../../test/helpers/redis.ts'
 import { waitFor } from '../../test/helpers/wait.ts'
 
 /**
  * Pipedrive's OAuth access tokens expire after an hour and each refresh rotates the refresh
- * token. The gateway in front of a fake API and a fake token server (`pipedrive-oauth.ts`), on
+ * token. The gateway in front of a fake API and a fake token server (`fake/oauth.ts`), on
  * one replica or two sharing a real Redis: the clock is moved, not waited for.
  */
 describe('pipedrive OAuth', () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { PIPEDRIVE_FIELDS, PipedriveFake } from '../../test/fakes/pipedrive.ts'
-import { type PipedriveGateway, pipedriveGateway } from '../../test/fakes/pipedrive-gateway.ts'
+import { PIPEDRIVE_FIELDS, PipedriveFake } from './fake/pipedrive.ts'
+import { type PipedriveGateway, pipedriveGateway } from './fake/gateway.ts'
 
 type Answer = { results: { externalId: string; crmId: string; properties?: Record<string, unknown> }[]; errors: unknown[] }
 

@@ -11,6 +11,7 @@ import {
   missing,
 } from '../../src/kit/adapter-kit.ts'
 import { listFeed } from './changes.ts'
+import { createdPipedriveRecords } from './created-records.ts'
 import { type EntityCalls, MAX_IDS, entityCalls } from './entity-calls.ts'
 import type { FieldCatalog } from './field-catalog.ts'
 import { type FieldPlan, customFieldsQuery } from './field-plan.ts'
@@ -103,6 +104,7 @@ export function createOrganizations(
       ),
 
     doFind: (by, keys, options) => find(recall, source, by, keys, options),
+    createdLookup: createdPipedriveRecords(plan.lookups, source.changedSince),
 
     changes: listFeed(calls, mapAll),
 

@@ -9,6 +9,7 @@ import {
   missing,
 } from '../../src/kit/adapter-kit.ts'
 import { listFeed } from './changes.ts'
+import { createdPipedriveRecords } from './created-records.ts'
 import { type EntityCalls, MAX_IDS, entityCalls } from './entity-calls.ts'
 import { type FieldPlan, customFieldsQuery } from './field-plan.ts'
 import { type FinderSource, find } from './finder.ts'
@@ -33,7 +34,8 @@ export interface Persons {
  * Enginy contacts as Pipedrive persons, on API v2. Pipedrive has no batch create or update, so
  * both are declared 1 and the core fans them out; lookups take up to 100 keys (`finder.ts`).
  * Pipedrive does not refuse a second person with the same e-mail: the core's lookup before every
- * create, under its per-key turns, is what keeps Enginy from making one.
+ * create, under its per-key turns, is what keeps Enginy from making one, and a create whose answer
+ * was lost is found by a list of changes (`created-records.ts`), which no search lag hides.
  */
 export function createPersons(client: UpstreamClient, plan: FieldPlan['contacts'], recallOptions: RecallOptions, linkTo: ContactPort['linkTo']): Persons {
   const calls = entityCalls(client, '/api/v2/persons', Person, customFieldsQuery([plan.linkedinUrl, plan.company, ...plan.extra]))
@@ -85,6 +87,7 @@ export function createPersons(client: UpstreamClient, plan: FieldPlan['contacts'
     doUpdateMany: (patches, options) => Promise.all(patches.map(({ id, fields }) => update(id, fields, options))),
 
     doFind: (by, keys, options) => find(recall, source, by, keys, options),
+    createdLookup: createdPipedriveRecords(plan.lookups, source.changedSince),
 
     changes: listFeed(calls, async (persons) => persons.map(map)),
 

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
-import { PERSON_ID_READ_ONLY, PIPEDRIVE_TASK_PATHS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
-import { PIPEDRIVE_FIELD_MAP } from '../../test/fakes/pipedrive-gateway.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, testApp } from '../../src/kit/testing.ts'
+import { PERSON_ID_READ_ONLY, PIPEDRIVE_TOKEN, PipedriveFake } from './fake/pipedrive.ts'
 
 const connection = (fake: PipedriveFake, extra: Record<string, unknown> = {}) => ({
   adapter: 'pipedrive',
@@ -12,25 +10,6 @@ const connection = (fake: PipedriveFake, extra: Record<string, unknown> = {}) =>
   typeMap: { call: 'call', email: 'email', meeting: 'meeting', todo: 'task', lunch: 'lunch' },
   defaultType: 'task',
   ...extra,
-})
-
-describeAdapterConformance('pipedrive', async () => {
-  // Search's own window, ten times shorter than Pipedrive's 2 s so the suite runs quickly; the
-  // gateway is told the same.
-  const fake = await PipedriveFake.start({ searchWindowMs: 200 })
-  return {
-    connection: connection(fake, { fieldMap: PIPEDRIVE_FIELD_MAP, rateLimits: { search: { requests: 10, intervalMs: 200 } } }),
-    missingNativeId: '999999',
-    roundTripTypes: ['call', 'email', 'meeting', 'todo'],
-    refs: { ownerId: '1002', contactId: '31', companyId: '41' },
-    ...fakeHooks(fake.http, { status: 401, body: { success: false, error: 'unauthorized access' } }),
-    taskPaths: PIPEDRIVE_TASK_PATHS,
-    close: async () => {
-      expect(fake.violations, 'requests Pipedrive would refuse').toEqual([])
-      expect(fake.searchLimited + fake.http.rateLimited, "requests over Pipedrive's burst limits").toBe(0)
-      await fake.close()
-    },
-  }
 })
 
 describe('pipedrive adapter', () => {

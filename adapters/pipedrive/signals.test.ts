@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { PipedriveFake } from '../../test/fakes/pipedrive.ts'
-import { pipedriveGateway } from '../../test/fakes/pipedrive-gateway.ts'
+import { PipedriveFake } from './fake/pipedrive.ts'
+import { pipedriveGateway } from './fake/gateway.ts'
 import { pipedriveRateLimits } from './errors.ts'
 
 const answer = (status: number, headers: Record<string, string>) => ({ status, headers, text: '' })

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Mirror } from '../../src/mirror/mirror.ts'
-import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from './fake/pipedrive.ts'
 import { headers, testApp } from '../../test/helpers/app.ts'
 import { refusedPort } from '../../test/helpers/ports.ts'
 import { waitFor } from '../../test/helpers/wait.ts'

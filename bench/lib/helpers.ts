@@ -1,7 +1,7 @@
 import autocannon from 'autocannon'
 import { Pool, request } from 'undici'
-import { HUBSPOT_TOKEN } from '../../test/fakes/hubspot.ts'
-import { PIPEDRIVE_TOKEN } from '../../test/fakes/pipedrive.ts'
+import { HUBSPOT_TOKEN } from '../../adapters/hubspot/fake/hubspot.ts'
+import { PIPEDRIVE_TOKEN } from '../../adapters/pipedrive/fake/pipedrive.ts'
 
 export { HUBSPOT_TOKEN, PIPEDRIVE_TOKEN }
 

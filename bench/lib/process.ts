@@ -23,7 +23,7 @@ process.on('exit', () => {
 
 /** Starts a server script in its own process, so the load generator does not share its loop. */
 export async function startServer(name: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const script = name === 'fake' ? 'test/fakes/crm-process.ts' : `bench/servers/${name}.ts`
+  const script = name === 'fake' ? 'test/conformance/fakes/crm-process.ts' : `bench/servers/${name}.ts`
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -4,8 +4,8 @@ import { buildApp } from '../../src/app.ts'
 import { resolveConfig } from '../../src/config/load.ts'
 import { createLogger } from '../../src/logger.ts'
 import type { Mirror } from '../../src/mirror/mirror.ts'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../../test/fakes/hubspot.ts'
-import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../test/fakes/pipedrive.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from '../../adapters/hubspot/fake/hubspot.ts'
+import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from '../../adapters/pipedrive/fake/pipedrive.ts'
 import { KEY, table } from '../lib/helpers.ts'
 
 /** A mirror swept by the scenario itself: the timer's period is an hour. */

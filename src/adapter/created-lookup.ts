@@ -13,7 +13,8 @@ export interface CreateAttempt<Input> {
  * How the gateway finds the record of a create whose answer was lost (a timeout, a dropped
  * connection, a 5xx after sending), so that a retry answers that record instead of making a
  * second one: a task of a keyed `POST /tasks` (`TaskPort.createdLookup`), an activity of a resent
- * message (`ActivityPort.createdLookup`). Declare it where the CRM can list or search its records
+ * message (`ActivityPort.createdLookup`), a contact or company of a resent export
+ * (`RecordPort.createdLookup`). Declare it where the CRM can list or search its records
  * by what they hold and when they were created.
  */
 export interface CreatedLookup<Input, Output> {

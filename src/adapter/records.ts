@@ -1,5 +1,6 @@
 import type { ChangeFeed } from './changes.ts'
 import type { CallOptions } from './common.ts'
+import type { CreatedLookup } from './created-lookup.ts'
 import type { ItemResult } from './results.ts'
 
 /**
@@ -103,6 +104,15 @@ export interface RecordPort<F> {
    * `modifiedAt`.
    */
   readonly changes?: ChangeFeed<NativeRecord<F>>
+  /**
+   * Finds the record of an export whose create ended in doubt (a timeout, a dropped connection, a
+   * 5xx after sending), where `doFind` may not show a record just made (a search index that lags
+   * behind writes). Declare it and the core records each create before sending it; an export of
+   * the same record while the first is in doubt answers the record this finds, or is refused with
+   * `RECORD_IN_DOUBT` and `Retry-After` until `settleMs` has passed, then sent again. Without it,
+   * the core trusts `doFind` to show every record the moment its create has been applied.
+   */
+  readonly createdLookup?: CreatedLookup<RecordInput<F>, NativeRecord<F>>
 }
 
 export type ContactPort = RecordPort<ContactFields>

@@ -4,10 +4,10 @@ import { join } from 'node:path'
 
 /**
  * `npm run new-adapter -- <name>`: the skeleton of a new adapter (version 2 of the seam, with a
- * tasks port, importing only `src/kit/adapter-kit.ts`), its mapping module, a fake of its CRM and a
- * test file that runs the conformance suite with every check on, registered so config accepts
- * the name. The generated test fails until the adapter is written; `adapters/README.md` is the
- * guide.
+ * tasks port, importing only `src/kit/adapter-kit.ts`), its mapping module, a fake of its CRM in
+ * its `fake/` folder and its conformance target (`conformance.ts`, with every hook of the fake on),
+ * registered so config accepts the name and the conformance suite runs it. The suite fails until
+ * the adapter is written; `adapters/README.md` is the guide.
  */
 
 const NAME = /^[a-z][a-z0-9-]{1,30}$/
@@ -21,10 +21,10 @@ export async function scaffold(root: string, name: string): Promise<string[]> {
   const files: Record<string, string> = {
     [`adapters/${name}/index.ts`]: indexTemplate(name, Pascal),
     [`adapters/${name}/mapping.ts`]: mappingTemplate(name, Pascal),
-    [`adapters/${name}/${name}.test.ts`]: testTemplate(name, Pascal),
-    [`test/fakes/${name}.ts`]: fakeTemplate(name, Pascal),
+    [`adapters/${name}/conformance.ts`]: conformanceTemplate(name, Pascal),
+    [`adapters/${name}/fake/${name}.ts`]: fakeTemplate(name, Pascal),
   }
-  await mkdir(folder, { recursive: true })
+  await mkdir(join(folder, 'fake'), { recursive: true })
   for (const [path, text] of Object.entries(files)) await writeFile(join(root, path), text, { flag: 'wx' })
 
   const registryPath = join(root, 'adapters', 'index.ts')
@@ -154,30 +154,43 @@ export function from${Pascal}(record: ${Pascal}Record): NativeTask {
 }
 `
 
-const testTemplate = (name: string, Pascal: string) => `import { describeAdapterConformance, fakeHooks } from '../../test/conformance/suite.ts'
-import { ${Pascal}Fake } from '../../test/fakes/${name}.ts'
+const conformanceTemplate = (name: string, Pascal: string) => `import { type ConformanceTargets, fakeHooks } from '../../src/kit/testing.ts'
+import { ${Pascal}Fake } from './fake/${name}.ts'
 
-describeAdapterConformance('${name}', async () => {
-  const fake = await ${Pascal}Fake.start()
-  return {
-    connection: { adapter: '${name}', apiToken: ${Pascal}Fake.TOKEN, baseUrl: fake.url },
-    missingNativeId: '999999',
-    // breakUpstream, heal, peakInFlight and seen: they turn on the checks of the concurrency
-    // limit and of upstream failures (a 5xx, never an empty answer), which skip without them.
-    ...fakeHooks(fake.http, { status: 401, body: { error: 'unauthorized' } }),
-    // Every request the task operations make: crafted ids must never make the adapter call more.
-    taskPaths: /^(POST \\/tasks|(GET|PATCH) \\/tasks\\/[1-9][0-9]*)$/,
-    close: () => fake.close(),
-  }
-})
+/**
+ * What the conformance suite runs for ${name} (test/conformance/adapters.test.ts runs every
+ * registered adapter's targets): a connection in front of the fake, and the hooks into it.
+ */
+const targets: ConformanceTargets = {
+  '${name}': async () => {
+    const fake = await ${Pascal}Fake.start()
+    return {
+      connection: { adapter: '${name}', apiToken: ${Pascal}Fake.TOKEN, baseUrl: fake.url },
+      // A task id of ${name}'s form that the fake does not hold (and, with a contacts or a
+      // companies port, missingContactId and missingCompanyId).
+      missingNativeId: '999999',
+      // breakUpstream, heal, peakInFlight and seen: they turn on the checks of the concurrency
+      // limit and of upstream failures (a 5xx, never an empty answer), which skip without them.
+      // Give the fake's own answers to refused credentials and to a spent rate limit.
+      ...fakeHooks(fake.http, {
+        auth: { status: 401, body: { error: 'unauthorized' } },
+        rateLimited: { status: 429, headers: { 'retry-after': '3600' }, body: { error: 'daily limit reached' } },
+      }),
+      // Every request the task operations make: crafted ids must never make the adapter call more.
+      taskPaths: /^(POST \\/tasks|(GET|PATCH) \\/tasks\\/[1-9][0-9]*)$/,
+      close: () => fake.close(),
+    }
+  },
+}
+export default targets
 `
 
-const fakeTemplate = (name: string, Pascal: string) => `import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
+const fakeTemplate = (name: string, Pascal: string) => `import { HttpFake, type SeenRequest, type Step } from '../../../src/kit/testing.ts'
 
 /**
  * A fake ${name}: a real HTTP server on 127.0.0.1 that behaves as ${name}'s API reference says
  * (status codes, batch limits, error bodies, rate-limit headers). Check each request body against
- * a schema written from that reference, as test/fakes/hubspot.ts does.
+ * a schema written from that reference, as adapters/hubspot/fake/hubspot.ts does.
  */
 export class ${Pascal}Fake {
   static readonly TOKEN = '${name}-test-token'
@@ -213,7 +226,7 @@ if (isMain) {
     try {
       const written = await scaffold(process.cwd(), name)
       console.log(`created adapter "${name}":\n${written.map((file) => `  ${file}`).join('\n')}`)
-      console.log(`next: write adapters/${name}/index.ts and the fake, then: npx vitest run adapters/${name}`)
+      console.log(`next: write adapters/${name}/index.ts and the fake, then: ADAPTERS=${name} npx vitest run test/conformance/adapters.test.ts`)
     } catch (error) {
       console.error((error as Error).message)
       process.exitCode = 1

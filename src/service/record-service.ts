@@ -1,6 +1,8 @@
 import type { CallOptions } from '../adapter/common.ts'
 import type { Lookup, NativeRecord, RecordInput, RecordPort } from '../adapter/records.ts'
 import { type ItemResult, done, failed, missing } from '../adapter/results.ts'
+import { AttemptLog, withWrites } from '../coordination/attempt-log.ts'
+import type { Remembered } from '../coordination/remembered.ts'
 import { BatchTooLargeError, GatewayError, InternalError, LookupCutShortError, NotSupportedError, RecordNotFoundError, UpstreamRateLimitedError } from '../errors.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
@@ -8,6 +10,7 @@ import { byConnection, runChunks } from './fanout.ts'
 import { encodeId } from './ids.ts'
 import { type ItemError, itemError, throwIfNothingDone } from './item-errors.ts'
 import { chooseMatch, keyOf } from './matching.ts'
+import { type Held, RecordAttempts } from './record-attempts.ts'
 import { type RecordSpec, toProperties, toRecordInput, warnDropped } from './record-fields.ts'
 import { locateRecord, servedByTenant } from './records-locate.ts'
 import { type Reference, missingReferences } from './references.ts'
@@ -51,13 +54,20 @@ interface Change<F> {
 /**
  * Contacts or companies (`spec` says which): export, sync and update, on top of the adapter's
  * record port. Matching follows `matching.ts`; writes of one record take turns (`keyed-lock.ts`);
- * batches go through the fan-out engine, and each record's outcome is reported on its own.
+ * batches go through the fan-out engine, and each record's outcome is reported on its own. Where
+ * the port's lookups may lag behind its writes (it declares `createdLookup`), a create whose
+ * answer was lost never leads to a second record (`record-attempts.ts`).
  */
 export class RecordService<F extends object> {
+  private readonly attempts: RecordAttempts
+
   constructor(
     private readonly spec: RecordSpec<F>,
     private readonly maxBatch: number,
-  ) {}
+    remembered: Remembered,
+  ) {
+    this.attempts = new RecordAttempts(remembered)
+  }
 
   /**
    * Creates the records that do not exist yet. One that does (same `externalId`, or same e-mail
@@ -249,10 +259,23 @@ export class RecordService<F extends object> {
    * outcome of its set. */
   private async createMissing(connection: Connection, port: RecordPort<F>, unique: readonly Lookup[], items: Item<F>[], options: CallOptions) {
     const groups = sameRecord(items.filter((item) => item.outcome === undefined && !item.leftOut), unique)
+    const held = port.createdLookup ? await this.startAttempts(connection, port, unique, groups, options) : new Map<Item<F>[], Held>()
+    // The groups of a call with a write that may have taken effect: one of them that failed
+    // otherwise than by the CRM's refusal may have been made.
+    const wrote = new Set<Item<F>[]>()
     const outcomes = await runChunks(
-      new Map([[connection, groups]]),
+      new Map([[connection, groups.filter((group) => group[0]!.outcome === undefined)]]),
       () => port.capabilities.maxBatchCreate,
-      (_connection, chunk, chunkOptions) => port.doCreateMany(chunk.map((group) => group[0]!.input!), chunkOptions),
+      async (_connection, chunk, chunkOptions) => {
+        const inputs = chunk.map((group) => group[0]!.input!)
+        if (!port.createdLookup) return port.doCreateMany(inputs, chunkOptions)
+        const writes = new AttemptLog()
+        try {
+          return await port.doCreateMany(inputs, withWrites(chunkOptions, writes))
+        } finally {
+          if (writes.inDoubt) for (const group of chunk) wrote.add(group)
+        }
+      },
       options,
       'chunk',
     )
@@ -267,6 +290,37 @@ export class RecordService<F extends object> {
       })
     }
     await connection.mirror?.wrote(this.spec.kind, groups.flatMap((group) => (group[0]?.outcome && 'ok' in group[0].outcome ? [group[0].outcome.ok] : [])))
+    const ending = (group: Item<F>[]) => {
+      const outcome = group[0]!.outcome
+      // Left out: the rate limit held its create back past the deadline, so it was never sent.
+      if (outcome === undefined) return 'nothing'
+      if ('ok' in outcome) return 'made'
+      return 'failed' in outcome && outcome.failed.statusCode >= 500 && wrote.has(group) ? 'doubt' : 'nothing'
+    }
+    await Promise.all([...held].map(([group, attempt]) => this.attempts.end(attempt, ending(group))))
+  }
+
+  /**
+   * Records an attempt for each group before its create is sent, where the port declares
+   * `createdLookup`; a group whose earlier create is in doubt gets its outcome instead (its record
+   * found in the CRM, or refused until the CRM can tell). Answers the attempts of the groups to send.
+   */
+  private async startAttempts(connection: Connection, port: RecordPort<F>, unique: readonly Lookup[], groups: Item<F>[][], options: CallOptions) {
+    const lookup = port.createdLookup!
+    const held = new Map<Item<F>[], Held>()
+    await Promise.all(
+      groups.map(async (group) => {
+        const input = group[0]!.input!
+        const keys = [...new Set(group.flatMap((item) => identityKeys(item.input!, unique)))].map((key) => `${this.spec.kind}\u0000${key}`)
+        const start = await this.attempts.start<F>({ connection: connection.name, keys, deadline: options.deadline }, async (createdAfter) => ({
+          records: await connection.limit.run(options, () => lookup.doFind({ input, createdAfter }, options)),
+          settleMs: lookup.settleMs,
+        }))
+        if ('send' in start) held.set(group, start.send)
+        else for (const item of group) item.outcome = start.outcome
+      }),
+    )
+    return held
   }
 }
 

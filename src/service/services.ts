@@ -20,8 +20,8 @@ export function buildServices(config: GatewayConfig, remembered: Remembered): Se
   const { maxBatchIds, maxBatchRecords } = config.limits
   return {
     tasks: new TaskService(maxBatchIds),
-    contacts: new RecordService(CONTACTS, maxBatchRecords),
-    companies: new RecordService(COMPANIES, maxBatchRecords),
+    contacts: new RecordService(CONTACTS, maxBatchRecords, remembered),
+    companies: new RecordService(COMPANIES, maxBatchRecords, remembered),
     associations: new AssociationService(maxBatchRecords),
     activities: new ActivityService(remembered),
   }

@@ -1,7 +1,7 @@
-import { expect, it } from 'vitest'
+import { expect } from 'vitest'
 import type { NativeActivityInput } from '../../src/adapter/activities.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
-import { CONNECTION, type Harness, needs, sleep } from './harness.ts'
+import { CONNECTION, type Harness, foundWithin, needs, sleep } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
 import { ONE_DATE_FORM } from './tasks.ts'
 
@@ -17,7 +17,7 @@ export function describeActivityChecks(h: Harness) {
     ...(metadata && { metadata }),
   })
 
-  it('activities: 201 with an id; the same metadata.messageId again is 200 with the same id; without one, two creates are two', async (ctx) => {
+  h.check('activities: 201 with an id; the same metadata.messageId again is 200 with the same id; without one, two creates are two', async (ctx) => {
     needs(ctx, h.adapter.activities, 'the adapter has no activities port')
     const messageId = h.unique('message')
     const first = await log(message({ messageId, sequenceIndex: 1, sequenceMessageCount: 3 }))
@@ -49,7 +49,7 @@ export function describeActivityChecks(h: Harness) {
     expect(plain[0]!.json().id, 'without a messageId, two creates are two activities (rule: activities, no messageId)').not.toBe(plain[1]!.json().id)
   })
 
-  it("activities: a contact's and a company's crmId work as contactId and companyId and come back", async (ctx) => {
+  h.check("activities: a contact's and a company's crmId work as contactId and companyId and come back", async (ctx) => {
     needs(ctx, h.adapter.activities, 'the adapter has no activities port')
     const contacts = recordPort(h, ctx, 'contacts')
     const companies = recordPort(h, ctx, 'companies')
@@ -61,7 +61,51 @@ export function describeActivityChecks(h: Harness) {
     expect(res.json().companyId, "the activity gives the company's crmId back (rule: activities, companyId)").toBe(companyId)
   })
 
-  it('activities: lost creates: the created-activity lookup finds the activity a create made, and no other', async (ctx) => {
+  h.check('activities: the contact and company an activity names are the ones the CRM links it to, as read back from the CRM', async (ctx) => {
+    const port = needs(ctx, h.adapter.activities, 'the adapter has no activities port')
+    const readBack = needs(
+      ctx,
+      port.doFindByMessageId ?? port.createdLookup,
+      'the activity port can read no activity back (neither doFindByMessageId nor createdLookup): what the CRM links it to cannot be seen',
+    )
+    const contacts = recordPort(h, ctx, 'contacts')
+    const companies = recordPort(h, ctx, 'companies')
+    const [contactId, otherContactId] = await exportRecords(h, 'contacts', [0, 1].map(() => sampleRecord(contacts, 'contacts', h.unique('linked-activity'))))
+    const [companyId] = await exportRecords(h, 'companies', [sampleRecord(companies, 'companies', h.unique('linked-activity'))])
+    const native = (crmId: string) => decodeId(crmId)!.nativeId
+    const messageId = h.unique('message')
+    const body = { ...message({ messageId }), subject: h.unique('[1/1] linked'), occurredAt: '2025-06-07T08:09:10Z', contactId, companyId }
+    // A CRM that stamps creation to the second may stamp this one a second early.
+    const createdAfter = Date.now() - 1000
+    const res = await log(body)
+    expect(res.statusCode, `an activity with contactId and companyId answers 201: ${res.body}`).toBe(201)
+    const options = { signal: AbortSignal.timeout(40_000), deadline: Date.now() + 40_000, warn: () => {} }
+    if (readBack === port.doFindByMessageId) {
+      const held = await port.doFindByMessageId(messageId, options)
+      expect(held?.contactId, 'the activity the CRM holds (found by its message id) is linked to the contact named (rule: activities, contactId resolves)').toBe(native(contactId!))
+      expect(held?.companyId, 'the activity the CRM holds (found by its message id) is linked to the company named (rule: activities, companyId resolves)').toBe(native(companyId!))
+      return
+    }
+    const lookup = port.createdLookup!
+    const input: NativeActivityInput = {
+      type: body.type,
+      direction: 'OUTBOUND',
+      subject: body.subject,
+      body: body.body,
+      occurredAt: Date.parse(body.occurredAt),
+      contactId: native(contactId!),
+      companyId: native(companyId!),
+    }
+    const found = await foundWithin(lookup.settleMs, () => lookup.doFind({ input, createdAfter }, options))
+    expect(
+      found.map((activity) => encodeId(CONNECTION, activity.id)),
+      'the CRM links the activity to the contact and company named: the lookup by them finds it (rule: activities, references resolve)',
+    ).toEqual([res.json().id])
+    const elsewhere = await lookup.doFind({ input: { ...input, contactId: native(otherContactId!) }, createdAfter }, options)
+    expect(elsewhere, 'the CRM does not link the activity to another contact (rule: activities, contactId resolves)').toEqual([])
+  })
+
+  h.check('activities: lost creates: the created-activity lookup finds the activity a create made, and no other', async (ctx) => {
     const port = needs(ctx, h.adapter.activities, 'the adapter has no activities port')
     const lookup = needs(ctx, port.createdLookup, 'the activity port declares no createdLookup (or finds messages by their id): a message whose create ended in doubt is answered 503')
     expect(lookup.settleMs, 'settleMs is a duration in milliseconds (rule: lost activities)').toBeGreaterThanOrEqual(0)
@@ -95,8 +139,8 @@ export function describeActivityChecks(h: Harness) {
       ...(refs.contactId && { contactId: decodeId(refs.contactId)!.nativeId }),
       ...(refs.companyId && { companyId: decodeId(refs.companyId)!.nativeId }),
     }
-    const options = { signal: AbortSignal.timeout(15_000), deadline: Date.now() + 15_000, warn: () => {} }
-    const ids = (await lookup.doFind({ input, createdAfter }, options)).map((activity) => encodeId(CONNECTION, activity.id))
+    const options = { signal: AbortSignal.timeout(40_000), deadline: Date.now() + 40_000, warn: () => {} }
+    const ids = (await foundWithin(lookup.settleMs, () => lookup.doFind({ input, createdAfter }, options))).map((activity) => encodeId(CONNECTION, activity.id))
     expect(ids, 'the lookup finds the activity of the create, once (rule: lost activities)').toEqual([made])
     expect(ids, 'an activity with the same fields logged before the attempt is not its activity (rule: lost activities, createdAfter)').not.toContain(before)
     expect(ids, 'an activity with another body is not its activity (rule: lost activities, body)').not.toContain(other)

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest'
+import { expect } from 'vitest'
 import { encodeId } from '../../src/service/ids.ts'
 import { CONNECTION, type Harness, needs } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
@@ -11,7 +11,7 @@ interface AssociateAnswer {
 
 /** Contacts linked to companies, by the crmIds exports answered. */
 export function describeAssociationChecks(h: Harness) {
-  it('associations: created counted once, a repeated pair harmless, unknown ids in errors while the others are linked', async (ctx) => {
+  h.check('associations: created counted once, a repeated pair harmless, unknown ids in errors while the others are linked', async (ctx) => {
     needs(ctx, h.adapter.associations, 'the adapter has no associations port')
     const contacts = recordPort(h, ctx, 'contacts')
     const companies = recordPort(h, ctx, 'companies')
@@ -40,18 +40,19 @@ export function describeAssociationChecks(h: Harness) {
     expect(again.errors, 'linking pairs again is no error (rule: associations, a repeated pair)').toEqual([])
     expect(again.created, 'linking pairs again creates none: created 0 (rule: associations, a repeated pair)').toBe(0)
 
-    const missing = encodeId(CONNECTION, h.target.missingRecordNativeId ?? h.target.missingNativeId)!
+    const missingCompany = encodeId(CONNECTION, h.missingId('companies'))!
+    const missingContact = encodeId(CONNECTION, h.missingId('contacts'))!
     const mixed = await link([
-      [c3!, missing],
-      [missing, k2!],
+      [c3!, missingCompany],
+      [missingContact, k2!],
       ['not-an-id', k2!],
       [c3!, k2!],
     ])
     expect(mixed.success, 'success: unknown ids are reported per pair (rule: associations, unknown ids)').toBe(true)
     expect(mixed.created, 'the pairs of known records are linked beside the unknown ones: created 1 (rule: associations, unknown ids)').toBe(1)
     for (const [field, pair] of [
-      ['companyCRMId', [c3, missing]],
-      ['contactCRMId', [missing, k2]],
+      ['companyCRMId', [c3, missingCompany]],
+      ['contactCRMId', [missingContact, k2]],
       ['contactCRMId', ['not-an-id', k2]],
     ] as const) {
       const error = mixed.errors.find((e) => e.contactCRMId === pair[0] && e.companyCRMId === pair[1])

@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import type { TestContext } from 'vitest'
+import type { Logger } from 'pino'
+import { type TestContext, it } from 'vitest'
 import type { AdapterWarning } from '../../src/adapter/common.ts'
 import type { AdapterV2 } from '../../src/adapter/v2.ts'
 import type { Connection } from '../../src/runtime/connections.ts'
 import { LINK_TOKEN, capturedLogger, headers, testApp } from '../helpers/app.ts'
-import type { ConformanceTarget } from './suite.ts'
+import { type MissingIds, type MissingKind, missingIds } from './missing-ids.ts'
+import type { ConformanceTarget } from './target.ts'
 
 /** The connection every target is served as. */
 export const CONNECTION = 'crm'
 /** The most ids one batch of the suite's gateway takes: the config's ceiling, so a batch of 2.5
  * times any declared size fits. */
 export const MAX_BATCH_IDS = 100_000
+/** The most log lines a failed check shows, the last ones, each cut to `LOG_LINE_CHARS`. */
+const LOG_LINES = 40
+const LOG_LINE_CHARS = 2000
 
 export type Method = 'GET' | 'PATCH' | 'POST' | 'PUT'
 
@@ -21,7 +26,7 @@ export type Method = 'GET' | 'PATCH' | 'POST' | 'PUT'
  * unique to this run so that checks never meet each other's records in a CRM that keeps them.
  */
 export class Harness {
-  private started: { target: ConformanceTarget; app?: FastifyInstance; lines: string[] } | undefined
+  private started: { target: ConformanceTarget; app?: FastifyInstance; logger: Logger; lines: string[]; missing?: MissingIds } | undefined
   /** Unique to this run of the suite: CRMs (fakes, databases) may hold records of earlier runs. */
   readonly run = randomUUID().slice(0, 8)
   private counter = 0
@@ -29,26 +34,9 @@ export class Harness {
   async start(target: ConformanceTarget): Promise<void> {
     const { logger, lines } = capturedLogger('warn')
     // Kept before the gateway starts, so that `stop` closes the target even if it does not.
-    this.started = { target, lines }
-    this.started.app = await testApp({
-      connections: {
-        [CONNECTION]: {
-          concurrency: 3,
-          // Quick retries and a breaker that stays closed keep the failure checks short and
-          // keep them from leaking into the other checks.
-          retry: { maxRetries: 1, minDelayMs: 5, maxDelayMs: 20 },
-          breaker: { failures: 1000, cooldownMs: 1000 },
-          ...target.connection,
-        },
-      },
-      // Batches of 2.5 times the declared sizes, whatever they are.
-      limits: { maxBatchIds: MAX_BATCH_IDS, bodyLimitBytes: 16 * 1024 * 1024 },
-      // Links on: what they need from the CRM is learned from the start.
-      auth: { linkTokens: LINK_TOKEN },
-      registry: target.registry,
-      dispatcher: target.dispatcher,
-      logger,
-    })
+    this.started = { target, logger, lines }
+    this.started.app = await this.gateway()
+    this.started.missing = await missingIds(target, this.adapter, CONNECTION, (method, url, payload) => this.send(method, url, payload))
   }
 
   async stop(): Promise<void> {
@@ -75,8 +63,38 @@ export class Harness {
     return this.connection.adapter
   }
 
-  send(method: Method, url: string, payload?: unknown): Promise<LightMyRequestResponse> {
-    return this.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) })
+  send(method: Method, url: string, payload?: unknown, app = this.app): Promise<LightMyRequestResponse> {
+    return app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) })
+  }
+
+  /**
+   * `fn` run against a gateway of its own in front of the same target, closed afterwards: what a
+   * check of failures leaves in a gateway (a rate limit's wait, a spent daily limit) stays there.
+   */
+  async ownGateway<T>(fn: (app: FastifyInstance) => Promise<T>): Promise<T> {
+    const app = await this.gateway()
+    try {
+      return await fn(app)
+    } finally {
+      await app.close()
+    }
+  }
+
+  /** A native id of `kind` the CRM does not hold, checked at the start; a check that needs a
+   * missing one the target gave wrong fails, saying why. */
+  missingId(kind: MissingKind): string {
+    const missing = this.need().missing
+    if (!missing) throw new Error('the missing ids were not checked (see the error of beforeAll)')
+    const found = missing[kind]
+    if ('problem' in found) throw new Error(found.problem)
+    return found.id
+  }
+
+  /** What `missingId` answers for each kind, or why it cannot: for the check of the target. */
+  get missingIds(): MissingIds {
+    const missing = this.need().missing
+    if (!missing) throw new Error('the missing ids were not checked (see the error of beforeAll)')
+    return missing
   }
 
   /** `fn`'s result, and the adapter warnings logged while it ran (the `adapter warning` lines). */
@@ -91,15 +109,63 @@ export class Harness {
     return { value, warnings }
   }
 
+  /**
+   * A check: `it(title, fn)`, whose failure shows what the gateway logged while it ran (warnings
+   * and errors, the cause of a 500 among them), so that a failure reads as more than a status.
+   */
+  check(title: string, fn: (ctx: TestContext) => Promise<void>): void {
+    it(title, async (ctx) => {
+      const from = this.started?.lines.length ?? 0
+      try {
+        await fn(ctx)
+      } catch (error) {
+        throw withLog(error, this.started?.lines.slice(from) ?? [])
+      }
+    })
+  }
+
   /** A value no other check of this run uses, e.g. `unique('dup')` is `dup-1a2b3c4d-7`. */
   unique(tag: string): string {
     return `${tag}-${this.run}-${++this.counter}`
+  }
+
+  private gateway(): Promise<FastifyInstance> {
+    const { target, logger } = this.need()
+    return testApp({
+      connections: {
+        [CONNECTION]: {
+          concurrency: 3,
+          // Quick retries and a breaker that stays closed keep the failure checks short and
+          // keep them from leaking into the other checks.
+          retry: { maxRetries: 1, minDelayMs: 5, maxDelayMs: 20 },
+          breaker: { failures: 1000, cooldownMs: 1000 },
+          ...target.connection,
+        },
+      },
+      // Batches of 2.5 times the declared sizes, whatever they are.
+      limits: { maxBatchIds: MAX_BATCH_IDS, bodyLimitBytes: 16 * 1024 * 1024 },
+      // Links on: what they need from the CRM is learned from the start.
+      auth: { linkTokens: LINK_TOKEN },
+      registry: target.registry,
+      dispatcher: target.dispatcher,
+      logger,
+    })
   }
 
   private need() {
     if (!this.started) throw new Error('the conformance target did not start (see the error of beforeAll)')
     return this.started
   }
+}
+
+/** `error` with the gateway's log lines appended to its message; a skip passes as it came. */
+function withLog(error: unknown, lines: readonly string[]): unknown {
+  if (!(error instanceof Error) || (error as { code?: string }).code === 'VITEST_PENDING' || lines.length === 0) return error
+  const shown = lines.slice(-LOG_LINES).map((line) => (line.length > LOG_LINE_CHARS ? `${line.slice(0, LOG_LINE_CHARS)}…` : line))
+  const before = error.message
+  error.message = `${before}\n\nThe gateway logged while the check ran${lines.length > LOG_LINES ? ` (the last ${LOG_LINES} of ${lines.length} lines)` : ''}:\n${shown.join('\n')}`
+  if (error.stack?.includes(before)) error.stack = error.stack.replace(before, () => error.message)
+  return error
 }
 
 /** The value, or the check reported as skipped with the reason: a target that cannot run a check
@@ -133,3 +199,21 @@ export function idsLike(sample: string, count: number, isNativeId: (id: string) 
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The longest a check waits for a created-record lookup to show what a create made. */
+const LOOKUP_WAIT_MS = 20_000
+
+/**
+ * What `find` answers once it finds something, asked again a moment apart for as long as the
+ * lookup's `settleMs` allows (20 s at most): a CRM's search may show a new record late, as long as
+ * its lookup says.
+ */
+export async function foundWithin<T>(settleMs: number, find: () => Promise<readonly T[]>): Promise<readonly T[]> {
+  const until = Date.now() + Math.min(settleMs, LOOKUP_WAIT_MS)
+  let found = await find()
+  while (found.length === 0 && Date.now() < until) {
+    await sleep(250)
+    found = await find()
+  }
+  return found
+}

@@ -1,26 +1,30 @@
-import { type TestContext, expect, it } from 'vitest'
-import type { Lookup, RecordCapabilities } from '../../src/adapter/records.ts'
+import { type TestContext, expect } from 'vitest'
+import type { CallOptions } from '../../src/adapter/common.ts'
+import type { CreatedLookup } from '../../src/adapter/created-lookup.ts'
+import type { Lookup, NativeRecord, RecordCapabilities } from '../../src/adapter/records.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
 import { normalize } from '../../src/service/matching.ts'
 import { LINK_TOKEN } from '../helpers/app.ts'
 import { CONNECTION, type Harness, needs } from './harness.ts'
+import type { RecordKind } from './target.ts'
 
-export type RecordKind = 'contacts' | 'companies'
 type Body = Record<string, unknown>
 type Value = Exclude<Lookup, 'externalId'>
 
 /** What the suite needs of a record port, whichever kind it serves. */
-interface AnyRecordPort {
+export interface AnyRecordPort {
   readonly capabilities: RecordCapabilities<Record<string, unknown>>
   isNativeId(id: string): boolean
   linkTo?(id: string): string | undefined
+  doFind(by: Lookup, keys: readonly string[], options: CallOptions): Promise<NativeRecord<object>[]>
+  readonly createdLookup?: CreatedLookup<Record<string, unknown>, NativeRecord<object>>
 }
 
-interface CreateAnswer {
+export interface CreateAnswer {
   results: { externalId: string; crmId: string }[]
   errors: { externalId: string; error: string; code: string }[]
 }
-interface SyncAnswer {
+export interface SyncAnswer {
   results: { externalId: string; crmId: string; properties: Record<string, unknown> }[]
   errors: { externalId: string; error: string; code: string }[]
 }
@@ -81,8 +85,12 @@ const SPECS: Record<RecordKind, Spec> = {
 
 /** A field's value as the rules compare it: a lookup (e-mail, domain, LinkedIn URL, name) in its
  * normal form, since a CRM may keep `https://www.Acme.com/` as `acme.com`; any other as it is. */
-const comparable = (field: string, value: unknown) =>
+export const comparable = (field: string, value: unknown) =>
   typeof value === 'string' && field !== 'externalId' && Object.hasOwn(normalize, field) ? normalize[field as Lookup](value) : value
+
+/** The lookups sync can use with `port`, in the documented order: declared, of fields it holds. */
+export const usableLookups = (port: AnyRecordPort, kind: RecordKind): Lookup[] =>
+  SPECS[kind].lookups.filter((by) => port.capabilities.lookups.includes(by) && !(port.capabilities.unsupportedFields ?? []).includes(by))
 
 /** The record port of `kind`, or the check skipped. */
 export const recordPort = (h: Harness, ctx: TestContext, kind: RecordKind): AnyRecordPort =>
@@ -120,8 +128,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
   const send = h.send.bind(h)
   const port = (ctx: TestContext) => recordPort(h, ctx, kind)
   const holds = (p: AnyRecordPort, field: string) => !(p.capabilities.unsupportedFields ?? []).includes(field)
-  /** The lookups sync can use, in the documented order. */
-  const usable = (p: AnyRecordPort) => spec.lookups.filter((by) => p.capabilities.lookups.includes(by) && holds(p, by))
+  const usable = (p: AnyRecordPort) => usableLookups(p, kind)
   const exported = (bodies: readonly Body[]) => exportRecords(h, kind, bodies)
   const sync = async (bodies: readonly Body[]) => {
     const res = await send('POST', `/${kind}/sync`, { [kind]: bodies })
@@ -141,7 +148,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
   }
   const J = JSON.stringify
 
-  it(`${kind} export: one crmId per externalId, naming the connection`, async (ctx) => {
+  h.check(`${kind} export: one crmId per externalId, naming the connection`, async (ctx) => {
     const p = port(ctx)
     const bodies = [0, 1, 2].map(() => sampleRecord(p, kind, h.unique('one-each')))
     const res = await send('POST', `/${kind}`, { [kind]: bodies })
@@ -161,7 +168,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     }
   })
 
-  it(`${kind} batches: export, sync and update across more ${kind} than one call of the CRM takes`, async (ctx) => {
+  h.check(`${kind} batches: export, sync and update across more ${kind} than one call of the CRM takes`, async (ctx) => {
     const p = port(ctx)
     const { maxBatchCreate, maxBatchFind, maxBatchUpdate } = p.capabilities
     // 2.5 times the largest declared size, within the 100 records one Enginy request may carry.
@@ -186,7 +193,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     ).toEqual(crmIds)
   })
 
-  it(`${kind} export: the same ${key} in any form is one ${singular}, in one request, across requests and at once`, async (ctx) => {
+  h.check(`${kind} export: the same ${key} in any form is one ${singular}, in one request, across requests and at once`, async (ctx) => {
     const p = port(ctx)
     needs(ctx, p.capabilities.lookups.includes(key) && holds(p, key), `the ${kind} port declares no ${key} lookup`)
     const tag = h.unique(`same-${key}`)
@@ -211,7 +218,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     expect(new Set(made.flat()).size, `exports of one new ${key} at once make one ${singular} (rule: never a second ${singular}, ${key})`).toBe(1)
   })
 
-  it(`${kind} export: the same externalId is one ${singular}, whatever its ${key} became`, async (ctx) => {
+  h.check(`${kind} export: the same externalId is one ${singular}, whatever its ${key} became`, async (ctx) => {
     const p = port(ctx)
     needs(ctx, p.capabilities.lookups.includes('externalId'), `the ${kind} port declares no externalId lookup`)
     const tag = h.unique('same-externalId')
@@ -231,7 +238,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     ).toEqual([first])
   })
 
-  it(`${kind} sync: found by each declared lookup in the documented order; what the CRM does not hold is left out`, async (ctx) => {
+  h.check(`${kind} sync: found by each declared lookup in the documented order; what the CRM does not hold is left out`, async (ctx) => {
     const p = port(ctx)
     const lookups = needs(ctx, usable(p).length > 0 && usable(p), `the ${kind} port declares no lookups`)
     // One record per lookup, holding that lookup's value only.
@@ -277,12 +284,12 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     }
   })
 
-  it(`${kind} update: each by crmId; an unknown crmId is success: false with an error while the others succeed`, async (ctx) => {
+  h.check(`${kind} update: each by crmId; an unknown crmId is success: false with an error while the others succeed`, async (ctx) => {
     const p = port(ctx)
     const candidates = spec.changes(h.unique('changed'))
     const [field, value] = needs(ctx, Object.entries(candidates).find(([name]) => holds(p, name)), `the ${kind} port holds none of ${Object.keys(candidates).join(', ')}`)
     const [a, b] = await exported([sampleRecord(p, kind, h.unique('update')), sampleRecord(p, kind, h.unique('update'))])
-    const unknown = encodeId(CONNECTION, h.target.missingRecordNativeId ?? h.target.missingNativeId)!
+    const unknown = encodeId(CONNECTION, h.missingId(kind))!
     const answer = await update([
       { crmId: a, [field]: value },
       { crmId: unknown, [field]: value },
@@ -302,7 +309,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     }
   })
 
-  it(`${kind} update: fields change, a field left out stays`, async (ctx) => {
+  h.check(`${kind} update: fields change, a field left out stays`, async (ctx) => {
     const p = port(ctx)
     needs(ctx, usable(p).length > 0, `the ${kind} port declares no lookups: sync cannot read ${kind} back`)
     const tag = h.unique('merge')
@@ -332,7 +339,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     )
   })
 
-  it(`${kind} extra fields: kept and read back when the port keeps them, else dropped with an adapter warning; never an error`, async (ctx) => {
+  h.check(`${kind} extra fields: kept and read back when the port keeps them, else dropped with an adapter warning; never an error`, async (ctx) => {
     const p = port(ctx)
     const kept = p.capabilities.keepsExtraFields || Object.hasOwn(h.connection.core.fieldMap[kind], EXTRA_FIELD)
     const body = { ...sampleRecord(p, kind, h.unique('extra')), [EXTRA_FIELD]: 'IN_PROGRESS' }
@@ -361,7 +368,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     }
   })
 
-  it(`${kind} unsupported fields: dropped with an adapter warning naming each, never an error`, async (ctx) => {
+  h.check(`${kind} unsupported fields: dropped with an adapter warning naming each, never an error`, async (ctx) => {
     const p = port(ctx)
     const fields = needs(ctx, p.capabilities.unsupportedFields?.length ? p.capabilities.unsupportedFields : undefined, `the ${kind} port declares no unsupported fields`)
     const tag = h.unique('unsupported')
@@ -384,11 +391,11 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     }
   })
 
-  it(`${kind} links: a crmId's link redirects to the record's page, once learned, with no call to the CRM, whether the record exists or not`, async (ctx) => {
+  h.check(`${kind} links: a crmId's link redirects to the record's page, once learned, with no call to the CRM, whether the record exists or not`, async (ctx) => {
     const p = port(ctx)
     needs(ctx, p.linkTo, `the ${kind} port has no linkTo`)
     // Any id of the CRM's form: a link never asks whether its record exists.
-    const native = h.target.missingRecordNativeId ?? h.target.missingNativeId
+    const native = h.missingId(kind)
     const url = `/links/${LINK_TOKEN}/${kind}/${encodeId(CONNECTION, native)}`
     // What links need is learned outside any request, when the gateway starts: wait for it.
     const until = Date.now() + 10_000
@@ -406,7 +413,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     if (before !== undefined) expect(h.target.seen!().slice(before), 'a link makes no CRM call (rule: links)').toEqual([])
   })
 
-  it(`${kind}: a crmId works as a task's ${spec.taskField} and comes back on the task`, async (ctx) => {
+  h.check(`${kind}: a crmId works as a task's ${spec.taskField} and comes back on the task`, async (ctx) => {
     const p = port(ctx)
     const tasks = needs(ctx, h.adapter.tasks, 'the adapter has no tasks port')
     const field = spec.taskField

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest'
+import { expect } from 'vitest'
 import type { ReferencePort } from '../../src/adapter/references.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
 import { CONNECTION, type Harness, needs } from './harness.ts'
@@ -51,9 +51,8 @@ async function makeReferences(h: Harness): Promise<References> {
 export function describeReferenceChecks(h: Harness) {
   const port = (ctx: Parameters<typeof needs>[0]): ReferencePort => needs(ctx, h.adapter.references, 'the adapter declares no references port')
   const call = () => ({ signal: AbortSignal.timeout(15_000), deadline: Date.now() + 15_000, warn: () => {} })
-  const missingNative = () => h.target.missingRecordNativeId ?? h.target.missingNativeId
 
-  it('references: the port names the records that do not exist, and only those', async (ctx) => {
+  h.check('references: the port names the records that do not exist, and only those', async (ctx) => {
     const references = port(ctx)
     const contacts = recordPort(h, ctx, 'contacts')
     const companies = recordPort(h, ctx, 'companies')
@@ -61,11 +60,11 @@ export function describeReferenceChecks(h: Harness) {
     const [company] = await exportRecords(h, 'companies', [sampleRecord(companies, 'companies', h.unique('exists'))])
     const existing = { contacts: [decodeId(contact!)!.nativeId], companies: [decodeId(company!)!.nativeId] }
     const absent = await references.doFindMissing(
-      { contacts: [...existing.contacts, missingNative()], companies: [...existing.companies, missingNative()] },
+      { contacts: [...existing.contacts, h.missingId('contacts')], companies: [...existing.companies, h.missingId('companies')] },
       call(),
     )
-    expect(absent.contacts ?? [], 'a contact that does not exist is named, one that exists is not (rule: references, contacts)').toEqual([missingNative()])
-    expect(absent.companies ?? [], 'a company that does not exist is named, one that exists is not (rule: references, companies)').toEqual([missingNative()])
+    expect(absent.contacts ?? [], 'a contact that does not exist is named, one that exists is not (rule: references, contacts)').toEqual([h.missingId('contacts')])
+    expect(absent.companies ?? [], 'a company that does not exist is named, one that exists is not (rule: references, companies)').toEqual([h.missingId('companies')])
     const users = h.adapter.users ? ((await h.send('GET', '/users')).json() as { id: string }[]) : []
     if (users[0]) {
       const owner = decodeId(users[0].id)?.nativeId ?? users[0].id
@@ -76,10 +75,10 @@ export function describeReferenceChecks(h: Harness) {
     }
   })
 
-  it('references: a task or an activity naming a missing contact or company is a 422 naming the field, and writes nothing', async (ctx) => {
+  h.check('references: a task or an activity naming a missing contact or company is a 422 naming the field, and writes nothing', async (ctx) => {
     port(ctx)
-    const missing = encodeId(CONNECTION, missingNative())!
     for (const field of ['contactId', 'companyId'] as const) {
+      const missing = encodeId(CONNECTION, h.missingId(field === 'contactId' ? 'contacts' : 'companies'))!
       if (h.adapter.tasks && !(h.adapter.tasks.capabilities.unsupportedFields ?? []).includes(field)) {
         const subject = h.unique('refused')
         const res = await h.send('POST', '/tasks', { subject, [field]: missing })

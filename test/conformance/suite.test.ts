@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { USERS_BUG } from './fixtures/memory-variants.ts'
 
 const run = promisify(execFile)
 
@@ -42,6 +43,13 @@ const CHECK = {
   referencePort: 'references: the port names',
   referenceWrites: 'references: a task or an activity',
   unserved: 'kinds without a port:',
+  target: 'target: one missing id per kind',
+  down: 'upstream failures: a CRM that is down',
+  rateLimited: 'upstream failures: a CRM that rate-limits',
+  contactsLost: 'contacts lost creates: an export whose answer was lost',
+  contactsPage: 'contacts sync: more contacts than one page',
+  contactsMapped: "contacts fieldMap'd extra fields:",
+  activityLinks: 'activities: the contact and company an activity names',
 } as const
 
 /**
@@ -82,12 +90,44 @@ const BROKEN: Record<string, { fails: [string, string][]; alsoFails?: string[] }
   'links every contact to the same page': { fails: [[CHECK.contactsLinks, "a link names its record: the native id is in the URL (rule: links, the record's id)"]] },
   'logs duplicate activities': {
     fails: [[CHECK.activities, 'the same metadata.messageId again answers 200: logged once (rule: activities, messageId)']],
+    // Its lookup by message id finds nothing: the activity cannot be read back either.
+    alsoFails: [CHECK.activityLinks],
   },
   'finds activities a lost create did not make': {
     fails: [[CHECK.lostActivities, 'the lookup finds the activity of the create, once (rule: lost activities)']],
+    alsoFails: [CHECK.activityLinks],
   },
   'counts a repeated pair again': { fails: [[CHECK.associations, 'the pair repeated in the request counted once (rule: associations, created)']] },
   'lists users without names': { fails: [[CHECK.users, 'each user has a name (rule: users, name)']] },
+  'turns a rate-limited search into no match': {
+    fails: [[CHECK.rateLimited, 'a sync of contacts while the CRM rate-limits answers 503, never 200 (rule: upstream failures, rate-limited, sync)']],
+  },
+  'creates again after a lost answer': { fails: [[CHECK.contactsLost, 'the one answered (rule: lost creates, never a second contact)']] },
+  'labels batch reads by position': {
+    fails: [
+      [CHECK.batchGet, 'with its own fields, whatever order the CRM answers in (rule: batch get, fields)'],
+      [CHECK.contactsPage, 'with its own crmId, the one its export answered (rule: sync, batch read, crmId)'],
+    ],
+  },
+  'lists the first page whatever it is asked': {
+    fails: [[CHECK.contactsPage, 'answers each asked for, once, in request order (rule: sync, batch read)']],
+    // Every lookup answers the first page: reads after an update, counts, and reads during a
+    // failure (which never reach the CRM) go wrong too.
+    alsoFails: [CHECK.contactsMerge, CHECK.contactsExtra, CHECK.contactsLost, CHECK.down, CHECK.rateLimited],
+  },
+  'drops the extra fields fieldMap names': {
+    fails: [[CHECK.contactsMapped, 'an extra field fieldMap names comes back in sync properties as written (rule: extra fields, fieldMap, campaignOpens)']],
+  },
+  'echoes activity references it does not store': {
+    fails: [[CHECK.activityLinks, 'is linked to the contact named (rule: activities, contactId resolves)']],
+  },
+  // The failure shows the cause of the 500 from the gateway's log, not a bare INTERNAL.
+  'throws a plain error listing users': { fails: [[CHECK.users, USERS_BUG]] },
+  'names a malformed missing task id': {
+    fails: [[CHECK.target, `the target's missingNativeId "not a memory id" is not of the tasks port's form (its isNativeId) (rule: target, missingNativeId)`]],
+    // Every check that needs the missing task id fails, saying why, rather than passing untested.
+    alsoFails: [CHECK.notFound, CHECK.batchGet, CHECK.batchComplete],
+  },
   'finds every reference': {
     fails: [
       [CHECK.referencePort, 'a contact that does not exist is named, one that exists is not (rule: references, contacts)'],
@@ -131,6 +171,17 @@ describe('the conformance suite', () => {
 
   const of = (adapter: string) => results.filter((r) => r.ancestorTitles.includes(`adapter conformance: ${adapter}`))
   const titled = (among: Result[], start: string) => among.filter((r) => r.title.startsWith(start))
+
+  it('fails an adapter registered without targets in its folder, naming the rule', () => {
+    const ran = of('no-target')
+    expect(ran.map((r) => [r.title, r.status]), 'the registry runs a check for the adapter, which fails').toEqual([['declares its targets in its own folder (conformance.ts)', 'failed']])
+    expect(ran[0]!.failureMessages.join('\n')).toContain('adapters/no-target/conformance.ts exports no targets: every registered adapter runs the conformance suite (rule: registry, conformance.ts)')
+  })
+
+  it('shows, with a failing check, what the gateway logged while it ran', () => {
+    const [failed] = titled(of('throws a plain error listing users'), CHECK.users)
+    expect(failed?.failureMessages.join('\n')).toMatch(/The gateway logged while the check ran[\s\S]*the users table is missing/)
+  })
 
   it('runs every fixture, and fails because of the broken ones', () => {
     expect(code, 'the broken adapters must fail the suite').toBe(1)

@@ -1,78 +1,56 @@
 import { afterAll, beforeAll, describe } from 'vitest'
-import type { AdapterRegistry } from '../../adapters/index.ts'
-import type { Dispatcher } from 'undici'
-import type { HttpFake, Step } from '../fakes/http-fake.ts'
 import { describeActivityChecks } from './activities.ts'
 import { describeAssociationChecks } from './associations.ts'
+import { describeFailureChecks } from './failures.ts'
 import { Harness } from './harness.ts'
+import { describeLostRecordChecks } from './lost-records.ts'
+import { describeRecordExtraChecks } from './record-extras.ts'
+import { describeRecordReadChecks } from './record-reads.ts'
 import { describeRecordChecks } from './records.ts'
 import { describeReferenceChecks } from './references.ts'
+import type { ConformanceTarget } from './target.ts'
+import { describeTargetChecks } from './target-checks.ts'
 import { describeTaskChecks } from './tasks.ts'
 import { describeUserChecks, describeUnservedKinds } from './users.ts'
 
-/**
- * The contract suite every adapter runs: `describeAdapterConformance('name', setup)` from the
- * adapter's own test file. It drives the adapter through the whole gateway with `inject()` and
- * checks each rule of Enginy's custom-CRM interface (tasks, contacts, companies, associations,
- * activities, users); a failure names the rule and the field. It reads the ports and capabilities
- * the adapter declares and branches on them, never on the adapter's name; a check the target
- * cannot run is reported as skipped, with the reason.
- */
-export interface ConformanceTarget {
-  /** The connection entry of the config: `adapter` plus its options. */
-  readonly connection: Record<string, unknown>
-  readonly registry?: AdapterRegistry
-  readonly dispatcher?: Dispatcher
-  /** A native task id the CRM surely does not hold, in its format (HubSpot: digits). */
-  readonly missingNativeId: string
-  /**
-   * `count` distinct native task ids the CRM surely does not hold, in its format: they fill the
-   * batches of 2.5 times the declared sizes without creating thousands of tasks. Default: ids
-   * like `missingNativeId`, its last characters counted up (`12345670000`, `12345670001`…),
-   * those the task port's `isNativeId` accepts.
-   */
-  readonly missingNativeIds?: (count: number) => readonly string[]
-  /** A native id no contact or company of the CRM has, in its format. Default: `missingNativeId`. */
-  readonly missingRecordNativeId?: string
-  /** Enginy types the connection maps and reads back unchanged (through its typeMap). */
-  readonly roundTripTypes?: readonly string[]
-  /** Values the CRM accepts for ownerId / contactId / companyId (CRMs check these). */
-  readonly refs?: { ownerId?: string; contactId?: string; companyId?: string }
-  /** Makes the CRM answer every following call with a failure, until `heal()`. */
-  readonly breakUpstream?: (kind: 'unavailable' | 'auth') => void
-  readonly heal?: () => void
-  /** The most requests the CRM saw at once, if the fake counts it. */
-  readonly peakInFlight?: () => number
-  /** Every request the CRM has seen, as `METHOD /path`, if the fake records them. */
-  readonly seen?: () => readonly string[]
-  /** What every request of the task operations looks like (`METHOD /path`): with `seen`, the
-   * suite checks that ids a caller crafts never make the gateway call anything else. */
-  readonly taskPaths?: RegExp
-  close(): Promise<void>
-}
+/** The groups of checks, each of one part of the contract. */
+const GROUPS = {
+  target: describeTargetChecks,
+  tasks: describeTaskChecks,
+  contacts: (h: Harness) => {
+    describeRecordChecks(h, 'contacts')
+    describeRecordExtraChecks(h, 'contacts')
+    describeRecordReadChecks(h, 'contacts')
+    describeLostRecordChecks(h, 'contacts')
+  },
+  companies: (h: Harness) => {
+    describeRecordChecks(h, 'companies')
+    describeRecordExtraChecks(h, 'companies')
+    describeRecordReadChecks(h, 'companies')
+    describeLostRecordChecks(h, 'companies')
+  },
+  associations: describeAssociationChecks,
+  activities: describeActivityChecks,
+  references: describeReferenceChecks,
+  users: describeUserChecks,
+  unserved: describeUnservedKinds,
+  failures: describeFailureChecks,
+} satisfies Record<string, (h: Harness) => void>
+
+/** A group of checks, each of one part of the contract: `target`, `tasks`, `contacts`, `companies`,
+ * `associations`, `activities`, `references`, `users`, `unserved` (kinds without a port), `failures`. */
+export type CheckGroup = keyof typeof GROUPS
 
 /**
- * The failure hooks of a target whose CRM is an `HttpFake`: `breakUpstream` makes it answer 503
- * (or `authFailure` for 'auth') until `heal`, and `peakInFlight` reads its count.
+ * The contract suite every adapter runs, from the registry (`registry.ts`): it drives the adapter
+ * through the whole gateway with `inject()` and checks each rule of Enginy's custom-CRM interface
+ * (tasks, contacts, companies, associations, activities, users, upstream failures); a failure names
+ * the rule and the field, and shows what the gateway logged meanwhile. It reads the ports and
+ * capabilities the adapter declares and branches on them, never on the adapter's name; a check the
+ * target cannot run is reported as skipped, with the reason. `only` runs some groups of checks
+ * (the target's are always run), for a second configuration of an adapter that differs in one kind.
  */
-export function fakeHooks(
-  http: HttpFake,
-  authFailure: Step,
-): Pick<ConformanceTarget, 'breakUpstream' | 'heal' | 'peakInFlight' | 'seen'> {
-  const healthy = http.handler
-  return {
-    breakUpstream: (kind) => {
-      http.handler = () => (kind === 'auth' ? authFailure : { status: 503 })
-    },
-    heal: () => {
-      http.handler = healthy
-    },
-    peakInFlight: () => http.peakInFlight,
-    seen: () => http.requests.map((request) => `${request.method} ${request.path}`),
-  }
-}
-
-export function describeAdapterConformance(name: string, setup: () => Promise<ConformanceTarget>) {
+export function describeAdapterConformance(name: string, setup: () => Promise<ConformanceTarget>, only?: readonly CheckGroup[]) {
   describe(`adapter conformance: ${name}`, () => {
     const h = new Harness()
     beforeAll(async () => {
@@ -81,14 +59,8 @@ export function describeAdapterConformance(name: string, setup: () => Promise<Co
     afterAll(async () => {
       await h.stop()
     })
-
-    describeTaskChecks(h)
-    describeRecordChecks(h, 'contacts')
-    describeRecordChecks(h, 'companies')
-    describeAssociationChecks(h)
-    describeActivityChecks(h)
-    describeReferenceChecks(h)
-    describeUserChecks(h)
-    describeUnservedKinds(h)
+    for (const [group, describeGroup] of Object.entries(GROUPS)) {
+      if (!only || group === 'target' || only.includes(group as CheckGroup)) describeGroup(h)
+    }
   })
 }

@@ -1,8 +1,8 @@
-import { type TestContext, expect, it } from 'vitest'
+import { type TestContext, expect } from 'vitest'
 import type { OptionalTaskField, TaskPort } from '../../src/adapter/tasks.ts'
 import { encodeId } from '../../src/service/ids.ts'
 import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
-import { CONNECTION, type Harness, MAX_BATCH_IDS, idsLike, needs, sleep } from './harness.ts'
+import { CONNECTION, type Harness, MAX_BATCH_IDS, foundWithin, idsLike, needs, sleep } from './harness.ts'
 import { acceptedReferences } from './references.ts'
 
 const NO_TASKS = 'the adapter has no tasks port'
@@ -40,7 +40,7 @@ export function describeTaskChecks(h: Harness) {
   })
   /** Gateway ids of missing tasks, distinct, of the CRM's form. */
   const missingIds = (tasks: TaskPort, count: number): string[] => {
-    const natives = [...new Set(h.target.missingNativeIds?.(count) ?? idsLike(h.target.missingNativeId, count, (id) => tasks.isNativeId(id)))]
+    const natives = [...new Set(h.target.missingNativeIds?.(count) ?? idsLike(h.missingId('tasks'), count, (id) => tasks.isNativeId(id)))]
     expect(
       natives.filter((id) => !tasks.isNativeId(id)),
       "missing ids the target gives are of the CRM's form (its task port's isNativeId)",
@@ -50,7 +50,7 @@ export function describeTaskChecks(h: Harness) {
     return ids.slice(0, count)
   }
 
-  it('create: every field comes back, due date in UTC, not completed', async (ctx) => {
+  h.check('create: every field comes back, due date in UTC, not completed', async (ctx) => {
     port(ctx)
     const given = await values()
     const refs = Object.fromEntries(
@@ -89,7 +89,7 @@ export function describeTaskChecks(h: Harness) {
     expect(read.json(), 'get returns what create returned').toEqual(task)
   })
 
-  it('round trip: due dates with offsets, dates alone, markup in descriptions, types', async (ctx) => {
+  h.check('round trip: due dates with offsets, dates alone, markup in descriptions, types', async (ctx) => {
     port(ctx)
     if (supports('dueDate')) {
       const cases = [
@@ -118,9 +118,9 @@ export function describeTaskChecks(h: Harness) {
     }
   })
 
-  it('not found: unknown and malformed ids are 404 on get and update', async (ctx) => {
+  h.check('not found: unknown and malformed ids are 404 on get and update', async (ctx) => {
     port(ctx)
-    for (const id of [`${CONNECTION}.${h.target.missingNativeId}`, 'nope', 'other.123', `${CONNECTION}.`]) {
+    for (const id of [`${CONNECTION}.${h.missingId('tasks')}`, 'nope', 'other.123', `${CONNECTION}.`]) {
       const get = await send('GET', `/tasks/${encodeURIComponent(id)}`)
       expect(get.statusCode, `get ${id} is 404 (rule: task not found): ${get.body}`).toBe(404)
       expect(get.json()).toMatchObject({ statusCode: 404, error: 'Not Found' })
@@ -144,7 +144,7 @@ export function describeTaskChecks(h: Harness) {
     expect(outside, `calls ${what} made outside the task operations`).toEqual([])
   }
 
-  it('crafted ids: 404 on every single-task route, and never a call outside the task operations', async (ctx) => {
+  h.check('crafted ids: 404 on every single-task route, and never a call outside the task operations', async (ctx) => {
     const tasks = port(ctx)
     const { seen, refs } = h.target
     const before = seen?.().length ?? 0
@@ -167,7 +167,7 @@ export function describeTaskChecks(h: Harness) {
     onlyTaskOperations(before, 'for crafted ids')
   })
 
-  it('crafted ids: left out of batch get and batch complete, and never a call outside the task operations', async (ctx) => {
+  h.check('crafted ids: left out of batch get and batch complete, and never a call outside the task operations', async (ctx) => {
     port(ctx)
     const existing = await create({ subject: 'real' })
     const before = h.target.seen?.().length ?? 0
@@ -187,7 +187,7 @@ export function describeTaskChecks(h: Harness) {
     onlyTaskOperations(before, 'for batches with crafted ids')
   })
 
-  it('update: writable fields change, completion is idempotent, an edit keeps completedAt, reopening clears it', async (ctx) => {
+  h.check('update: writable fields change, completion is idempotent, an edit keeps completedAt, reopening clears it', async (ctx) => {
     port(ctx)
     const task = await create({ subject: 'to update', ...(supports('dueDate') && { dueDate: '2024-01-15' }) })
     const change = { subject: 'updated', ...(supports('dueDate') && { dueDate: '2024-02-01T09:00:00Z' }) }
@@ -220,34 +220,43 @@ export function describeTaskChecks(h: Harness) {
     expect(reopened).toMatchObject({ completed: false, completedAt: null })
   })
 
-  it('batch get: 2.5 times the declared batch size, order of first appearance, missing left out', async (ctx) => {
+  h.check('batch get: 2.5 times the declared batch size, order of first appearance, missing left out', async (ctx) => {
     const tasks = port(ctx)
     const declared = tasks.capabilities.maxBatchRead
     const size = batchOf(declared)
     const created: string[] = []
-    for (let i = 0; i < Math.min(size, 25); i++) created.push((await create({ subject: `batch ${i}` })).id)
+    const subjects = new Map<string, string>()
+    for (let i = 0; i < Math.min(size, 25); i++) {
+      const subject = h.unique(`batch ${i}`)
+      const { id } = await create({ subject })
+      created.push(id)
+      subjects.set(id, subject)
+    }
     // Not in the order they were made: the answer keeps the order of the request.
     const real = created.reverse()
     const ids = spread(real, missingIds(tasks, size - real.length))
-    const missing = encodeId(CONNECTION, h.target.missingNativeId)!
-    const asked = [missing, ...ids, real[0], 'malformed id', `gone.${h.target.missingNativeId}`]
+    const missing = encodeId(CONNECTION, h.missingId('tasks'))!
+    const asked = [missing, ...ids, real[0], 'malformed id', `gone.${h.missingId('tasks')}`]
     const res = await send('POST', '/tasks/batch', { ids: asked })
     expect(res.statusCode, `batch get answers 200; missing ids are left out, never an error: ${res.body}`).toBe(200)
     expect(
       res.json().map((task: { id: string }) => task.id),
       `batch get of ${new Set(asked).size} ids (declared maxBatchRead ${declared}): existing ids once each, in request order (rule: batch get)`,
     ).toEqual(real)
+    for (const task of res.json() as { id: string; subject: string }[]) {
+      expect(task.subject, `batch get answers task ${task.id} with its own fields, whatever order the CRM answers in (rule: batch get, fields)`).toBe(subjects.get(task.id))
+    }
     expect((await send('POST', '/tasks/batch', { ids: [] })).json(), 'ids: [] gives []').toEqual([])
   })
 
-  it('batch complete: 2.5 times the declared batch size, idempotent, missing left out', async (ctx) => {
+  h.check('batch complete: 2.5 times the declared batch size, idempotent, missing left out', async (ctx) => {
     const tasks = port(ctx)
     const declared = tasks.capabilities.maxBatchUpdate
     const size = batchOf(declared)
     const real: string[] = []
     for (let i = 0; i < Math.min(size, 12); i++) real.push((await create({ subject: `complete ${i}` })).id)
     const ids = spread(real, missingIds(tasks, size - real.length))
-    const first = await send('PATCH', '/tasks/batch', { ids: [...ids, encodeId(CONNECTION, h.target.missingNativeId)], completed: true })
+    const first = await send('PATCH', '/tasks/batch', { ids: [...ids, encodeId(CONNECTION, h.missingId('tasks'))], completed: true })
     expect(first.statusCode, `batch complete answers 200; missing ids are left out, never an error: ${first.body}`).toBe(200)
     const done = first.json()
     expect(
@@ -269,7 +278,7 @@ export function describeTaskChecks(h: Harness) {
     for (const task of reopened) expect(task, 'reopened').toMatchObject({ completed: false, completedAt: null })
   })
 
-  it('unsupported task fields: a create or an edit with them answers as usual, without them, and a warning names each', async (ctx) => {
+  h.check('unsupported task fields: a create or an edit with them answers as usual, without them, and a warning names each', async (ctx) => {
     const tasks = port(ctx)
     const fields = needs(ctx, tasks.capabilities.unsupportedFields?.length ? tasks.capabilities.unsupportedFields : undefined, 'the task port declares no unsupported fields')
     const given = await values()
@@ -294,7 +303,7 @@ export function describeTaskChecks(h: Harness) {
     }
   })
 
-  it('lost creates: the created-task lookup finds the task a create made, and no other', async (ctx) => {
+  h.check('lost creates: the created-task lookup finds the task a create made, and no other', async (ctx) => {
     const tasks = port(ctx)
     const lookup = needs(ctx, tasks.createdLookup, 'the task port declares no createdLookup: a keyed create that ends in doubt is answered 409')
     expect(lookup.settleMs, 'settleMs is a duration in milliseconds (rule: lost creates)').toBeGreaterThanOrEqual(0)
@@ -320,8 +329,8 @@ export function describeTaskChecks(h: Harness) {
     const made = await create(body)
     const unlike = supports('description') ? { description: 'another text' } : supports('dueDate') ? { dueDate: '2025-02-02T02:02:00Z' } : undefined
     const other = unlike && (await create({ ...body, ...unlike }))
-    const options = { signal: AbortSignal.timeout(15_000), deadline: Date.now() + 15_000, warn: () => {} }
-    const found = await lookup.doFind({ input, createdAfter }, options)
+    const options = { signal: AbortSignal.timeout(40_000), deadline: Date.now() + 40_000, warn: () => {} }
+    const found = await foundWithin(lookup.settleMs, () => lookup.doFind({ input, createdAfter }, options))
     const ids = found.map((task) => encodeId(CONNECTION, task.id))
     expect(ids, 'the lookup finds the task of the create, once (rule: lost creates)').toEqual([made.id])
     expect(ids, 'a task with the same fields made before the attempt is not its task (rule: lost creates, createdAfter)').not.toContain(before.id)
@@ -331,31 +340,12 @@ export function describeTaskChecks(h: Harness) {
   })
 
   // A target without the hook cannot be checked: reported as skipped, not as a pass.
-  it('concurrency: the connection limit holds at the CRM', async (ctx) => {
+  h.check('concurrency: the connection limit holds at the CRM', async (ctx) => {
     port(ctx)
     const peakInFlight = needs(ctx, h.target.peakInFlight, 'the target does not count requests in flight')
     const ids = []
     for (let i = 0; i < 8; i++) ids.push((await create({ subject: `parallel ${i}` })).id)
     await send('PATCH', '/tasks/batch', { ids, completed: true })
     expect(peakInFlight(), 'requests in flight never exceed concurrency 3').toBeLessThanOrEqual(3)
-  })
-
-  it('upstream failures: reported as 502, never as an empty result', async (ctx) => {
-    port(ctx)
-    const { breakUpstream, heal } = h.target
-    if (!breakUpstream || !heal) return ctx.skip('the target cannot make its CRM fail')
-    const task = await create({ subject: 'before the outage' })
-    breakUpstream('unavailable')
-    try {
-      const batch = await send('POST', '/tasks/batch', { ids: [task.id] })
-      expect(batch.statusCode, 'a failing CRM is a 5xx on batch get, not []').toBeGreaterThanOrEqual(502)
-      const get = await send('GET', `/tasks/${task.id}`)
-      expect([502, 503], 'a failing CRM is 502 or 503 on get').toContain(get.statusCode)
-      breakUpstream('auth')
-      const auth = await send('POST', '/tasks', { subject: 'x' })
-      expect(auth.statusCode, 'rejected credentials are a 502').toBeGreaterThanOrEqual(502)
-    } finally {
-      heal()
-    }
   })
 }

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest'
+import { expect } from 'vitest'
 import type { Kind } from '../../src/adapter/v2.ts'
 import type { Harness, Method } from './harness.ts'
 
@@ -10,7 +10,7 @@ interface UserOut {
 
 /** `GET /users`: owner selection in Enginy, on where the adapter can list the people. */
 export function describeUserChecks(h: Harness) {
-  it('users: GET /users lists {id, name} where the adapter has a users port, else 404', async () => {
+  h.check('users: GET /users lists {id, name} where the adapter has a users port, else 404', async () => {
     const res = await h.send('GET', '/users')
     if (!h.adapter.users) {
       expect(res.statusCode, `GET /users answers 404 without a users port: owner selection off (rule: users): ${res.body}`).toBe(404)
@@ -37,7 +37,7 @@ export function describeUserChecks(h: Harness) {
 
 /** What the gateway answers for a kind the adapter has no port for: 501, honestly. */
 export function describeUnservedKinds(h: Harness) {
-  it('kinds without a port: 501 Not Implemented, never a 200 or a 500', async (ctx) => {
+  h.check('kinds without a port: 501 Not Implemented, never a 200 or a 500', async (ctx) => {
     const routes: [Kind, Method, string, unknown][] = [
       ['tasks', 'POST', '/tasks', { subject: 'not served' }],
       ['contacts', 'POST', '/contacts', { contacts: [{ externalId: 'X-unserved', email: 'unserved@conformance.example' }] }],

@@ -8,6 +8,7 @@ import { resolveConfig } from '../../src/config/load.ts'
 import { createLogger } from '../../src/logger.ts'
 import type { Tracing } from '../../src/ops/tracing.ts'
 
+/** The API key of every gateway `testApp` builds, unless told otherwise. */
 export const KEY = 'test-key-0123456789'
 /** A link token for `auth: { linkTokens: LINK_TOKEN }`: without one, a tenant's links are off. */
 export const LINK_TOKEN = 'test-link-token-0123456789abcdefghijklmnop'
@@ -64,6 +65,7 @@ export function capturedLogger(level = 'debug'): { logger: Logger; lines: string
   return { logger: createLogger(level, stream), lines }
 }
 
+/** The headers of a request with `KEY` and a JSON body. */
 export const headers = { 'x-api-key': KEY, 'content-type': 'application/json' }
 
 /** `method url` with `payload` and the test key, which must answer 200: its JSON body. */

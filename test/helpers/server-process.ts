@@ -81,9 +81,9 @@ export async function runToExit(env: Record<string, string>): Promise<{ code: nu
   return { code, stdout, stderr }
 }
 
-/** The fake CRM of `test/fakes/crm-process.ts` (HubSpot, or Pipedrive with CRM=pipedrive) in a process of its own; see its control routes. */
+/** The fake CRM of `test/conformance/fakes/crm-process.ts` (HubSpot, or Pipedrive with CRM=pipedrive) in a process of its own; see its control routes. */
 export async function startFakeCrmProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/crm-process.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/conformance/fakes/crm-process.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

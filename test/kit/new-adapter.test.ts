@@ -9,9 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 const run = promisify(execFile)
 const ROOT = resolve('.')
 
-async function inCopy(cwd: string, command: string, args: string[]) {
+async function inCopy(cwd: string, command: string, args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(command, args, { cwd, timeout: 180_000, maxBuffer: 20 * 1024 * 1024 })
+    const { stdout, stderr } = await run(command, args, { cwd, timeout: 180_000, maxBuffer: 20 * 1024 * 1024, env: { ...process.env, ...env } })
     return { code: 0, out: stdout + stderr }
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string }
@@ -29,7 +29,7 @@ describe('npm run new-adapter', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'))
   })
 
-  it('creates an adapter that type-checks, is registered, keeps crafted ids from its CRM, and whose conformance test fails for the right reason', async () => {
+  it('creates an adapter that type-checks, is registered, keeps crafted ids from its CRM, and whose conformance target fails for the right reason', async () => {
     const created = await inCopy(copy, 'npm', ['run', '-s', 'new-adapter', '--', 'acme-crm'])
     expect(created.code, created.out).toBe(0)
     expect(created.out).toContain('adapters/acme-crm/index.ts')
@@ -54,11 +54,20 @@ describe('npm run new-adapter', () => {
       expect(source, `${file} is no version 1 adapter`).not.toMatch(/v1|TaskAdapterV1/)
     }
 
+    // Its fake and its conformance target in its own folder, taking the test kit.
+    expect(created.out).toContain('adapters/acme-crm/conformance.ts')
+    expect(created.out).toContain('adapters/acme-crm/fake/acme-crm.ts')
+    for (const file of ['conformance.ts', 'fake/acme-crm.ts']) {
+      const imports = [...readFileSync(join(copy, 'adapters/acme-crm', file), 'utf8').matchAll(/from '([^']+)'/g)].map(([, module]) => module)
+      expect(imports.filter((module) => module!.includes('src/')), `${file} imports the test kit only`).toEqual([file === 'conformance.ts' ? '../../src/kit/testing.ts' : '../../../src/kit/testing.ts'])
+    }
+
     const typecheck = await inCopy(copy, process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'])
     expect(typecheck.code, typecheck.out).toBe(0)
 
-    const test = await inCopy(copy, process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'adapters/acme-crm'])
-    expect(test.code, 'the generated test fails until the adapter is written').toBe(1)
+    // The suite runs it from the registry, as every registered adapter.
+    const test = await inCopy(copy, process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'test/conformance/adapters.test.ts'], { ADAPTERS: 'acme-crm' })
+    expect(test.code, 'the suite fails until the adapter is written').toBe(1)
     expect(test.out).toContain('adapter conformance: acme-crm')
     // The unwritten fake answers 404 to every route: a status that names no record is a 502.
     expect(test.out).toContain('answered 404 to POST /tasks')

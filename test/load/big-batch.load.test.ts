@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { PIPEDRIVE_TOKEN, PipedriveFake } from '../fakes/pipedrive.ts'
+import { PIPEDRIVE_TOKEN, PipedriveFake } from '../../adapters/pipedrive/fake/pipedrive.ts'
 import { headers, testApp } from '../helpers/app.ts'
 
 /**

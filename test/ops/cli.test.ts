@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from '../../adapters/hubspot/fake/hubspot.ts'
 import { refusedPort } from '../helpers/ports.ts'
 import { startServer } from '../helpers/server-process.ts'
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from '../../adapters/hubspot/fake/hubspot.ts'
 import { headers, testApp } from '../helpers/app.ts'
 import { TestRedis } from '../helpers/redis.ts'
 import { waitFor } from '../helpers/wait.ts'

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
-import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../fakes/simple-crm.ts'
-import type { HttpFake } from '../fakes/http-fake.ts'
+import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../conformance/fakes/simple-crm.ts'
+import type { HttpFake } from '../conformance/fakes/http-fake.ts'
 import { headers, testApp } from '../helpers/app.ts'
 import { waitFor } from '../helpers/wait.ts'
 

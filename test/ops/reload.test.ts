@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.ts'
 import { loadConfigFile } from '../../src/config/load.ts'
-import { HttpFake } from '../fakes/http-fake.ts'
+import { HttpFake } from '../conformance/fakes/http-fake.ts'
 import { KEY, capturedLogger, headers } from '../helpers/app.ts'
 import { waitFor } from '../helpers/wait.ts'
 

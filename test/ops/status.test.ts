@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from '../../adapters/hubspot/fake/hubspot.ts'
 import { NO_CHROMIUM, findChromium } from '../helpers/chromium.ts'
 import { KEY, testApp } from '../helpers/app.ts'
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { HttpFake } from '../fakes/http-fake.ts'
-import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../fakes/simple-crm.ts'
+import type { HttpFake } from '../conformance/fakes/http-fake.ts'
+import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../conformance/fakes/simple-crm.ts'
 import { KEY, headers, testApp } from '../helpers/app.ts'
 
 /** A request's work ends with the request: when its client hangs up, nothing more is sent. */

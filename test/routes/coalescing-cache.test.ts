@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { FastifyInstance } from 'fastify'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from '../../adapters/hubspot/fake/hubspot.ts'
 import { headers, testApp } from '../helpers/app.ts'
 
 const hubspot = (fake: HubSpotFake, extra: Record<string, unknown> = {}) => ({

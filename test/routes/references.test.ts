@@ -9,8 +9,8 @@ import type { AdapterV2 } from '../../src/adapter/v2.ts'
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../../src/errors.ts'
 import { headers, testApp } from '../helpers/app.ts'
 import { countedWrites } from '../helpers/counting-memory.ts'
-import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../fakes/simple-crm.ts'
-import type { HttpFake } from '../fakes/http-fake.ts'
+import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../conformance/fakes/simple-crm.ts'
+import type { HttpFake } from '../conformance/fakes/http-fake.ts'
 
 const memory = async () => (await import('../../adapters/memory/index.ts')).default
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { UpstreamCircuitOpenError, UpstreamUnavailableError } from '../../src/errors.ts'
-import { HttpFake } from '../fakes/http-fake.ts'
+import { HttpFake } from '../conformance/fakes/http-fake.ts'
 import { client, within } from './helpers.ts'
 
 const Ok = Type.Object({ ok: Type.Boolean() })

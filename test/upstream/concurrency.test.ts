@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { UpstreamTimeoutError } from '../../src/errors.ts'
-import { HttpFake } from '../fakes/http-fake.ts'
+import { HttpFake } from '../conformance/fakes/http-fake.ts'
 import { client, within } from './helpers.ts'
 
 describe('upstream concurrency', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../../src/logger.ts'
 import { createUpstreamClient } from '../../src/upstream/client.ts'
 import { UpstreamState } from '../../src/upstream/connection-state.ts'
-import { HttpFake } from '../fakes/http-fake.ts'
+import { HttpFake } from '../conformance/fakes/http-fake.ts'
 import { core, within } from './helpers.ts'
 
 /** One upstream state per connection, shared by every client; route groups limited apart. */

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { capturedLogger, headers, testApp } from '../helpers/app.ts'
 import { TestRedis } from '../helpers/redis.ts'
 import { waitFor } from '../helpers/wait.ts'
-import type { HttpFake } from '../fakes/http-fake.ts'
-import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../fakes/simple-crm.ts'
+import type { HttpFake } from '../conformance/fakes/http-fake.ts'
+import { SIMPLE_TOKEN, simpleRegistry, startSimpleCrm } from '../conformance/fakes/simple-crm.ts'
 
 /** The upstream client as Enginy meets it: through the gateway, against a CRM on a real socket. */
 describe('upstream trouble, through the gateway', () => {

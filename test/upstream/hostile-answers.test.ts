@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { HUBSPOT_TOKEN, HubSpotFake } from '../fakes/hubspot.ts'
-import { PIPEDRIVE_TOKEN, PipedriveFake } from '../fakes/pipedrive.ts'
+import { HUBSPOT_TOKEN, HubSpotFake } from '../../adapters/hubspot/fake/hubspot.ts'
+import { PIPEDRIVE_TOKEN, PipedriveFake } from '../../adapters/pipedrive/fake/pipedrive.ts'
 import { headers, testApp } from '../helpers/app.ts'
 
 const MB = 1024 * 1024

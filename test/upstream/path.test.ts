@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InternalError } from '../../src/errors.ts'
 import { fillRoute } from '../../src/upstream/path.ts'
-import { HttpFake } from '../fakes/http-fake.ts'
+import { HttpFake } from '../conformance/fakes/http-fake.ts'
 import { client, within } from './helpers.ts'
 
 describe('upstream paths from templates', () => {

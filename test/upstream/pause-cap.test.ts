@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { HttpFake } from '../fakes/http-fake.ts'
-import { SIMPLE_TOKEN, simpleCrmHandler, simpleRegistry } from '../fakes/simple-crm.ts'
+import { HttpFake } from '../conformance/fakes/http-fake.ts'
+import { SIMPLE_TOKEN, simpleCrmHandler, simpleRegistry } from '../conformance/fakes/simple-crm.ts'
 import { headers, testApp } from '../helpers/app.ts'
 import { TestRedis } from '../helpers/redis.ts'
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { UpstreamRateLimitedError, UpstreamUnavailableError } from '../../src/errors.ts'
 import { mayRetry } from '../../src/upstream/retry.ts'
 import { TransportError } from '../../src/upstream/transport.ts'
-import { HttpFake } from '../fakes/http-fake.ts'
+import { HttpFake } from '../conformance/fakes/http-fake.ts'
 import { client, within } from './helpers.ts'
 
 const Ok = Type.Object({ ok: Type.Boolean() })

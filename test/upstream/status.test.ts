@@ -10,7 +10,7 @@ import {
   UpstreamUnexpectedStatusError,
 } from '../../src/errors.ts'
 import type { UpstreamRequest } from '../../src/upstream/types.ts'
-import { HttpFake, type Step } from '../fakes/http-fake.ts'
+import { HttpFake, type Step } from '../conformance/fakes/http-fake.ts'
 import { client, within } from './helpers.ts'
 
 const Ok = Type.Object({ ok: Type.Boolean() })

@@ -1,6 +1,6 @@
 import { request } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loseFirstCreate } from '../../../test/fakes/lost-answers.ts'
+import { loseFirstCreate } from '../../../src/kit/testing.ts'
 import { customAttribute } from './attributes.ts'
 import { ATTIO_TOKEN, AttioFake, type AttioFakeOptions, isAttioCreate } from './server.ts'
 

@@ -22,6 +22,8 @@ import { callOptions, security } from './request-context.ts'
 const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // A batch reports each record's failure in `errors`: only a request nothing could be done for fails.
   const failures = errorAnswers(...KEYED, ...BODY, 'BATCH_TOO_LARGE', 'NOT_SUPPORTED', ...CRM_FAILED)
+  // An export whose records are all in doubt (an earlier create's answer was lost) is that 503.
+  const exportFailures = errorAnswers(...KEYED, ...BODY, 'BATCH_TOO_LARGE', 'NOT_SUPPORTED', 'RECORD_IN_DOUBT', ...CRM_FAILED)
   const created = answer(CreateAnswer, 'One outcome per record: created or found in results, failed in errors')
   const synced = answer(SyncAnswer, 'The records the CRM holds, with their values; a record it does not hold is left out')
   const updated = answer(UpdateAnswer, 'One outcome per record, by crmId')
@@ -33,7 +35,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createContacts',
         summary: 'Create contacts (an export); one that exists already is answered with its crmId',
         body: CreateContacts,
-        response: { 200: created, ...failures },
+        response: { 200: created, ...exportFailures },
         security,
       },
     },
@@ -72,7 +74,7 @@ const recordRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createCompanies',
         summary: 'Create companies (an export); one that exists already is answered with its crmId',
         body: CreateCompanies,
-        response: { 200: created, ...failures },
+        response: { 200: created, ...exportFailures },
         security,
       },
     },

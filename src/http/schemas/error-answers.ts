@@ -141,6 +141,12 @@ export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = {
     message: 'body/metadata/messageId: the first request with this message id may have logged it, and the CRM of connection "hubspot" does not show it yet, though it may still: retry after 97 s',
     header: 'retry-after',
   },
+  RECORD_IN_DOUBT: {
+    status: 503,
+    when: 'an earlier export of a contact or company may have created it (its answer from the CRM was lost) and the CRM does not show it yet; in `errors`, or the answer when no record could be done; `Retry-After` says when to send it again',
+    message: 'an earlier export of this record may have created it, and the CRM of connection "hubspot" does not show it yet, though it may still: retry after 97 s',
+    header: 'retry-after',
+  },
   INTERNAL: { status: 500, when: 'a bug; the details are in the log, not in the answer', message: 'internal error' },
 }
 

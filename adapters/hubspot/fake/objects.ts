@@ -1,7 +1,7 @@
-import type { SeenRequest, Step } from './http-fake.ts'
-import { type Validator, batchAnswer, error } from './hubspot-answers.ts'
-import { type ObjectType, type PropertyDefinition, type ValidationRule, invalidBody, invalidValue } from './hubspot-properties.ts'
-import { recordRequests } from './hubspot-schemas.ts'
+import type { SeenRequest, Step } from '../../../src/kit/testing.ts'
+import { type Validator, batchAnswer, error } from './answers.ts'
+import { type ObjectType, type PropertyDefinition, type ValidationRule, invalidBody, invalidValue } from './properties.ts'
+import { recordRequests } from './schemas.ts'
 
 export interface StoredObject {
   readonly id: string
@@ -26,7 +26,7 @@ const fold = (value: string) => value.trim().toLowerCase()
  * `CONFLICT` for a unique value another record holds, as on create ("Contact already exists.
  * Existing ID: 501"; for an e-mail changed by an update too). HubSpot reports the first refused
  * input it meets, not every one (hubspot-api-python#51: two existing e-mails, one 409 naming the
- * first). Its answer names the property, not the input (`hubspot-properties.ts`); with
+ * first). Its answer names the property, not the input (`properties.ts`); with
  * `namesInputs` it names the input too, in the error's `context`, by `objectWriteTraceId` on
  * create and `ids` on update: the keys HubSpot's batch errors tie items by (its error-handling
  * guide, multi-status errors; `OBJECT_NOT_FOUND`'s `context.ids`), though no public answer was
@@ -34,7 +34,7 @@ const fold = (value: string) => value.trim().toLowerCase()
  */
 export class ObjectStore {
   readonly objects = new Map<string, StoredObject>()
-  /** The portal's validation rules (`hubspot-properties.ts`), as a test sets them. */
+  /** The portal's validation rules (`properties.ts`), as a test sets them. */
   readonly rules: ValidationRule[] = []
   /** Whether a refused batch names its refused input (see above). */
   namesInputs = false

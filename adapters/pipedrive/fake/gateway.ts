@@ -1,6 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
-import type { AdapterWarning } from '../../src/adapter/common.ts'
-import { capturedLogger, headers, testApp } from '../helpers/app.ts'
+import { type AdapterWarning, capturedLogger, headers, testApp } from '../../../src/kit/testing.ts'
 import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, type PipedriveFake } from './pipedrive.ts'
 
 /** The custom fields a customer adds for Enginy: LinkedIn URL, domain, an engagement field. */

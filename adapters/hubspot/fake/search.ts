@@ -1,7 +1,7 @@
-import type { SeenRequest, Step } from './http-fake.ts'
-import { type Validator, searchPage } from './hubspot-answers.ts'
-import type { ObjectStore, StoredObject } from './hubspot-objects.ts'
-import { recordRequests } from './hubspot-schemas.ts'
+import type { SeenRequest, Step } from '../../../src/kit/testing.ts'
+import { type Validator, searchPage } from './answers.ts'
+import type { ObjectStore, StoredObject } from './objects.ts'
+import { recordRequests } from './schemas.ts'
 
 /**
  * HubSpot's CRM search (`POST /crm/objects/2026-09/{objectType}/search`) as its reference and

@@ -1,7 +1,7 @@
-import type { SeenRequest, Step } from './http-fake.ts'
-import type { Validator } from './hubspot-answers.ts'
-import type { ObjectStore } from './hubspot-objects.ts'
-import { recordRequests } from './hubspot-schemas.ts'
+import type { SeenRequest, Step } from '../../../src/kit/testing.ts'
+import type { Validator } from './answers.ts'
+import type { ObjectStore } from './objects.ts'
+import { recordRequests } from './schemas.ts'
 
 /** HubSpot's unlabeled contact→company association type: what "default" creates. */
 const CONTACT_TO_COMPANY = 279

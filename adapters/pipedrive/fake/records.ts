@@ -1,6 +1,6 @@
-import { INDUSTRIES, ORGANIZATION_FIELDS, PERSON_FIELDS, USERS, customKeys } from './pipedrive-account.ts'
-import { OrgCreate, OrgPatch, OrgSearchQuery, PersonCreate, PersonPatch, PersonSearchQuery } from './pipedrive-schemas.ts'
-import type { FakeContext, KindSpec, Stored } from './pipedrive-store.ts'
+import { INDUSTRIES, ORGANIZATION_FIELDS, PERSON_FIELDS, USERS, customKeys } from './account.ts'
+import { OrgCreate, OrgPatch, OrgSearchQuery, PersonCreate, PersonPatch, PersonSearchQuery } from './schemas.ts'
+import type { FakeContext, KindSpec, Stored } from './store.ts'
 
 type Entry = { value: string; primary: boolean; label: string }
 

@@ -1,27 +1,27 @@
 import type { TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
-import { ORGANIZATION_FIELDS, PERSON_FIELDS, PIPEDRIVE_COMPANY_DOMAIN, USERS } from './pipedrive-account.ts'
-import { type FakeActivity, FakeActivities } from './pipedrive-activities.ts'
-import { isSearch, tokenCost } from './pipedrive-costs.ts'
-import { type FakeOrg, type FakePerson, orgSpec, personSpec } from './pipedrive-records.ts'
-import { FieldsQuery } from './pipedrive-schemas.ts'
-import { FakeWebhooks } from './pipedrive-webhooks.ts'
-import { type FakeContext, FakeStore, ok } from './pipedrive-store.ts'
+import { HttpFake, type SeenRequest, type Step } from '../../../src/kit/testing.ts'
+import { ORGANIZATION_FIELDS, PERSON_FIELDS, PIPEDRIVE_COMPANY_DOMAIN, USERS } from './account.ts'
+import { type FakeActivity, FakeActivities } from './activities.ts'
+import { isSearch, tokenCost } from './costs.ts'
+import { type FakeOrg, type FakePerson, orgSpec, personSpec } from './records.ts'
+import { FieldsQuery } from './schemas.ts'
+import { FakeWebhooks } from './webhooks.ts'
+import { type FakeContext, FakeStore, ok } from './store.ts'
 
-export { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS } from './pipedrive-account.ts'
-export { PERSON_ID_READ_ONLY } from './pipedrive-activities.ts'
+export { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS } from './account.ts'
+export { PERSON_ID_READ_ONLY } from './activities.ts'
 
 /**
  * A fake Pipedrive company, behaving as Pipedrive's API reference describes it: API v2
  * activities, persons and organizations (with search), v1 users, current user, activity types
  * and field definitions. Request bodies and queries are checked against schemas written here
- * from that reference (`pipedrive-schemas.ts`); a mismatch gets Pipedrive's 400 and lands in
+ * from that reference (`schemas.ts`); a mismatch gets Pipedrive's 400 and lands in
  * `violations`, which the tests assert to be empty.
  *
  * Its limits are Pipedrive's: a burst window for every call (`burst` per `windowMs`), a window
  * of search's own (`searchBurst` per `searchWindowMs`, 10 per 2 s on every plan), and a daily
- * token budget (`dailyTokens`) that each call spends at its documented cost (`pipedrive-costs.ts`),
+ * token budget (`dailyTokens`) that each call spends at its documented cost (`costs.ts`),
  * counted in `tokens`.
  */
 
@@ -39,6 +39,9 @@ export interface PipedriveFakeOptions {
   searchWindowMs?: number
   /** The company's daily token budget. */
   dailyTokens?: number
+  /** How long a new person or organization stays out of search results: Pipedrive's search index
+   * trails its writes (`finder.ts` allows for it); how long, no live account has shown. */
+  searchLagMs?: number
 }
 
 const OVER_LIMIT = { success: false, error: 'Request over limit', errorCode: 429 }
@@ -56,7 +59,7 @@ export class PipedriveFake {
   /** 429s of search's own window, and of the spent daily budget (the burst window's are `http.rateLimited`). */
   searchLimited = 0
   budgetLimited = 0
-  /** OAuth access tokens the API takes besides the API token: an OAuth server's (`pipedrive-oauth.ts`). */
+  /** OAuth access tokens the API takes besides the API token: an OAuth server's (`oauth.ts`). */
   oauth?: { accepts(request: SeenRequest): boolean }
 
   private constructor(
@@ -64,8 +67,9 @@ export class PipedriveFake {
     private readonly options: Required<PipedriveFakeOptions>,
   ) {
     const ctx: FakeContext = { check: (schema, value, operation) => this.check(schema, value, operation), invalid: (problem, violation) => this.invalid(problem, violation) }
-    this.orgs = new FakeStore(ctx, orgSpec(ctx), 41)
-    this.persons = new FakeStore(ctx, personSpec(ctx, (id) => this.orgs.visible(id) !== undefined), 31)
+    const lag = () => this.options.searchLagMs
+    this.orgs = new FakeStore(ctx, orgSpec(ctx), 41, lag)
+    this.persons = new FakeStore(ctx, personSpec(ctx, (id) => this.orgs.visible(id) !== undefined), 31, lag)
     this.activityStore = new FakeActivities(ctx, { person: (id) => this.persons.visible(id) !== undefined, org: (id) => this.orgs.visible(id) !== undefined })
     this.webhooks = new FakeWebhooks(ctx)
     this.persons.onEvent = (action, record, previous, mergedTo) => this.webhooks.emit('person', action, record, previous, mergedTo)
@@ -77,7 +81,7 @@ export class PipedriveFake {
 
   static async start(options: PipedriveFakeOptions = {}): Promise<PipedriveFake> {
     const windowMs = options.windowMs ?? 2000
-    const resolved = { burst: 1_000_000, searchBurst: 10, searchWindowMs: windowMs, dailyTokens: Number.POSITIVE_INFINITY, ...options, windowMs }
+    const resolved = { burst: 1_000_000, searchBurst: 10, searchWindowMs: windowMs, dailyTokens: Number.POSITIVE_INFINITY, searchLagMs: 0, ...options, windowMs }
     let fake: PipedriveFake | undefined
     const http = await HttpFake.start((request) => fake!.handle(request))
     fake = new PipedriveFake(http, resolved)

@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox'
-import type { SeenRequest, Step } from './http-fake.ts'
-import { ListQuery, OneQuery } from './pipedrive-schemas.ts'
+import type { SeenRequest, Step } from '../../../src/kit/testing.ts'
+import { ListQuery, OneQuery } from './schemas.ts'
 
 /** What a store asks of the fake around it: schema checks and Pipedrive's 400s. */
 export interface FakeContext {
@@ -37,17 +37,21 @@ export interface KindSpec<T extends Stored> {
  * Persons or organizations of API v2, as Pipedrive's reference describes them: lists by `ids`
  * (missing ones left out without a word, at most 100), by `updated_since`, in cursor pages of at
  * most 500; single reads and writes (404 for a missing or deleted record); and search, exact
- * (not case sensitive) or by part of a value, over the fields asked for.
+ * (not case sensitive) or by part of a value, over the fields asked for, which misses a record
+ * for `searchLagMs` after it was added.
  */
 export class FakeStore<T extends Stored> {
   readonly records = new Map<number, T>()
   /** Told of every create, change and delete, as Pipedrive's webhooks are. */
   onEvent: ((action: 'create' | 'change' | 'delete', record: T, previous: T | null, mergedTo?: number) => void) | undefined
+  /** When search starts finding each record. */
+  private readonly searchableAt = new Map<number, number>()
 
   constructor(
     private readonly ctx: FakeContext,
     private readonly spec: KindSpec<T>,
     private nextId: number,
+    private readonly searchLagMs: () => number = () => 0,
   ) {}
 
   /** Adds a record as if made in Pipedrive's UI (`at`: its add and update time). */
@@ -55,6 +59,7 @@ export class FakeStore<T extends Stored> {
     const record = this.spec.build(this.nextId++, body, at)
     this.records.set(record.id, record)
     this.onEvent?.('create', structuredClone(record), null)
+    this.searchableAt.set(record.id, Date.now() + this.searchLagMs())
     return record
   }
 
@@ -138,7 +143,9 @@ export class FakeStore<T extends Stored> {
     if (!exact && term.length < 2) return this.ctx.invalid(`GET /${this.spec.path}/search: a term of at least 2 characters without exact_match`)
     const fields = (query.fields ?? 'name,custom_fields').split(',')
     const matches = (value: string) => (exact ? value.trim().toLowerCase() === term : value.toLowerCase().includes(term))
-    const found = [...this.records.values()].filter((r) => !r.is_deleted && fields.some((f) => this.spec.values(r, f).some(matches)))
+    const now = Date.now()
+    const indexed = (r: T) => (this.searchableAt.get(r.id) ?? 0) <= now
+    const found = [...this.records.values()].filter((r) => !r.is_deleted && indexed(r) && fields.some((f) => this.spec.values(r, f).some(matches)))
     return this.paged(found, query, (r) => ({ result_score: 1, item: this.spec.searchItem(r) }), true)
   }
 

@@ -1,7 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox'
-import type { SeenRequest, Step } from './http-fake.ts'
-import { type Validator, batchAnswer, error, searchPage } from './hubspot-answers.ts'
-import { recordRequests } from './hubspot-schemas.ts'
+import type { SeenRequest, Step } from '../../../src/kit/testing.ts'
+import { type Validator, batchAnswer, error, searchPage } from './answers.ts'
+import { recordRequests } from './schemas.ts'
 
 /**
  * HubSpot's tasks in the fake portal: create, read (one and batch), update (one and batch), and

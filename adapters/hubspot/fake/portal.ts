@@ -1,6 +1,6 @@
-import type { SeenRequest, Step } from './http-fake.ts'
-import type { Validator } from './hubspot-answers.ts'
-import type { ObjectType, PropertyDefinition } from './hubspot-properties.ts'
+import type { SeenRequest, Step } from '../../../src/kit/testing.ts'
+import type { Validator } from './answers.ts'
+import type { ObjectType, PropertyDefinition } from './properties.ts'
 
 export interface Owner {
   id: string

@@ -31,6 +31,7 @@ export interface Step {
   json?: string
 }
 
+/** The fake's own behaviour: the step it answers a request with when no scripted one is queued. */
 export type Handler = (request: SeenRequest) => Step | Promise<Step>
 
 /**

@@ -1,7 +1,7 @@
-import type { SeenRequest, Step } from './http-fake.ts'
-import { type Validator, error } from './hubspot-answers.ts'
-import type { ObjectStore } from './hubspot-objects.ts'
-import { recordRequests } from './hubspot-schemas.ts'
+import type { SeenRequest, Step } from '../../../src/kit/testing.ts'
+import { type Validator, batchAnswer, error } from './answers.ts'
+import type { ObjectStore } from './objects.ts'
+import { recordRequests } from './schemas.ts'
 
 export type EngagementType = 'emails' | 'communications'
 
@@ -10,6 +10,8 @@ const TYPES: Record<EngagementType, Record<number, 'contacts' | 'companies'>> = 
   emails: { 198: 'contacts', 186: 'companies' },
   communications: { 81: 'contacts', 87: 'companies' },
 }
+/** Ids of one association batch read. */
+const MAX_READ = 1000
 /** Properties HubSpot requires on create. */
 const REQUIRED: Record<EngagementType, string[]> = {
   emails: ['hs_timestamp'],
@@ -24,7 +26,9 @@ export interface Engagement {
 /**
  * Emails and communications logged through `POST /crm/objects/2026-09/{emails|communications}`,
  * each with its associations: association types valid from that engagement only, to records
- * that exist; a custom property with unique values refused twice with a 409.
+ * that exist; a custom property with unique values refused twice with a 409. Their associations
+ * are read with the v4 batch read (`/crm/associations/2026-09/emails/contacts/batch/read`): an
+ * engagement with none of that kind is an `OBJECT_NOT_FOUND` error of a 207.
  */
 export class Engagements {
   readonly associations = new Map<string, Engagement>()
@@ -61,5 +65,25 @@ export class Engagements {
     const object = this.store.add(body.properties)
     this.associations.set(object.id, links)
     return { status: 201, body: this.store.view(object, Object.keys(body.properties)) }
+  }
+
+  readLinks(to: 'contacts' | 'companies', r: SeenRequest): Step {
+    const operation = `associations/${this.type}/${to}/batch/read`
+    const bad = this.v.check(recordRequests.associationsRead, r.body, operation)
+    if (bad) return bad
+    const { inputs } = r.body as { inputs: { id: string }[] }
+    if (inputs.length > MAX_READ) return this.v.tooMany(operation, inputs.length, MAX_READ)
+    const typeId = Number(Object.entries(TYPES[this.type]).find(([, target]) => target === to)![0])
+    const results = []
+    const none = []
+    for (const { id } of inputs) {
+      const linked = this.associations.get(id)?.[to]
+      if (!linked || linked.size === 0) {
+        none.push(id)
+        continue
+      }
+      results.push({ from: { id }, to: [...linked].map((toId) => ({ toObjectId: Number(toId), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId, label: null }] })) })
+    }
+    return batchAnswer(results, none, this.type.slice(0, -1).toUpperCase())
   }
 }

@@ -1,4 +1,4 @@
-import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
+import { HttpFake, type SeenRequest, type Step } from '../../../src/kit/testing.ts'
 
 export const PIPEDRIVE_CLIENT = { id: 'fake-client-id-0a1b2c', secret: 'fake-client-secret-3d4e5f6a' }
 

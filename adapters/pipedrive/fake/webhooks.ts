@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { request } from 'undici'
-import type { SeenRequest, Step } from './http-fake.ts'
-import { type FakeContext, ok, rfc3339 } from './pipedrive-store.ts'
+import type { SeenRequest, Step } from '../../../src/kit/testing.ts'
+import { type FakeContext, ok, rfc3339 } from './store.ts'
 
 /**
  * Pipedrive's webhooks, as its v1 reference (`/v1/webhooks`, still v1 only) and changelog describe

@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import type { Step } from './http-fake.ts'
+import type { Step } from '../../../src/kit/testing.ts'
 
 /** HubSpot's error body: `{status: "error", message, correlationId, category}`. */
 export function error(status: number, category: string, message: string, extra: Record<string, unknown> = {}): Step {

@@ -1,6 +1,6 @@
 import type { Step } from './http-fake.ts'
-import { HubSpotFake } from './hubspot.ts'
-import { PipedriveFake } from './pipedrive.ts'
+import { HubSpotFake } from '../../../adapters/hubspot/fake/hubspot.ts'
+import { PipedriveFake } from '../../../adapters/pipedrive/fake/pipedrive.ts'
 
 /**
  * A fake CRM (CRM=hubspot, the default, or CRM=pipedrive) in a process of its own, for benchmarks

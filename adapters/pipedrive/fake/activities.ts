@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox'
-import type { SeenRequest, Step } from './http-fake.ts'
-import { USERS } from './pipedrive-account.ts'
-import { ActivityBody, ActivityListQuery } from './pipedrive-schemas.ts'
-import { type FakeContext, ok, rfc3339 } from './pipedrive-store.ts'
+import type { SeenRequest, Step } from '../../../src/kit/testing.ts'
+import { USERS } from './account.ts'
+import { ActivityBody, ActivityListQuery } from './schemas.ts'
+import { type FakeContext, ok, rfc3339 } from './store.ts'
 
 /** The live API's answer to `person_id` in an activity write (the published file still allows it). */
 export const PERSON_ID_READ_ONLY = "'person_id' is a read-only field. Add a primary participant to set 'person_id' instead"

@@ -1,21 +1,21 @@
-import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
-import { Validator, error, rateLimited } from './hubspot-answers.ts'
-import { ContactCompanyLinks } from './hubspot-associations.ts'
-import { Engagements } from './hubspot-engagements.ts'
-import { ObjectStore } from './hubspot-objects.ts'
-import { type Owner, accountDetails, listOwners, listProperties } from './hubspot-portal.ts'
-import { type ObjectType, portalProperties } from './hubspot-properties.ts'
-import { search } from './hubspot-search.ts'
-import { type Task, TaskHandlers } from './hubspot-tasks.ts'
+import { HttpFake, type SeenRequest, type Step } from '../../../src/kit/testing.ts'
+import { Validator, error, rateLimited } from './answers.ts'
+import { ContactCompanyLinks } from './associations.ts'
+import { Engagements } from './engagements.ts'
+import { ObjectStore } from './objects.ts'
+import { type Owner, accountDetails, listOwners, listProperties } from './portal.ts'
+import { type ObjectType, portalProperties } from './properties.ts'
+import { search } from './search.ts'
+import { type Task, TaskHandlers } from './tasks.ts'
 
 /**
  * A fake HubSpot portal on HubSpot's date-versioned API (`/crm/objects/2026-09/tasks`…, versions
  * 2026-03 and 2026-09), behaving as HubSpot's API reference describes it: tasks with their
  * association reads and writes; contacts and companies (batch read, create and update, unique
- * e-mail, `hubspot-objects.ts`); search (`hubspot-search.ts`) with its own per-second limit;
- * emails and communications (`hubspot-engagements.ts`); contact-to-company default associations
- * (`hubspot-associations.ts`); owners with paging, account info and property definitions
- * (`hubspot-portal.ts`). The legacy v3/v4 paths answer 404, so nothing calls them any more, unless
+ * e-mail, `objects.ts`); search (`search.ts`) with its own per-second limit;
+ * emails and communications (`engagements.ts`); contact-to-company default associations
+ * (`associations.ts`); owners with paging, account info and property definitions
+ * (`portal.ts`). The legacy v3/v4 paths answer 404, so nothing calls them any more, unless
  * `legacy` is set (the peer benchmark's official SDK still calls them). Each request body is
  * checked against a schema written here from that reference; a request that does not match gets
  * HubSpot's 400 and is recorded in `violations`, which the tests assert to be empty.
@@ -211,6 +211,8 @@ export class HubSpotFake {
     }
     if (r.method === 'POST' && path === '/crm/associations/contacts/companies/batch/associate/default') return this.contactCompanies.associateDefault(r)
     if (r.method === 'POST' && path === '/crm/associations/contacts/companies/batch/read') return this.contactCompanies.read(r)
+    const links = /^\/crm\/associations\/(emails|communications)\/(contacts|companies)\/batch\/read$/.exec(path)
+    if (links && r.method === 'POST') return this[links[1] as 'emails' | 'communications'].readLinks(links[2] as 'contacts' | 'companies', r)
     const properties = /^\/crm\/properties\/(contacts|companies|emails|communications)$/.exec(path)
     if (properties && r.method === 'GET') return listProperties(this.properties, properties[1] as ObjectType)
     if (r.method === 'GET' && path === '/account-info/details') return accountDetails(this.portalId, this.uiDomain)
