@@ -1,4 +1,4 @@
-import type { AdapterDefinition } from '../src/kit/adapter-kit.ts'
+import type { AdapterDefinition } from '../src/kit/spec.ts'
 
 /**
  * The explicit registry of adapters: a config's `adapter:` names one of these keys, and an

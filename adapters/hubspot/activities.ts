@@ -1,12 +1,5 @@
-import {
-  type ActivityPort,
-  type CallOptions,
-  type NativeActivity,
-  type NativeActivityInput,
-  type UpstreamClient,
-  UpstreamRejectedError,
-  isDigitsId,
-} from '../../src/kit/adapter-kit.ts'
+import type { ActivityPort, CallOptions, NativeActivity, NativeActivityInput, UpstreamClient } from '../../src/kit/spec.ts'
+import { UpstreamRejectedError, isDigitsId } from '../../src/kit/utils.ts'
 import { CrmObject, ErrorBody, parseAnswer } from './answers.ts'
 import { createdHubSpotActivities } from './created-activities.ts'
 import { hubspotErrorMessage } from './errors.ts'

@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import { DigitsId, SafeIntegerId, UpstreamBadResponseError, type UpstreamResponse } from '../../src/kit/adapter-kit.ts'
+import type { UpstreamResponse } from '../../src/kit/spec.ts'
+import { DigitsId, SafeIntegerId, UpstreamBadResponseError } from '../../src/kit/utils.ts'
 
 /**
  * The parts of HubSpot's answers to the record, association, engagement, owner, property and

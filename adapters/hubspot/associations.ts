@@ -1,14 +1,5 @@
-import {
-  type AssociationPair,
-  type AssociationPort,
-  type CallOptions,
-  type ItemResult,
-  type UpstreamClient,
-  UpstreamRejectedError,
-  done,
-  failed,
-  missing,
-} from '../../src/kit/adapter-kit.ts'
+import type { AssociationPair, AssociationPort, CallOptions, ItemResult, UpstreamClient } from '../../src/kit/spec.ts'
+import { UpstreamRejectedError, done, failed, missing } from '../../src/kit/utils.ts'
 import { ContactCompanies, DefaultAssociations, ErrorBody, parseAnswer } from './answers.ts'
 import { hubspotErrorMessage } from './errors.ts'
 import { MAX_ASSOCIATION_INPUTS } from './limits.ts'

@@ -1,4 +1,4 @@
-import type { CallOptions, UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
 import { type CrmObject, SearchAnswer } from './answers.ts'
 import { SEARCH, SEARCH_GROUP } from './limits.ts'
 import { parseTime } from './mapping.ts'

@@ -1,4 +1,5 @@
-import { type CreatedActivityLookup, type UpstreamClient, UpstreamUnavailableError, isDigitsId } from '../../src/kit/adapter-kit.ts'
+import type { CreatedActivityLookup, UpstreamClient } from '../../src/kit/spec.ts'
+import { UpstreamUnavailableError, isDigitsId } from '../../src/kit/utils.ts'
 import type { CrmObject } from './answers.ts'
 import { engagementProperties } from './engagements.ts'
 import { SEARCH } from './limits.ts'

@@ -1,10 +1,5 @@
-import {
-  type CreatedLookup,
-  type NativeRecord,
-  type RecordInput,
-  type UpstreamClient,
-  UpstreamUnavailableError,
-} from '../../src/kit/adapter-kit.ts'
+import type { CreatedLookup, NativeRecord, RecordInput, UpstreamClient } from '../../src/kit/spec.ts'
+import { UpstreamUnavailableError } from '../../src/kit/utils.ts'
 import type { CrmObject } from './answers.ts'
 import { SEARCH } from './limits.ts'
 import type { RecordMapping } from './record-mapping.ts'

@@ -1,4 +1,5 @@
-import { type CreatedTaskLookup, type TaskPort, type UpstreamClient, chunks, isCreatedFrom } from '../../src/kit/adapter-kit.ts'
+import type { CreatedTaskLookup, TaskPort, UpstreamClient } from '../../src/kit/spec.ts'
+import { chunks, isCreatedFrom } from '../../src/kit/utils.ts'
 import { SearchAnswer } from './answers.ts'
 import { SEARCH, SEARCH_GROUP } from './limits.ts'
 import type { OwnerResolver } from './owners.ts'

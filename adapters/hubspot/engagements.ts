@@ -1,4 +1,5 @@
-import { type CallOptions, type NativeActivity, type NativeActivityInput, htmlToText, textToHtml } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, NativeActivity, NativeActivityInput } from '../../src/kit/spec.ts'
+import { htmlToText, textToHtml } from '../../src/kit/utils.ts'
 import type { CrmObject } from './answers.ts'
 import { parseTime } from './mapping.ts'
 

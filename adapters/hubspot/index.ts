@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, type CallOptions, type CompanyFields, ConfigError, type ContactFields, withCreatedLookup } from '../../src/kit/adapter-kit.ts'
+import type { AdapterDefinition, CallOptions, CompanyFields, ContactFields } from '../../src/kit/spec.ts'
+import { ConfigError, withCreatedLookup } from '../../src/kit/utils.ts'
 import { createHubSpotActivities } from './activities.ts'
 import { createHubSpotAssociations } from './associations.ts'
 import { createdHubSpotTasks } from './created-tasks.ts'

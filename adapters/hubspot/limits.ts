@@ -1,4 +1,4 @@
-import type { UpstreamClientOptions } from '../../src/kit/adapter-kit.ts'
+import type { UpstreamClientOptions } from '../../src/kit/spec.ts'
 
 type RateLimitConfig = NonNullable<UpstreamClientOptions['limits']>[string]
 

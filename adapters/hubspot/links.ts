@@ -1,4 +1,4 @@
-import type { CallOptions, UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
 import { AccountDetails } from './answers.ts'
 import type { RecordKind } from './record-mapping.ts'
 import type { Routes } from './routes.ts'

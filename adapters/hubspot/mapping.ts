@@ -1,5 +1,6 @@
 import type { HubSpotObject } from './schemas.ts'
-import { type NativeTask, type NativeTaskPatch, htmlToText, textToHtml } from '../../src/kit/adapter-kit.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/kit/spec.ts'
+import { htmlToText, textToHtml } from '../../src/kit/utils.ts'
 
 /** The task properties the adapter reads and writes. */
 export const TASK_PROPERTIES = [

@@ -1,4 +1,5 @@
-import { type CallOptions, type UpstreamClient, UpstreamUnavailableError, chunks } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
+import { UpstreamUnavailableError, chunks } from '../../src/kit/utils.ts'
 import { BatchAnswer, type BatchError, type CrmObject } from './answers.ts'
 import { MAX_OBJECT_INPUTS } from './limits.ts'
 import type { ObjectKind, Routes } from './routes.ts'

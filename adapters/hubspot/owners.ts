@@ -1,5 +1,6 @@
 import { Owners } from './schemas.ts'
-import { type CallOptions, SharedLookup, type UpstreamClient, UpstreamRejectedError, isDigitsId } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
+import { SharedLookup, UpstreamRejectedError, isDigitsId } from '../../src/kit/utils.ts'
 
 /**
  * Enginy may name an owner by e-mail; HubSpot wants an owner id (from `/crm/owners`, not a

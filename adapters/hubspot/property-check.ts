@@ -1,4 +1,5 @@
-import { type CallOptions, ConfigError, type UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
+import { ConfigError } from '../../src/kit/utils.ts'
 import { PropertyList } from './answers.ts'
 import type { RecordMapping } from './record-mapping.ts'
 import type { ObjectKind, Routes } from './routes.ts'

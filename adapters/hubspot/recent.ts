@@ -1,4 +1,5 @@
-import { type Lookup, type NativeRecord, BoundedMap, normalize } from '../../src/kit/adapter-kit.ts'
+import type { Lookup, NativeRecord } from '../../src/kit/spec.ts'
+import { BoundedMap, normalize } from '../../src/kit/utils.ts'
 
 /**
  * How long a record this adapter created is remembered for lookups that go through search. HubSpot

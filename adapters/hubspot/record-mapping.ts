@@ -1,4 +1,5 @@
-import { type CallOptions, type Lookup, type NativeRecord, type RecordInput, normalize } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, Lookup, NativeRecord, RecordInput } from '../../src/kit/spec.ts'
+import { normalize } from '../../src/kit/utils.ts'
 import type { CrmObject } from './answers.ts'
 import type { OwnerResolver } from './owners.ts'
 

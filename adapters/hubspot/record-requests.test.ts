@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { AdapterV2, AdapterWarning, CallOptions } from '../../src/kit/adapter-kit.ts'
+import type { AdapterV2, AdapterWarning, CallOptions } from '../../src/kit/spec.ts'
 import { resolveConfig } from '../../src/config/load.ts'
 import { openConnection } from '../../src/runtime/connections.ts'
 import { createLogger } from '../../src/logger.ts'

@@ -1,4 +1,5 @@
-import { type CallOptions, type ItemResult, type RecordInput, type RecordPatch, UpstreamBadResponseError, done, failed, missing } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, ItemResult, RecordInput, RecordPatch } from '../../src/kit/spec.ts'
+import { UpstreamBadResponseError, done, failed, missing } from '../../src/kit/utils.ts'
 import { BatchAnswer, parseAnswer } from './answers.ts'
 import { missingIds, unasked } from './objects.ts'
 import { type AnyRecord, type RecordWrites, asGatewayError, describe, rejected, unwrittenError } from './record-writes.ts'

@@ -1,18 +1,5 @@
-import {
-  type CallOptions,
-  GatewayError,
-  type ItemResult,
-  type NativeRecord,
-  type RecordInput,
-  type UpstreamClient,
-  UpstreamBadResponseError,
-  UpstreamRejectedError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-  done,
-  failed,
-  isDigitsId,
-} from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, ItemResult, NativeRecord, RecordInput, UpstreamClient } from '../../src/kit/spec.ts'
+import { GatewayError, UpstreamBadResponseError, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError, done, failed, isDigitsId } from '../../src/kit/utils.ts'
 import { BatchAnswer, type BatchError, parseAnswer } from './answers.ts'
 import { hubspotErrorMessage } from './errors.ts'
 import { type ObjectReads, unasked } from './objects.ts'

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { CallOptions } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions } from '../../src/kit/spec.ts'
 import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 import { answer200, headers, testApp } from '../../test/helpers/app.ts'

@@ -1,4 +1,5 @@
-import { type CallOptions, type Lookup, type NativeRecord, type RecordPort, type UpstreamClient, isDigitsId } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, Lookup, NativeRecord, RecordPort, UpstreamClient } from '../../src/kit/spec.ts'
+import { isDigitsId } from '../../src/kit/utils.ts'
 import { CHANGE_OVERLAP_MS, changedPage } from './changes.ts'
 import { createdHubSpotRecords } from './created-records.ts'
 import { MAX_OBJECT_INPUTS } from './limits.ts'

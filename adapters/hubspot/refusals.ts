@@ -1,4 +1,4 @@
-import type { UpstreamResponse } from '../../src/kit/adapter-kit.ts'
+import type { UpstreamResponse } from '../../src/kit/spec.ts'
 import { parseBody } from './answers.ts'
 import { hubspotErrorMessage } from './errors.ts'
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { AdapterV2, CallOptions } from '../../src/kit/adapter-kit.ts'
+import type { AdapterV2, CallOptions } from '../../src/kit/spec.ts'
 import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 import type { ObjectStore } from './fake/objects.ts'

@@ -1,4 +1,4 @@
-import type { CallOptions } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions } from '../../src/kit/spec.ts'
 
 /** HubSpot refused a whole part: nothing of it was written. */
 export interface PartRefusal {

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { DigitsId, SafeIntegerId } from '../../src/kit/adapter-kit.ts'
+import { DigitsId, SafeIntegerId } from '../../src/kit/utils.ts'
 
 /**
  * The parts of HubSpot's answers the adapter reads, checked before use (written from HubSpot's

@@ -1,4 +1,5 @@
-import { type CallOptions, type UpstreamClient, chunks } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
+import { chunks } from '../../src/kit/utils.ts'
 import { type CrmObject, SearchAnswer } from './answers.ts'
 import { SEARCH, SEARCH_GROUP } from './limits.ts'
 import type { ObjectKind, Routes } from './routes.ts'

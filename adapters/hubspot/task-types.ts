@@ -1,4 +1,4 @@
-import type { TaskTypes } from '../../src/kit/adapter-kit.ts'
+import type { TaskTypes } from '../../src/kit/spec.ts'
 
 /** HubSpot's task types (`hs_task_type`): any other value is a 400. */
 const HUBSPOT_TYPES = new Set(['CALL', 'EMAIL', 'TODO', 'LINKED_IN', 'LINKED_IN_CONNECT', 'LINKED_IN_MESSAGE'])

@@ -1,4 +1,5 @@
-import { type CallOptions, type NativeTask, type NativeTaskPatch, type TaskPort, type UpstreamClient, type UpstreamRequest, UpstreamRejectedError, UpstreamUnavailableError, chunks, isDigitsId } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, NativeTask, NativeTaskPatch, TaskPort, UpstreamClient, UpstreamRequest } from '../../src/kit/spec.ts'
+import { UpstreamRejectedError, UpstreamUnavailableError, chunks, isDigitsId } from '../../src/kit/utils.ts'
 import {
   ASSOCIATION_TYPE,
   type AssociatedKind,

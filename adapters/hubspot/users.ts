@@ -1,4 +1,5 @@
-import { type CallOptions, type NativeUser, SharedLookup, type UpstreamClient, type UserPort } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, NativeUser, UpstreamClient, UserPort } from '../../src/kit/spec.ts'
+import { SharedLookup } from '../../src/kit/utils.ts'
 import { OwnerPage } from './answers.ts'
 import { MAX_OWNER_PAGES, OWNERS_PAGE } from './limits.ts'
 import type { Routes } from './routes.ts'

@@ -1,4 +1,5 @@
-import { type ActivityPort, type AssociationPort, done, isRandomId, missing, randomId } from '../../src/kit/adapter-kit.ts'
+import type { ActivityPort, AssociationPort } from '../../src/kit/spec.ts'
+import { done, isRandomId, missing, randomId } from '../../src/kit/utils.ts'
 import type { MemoryStore } from './store.ts'
 
 /** Activities in a Map of this process, found again by their message id. */

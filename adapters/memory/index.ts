@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, type AdapterV2, LinkOptions, UserOptions } from '../../src/kit/adapter-kit.ts'
+import type { AdapterDefinition, AdapterV2 } from '../../src/kit/spec.ts'
+import { LinkOptions, UserOptions } from '../../src/kit/utils.ts'
 import { memoryActivities, memoryAssociations } from './activities.ts'
 import { memoryRecords } from './records.ts'
 import { memoryReferences } from './references.ts'

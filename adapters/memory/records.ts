@@ -1,14 +1,5 @@
-import {
-  type NativeRecord,
-  type RecordInput,
-  type RecordPort,
-  done,
-  fillLink,
-  isRandomId,
-  missing,
-  normalize,
-  randomId,
-} from '../../src/kit/adapter-kit.ts'
+import type { NativeRecord, RecordInput, RecordPort } from '../../src/kit/spec.ts'
+import { done, fillLink, isRandomId, missing, normalize, randomId } from '../../src/kit/utils.ts'
 import type { RecordStore } from './store.ts'
 
 /** Values HubSpot stores trimmed (`adapters/hubspot/record-mapping.ts`); it keeps their case. */

@@ -1,4 +1,4 @@
-import type { ReferencePort } from '../../src/kit/adapter-kit.ts'
+import type { ReferencePort } from '../../src/kit/spec.ts'
 import type { MemoryStore } from './store.ts'
 
 /** Which referenced records the store does not hold; owners where the connection lists its users. */

@@ -1,4 +1,4 @@
-import type { CompanyFields, ContactFields, Lookup, NativeActivity, NativeRecord, NativeTask } from '../../src/kit/adapter-kit.ts'
+import type { CompanyFields, ContactFields, Lookup, NativeActivity, NativeRecord, NativeTask } from '../../src/kit/spec.ts'
 
 /** Contacts or companies by id, with an index per lookup: normalized key to the ids holding it. */
 export interface RecordStore<F extends object> {

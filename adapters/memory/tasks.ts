@@ -1,4 +1,5 @@
-import { type NativeTask, type NativeTaskPatch, type TaskPort, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
+import type { NativeTask, NativeTaskPatch, TaskPort } from '../../src/kit/spec.ts'
+import { isRandomId, randomId } from '../../src/kit/utils.ts'
 
 /** Tasks in a Map of this process. Every method runs to completion without awaiting, so
  * concurrent requests cannot interleave inside one. */

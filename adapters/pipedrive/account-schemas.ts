@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { SafeIntegerId } from '../../src/kit/adapter-kit.ts'
+import { SafeIntegerId } from '../../src/kit/utils.ts'
 
 /** The account's own data, on API v1 (v2 has no users, current user or v1-style field lists). */
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CallOptions } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions } from '../../src/kit/spec.ts'
 import { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from './fake/pipedrive.ts'
 import { PIPEDRIVE_FIELD_MAP, type PipedriveGateway, pipedriveGateway } from './fake/gateway.ts'
 import { LINK_TOKEN, testApp } from '../../test/helpers/app.ts'

@@ -1,14 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
-import {
-  type ActivityKind,
-  type ActivityPort,
-  type CallOptions,
-  type NativeActivityInput,
-  type UpstreamClient,
-  htmlToText,
-  isSafeIntegerId,
-  textToHtml,
-} from '../../src/kit/adapter-kit.ts'
+import type { ActivityKind, ActivityPort, CallOptions, NativeActivityInput, UpstreamClient } from '../../src/kit/spec.ts'
+import { htmlToText, isSafeIntegerId, textToHtml } from '../../src/kit/utils.ts'
 import type { ActivityTypeList } from './activity-types.ts'
 import { createdPipedriveActivities } from './created-activities.ts'
 import type { ActivityBody } from './mapping.ts'

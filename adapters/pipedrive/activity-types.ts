@@ -1,5 +1,6 @@
 import { ActivityTypes } from './schemas.ts'
-import { type CallOptions, SharedLookup, type UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
+import { SharedLookup } from '../../src/kit/utils.ts'
 
 const KEY = 'active'
 

@@ -1,4 +1,5 @@
-import { type AssociationPort, GatewayError, type ItemResult, done, failed, missing } from '../../src/kit/adapter-kit.ts'
+import type { AssociationPort, ItemResult } from '../../src/kit/spec.ts'
+import { GatewayError, done, failed, missing } from '../../src/kit/utils.ts'
 import { type EntityCalls, MAX_IDS } from './entity-calls.ts'
 import type { Organization, Person } from './record-schemas.ts'
 

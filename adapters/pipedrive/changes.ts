@@ -1,4 +1,4 @@
-import type { Change, ChangeFeed, ChangePage, NativeRecord } from '../../src/kit/adapter-kit.ts'
+import type { Change, ChangeFeed, ChangePage, NativeRecord } from '../../src/kit/spec.ts'
 import type { EntityCalls } from './entity-calls.ts'
 import { MARGIN_MS } from './finder.ts'
 import { parseTime } from './times.ts'

@@ -1,12 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import {
-  type CallOptions,
-  type CreatedActivityLookup,
-  type NativeActivityInput,
-  type UpstreamClient,
-  UpstreamUnavailableError,
-  htmlToText,
-} from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, CreatedActivityLookup, NativeActivityInput, UpstreamClient } from '../../src/kit/spec.ts'
+import { UpstreamUnavailableError, htmlToText } from '../../src/kit/utils.ts'
 import type { ActivityBody } from './mapping.ts'
 import { page } from './record-schemas.ts'
 import { Activity } from './schemas.ts'

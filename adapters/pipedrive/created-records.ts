@@ -1,4 +1,5 @@
-import { type CreatedLookup, type Lookup, type NativeRecord, type RecordInput, UpstreamUnavailableError } from '../../src/kit/adapter-kit.ts'
+import type { CreatedLookup, Lookup, NativeRecord, RecordInput } from '../../src/kit/spec.ts'
+import { UpstreamUnavailableError } from '../../src/kit/utils.ts'
 import type { FinderSource } from './finder.ts'
 import { keyOf } from './recall.ts'
 

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { type CallOptions, type CreatedTaskLookup, type NativeTaskInput, type UpstreamClient, UpstreamUnavailableError, isCreatedFrom } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, CreatedTaskLookup, NativeTaskInput, UpstreamClient } from '../../src/kit/spec.ts'
+import { UpstreamUnavailableError, isCreatedFrom } from '../../src/kit/utils.ts'
 import type { ActivityTypeList } from './activity-types.ts'
 import { fromActivity } from './mapping.ts'
 import { page } from './record-schemas.ts'

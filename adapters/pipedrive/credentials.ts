@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { type AdapterContext, ConfigError, type Credentials } from '../../src/kit/adapter-kit.ts'
+import type { AdapterContext, Credentials } from '../../src/kit/spec.ts'
+import { ConfigError } from '../../src/kit/utils.ts'
 
 export const PIPEDRIVE_TOKEN_URL = 'https://oauth.pipedrive.com/oauth/token'
 

@@ -1,5 +1,6 @@
 import type { Static, TObject } from '@sinclair/typebox'
-import { type CallOptions, type UpstreamClient, UpstreamBadResponseError, chunks } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
+import { UpstreamBadResponseError, chunks } from '../../src/kit/utils.ts'
 import { one, page } from './record-schemas.ts'
 import { rfc3339 } from './times.ts'
 

@@ -1,4 +1,5 @@
-import { type ErrorMessagePicker, type RateLimitSignals, type UpstreamResponse, countHeader, header } from '../../src/kit/adapter-kit.ts'
+import type { ErrorMessagePicker, RateLimitSignals, UpstreamResponse } from '../../src/kit/spec.ts'
+import { countHeader, header } from '../../src/kit/utils.ts'
 
 /** Pipedrive's error envelope: `{success: false, error, error_info}`. */
 export const pipedriveErrorMessage: ErrorMessagePicker = (body) => {

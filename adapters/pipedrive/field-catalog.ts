@@ -1,4 +1,5 @@
-import { type CallOptions, SharedLookup, type UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
+import { SharedLookup } from '../../src/kit/utils.ts'
 import { type FieldDefinition, FieldPage } from './account-schemas.ts'
 import type { Industries } from './organization-mapping.ts'
 

@@ -1,4 +1,5 @@
-import { type CallOptions, ConfigError, type FieldMap } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, FieldMap } from '../../src/kit/spec.ts'
+import { ConfigError } from '../../src/kit/utils.ts'
 import type { FieldCatalog, FieldList } from './field-catalog.ts'
 
 /** Custom field types Pipedrive's search reads (the v2 file, `/persons/search` `fields`). */

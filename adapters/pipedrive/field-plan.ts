@@ -1,4 +1,4 @@
-import type { CompanyFields, ContactFields, FieldMap, Lookup } from '../../src/kit/adapter-kit.ts'
+import type { CompanyFields, ContactFields, FieldMap, Lookup } from '../../src/kit/spec.ts'
 
 /**
  * Where each of Enginy's standard fields lives in this Pipedrive account, from the connection's

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { type CallOptions, type NativeContact, UpstreamUnavailableError } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, NativeContact } from '../../src/kit/spec.ts'
+import { UpstreamUnavailableError } from '../../src/kit/utils.ts'
 import { type FinderSource, find } from './finder.ts'
 import { Recall } from './recall.ts'
 

@@ -1,4 +1,5 @@
-import { type CallOptions, LookupCutShortError, type Lookup, type NativeRecord, UpstreamRateLimitedError, UpstreamRejectedError } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, Lookup, NativeRecord } from '../../src/kit/spec.ts'
+import { LookupCutShortError, UpstreamRateLimitedError, UpstreamRejectedError } from '../../src/kit/utils.ts'
 import { type Recall, keyOf } from './recall.ts'
 
 /** What the finder may ask Pipedrive, for one kind of record. */

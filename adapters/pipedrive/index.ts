@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, type CallOptions, withCreatedLookup } from '../../src/kit/adapter-kit.ts'
+import type { AdapterDefinition, CallOptions } from '../../src/kit/spec.ts'
+import { withCreatedLookup } from '../../src/kit/utils.ts'
 import { ActivityTypeOptions, createActivities } from './activities.ts'
 import { ActivityTypeList } from './activity-types.ts'
 import { createAssociations } from './associations.ts'

@@ -1,4 +1,4 @@
-import type { CallOptions, UpstreamClient } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
 import { CurrentUser } from './account-schemas.ts'
 
 /**

@@ -1,5 +1,6 @@
 import type { Activity } from './schemas.ts'
-import { type NativeTask, type NativeTaskPatch, htmlToText, textToHtml } from '../../src/kit/adapter-kit.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/kit/spec.ts'
+import { htmlToText, textToHtml } from '../../src/kit/utils.ts'
 import { integerId } from './references.ts'
 import { dueParts, parseTime } from './times.ts'
 

@@ -1,4 +1,5 @@
-import { type CallOptions, type CompanyFields, type NativeCompany, type RecordInput, normalize } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, CompanyFields, NativeCompany, RecordInput } from '../../src/kit/spec.ts'
+import { normalize } from '../../src/kit/utils.ts'
 import type { FieldPlan } from './field-plan.ts'
 import type { Organization } from './record-schemas.ts'
 import { integerId } from './references.ts'

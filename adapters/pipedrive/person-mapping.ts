@@ -1,4 +1,4 @@
-import type { CallOptions, ContactFields, NativeContact, RecordInput } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, ContactFields, NativeContact, RecordInput } from '../../src/kit/spec.ts'
 import type { FieldPlan } from './field-plan.ts'
 import type { Person } from './record-schemas.ts'
 import { integerId } from './references.ts'

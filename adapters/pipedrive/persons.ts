@@ -1,13 +1,5 @@
-import {
-  type CallOptions,
-  type ContactPort,
-  type Lookup,
-  type NativeContact,
-  type UpstreamClient,
-  done,
-  isSafeIntegerId,
-  missing,
-} from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, ContactPort, Lookup, NativeContact, UpstreamClient } from '../../src/kit/spec.ts'
+import { done, isSafeIntegerId, missing } from '../../src/kit/utils.ts'
 import { listFeed } from './changes.ts'
 import { createdPipedriveRecords } from './created-records.ts'
 import { type EntityCalls, MAX_IDS, entityCalls } from './entity-calls.ts'

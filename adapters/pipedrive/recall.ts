@@ -1,4 +1,5 @@
-import { type Lookup, type NativeRecord, BoundedMap, normalize } from '../../src/kit/adapter-kit.ts'
+import type { Lookup, NativeRecord } from '../../src/kit/spec.ts'
+import { BoundedMap, normalize } from '../../src/kit/utils.ts'
 
 export interface RecallOptions {
   /** How long what a lookup learned may settle a later one (after a check, `finder.ts`); 0: never. */

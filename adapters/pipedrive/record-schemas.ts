@@ -1,5 +1,5 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
-import { SafeIntegerId } from '../../src/kit/adapter-kit.ts'
+import { SafeIntegerId } from '../../src/kit/utils.ts'
 
 /**
  * The parts of API v2's person and organization answers the adapter reads, written from

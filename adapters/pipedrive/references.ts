@@ -1,4 +1,4 @@
-import { UpstreamRejectedError, isSafeIntegerId } from '../../src/kit/adapter-kit.ts'
+import { UpstreamRejectedError, isSafeIntegerId } from '../../src/kit/utils.ts'
 
 /** What each reference must name, for the message of a refusal. */
 export const WHAT = {

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox'
-import { SafeIntegerId } from '../../src/kit/adapter-kit.ts'
+import { SafeIntegerId } from '../../src/kit/utils.ts'
 
 /**
  * The parts of Pipedrive's answers the adapter reads (API v2 activities, v1 activity types). Ids

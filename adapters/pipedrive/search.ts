@@ -1,4 +1,4 @@
-import type { CallOptions, UpstreamClient, UpstreamClientOptions } from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, UpstreamClient, UpstreamClientOptions } from '../../src/kit/spec.ts'
 import { SearchPage } from './record-schemas.ts'
 
 /**

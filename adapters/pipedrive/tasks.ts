@@ -1,10 +1,5 @@
-import {
-  type CallOptions,
-  type NativeTaskPatch,
-  type TaskPort,
-  type UpstreamClient,
-  isSafeIntegerId,
-} from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, NativeTaskPatch, TaskPort, UpstreamClient } from '../../src/kit/spec.ts'
+import { isSafeIntegerId } from '../../src/kit/utils.ts'
 import type { ActivityTypeList } from './activity-types.ts'
 import { type ActivityBody, fromActivity, toActivity } from './mapping.ts'
 import { listFeed } from './changes.ts'

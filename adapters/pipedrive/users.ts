@@ -1,4 +1,4 @@
-import type { UpstreamClient, UserPort } from '../../src/kit/adapter-kit.ts'
+import type { UpstreamClient, UserPort } from '../../src/kit/spec.ts'
 import { Users } from './account-schemas.ts'
 
 /**

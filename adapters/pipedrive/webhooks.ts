@@ -1,15 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
-import {
-  type CallOptions,
-  type NativeCompany,
-  type NativeContact,
-  type NativeTask,
-  type UpstreamClient,
-  UpstreamBadResponseError,
-  type WebhookChange,
-  type WebhookPort,
-} from '../../src/kit/adapter-kit.ts'
+import type { CallOptions, NativeCompany, NativeContact, NativeTask, UpstreamClient, WebhookChange, WebhookPort } from '../../src/kit/spec.ts'
+import { UpstreamBadResponseError } from '../../src/kit/utils.ts'
 import { type Organization, Person } from './record-schemas.ts'
 import { Organization as OrganizationSchema } from './record-schemas.ts'
 import { Activity } from './schemas.ts'

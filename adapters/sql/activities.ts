@@ -1,6 +1,7 @@
 import { type SqlDatabase, marks } from './database.ts'
-import { type Row, parseObject } from '../../src/kit/adapter-kit.ts'
-import { type ActivityPort, type NativeActivity, type NativeActivityInput, UpstreamUnavailableError, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
+import { type Row, parseObject } from '../../src/kit/utils.ts'
+import type { ActivityPort, NativeActivity, NativeActivityInput } from '../../src/kit/spec.ts'
+import { UpstreamUnavailableError, isRandomId, randomId } from '../../src/kit/utils.ts'
 
 /** Activity fields and their columns; `metadata` is JSON text. */
 const COLUMNS = {

@@ -1,6 +1,7 @@
 import { type SqlDatabase, marks } from './database.ts'
 import type { Tables } from './migrations.ts'
-import { type AssociationPort, done, missing } from '../../src/kit/adapter-kit.ts'
+import type { AssociationPort } from '../../src/kit/spec.ts'
+import { done, missing } from '../../src/kit/utils.ts'
 
 /** Contact-to-company links, one row per pair; a contact may have several companies. */
 export function sqlAssociations(db: SqlDatabase, tables: Tables, maxBatch: number, now: () => number): AssociationPort {

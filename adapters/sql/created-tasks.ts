@@ -1,6 +1,7 @@
 import type { SqlDatabase } from './database.ts'
 import { fromRow } from './mapping.ts'
-import { type CreatedTaskLookup, isCreatedFrom } from '../../src/kit/adapter-kit.ts'
+import type { CreatedTaskLookup } from '../../src/kit/spec.ts'
+import { isCreatedFrom } from '../../src/kit/utils.ts'
 
 /** A statement the database received may still commit after the gateway stopped waiting for it;
  * once committed, a row is seen at once. */

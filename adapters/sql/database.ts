@@ -1,4 +1,4 @@
-import { GatewayError, type Query, type SqlDriver, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/kit/adapter-kit.ts'
+import { GatewayError, type Query, type SqlDriver, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError } from '../../src/kit/utils.ts'
 
 /** What the ports use: statements that run once the tables are migrated, and fail as the gateway's errors. */
 export interface SqlDatabase {

@@ -8,17 +8,8 @@ import { companyTable, contactTable } from './record-tables.ts'
 import { sqlRecords } from './records.ts'
 import { sqlReferences } from './references.ts'
 import { sqlTasks } from './tasks.ts'
-import {
-  type AdapterDefinition,
-  type AdapterV2,
-  ConfigError,
-  LinkOptions,
-  type SqlDriver,
-  UserOptions,
-  postgresDriver,
-  sqliteDriver,
-  withCreatedLookup,
-} from '../../src/kit/adapter-kit.ts'
+import type { AdapterDefinition, AdapterV2 } from '../../src/kit/spec.ts'
+import { ConfigError, LinkOptions, type SqlDriver, UserOptions, postgresDriver, sqliteDriver, withCreatedLookup } from '../../src/kit/utils.ts'
 
 /** A table name both dialects take unquoted; the prefix leaves room for what follows it (`_companies_external_id_uq`) in PostgreSQL's 63. */
 const TABLE = '^[a-z_][a-z0-9_]{0,62}$'

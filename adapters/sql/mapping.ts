@@ -1,5 +1,5 @@
-import type { Row } from '../../src/kit/adapter-kit.ts'
-import type { NativeTask, NativeTaskPatch } from '../../src/kit/adapter-kit.ts'
+import type { Row } from '../../src/kit/utils.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/kit/spec.ts'
 
 /** Task fields and their columns, those of the first version of this adapter (its table keeps
  * them); ids of other systems are kept as text. */

@@ -1,4 +1,4 @@
-import { type SqlDriver, runMigrations } from '../../src/kit/adapter-kit.ts'
+import { type SqlDriver, runMigrations } from '../../src/kit/utils.ts'
 
 /** The adapter's tables: the tasks table keeps the name deployments gave it, the others follow `prefix`. */
 export interface Tables {

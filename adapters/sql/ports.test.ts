@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AdapterV2, CallOptions, ContactFields, ItemResult, RecordInput } from '../../src/kit/adapter-kit.ts'
+import type { AdapterV2, CallOptions, ContactFields, ItemResult, RecordInput } from '../../src/kit/spec.ts'
 import { createSqlAdapter } from './index.ts'
-import { type SqlDriver, postgresDriver, sqliteDriver } from '../../src/kit/adapter-kit.ts'
+import { type SqlDriver, postgresDriver, sqliteDriver } from '../../src/kit/utils.ts'
 import { tablesFor } from './migrations.ts'
 import { POSTGRES_URL, dropTables, poolLimits, tempFile, uniquePrefix } from './testing.ts'
 

@@ -1,4 +1,4 @@
-import type { CompanyFields, ContactFields, Lookup } from '../../src/kit/adapter-kit.ts'
+import type { CompanyFields, ContactFields, Lookup } from '../../src/kit/spec.ts'
 
 /** How one kind of record lies in its table (`migrations.ts` creates the columns named here). */
 export interface RecordTable<F> {

@@ -1,22 +1,8 @@
 import { type SqlDatabase, marks } from './database.ts'
-import { type Row, parseObject } from '../../src/kit/adapter-kit.ts'
+import { type Row, parseObject } from '../../src/kit/utils.ts'
 import type { RecordTable } from './record-tables.ts'
-import {
-  type ItemResult,
-  type Lookup,
-  type NativeRecord,
-  type RecordPatch,
-  type RecordPort,
-  UpstreamRejectedError,
-  UpstreamUnavailableError,
-  done,
-  failed,
-  fillLink,
-  isRandomId,
-  missing,
-  normalize,
-  randomId,
-} from '../../src/kit/adapter-kit.ts'
+import type { ItemResult, Lookup, NativeRecord, RecordPatch, RecordPort } from '../../src/kit/spec.ts'
+import { UpstreamRejectedError, UpstreamUnavailableError, done, failed, fillLink, isRandomId, missing, normalize, randomId } from '../../src/kit/utils.ts'
 
 /**
  * Contacts or companies in a table: a column per standard field, extra fields as JSON text, and

@@ -1,6 +1,6 @@
 import { type SqlDatabase, marks } from './database.ts'
 import type { Tables } from './migrations.ts'
-import type { ReferencePort } from '../../src/kit/adapter-kit.ts'
+import type { ReferencePort } from '../../src/kit/spec.ts'
 
 /** Which referenced contacts and companies the tables do not hold, in one query; owners where the
  * connection lists its users. */

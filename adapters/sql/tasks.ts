@@ -1,6 +1,7 @@
 import { type SqlDatabase, marks } from './database.ts'
 import { COLUMNS, type Field, fromRow } from './mapping.ts'
-import { type TaskPort, UpstreamRejectedError, isRandomId, randomId } from '../../src/kit/adapter-kit.ts'
+import type { TaskPort } from '../../src/kit/spec.ts'
+import { UpstreamRejectedError, isRandomId, randomId } from '../../src/kit/utils.ts'
 
 /** Tasks in the table the first version of this adapter created, with the same columns. */
 export function sqlTasks(db: SqlDatabase, table: string, maxBatch: number, now: () => number): TaskPort {

@@ -4,7 +4,7 @@ import { type Socket, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import type { PoolLimits } from '../../src/kit/adapter-kit.ts'
+import type { PoolLimits } from '../../src/kit/utils.ts'
 
 /** What the sql adapter's tests share: a PostgreSQL to run on, fresh tables, a database that fails on demand. */
 

@@ -30,7 +30,7 @@ import type { WebhookPort } from './webhooks.ts'
  * Values that reach a CRM's URL go through the upstream client's path templates (`route` and
  * `params`), never into a string. Ids read from a CRM's answer are checked, by the answer's
  * schema, before a later call uses them; ids an answer names that nobody asked for are ignored.
- * Everything an adapter needs comes from one module, `src/kit/adapter-kit.ts`.
+ * Everything an adapter needs comes from the kit: `src/kit/spec.ts` (types) and `src/kit/utils.ts` (helpers).
  * See `adapters/README.md` for a worked example and `test/conformance/` for the test kit.
  */
 export interface AdapterV2 {

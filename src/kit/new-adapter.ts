@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 /**
  * `npm run new-adapter -- <name>`: the skeleton of a new adapter (version 2 of the seam, with a
- * tasks port, importing only `src/kit/adapter-kit.ts`), its mapping module, a fake of its CRM in
+ * tasks port, importing only the kit's `spec.ts` and `utils.ts`), its mapping module, a fake of its CRM in
  * its `fake/` folder and its conformance target (`conformance.ts`, with every hook of the fake on),
  * registered so config accepts the name and the conformance suite runs it. The suite fails until
  * the adapter is written; `adapters/README.md` is the guide.
@@ -37,7 +37,8 @@ export async function scaffold(root: string, name: string): Promise<string[]> {
 }
 
 const indexTemplate = (name: string, Pascal: string) => `import { Type } from '@sinclair/typebox'
-import { type AdapterDefinition, type AdapterV2, type TaskPort, type UpstreamClient, isSafeIntegerId } from '../../src/kit/adapter-kit.ts'
+import type { AdapterDefinition, AdapterV2, TaskPort, UpstreamClient } from '../../src/kit/spec.ts'
+import { isSafeIntegerId } from '../../src/kit/utils.ts'
 import { ${Pascal}Record, from${Pascal}, to${Pascal} } from './mapping.ts'
 
 /** The connection options this adapter reads (besides adapter, concurrency, rateLimit, typeMap...). */
@@ -128,7 +129,7 @@ export default definition
 `
 
 const mappingTemplate = (name: string, Pascal: string) => `import { type Static, Type } from '@sinclair/typebox'
-import type { NativeTask, NativeTaskPatch } from '../../src/kit/adapter-kit.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/kit/spec.ts'
 
 /** A task as ${name}'s API sends it, checked before use: write it from the API reference. Check
  * ids by their form here too, so an id from an answer never reaches a later call unchecked. */

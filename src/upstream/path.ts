@@ -2,7 +2,7 @@ import { InternalError } from '../errors.ts'
 
 /**
  * Paths to a CRM are built here and nowhere else: from a template an adapter writes
- * (`/crm/objects/2026-09/tasks/{taskId}`) and parameters that may come from a caller or from a CRM's
+ * (`/crm/objects/2026-09/tasks/{taskId}`, or `/task/{id}/` with a trailing slash) and parameters that may come from a caller or from a CRM's
  * answer. Each parameter fills one whole segment, percent-encoded, so a `/`, `?`, `#` or `%` in
  * it stays inside that segment. `.` and `..` are refused because URL parsers resolve them even
  * inside a template, and empty values and control characters because no record id holds them.
@@ -28,15 +28,18 @@ function segments(route: string): readonly (string | { name: string })[] {
   let known = parsed.get(route)
   if (known) return known
   if (!route.startsWith('/')) throw unsafe(route, 'a route starts with "/"')
-  known = route
-    .slice(1)
-    .split('/')
+  const parts = route.slice(1).split('/')
+  // A trailing slash is part of some APIs' paths (every Close path ends in one): the empty last
+  // segment is kept as written, while an empty segment anywhere else is refused below.
+  const trailing = parts.length > 1 && parts.at(-1) === ''
+  known = (trailing ? parts.slice(0, -1) : parts)
     .map((segment) => {
       const placeholder = PLACEHOLDER.exec(segment)
       if (placeholder) return { name: placeholder[1]! }
       if (!LITERAL.test(segment)) throw unsafe(route, `segment "${segment}" is not a plain path segment`)
       return segment
     })
+  if (trailing) known = [...known, '']
   if (parsed.size < MAX_ROUTES) parsed.set(route, known)
   return known
 }

@@ -50,7 +50,8 @@ describe('npm run new-adapter', () => {
       expect(
         imports.filter((module) => module !== '@sinclair/typebox' && module !== './mapping.ts'),
         `${file} imports from the kit only`,
-      ).toEqual(['../../src/kit/adapter-kit.ts'])
+      ).toEqual(expect.arrayContaining(['../../src/kit/spec.ts']))
+      expect(imports.filter((module) => module?.includes('src/') && !/src\/kit\/(spec|utils)\.ts$/.test(module ?? '')), `${file} imports nothing else of src/`).toEqual([])
       expect(source, `${file} is no version 1 adapter`).not.toMatch(/v1|TaskAdapterV1/)
     }
 

@@ -9,7 +9,7 @@ import { createMemoryAdapter } from '../../adapters/memory/index.ts'
 import { buildApp } from '../../src/app.ts'
 import { loadConfigFile } from '../../src/config/load.ts'
 import { ConfigError } from '../../src/errors.ts'
-import type { AdapterDefinition } from '../../src/kit/adapter-kit.ts'
+import type { AdapterDefinition } from '../../src/kit/spec.ts'
 import { KEY, capturedLogger, headers } from '../helpers/app.ts'
 import { waitFor } from '../helpers/wait.ts'
 

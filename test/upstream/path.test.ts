@@ -16,6 +16,8 @@ describe('upstream paths from templates', () => {
     ['/tasks/{id}', { id: '...' }, '/tasks/...'],
     ['/tasks/{id}', { id: '1 2' }, '/tasks/1%202'],
     ['/crm/objects/2026-09/tasks', {}, '/crm/objects/2026-09/tasks'],
+    ['/task/{id}/', { id: 'task_1' }, '/task/task_1/'],
+    ['/data/search/', {}, '/data/search/'],
   ])('fills %s with %j as %s', (route, params, path) => {
     expect(fillRoute(route, params)).toBe(path)
   })
@@ -37,6 +39,9 @@ describe('upstream paths from templates', () => {
     ['a template with an escape', '/tasks/%2e%2e', {}],
     ['a template not starting with /', 'tasks/{id}', { id: '1' }],
     ['a placeholder inside a segment', '/tasks/id-{id}', { id: '1' }],
+    ['an empty segment inside a template', '/tasks//{id}', { id: '1' }],
+    ['two trailing slashes', '/tasks//', {}],
+    ['the root alone', '/', {}],
   ])('refuses %s', (_name, route, params) => {
     expect(() => fillRoute(route, params)).toThrow(InternalError)
   })
