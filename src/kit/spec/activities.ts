@@ -1,4 +1,4 @@
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 import type { CreatedLookup } from './created-lookup.ts'
 
 /** Enginy's kinds of activity; another kind is passed as it came. */

@@ -1,4 +1,4 @@
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 import type { ItemResult } from './results.ts'
 
 export interface AssociationPair {

@@ -1,4 +1,4 @@
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 
 export interface NativeUser {
   id: string

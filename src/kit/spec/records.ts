@@ -1,5 +1,5 @@
 import type { ChangeFeed } from './changes.ts'
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 import type { CreatedLookup } from './created-lookup.ts'
 import type { ItemResult } from './results.ts'
 
