@@ -27,7 +27,10 @@ export interface WriteLog {
    * anything was sent, or the CRM answered a 4xx); after a 2xx, a 5xx, a timeout or a dropped
    * connection, never.
    */
-  sending(): { refused(): void }
+  sending(): {
+    /** The CRM surely did not apply the write. */
+    refused(): void
+  }
 }
 
 /** What the span of one CRM call is told when it starts: nothing a caller sent, no filled path. */

@@ -150,14 +150,14 @@ export type NotFound = 'null'
  * fault of config (502).
  */
 export interface UpstreamClient {
-  /**
-   * Sends a request and judges its status: the response when the status is one the call expects,
-   * `null` for a 404 when `notFound` says the path names a record, a typed error for anything else.
-   */
+  /** Sends a request and judges its status: the response when the status is one the call
+   * expects, a typed error for anything else. */
   send(request: UpstreamRequest): Promise<UpstreamResponse>
+  /** `send` of a request whose path names one record: `null` when the CRM answers 404. */
   send(request: UpstreamRequest, notFound: NotFound): Promise<UpstreamResponse | null>
   /** `send`, then the body checked against `schema` (an answer that fails it is a 502). */
   json<S extends TSchema>(request: UpstreamRequest, schema: S): Promise<Static<S>>
+  /** `json` of a request whose path names one record: `null` when the CRM answers 404. */
   json<S extends TSchema>(request: UpstreamRequest, schema: S, notFound: NotFound): Promise<Static<S> | null>
   /** Removes this connection's credentials from text a CRM sent, before it is relayed or logged. */
   scrub(text: string): string
