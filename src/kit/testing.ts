@@ -34,4 +34,4 @@ export { LOSING_TIMEOUTS, failFirstCreate, loseFirstCreate } from '../../test/co
 /** A gateway in front of an adapter, for its own tests. */
 export { KEY, capturedLogger, headers, testApp } from '../../test/helpers/app.ts'
 /** A warning an adapter logs, as `capturedLogger`'s lines hold it. */
-export type { AdapterWarning } from '../adapter/common.ts'
+export type { AdapterWarning } from './spec.ts'

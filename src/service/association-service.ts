@@ -1,6 +1,5 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { AssociationPair } from '../adapter/associations.ts'
-import { type ItemResult, failed } from '../adapter/results.ts'
+import type { AssociationPair, CallOptions, ItemResult } from '../kit/spec.ts'
+import { failed } from '../adapter/results.ts'
 import { BatchTooLargeError, GatewayError, InternalError, NotSupportedError, RecordNotFoundError, ReferenceElsewhereError } from '../errors.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { NativeActivityInput } from '../../src/adapter/activities.ts'
+import type { NativeActivityInput } from '../../src/kit/spec.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
 import { CONNECTION, type Harness, foundWithin, needs, sleep } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'

@@ -1,7 +1,5 @@
 import { type TestContext, expect } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
-import type { CreatedLookup } from '../../src/adapter/created-lookup.ts'
-import type { Lookup, NativeRecord, RecordCapabilities } from '../../src/adapter/records.ts'
+import type { CallOptions, CreatedLookup, Lookup, NativeRecord, RecordCapabilities } from '../../src/kit/spec.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
 import { normalize } from '../../src/service/matching.ts'
 import { LINK_TOKEN } from '../helpers/app.ts'

@@ -55,7 +55,8 @@ export interface ConformanceTarget {
   readonly pageSize?: number
   /** Makes the CRM answer every following call with one kind of failure, until `heal()`. A
    * failure the target cannot cause is left out, and the checks of it skip, saying so. */
-  readonly breakUpstream?: { readonly [F in UpstreamFailure]?: () => void }
+  readonly breakUpstream?: Readonly<Partial<Record<UpstreamFailure, () => void>>>
+  /** Makes the CRM answer as it did before `breakUpstream`. */
   readonly heal?: () => void
   /**
    * Makes the CRM apply the next create of `kind` it is sent and lose its answer: the connection
@@ -70,6 +71,7 @@ export interface ConformanceTarget {
   /** What every request of the task operations looks like (`METHOD /path`): with `seen`, the
    * suite checks that ids a caller crafts never make the gateway call anything else. */
   readonly taskPaths?: RegExp
+  /** Stops the gateway and the CRM the target started. */
   close(): Promise<void>
 }
 

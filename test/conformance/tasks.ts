@@ -1,5 +1,5 @@
 import { type TestContext, expect } from 'vitest'
-import type { OptionalTaskField, TaskPort } from '../../src/adapter/tasks.ts'
+import type { OptionalTaskField, TaskPort } from '../../src/kit/spec.ts'
 import { encodeId } from '../../src/service/ids.ts'
 import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
 import { CONNECTION, type Harness, MAX_BATCH_IDS, foundWithin, idsLike, needs, sleep } from './harness.ts'
