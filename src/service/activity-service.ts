@@ -2,7 +2,7 @@ import type { CallOptions, NativeActivity, NativeActivityInput } from '../kit/sp
 import { withWrites } from '../coordination/attempt-log.ts'
 import type { Found } from '../coordination/lost-creates.ts'
 import type { Remembered } from '../coordination/remembered.ts'
-import { BadRequestError, NotSupportedError, UpstreamBadResponseError } from '../errors.ts'
+import { BadRequestError, NotSupportedError, UpstreamBadResponseError, UpstreamRejectedError } from '../errors.ts'
 import type { ActivityCreate, ActivityOut } from '../http/schemas/activities.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
@@ -33,6 +33,9 @@ export class ActivityService {
     const port = connection.adapter.activities
     if (!port) throw new NotSupportedError('activities', connection.name)
     const input = toNativeActivity(tenant, connection, body)
+    if (port.needsRecord && input.contactId === undefined && input.companyId === undefined) {
+      throw new UpstreamRejectedError(`body/contactId: the CRM of connection "${connection.name}" keeps an activity only on a contact or a company; name one`)
+    }
     await refuseMissing(connection, input, options)
     const run = <T>(work: () => Promise<T>) => connection.limit.run(options, work)
     const create = async (callOptions: CallOptions) =>

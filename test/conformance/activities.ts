@@ -3,11 +3,19 @@ import type { NativeActivityInput } from '../../src/kit/spec.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
 import { CONNECTION, type Harness, foundWithin, needs, sleep } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
+import { acceptedReferences } from './references.ts'
 import { ONE_DATE_FORM } from './tasks.ts'
 
 /** Campaign messages logged as CRM activities. */
 export function describeActivityChecks(h: Harness) {
-  const log = (body: Record<string, unknown>) => h.send('POST', '/activities', body)
+  /** Where the CRM keeps activities only on records (`needsRecord`), one that names none is
+   * logged on the reference contact: the checks below are of other rules. */
+  const onRecord = async (body: Record<string, unknown>) => {
+    if (!h.adapter.activities?.needsRecord || body.contactId !== undefined || body.companyId !== undefined) return body
+    const { contactId } = await acceptedReferences(h)
+    return { ...body, contactId: encodeId(CONNECTION, contactId) ?? contactId }
+  }
+  const log = async (body: Record<string, unknown>) => h.send('POST', '/activities', await onRecord(body))
   const message = (metadata?: Record<string, unknown>) => ({
     type: 'EMAIL',
     direction: 'OUTBOUND',
@@ -47,6 +55,16 @@ export function describeActivityChecks(h: Harness) {
     const plain = [await log(message()), await log(message())]
     expect(plain.map((res) => res.statusCode), 'without a messageId, each create answers 201 (rule: activities, no messageId)').toEqual([201, 201])
     expect(plain[0]!.json().id, 'without a messageId, two creates are two activities (rule: activities, no messageId)').not.toBe(plain[1]!.json().id)
+  })
+
+  h.check('activities: where the CRM keeps activities only on records, one naming neither a contact nor a company is a 422 naming contactId', async (ctx) => {
+    const port = needs(ctx, h.adapter.activities, 'the adapter has no activities port')
+    needs(ctx, port.needsRecord, 'the activity port keeps activities without a record')
+    const seen = h.target.seen?.().length
+    const res = await h.send('POST', '/activities', message({ messageId: h.unique('message') }))
+    expect(res.statusCode, `an activity naming no record answers 422 (rule: activities, needs a record): ${res.body}`).toBe(422)
+    expect(res.json().message, 'the 422 names contactId (rule: activities, needs a record)').toMatch(/contactId/)
+    if (seen !== undefined) expect(h.target.seen!().slice(seen), 'an activity naming no record makes no CRM call (rule: activities, needs a record)').toEqual([])
   })
 
   h.check("activities: a contact's and a company's crmId work as contactId and companyId and come back", async (ctx) => {

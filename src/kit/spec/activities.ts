@@ -36,6 +36,12 @@ export type CreatedActivityLookup = CreatedLookup<NativeActivityInput, NativeAct
 export interface ActivityPort {
   /** Whether `id` has the form of this CRM's activity ids; as for tasks, any other id is "not found". */
   isNativeId(id: string): boolean
+  /**
+   * The CRM keeps an activity only on a record (a note needs a parent): the core answers an
+   * activity that names neither `contactId` nor `companyId` with a 422 naming `contactId`, before
+   * any call.
+   */
+  readonly needsRecord?: boolean
   /** Logs one activity. Called once per activity: never retry a create yourself. */
   doCreate(input: NativeActivityInput, options: CallOptions): Promise<NativeActivity>
   /**
