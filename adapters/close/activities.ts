@@ -2,6 +2,7 @@ import type { ActivityPort, CallOptions, NativeActivityInput, UpstreamClient } f
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../../src/kit/utils.ts'
 import { type ActivityWrite, fromActivity, holds, toActivity } from './activity-mapping.ts'
 import type { ContactCalls } from './contacts.ts'
+import { contactOnLead } from './elsewhere.ts'
 import { closeIds } from './ids.ts'
 import { Email, Note, list } from './schemas.ts'
 import { closeMoment } from './times.ts'
@@ -35,7 +36,7 @@ export function createActivities(client: UpstreamClient, contacts: ContactCalls)
     isNativeId: closeIds('activity'),
     async doCreate(input, options) {
       const write = await plan(input, options)
-      const logged = await client.json({ method: 'POST', route: ROUTES[write.path], body: write.body, options }, SCHEMAS[write.path])
+      const logged = await contactOnLead(() => client.json({ method: 'POST', route: ROUTES[write.path], body: write.body, options }, SCHEMAS[write.path]))
       return fromActivity(logged, input)
     },
     createdLookup: {

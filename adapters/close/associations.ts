@@ -28,6 +28,16 @@ export function createAssociations(contacts: ContactCalls): AssociationPort {
   }
   return {
     capabilities: { maxBatch: MAX_PAIRS, oneCompanyPerContact: true },
-    doAssociate: (pairs, options) => Promise.all(pairs.map(({ contactId, companyId }) => associate(contactId, companyId, options))),
+    // One contact's pairs in turn, so that a pair repeated in a call finds the first one's move.
+    doAssociate(pairs, options) {
+      const turns = new Map<string, Promise<unknown>>()
+      return Promise.all(
+        pairs.map(({ contactId, companyId }) => {
+          const result = (turns.get(contactId) ?? Promise.resolve()).then(() => associate(contactId, companyId, options))
+          turns.set(contactId, result)
+          return result
+        }),
+      )
+    },
   }
 }

@@ -29,6 +29,8 @@ const targets: ConformanceTargets = {
       missingCompanyId: `lead_${TAIL}`,
       roundTripTypes: [],
       refs,
+      // Close keeps activities and tasks on a lead, and a contact on one lead (FACTS.md).
+      constraints: { activityNeedsRecord: true, contactOnCompany: true, taskReferencesFixed: true },
       // A search answers 200 records a page.
       pageSize: 200,
       ...fakeHooks(fake.http, {

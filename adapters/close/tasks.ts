@@ -2,6 +2,7 @@ import type { CallOptions, NativeTask, NativeTaskInput, TaskPort, UpstreamClient
 import { UpstreamRejectedError } from '../../src/kit/utils.ts'
 import { completionTimes } from './completions.ts'
 import type { ContactCalls } from './contacts.ts'
+import { contactOnLead } from './elsewhere.ts'
 import { closeIds } from './ids.ts'
 import { Task, list } from './schemas.ts'
 import { type CloseTask, fromTask, toTaskChanges } from './task-mapping.ts'
@@ -61,7 +62,7 @@ export function createTasks(client: UpstreamClient, leads: TaskLeads): TaskPort 
     async doCreate(input, options) {
       const lead = await leads.of(input, options)
       const body = { lead_id: lead, ...(input.contactId !== undefined && { contact_id: input.contactId }), ...toTaskChanges(input) }
-      const task = await client.json({ method: 'POST', route: TASKS, body, options }, Task)
+      const task = await contactOnLead(() => client.json({ method: 'POST', route: TASKS, body, options }, Task))
       return fromTask(task, null, leads.holding)
     },
 

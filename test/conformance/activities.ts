@@ -1,4 +1,4 @@
-import { expect } from 'vitest'
+import { type TestContext, expect } from 'vitest'
 import type { NativeActivityInput } from '../../src/adapter/activities.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
 import { CONNECTION, type Harness, foundWithin, needs, sleep } from './harness.ts'
@@ -8,6 +8,19 @@ import { ONE_DATE_FORM } from './tasks.ts'
 /** Campaign messages logged as CRM activities. */
 export function describeActivityChecks(h: Harness) {
   const log = (body: Record<string, unknown>) => h.send('POST', '/activities', body)
+  const constraints = () => h.target.constraints ?? {}
+  /** A contact to name where the CRM keeps no activity without a record, else nothing. */
+  const record = async (ctx: TestContext): Promise<{ contactId?: string }> => {
+    if (!constraints().activityNeedsRecord) return {}
+    const [contactId] = await exportRecords(h, 'contacts', [sampleRecord(recordPort(h, ctx, 'contacts'), 'contacts', h.unique('activity-record'))])
+    return { contactId }
+  }
+  /** Puts the contact on the company, where the CRM links an activity to a contact on the company it names only. */
+  const onCompany = async (contactCRMId: string | undefined, companyCRMId: string | undefined) => {
+    if (!constraints().contactOnCompany || !contactCRMId || !companyCRMId) return
+    const res = await h.send('POST', '/associations', { associations: [{ contactCRMId, companyCRMId }] })
+    expect(res.statusCode, `the contact is put on the company first: ${res.body}`).toBe(200)
+  }
   const message = (metadata?: Record<string, unknown>) => ({
     type: 'EMAIL',
     direction: 'OUTBOUND',
@@ -19,6 +32,8 @@ export function describeActivityChecks(h: Harness) {
 
   h.check('activities: 201 with an id; the same metadata.messageId again is 200 with the same id; without one, two creates are two', async (ctx) => {
     needs(ctx, h.adapter.activities, 'the adapter has no activities port')
+    const on = await record(ctx)
+    const log = (body: Record<string, unknown>) => h.send('POST', '/activities', { ...body, ...on })
     const messageId = h.unique('message')
     const first = await log(message({ messageId, sequenceIndex: 1, sequenceMessageCount: 3 }))
     expect(first.statusCode, `a new activity answers 201 (rule: activities, created): ${first.body}`).toBe(201)
@@ -49,12 +64,24 @@ export function describeActivityChecks(h: Harness) {
     expect(plain[0]!.json().id, 'without a messageId, two creates are two activities (rule: activities, no messageId)').not.toBe(plain[1]!.json().id)
   })
 
+  h.check('activities: one naming neither a contact nor a company is a 422 naming contactId, where the CRM keeps activities on a record', async (ctx) => {
+    needs(ctx, h.adapter.activities, 'the adapter has no activities port')
+    needs(ctx, constraints().activityNeedsRecord, 'the target keeps an activity that names no record')
+    const messageId = h.unique('message')
+    const refused = await log(message({ messageId }))
+    expect(refused.statusCode, `an activity naming no record answers 422 (rule: activities, contactId): ${refused.body}`).toBe(422)
+    expect(refused.json().message, 'the refusal names contactId (rule: activities, contactId)').toContain('contactId')
+    const logged = await log({ ...message({ messageId }), ...(await record(ctx)) })
+    expect(logged.statusCode, `the same message naming a contact is logged after the refusal: ${logged.body}`).toBe(201)
+  })
+
   h.check("activities: a contact's and a company's crmId work as contactId and companyId and come back", async (ctx) => {
     needs(ctx, h.adapter.activities, 'the adapter has no activities port')
     const contacts = recordPort(h, ctx, 'contacts')
     const companies = recordPort(h, ctx, 'companies')
     const [contactId] = await exportRecords(h, 'contacts', [sampleRecord(contacts, 'contacts', h.unique('activity'))])
     const [companyId] = await exportRecords(h, 'companies', [sampleRecord(companies, 'companies', h.unique('activity'))])
+    await onCompany(contactId, companyId)
     const res = await log({ ...message({ messageId: h.unique('message') }), contactId, companyId })
     expect(res.statusCode, `an activity with contactId and companyId answers 201: ${res.body}`).toBe(201)
     expect(res.json().contactId, "the activity gives the contact's crmId back (rule: activities, contactId)").toBe(contactId)
@@ -72,6 +99,7 @@ export function describeActivityChecks(h: Harness) {
     const companies = recordPort(h, ctx, 'companies')
     const [contactId, otherContactId] = await exportRecords(h, 'contacts', [0, 1].map(() => sampleRecord(contacts, 'contacts', h.unique('linked-activity'))))
     const [companyId] = await exportRecords(h, 'companies', [sampleRecord(companies, 'companies', h.unique('linked-activity'))])
+    await onCompany(contactId, companyId)
     const native = (crmId: string) => decodeId(crmId)!.nativeId
     const messageId = h.unique('message')
     const body = { ...message({ messageId }), subject: h.unique('[1/1] linked'), occurredAt: '2025-06-07T08:09:10Z', contactId, companyId }
@@ -117,6 +145,7 @@ export function describeActivityChecks(h: Harness) {
       const records = h.adapter[kind]
       if (records) [refs[field]] = await exportRecords(h, kind, [sampleRecord(records, kind, h.unique('lost-activity'))])
     }
+    await onCompany(refs.contactId, refs.companyId)
     const subject = h.unique('[1/2] lost')
     const body = { ...message(), subject, occurredAt: '2025-05-06T07:08:09Z', ...refs }
     const logged = async (sent: Record<string, unknown>) => {

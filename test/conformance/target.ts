@@ -45,6 +45,19 @@ export interface ConformanceTarget {
   readonly missingCompanyId?: string
   /** Enginy types the connection maps and reads back unchanged (through its typeMap). */
   readonly roundTripTypes?: readonly string[]
+  /**
+   * What the CRM cannot hold that the contract allows, each answered 422 naming the field (Close:
+   * activities and tasks live on a lead, a contact on one lead): the suite checks that answer, and
+   * writes what the CRM can hold everywhere else. Declare only what the CRM truly lacks.
+   */
+  readonly constraints?: {
+    /** An activity naming neither a contact nor a company cannot be kept: 422 naming `contactId`. */
+    readonly activityNeedsRecord?: boolean
+    /** An activity's contact must be on the company it names: the suite associates them first. */
+    readonly contactOnCompany?: boolean
+    /** A task stays with the contact and company it was made with: an edit moving it is a 422 naming the field. */
+    readonly taskReferencesFixed?: boolean
+  }
   /** Values the CRM accepts for ownerId / contactId / companyId (CRMs check these). */
   readonly refs?: { ownerId?: string; contactId?: string; companyId?: string }
   /**
