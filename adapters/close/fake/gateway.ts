@@ -12,7 +12,7 @@ export interface CloseGateway {
   readonly refs: ReturnType<typeof setUpOrganization>['refs']
   /** A request as Enginy sends it, with the API key; the status and the parsed body. */
   // biome-ignore lint/suspicious/noExplicitAny: the gateway's answers, checked field by field by each test
-  send(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>
+  send(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, extra?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>
   /** Every line the gateway logged. */
   readonly lines: string[]
   close(): Promise<void>
@@ -37,8 +37,8 @@ export async function closeGateway(fake: CloseFake, connection: Record<string, u
     url,
     refs,
     lines,
-    async send(method, path, body) {
-      const res = await fetch(`${url}${path}`, { method, headers, redirect: 'manual', ...(body !== undefined && { body: JSON.stringify(body) }) })
+    async send(method, path, body, extra) {
+      const res = await fetch(`${url}${path}`, { method, headers: { ...headers, ...extra }, redirect: 'manual', ...(body !== undefined && { body: JSON.stringify(body) }) })
       const text = await res.text()
       return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers }
     },
