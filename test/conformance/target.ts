@@ -45,6 +45,15 @@ export interface ConformanceTarget {
   readonly missingCompanyId?: string
   /** Enginy types the connection maps and reads back unchanged (through its typeMap). */
   readonly roundTripTypes?: readonly string[]
+  /**
+   * What the CRM cannot hold that the contract allows and the adapter's port cannot declare
+   * (Close: a contact on one lead), answered 422 naming the field: the suite writes what the CRM
+   * can hold everywhere else. Declare only what the CRM truly lacks.
+   */
+  readonly constraints?: {
+    /** An activity's contact must be on the company it names: the suite associates them first. */
+    readonly contactOnCompany?: boolean
+  }
   /** Values the CRM accepts for ownerId / contactId / companyId (CRMs check these). */
   readonly refs?: { ownerId?: string; contactId?: string; companyId?: string }
   /**

@@ -45,11 +45,11 @@ export interface TaskCapabilities {
   /** Fields the CRM cannot hold. The core drops them from writes, with a warning. */
   readonly unsupportedFields?: readonly OptionalTaskField[]
   /**
-   * Fields the CRM keeps as they were created (Attio's task content): an edit that changes one is
-   * refused by the adapter with a 422 naming it, before anything is written; an edit that sends
-   * the value the task holds is served.
+   * Fields the CRM keeps as they were created (Attio's task content; Close's lead, hence its
+   * contact and company): an edit that changes one is refused by the adapter with a 422 naming it,
+   * before anything is written; an edit that sends the value the task holds is served.
    */
-  readonly fixedFields?: readonly ('subject' | 'description')[]
+  readonly fixedFields?: readonly ('subject' | 'description' | 'contactId' | 'companyId')[]
 }
 
 /**
