@@ -146,6 +146,7 @@ const UTILS = [
 
 const TESTING = [
   'type AdapterWarning',
+  'answer200',
   'capturedLogger',
   'type CheckGroup',
   'type ConformanceTarget',
@@ -158,13 +159,24 @@ const TESTING = [
   'headers',
   'HttpFake',
   'KEY',
+  'LINK_TOKEN',
   'loseFirstCreate',
   'LOSING_TIMEOUTS',
+  'MIRROR_TABLES',
+  'openTestAdapter',
   'type RecordKind',
+  'refusedPort',
   'type SeenRequest',
+  'silentLogger',
   'type Step',
+  'sweepMirror',
   'testApp',
+  'testAppFromConfig',
+  'type TestAppOptions',
+  'testConfig',
+  'TestRedis',
   'type UpstreamFailure',
+  'waitFor',
   'withCrmFailures',
 ]
 

@@ -102,7 +102,8 @@ export interface RecordPort<F> {
   /**
    * Creates each input, and answers one result per input in the same order. The core has already
    * looked for records with the same e-mail (contacts) or domain (companies); where the CRM itself
-   * refuses a duplicate, answer the existing record as `ok` rather than a failure.
+   * refuses a duplicate, answer the existing record with `done` (`{ ok: record }`) rather than a
+   * failure.
    */
   doCreateMany(inputs: readonly RecordInput<F>[], options: CallOptions): Promise<ItemResult<NativeRecord<F>>[]>
   /** Changes each record, one result per patch in the same order: `missing` for an unknown id. */
