@@ -186,5 +186,5 @@ export function unwrittenError(w: RecordWrites, why: Unwritten): GatewayError {
 }
 
 export function asGatewayError(error: unknown): GatewayError {
-  return error instanceof GatewayError ? error : new UpstreamUnavailableError(error instanceof Error ? error.message : String(error))
+  return error instanceof GatewayError ? error : new UpstreamUnavailableError(error instanceof Error ? error.message : String(error), undefined, { cause: error })
 }

@@ -99,8 +99,8 @@ export class RedisKeys implements KeyStore {
     const cost = entry ? charge(field, entry, json) : 0
     try {
       return await this.redis.idempotency(...keys, op, this.now(), field, attempt, json, cost, entry?.state === 'done' ? 1 : 0, this.maxBytesPerTenant, KEEP_MS)
-    } catch {
-      throw new RedisUnavailable()
+    } catch (error) {
+      throw new RedisUnavailable('Redis did not answer the idempotency script', { cause: error })
     }
   }
 }

@@ -96,7 +96,7 @@ export class Idempotency {
     try {
       held = await this.store.claim(tenant, key, pending)
     } catch (error) {
-      if (error instanceof RedisUnavailable) throw new IdempotencyStoreUnavailableError(UNREACHABLE_RETRY_S)
+      if (error instanceof RedisUnavailable) throw new IdempotencyStoreUnavailableError(UNREACHABLE_RETRY_S, { cause: error })
       throw error
     }
     return this.unreachableIsDoubt(() => this.settle(k, pending, held))
@@ -182,7 +182,7 @@ export class Idempotency {
     try {
       return await work()
     } catch (error) {
-      if (error instanceof RedisUnavailable) throw new IdempotencyKeyInDoubtError('the store the replicas share is unreachable: retry later', 1)
+      if (error instanceof RedisUnavailable) throw new IdempotencyKeyInDoubtError('the store the replicas share is unreachable: retry later', 1, { cause: error })
       throw error
     }
   }

@@ -80,8 +80,8 @@ function writable(file: TokenFile, connection: string): TokenFile {
   const folder = dirname(file.where)
   try {
     accessSync(folder, constants.W_OK)
-  } catch {
-    throw new ConfigError(`connections.${connection}.tokenFile`, `the gateway cannot write in ${folder}`)
+  } catch (error) {
+    throw new ConfigError(`connections.${connection}.tokenFile`, `the gateway cannot write in ${folder}`, { cause: error })
   }
   return file
 }

@@ -122,7 +122,7 @@ export class Mirror {
     try {
       changes = await this.webhooks.port.doParse(body, options)
     } catch (error) {
-      throw new BadRequestError(`body: not an event this connection reads (${error instanceof GatewayError ? error.message : 'malformed'})`)
+      throw new BadRequestError(`body: not an event this connection reads (${error instanceof GatewayError ? error.message : 'malformed'})`, { cause: error })
     }
     for (const kind of new Set(changes.map((c) => c.kind))) {
       await this.heard(kind, changes.filter((c) => c.kind === kind).map((c) => c.change))

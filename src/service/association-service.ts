@@ -68,7 +68,7 @@ export class AssociationService {
         link.outcome =
           'value' in outcome
             ? (outcome.value[i] ?? failed(new InternalError()))
-            : failed(error instanceof GatewayError ? error : new InternalError(String(error)))
+            : failed(error instanceof GatewayError ? error : new InternalError(String(error), { cause: error }))
       })
     }
     throwIfNothingDone(links.map((link) => link.outcome!))

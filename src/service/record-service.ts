@@ -399,5 +399,5 @@ function lookupOptions(options: CallOptions): CallOptions {
 }
 
 function asGatewayError(error: unknown): GatewayError {
-  return error instanceof GatewayError ? error : new InternalError(error instanceof Error ? error.message : String(error))
+  return error instanceof GatewayError ? error : new InternalError(error instanceof Error ? error.message : String(error), { cause: error })
 }

@@ -13,8 +13,10 @@ export class TransportError extends Error {
     readonly causeCode: string,
     /** The same in an operator's words, with the CRM's host and port. */
     readonly failure = causeCode,
+    /** `cause`: undici's own error, kept for the log. */
+    options?: ErrorOptions,
   ) {
-    super(`upstream transport ${kind} (${causeCode})`)
+    super(`upstream transport ${kind} (${causeCode})`, options)
   }
   get notSent(): boolean {
     return this.kind === 'not-sent'
@@ -83,12 +85,13 @@ export function createTransport(options: TransportOptions): Call {
       return { status: res.statusCode, headers: res.headers, text: Buffer.concat(parts, size).toString('utf8') }
     } catch (err) {
       if (err instanceof UpstreamBadResponseError) throw err
-      if (attempt.options.signal.aborted) throw new TransportError('aborted', 'ABORTED')
+      const cause = { cause: err }
+      if (attempt.options.signal.aborted) throw new TransportError('aborted', 'ABORTED', 'ABORTED', cause)
       const code = errorCode(err)
       const failure = describeFailure(code, url)
-      if (NOT_SENT.has(code)) throw new TransportError('not-sent', code, failure)
-      if (TIMEOUT.has(code)) throw new TransportError('timeout', code, failure)
-      throw new TransportError('broken', code, failure)
+      if (NOT_SENT.has(code)) throw new TransportError('not-sent', code, failure, cause)
+      if (TIMEOUT.has(code)) throw new TransportError('timeout', code, failure, cause)
+      throw new TransportError('broken', code, failure, cause)
     }
   }
 }
