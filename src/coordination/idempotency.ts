@@ -6,7 +6,7 @@ import {
   IdempotencyStoreFullError,
   IdempotencyStoreUnavailableError,
 } from '../errors.ts'
-import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
+import type { Task, TaskCreate } from '../contract/tasks.ts'
 import { type Done, type InDoubt, type Running, bodyHash, doneEntry, storedTask } from './idempotency-entry.ts'
 import { LocalKeys } from './idempotency-local.ts'
 import { RedisKeys, RedisUnavailable } from './idempotency-redis.ts'

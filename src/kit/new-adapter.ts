@@ -37,8 +37,8 @@ export async function scaffold(root: string, name: string): Promise<string[]> {
 }
 
 const indexTemplate = (name: string, Pascal: string) => `import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition, AdapterV2, TaskPort, UpstreamClient } from '../../src/kit/spec.ts'
-import { isSafeIntegerId } from '../../src/kit/utils.ts'
+import type { AdapterDefinition, AdapterV2, TaskPort, UpstreamClient } from './spec.ts'
+import { isSafeIntegerId } from './utils.ts'
 import { ${Pascal}Record, from${Pascal}, to${Pascal} } from './mapping.ts'
 
 /** The connection options this adapter reads (besides adapter, concurrency, rateLimit, typeMap...). */
@@ -129,7 +129,7 @@ export default definition
 `
 
 const mappingTemplate = (name: string, Pascal: string) => `import { type Static, Type } from '@sinclair/typebox'
-import type { NativeTask, NativeTaskPatch } from '../../src/kit/spec.ts'
+import type { NativeTask, NativeTaskPatch } from './spec.ts'
 
 /** A task as ${name}'s API sends it, checked before use: write it from the API reference. Check
  * ids by their form here too, so an id from an answer never reaches a later call unchecked. */
@@ -155,7 +155,7 @@ export function from${Pascal}(record: ${Pascal}Record): NativeTask {
 }
 `
 
-const conformanceTemplate = (name: string, Pascal: string) => `import { type ConformanceTargets, fakeHooks } from '../../src/kit/testing.ts'
+const conformanceTemplate = (name: string, Pascal: string) => `import { type ConformanceTargets, fakeHooks } from './testing.ts'
 import { ${Pascal}Fake } from './fake/${name}.ts'
 
 /**

@@ -3,7 +3,7 @@ import type { WriteLog } from '../../src/adapter/write-log.ts'
 import type { Found } from '../../src/coordination/lost-creates.ts'
 import { Remembered } from '../../src/coordination/remembered.ts'
 import { ActivityInDoubtError } from '../../src/errors.ts'
-import type { ActivityOut } from '../../src/http/schemas/activities.ts'
+import type { ActivityOut } from '../../src/contract/activities.ts'
 import { type Message, MessageLog } from '../../src/service/message-log.ts'
 
 const activity = (id: string): ActivityOut => ({ id: `crm.${id}`, type: 'EMAIL', occurredAt: '2025-03-02T09:15:00Z' })

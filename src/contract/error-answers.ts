@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import { type TObject, Type } from '@sinclair/typebox'
-import { ERROR_DOCS, type ErrorCode, type ErrorDoc } from '../../errors.ts'
+import { ERROR_DOCS, type ErrorCode, type ErrorDoc } from '../errors.ts'
 import { ErrorFields } from './common.ts'
 
 // Header schemas reach the document as they are: `example`, OpenAPI 3.0's word, not `examples`.
