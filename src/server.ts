@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../adapters/index.ts'
 import { buildApp } from './app.ts'
 import { ensureApiKeys } from './config/api-keys.ts'
 import { ensureLinkTokens } from './config/link-tokens.ts'
@@ -20,9 +21,9 @@ async function main(): Promise<number> {
   let app: Awaited<ReturnType<typeof buildApp>>
   let tracing: Tracing | undefined
   try {
-    const config = ensureLinkTokens(ensureApiKeys(await loadConfigFile(path, env), logger), logger, env)
+    const config = ensureLinkTokens(ensureApiKeys(await loadConfigFile(path, env, builtinAdapters), logger), logger, env)
     tracing = settings.traces && (await startTracing(settings.traces, logger))
-    app = await buildApp({ config, logger, reload: { path, env, onSignal: true }, tracing })
+    app = await buildApp({ config, logger, reload: { path, env, registry: builtinAdapters, onSignal: true }, tracing })
   } catch (error) {
     if (error instanceof ConfigError) {
       const { message, problems } = forLog(error)

@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../index.ts'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/app.ts'
@@ -51,7 +52,7 @@ describe('hubspot links learn the portal outside any request', () => {
     fake.seed(1, Number(TASK))
     const healthy = fake.http.handler
     fake.http.handler = (request) => (request.path === ACCOUNT_INFO && accountInfo ? accountInfo : healthy(request))
-    app = await buildApp({ config: await resolveConfig(config(LINK_TOKEN), {}), logger: createLogger('silent') })
+    app = await buildApp({ config: await resolveConfig(config(LINK_TOKEN), {}, builtinAdapters), logger: createLogger('silent') })
   })
   afterAll(async () => {
     await app.close()
@@ -142,7 +143,7 @@ describe('hubspot links learn the portal outside any request', () => {
   it('keeps the learned portal through a reload that rotates the token: the new token redirects at once, with no call', async () => {
     const next = `${LINK_TOKEN}-next`
     const before = fake.http.requests.length
-    await app.gateway.apply(await resolveConfig(config(next), {}))
+    await app.gateway.apply(await resolveConfig(config(next), {}, builtinAdapters))
     const res = await app.inject({ method: 'GET', url: `/links/${next}/contacts/hubspot.502` })
     expect(res.headers.location).toBe(`https://app.hubspot.com/contacts/${fake.portalId}/record/0-1/502`)
     expect((await app.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/contacts/hubspot.502` })).statusCode, 'the token taken out').toBe(404)

@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../index.ts'
 import { readFileSync } from 'node:fs'
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -25,6 +26,7 @@ describe('hubspot record, association, activity and portal requests', () => {
     const config = await resolveConfig(
       { auth: { apiKeys: 'k' }, connections: { hs: { adapter: 'hubspot', accessToken: 'pat-test-token', ...extra } }, active: 'hs' },
       {},
+      builtinAdapters,
     )
     return openConnection(config.connections.get('hs')!, { logger: createLogger('silent'), dispatcher: agent }).adapter
   }

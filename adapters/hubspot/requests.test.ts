@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../index.ts'
 import { readFileSync } from 'node:fs'
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -24,6 +25,7 @@ describe('hubspot requests', () => {
     const config = await resolveConfig(
       { auth: { apiKeys: 'k' }, connections: { hs: { adapter: 'hubspot', accessToken: 'pat-test-token' } }, active: 'hs' },
       {},
+      builtinAdapters,
     )
     adapter = openConnection(config.connections.get('hs')!, { logger: createLogger('silent'), dispatcher: agent }).adapter.tasks!
   })

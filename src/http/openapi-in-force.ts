@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '../config/load.ts'
+import type { GatewayConfig } from '../config/types.ts'
 import type { LimitKey } from '../contract/keywords.ts'
 
 type Node = Record<string, unknown>

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { GatewayConfig } from '../../config/load.ts'
+import type { GatewayConfig } from '../../config/types.ts'
 import { refuseReload } from '../../config/reload-refusals.ts'
 import { Idempotency } from '../../coordination/idempotency.ts'
 import { Coordination } from '../../coordination/redis.ts'
