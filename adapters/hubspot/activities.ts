@@ -30,7 +30,7 @@ const TO: Record<Engagement, { contacts: number; companies: number }> = {
  * and HubSpot itself refuses a second engagement with the same id (409), which is then answered
  * as the first, with the contact and company it is associated with (two association reads, made
  * only when a message is found again). Without it, `doFindByMessageId` is not offered: the core keeps the message ids
- * (`src/service/message-log.ts`), and finds the engagement of a create whose answer was lost by
+ * (`src/idempotency/message-log.ts`), and finds the engagement of a create whose answer was lost by
  * search (`created-activities.ts`).
  */
 export function createHubSpotActivities(client: UpstreamClient, route: Routes, owners: OwnerResolver, messageIdProperty: string | undefined): ActivityPort {

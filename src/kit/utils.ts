@@ -23,11 +23,11 @@ export {
   UpstreamTimeoutError,
   UpstreamUnavailableError,
 } from '../errors.ts'
-export { chunks } from '../service/chunks.ts'
+export { chunks } from '../tools/chunks.ts'
 export { type PoolLimits, type Query, type Row, type SqlDriver, postgresDriver, sqliteDriver } from '../storage/sql-driver.ts'
 export { type MigrationStep, runMigrations } from '../storage/migrate.ts'
 export { parseObject } from '../storage/json-object.ts'
-export { BoundedMap } from '../service/bounded-map.ts'
-export { SharedLookup } from '../service/shared-lookup.ts'
+export { BoundedMap } from '../tools/bounded-map.ts'
+export { SharedLookup } from '../tools/shared-lookup.ts'
 export { normalize } from '../service/matching.ts'
 export { countHeader, header } from '../upstream/types.ts'

@@ -7,8 +7,8 @@ import type { Coordination } from '../coordination/redis.ts'
 import { oauthFactory } from '../credentials/oauth.ts'
 import type { Mirror } from '../mirror/mirror.ts'
 import { openMirror } from '../mirror/open.ts'
-import { FairLimit } from '../service/fair-limit.ts'
-import { KeyedLock } from '../service/keyed-lock.ts'
+import { FairLimit } from '../tools/fair-limit.ts'
+import { KeyedLock } from '../tools/keyed-lock.ts'
 import { TaskStore } from '../service/task-store.ts'
 import { TypeMap } from '../service/type-map.ts'
 import { type AttemptObserver, type UpstreamClient, createUpstreamClient } from '../upstream/client.ts'
@@ -28,7 +28,7 @@ export interface Connection {
   /** The mirror of the CRM its `mirror:` config asks for (`src/mirror/`). */
   readonly mirror: Mirror | undefined
   readonly types: TypeMap
-  /** Turns for writes of the same record (`src/service/keyed-lock.ts`). */
+  /** Turns for writes of the same record (`src/tools/keyed-lock.ts`). */
   readonly locks: KeyedLock
   /** The connection's config: its `fieldMap` and the rest. */
   readonly core: ResolvedConnection['core']

@@ -1,7 +1,7 @@
 import type { NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
 import type { CallOptions } from '../adapter/common.ts'
-import { withWrites } from '../coordination/attempt-log.ts'
-import type { Found } from '../coordination/lost-creates.ts'
+import { withWrites } from '../idempotency/attempt-log.ts'
+import type { Found } from '../idempotency/lost-creates.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { BadRequestError, NotSupportedError, UpstreamBadResponseError } from '../errors.ts'
 import type { ActivityCreate, ActivityOut } from '../contract/activities.ts'
@@ -9,7 +9,7 @@ import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { formatUtc, parseDueDate } from '../contract/dates.ts'
 import { encodeId } from './ids.ts'
-import { MessageLog } from './message-log.ts'
+import { MessageLog } from '../idempotency/message-log.ts'
 import { gatewayReference, namingReferences, nativeReference, refuseMissing } from './references.ts'
 
 const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const

@@ -1,6 +1,6 @@
 import type { CallOptions } from '../adapter/common.ts'
 import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
-import type { Found } from '../coordination/lost-creates.ts'
+import type { Found } from '../idempotency/lost-creates.ts'
 import { BadRequestError, BatchTooLargeError, NotSupportedError, TaskNotFoundError, UpstreamRateLimitedError } from '../errors.ts'
 import type { Task, TaskCreate, TaskPatch } from '../contract/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'

@@ -40,7 +40,7 @@ export interface CallTrace {
   /** Starts the span of one CRM call, a child of the request's span. */
   call(description: CallDescription): CallSpan
   /** This trace, for a call made in this request's name that serves `others` too: its spans
-   * link to theirs (`src/service/coalesce.ts` says whose a shared call is). */
+   * link to theirs (`src/tools/coalesce.ts` says whose a shared call is). */
   sharedWith(others: readonly CallTrace[]): CallTrace
 }
 

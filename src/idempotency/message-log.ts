@@ -1,5 +1,5 @@
 import type { WriteLog } from '../adapter/write-log.ts'
-import { type Found, type InDoubt, type Running, type Undecided, doubtOf, judge, running, send } from '../coordination/lost-creates.ts'
+import { type Found, type InDoubt, type Running, type Undecided, doubtOf, judge, running, send } from './lost-creates.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { ActivityInDoubtError } from '../errors.ts'
 import type { ActivityOut } from '../contract/activities.ts'

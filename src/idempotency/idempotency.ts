@@ -7,14 +7,14 @@ import {
   IdempotencyStoreUnavailableError,
 } from '../errors.ts'
 import type { Task, TaskCreate } from '../contract/tasks.ts'
-import { type Done, type InDoubt, type Running, bodyHash, doneEntry, storedTask } from './idempotency-entry.ts'
-import { LocalKeys } from './idempotency-local.ts'
-import { RedisKeys, RedisUnavailable } from './idempotency-redis.ts'
-import type { KeyStore } from './idempotency-store.ts'
+import { type Done, type InDoubt, type Running, bodyHash, doneEntry, storedTask } from './entry.ts'
+import { LocalKeys } from './local-store.ts'
+import { RedisKeys, RedisUnavailable } from './redis-store.ts'
+import type { KeyStore } from './store.ts'
 import { type FindCreated, type Sent, type Undecided, doubtOf, judge, running, send } from './lost-creates.ts'
-import { type Coordination, RECONNECT_MAX_MS } from './redis.ts'
+import { type Coordination, RECONNECT_MAX_MS } from '../coordination/redis.ts'
 
-export { KEEP_MS } from './idempotency-entry.ts'
+export { KEEP_MS } from './entry.ts'
 
 /** A tenant's share of the store, by default: some 5,000 done keys (800 bytes each, measured on
  * HubSpot tasks with every field), or 2,000 creates under way (each is charged the most it may take). */

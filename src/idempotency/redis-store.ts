@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { type Entry, KEEP_MS, charge } from './idempotency-entry.ts'
-import type { KeyStore } from './idempotency-store.ts'
-import type { Coordination } from './redis.ts'
+import { type Entry, KEEP_MS, charge } from './entry.ts'
+import type { KeyStore } from './store.ts'
+import type { Coordination } from '../coordination/redis.ts'
 
 /**
  * One script for every change, so that each is atomic across replicas. Per tenant: `h` the entries
