@@ -2,7 +2,7 @@ import type { ActivityPort, CallOptions, NativeActivity, NativeActivityInput, Up
 import { UpstreamRejectedError, isDigitsId } from '../../src/kit/utils.ts'
 import { CrmObject, ErrorBody, parseAnswer } from './answers.ts'
 import { createdHubSpotActivities } from './created-activities.ts'
-import { hubspotErrorMessage } from './errors.ts'
+import { hubspotErrorMessage } from './error-message.ts'
 import { engagementProperties, fromEngagement, type Engagement } from './engagements.ts'
 import { ObjectReads, failOnErrors } from './objects.ts'
 import type { OwnerResolver } from './owners.ts'

@@ -1,7 +1,7 @@
 import type { CallOptions, ItemResult, NativeRecord, RecordInput, UpstreamClient } from '../../src/kit/spec.ts'
 import { GatewayError, UpstreamBadResponseError, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError, done, failed, isDigitsId } from '../../src/kit/utils.ts'
 import { BatchAnswer, type BatchError, parseAnswer } from './answers.ts'
-import { hubspotErrorMessage } from './errors.ts'
+import { hubspotErrorMessage } from './error-message.ts'
 import { type ObjectReads, unasked } from './objects.ts'
 import type { RecentlyCreated } from './recent.ts'
 import type { RecordKind, RecordMapping } from './record-mapping.ts'

@@ -35,6 +35,9 @@ export interface OAuthSetting {
   readonly logger: Logger
   readonly coordination?: Coordination
   readonly dispatcher?: Dispatcher
+  /** The connection's timeouts and answer bound, which its token calls keep too. */
+  readonly timeouts: { readonly headersMs: number; readonly bodyMs: number }
+  readonly maxResponseBytes: number
 }
 
 /**
@@ -59,7 +62,7 @@ export function oauthFactory(setting: OAuthSetting): OAuthFactory {
         renewAt: null,
         generation: 0,
       },
-      spend: (refreshToken) => refreshGrant(endpoint, refreshToken, { connection, logger, dispatcher: setting.dispatcher }),
+      spend: (refreshToken) => refreshGrant(endpoint, refreshToken, setting),
       secrets: [grant.clientSecret],
     })
   }

@@ -52,17 +52,19 @@ export function createTransport(options: TransportOptions): Call {
     const url = new URL(base + attempt.path)
     for (const [key, value] of Object.entries(attempt.query ?? {})) url.searchParams.set(key, value)
     const hasBody = attempt.body !== undefined
+    // A form is what an OAuth token endpoint takes (RFC 6749 §4.1.3); every CRM call sends JSON.
+    const form = attempt.body instanceof URLSearchParams
     try {
       const res = await request(url, {
         method: attempt.method,
         dispatcher: options.dispatcher,
         headers: {
           accept: 'application/json',
-          ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          ...(hasBody ? { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' } : {}),
           ...options.headers,
           ...attempt.headers,
         },
-        body: hasBody ? JSON.stringify(attempt.body) : undefined,
+        body: hasBody ? (form ? String(attempt.body) : JSON.stringify(attempt.body)) : undefined,
         signal: attempt.options.signal,
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs,
