@@ -19,7 +19,7 @@ import statusRoutes from './http/routes/status.ts'
 import enginyRoutes from './http/routes/enginy.ts'
 import linkRoutes from './http/routes/links.ts'
 import tracingPlugin from './http/plugins/tracing.ts'
-import type { Tracing } from './ops/tracing.ts'
+import type { Tracing } from './ops/tracing-types.ts'
 import webhookRoutes from './http/routes/webhooks.ts'
 
 export interface BuildOptions {

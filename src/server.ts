@@ -8,7 +8,8 @@ import { readEnvironment } from './environment.ts'
 import { ConfigError, EnvError } from './errors.ts'
 import { checkCanListen, listenProblem } from './listen-check.ts'
 import { createLogger } from './logger.ts'
-import { type Tracing, startTracing } from './ops/tracing.ts'
+import { startTracing } from './ops/tracing.ts'
+import type { Tracing } from './ops/tracing-types.ts'
 
 /** Starts the gateway: reads the environment, loads the config, listens, and stops cleanly. */
 async function main(): Promise<number> {

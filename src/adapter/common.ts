@@ -1,7 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { Logger } from 'pino'
 import type { OAuthFactory } from '../credentials/oauth.ts'
-import type { CallTrace } from '../upstream/call-trace.ts'
+import type { CallTrace } from '../upstream/call-span.ts'
 import type { UpstreamClientFactory } from '../upstream/client.ts'
 import type { TaskAdapterV1 } from './v1.ts'
 import type { AdapterV2 } from './v2.ts'

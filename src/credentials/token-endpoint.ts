@@ -2,10 +2,9 @@ import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
 import { type Dispatcher, getGlobalDispatcher } from 'undici'
-import type { CallOptions } from '../adapter/common.ts'
 import { UpstreamAuthError, UpstreamBadResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts'
 import { TransportError, createTransport } from '../upstream/transport.ts'
-import type { UpstreamResponse } from '../upstream/types.ts'
+import type { Attempt, UpstreamResponse } from '../upstream/types.ts'
 
 /** Where and as whom the gateway asks for tokens: an OAuth app's token endpoint and its client. */
 export interface TokenEndpoint {
@@ -36,7 +35,7 @@ const MAX_ANSWER_BYTES = 64 * 1024
 /** An OAuth error code (`invalid_grant`): a registered word, safe to log, unlike the rest of the body. */
 const ERROR_CODE = /^[a-z_]{1,64}$/
 /** Never aborted: once sent, the refresh token may be spent, and its answer must be read. */
-const UNCANCELLED: CallOptions = { signal: new AbortController().signal, deadline: Number.POSITIVE_INFINITY, warn: () => {} }
+const UNCANCELLED: Attempt['options'] = { signal: new AbortController().signal, deadline: Number.POSITIVE_INFINITY, warn: () => {} }
 
 /**
  * The refresh grant (RFC 6749 §6), the client authenticated with HTTP Basic (§2.3.1, which every

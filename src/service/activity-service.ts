@@ -8,7 +8,7 @@ import type { ActivityCreate, ActivityOut } from '../contract/activities.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { formatUtc, parseDueDate } from '../contract/dates.ts'
-import { encodeId } from './ids.ts'
+import { encodeId } from '../contract/ids.ts'
 import { MessageLog } from '../idempotency/message-log.ts'
 import { gatewayReference, namingReferences, nativeReference, refuseMissing } from './references.ts'
 

@@ -7,7 +7,7 @@ import { BatchTooLargeError, GatewayError, InternalError, LookupCutShortError, N
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { byConnection, runChunks } from './fanout.ts'
-import { encodeId } from './ids.ts'
+import { encodeId } from '../contract/ids.ts'
 import { type ItemError, itemError, throwIfNothingDone } from './item-errors.ts'
 import { chooseMatch, keyOf } from './matching.ts'
 import { type Held, RecordAttempts } from '../idempotency/record-attempts.ts'

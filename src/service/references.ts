@@ -3,7 +3,7 @@ import type { ReferencedIds } from '../adapter/references.ts'
 import { ReferenceElsewhereError, ReferenceNotFoundError, UpstreamRejectedError } from '../errors.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
-import { decodeId, encodeId } from './ids.ts'
+import { decodeId, encodeId } from '../contract/ids.ts'
 
 export type ReferenceField = 'ownerId' | 'contactId' | 'companyId'
 

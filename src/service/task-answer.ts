@@ -3,7 +3,7 @@ import type { NativeTask } from '../adapter/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'
 import { formatUtc } from '../contract/dates.ts'
 import { UpstreamBadResponseError } from '../errors.ts'
-import { encodeId } from './ids.ts'
+import { encodeId } from '../contract/ids.ts'
 import { gatewayReference } from './references.ts'
 import { type Task, WritableFields } from '../contract/tasks.ts'
 

@@ -1,5 +1,5 @@
 import type { CallOptions } from '../adapter/common.ts'
-import type { CallSpan } from './call-trace.ts'
+import type { CallSpan } from './call-span.ts'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 

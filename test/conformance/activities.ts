@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import type { NativeActivityInput } from '../../src/adapter/activities.ts'
-import { decodeId, encodeId } from '../../src/service/ids.ts'
+import { decodeId, encodeId } from '../../src/contract/ids.ts'
 import { CONNECTION, type Harness, foundWithin, needs, sleep } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
 import { ONE_DATE_FORM } from './tasks.ts'

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/adapter/common.ts'
 import type { NativeTask, TaskPort } from '../../src/adapter/tasks.ts'
 import { TaskStore } from '../../src/service/task-store.ts'
-import type { CallSpan, CallTrace } from '../../src/upstream/call-trace.ts'
+import type { CallSpan, CallTrace } from '../../src/upstream/call-span.ts'
 
 /**
  * The rules of shared work (`task-store.ts`, `coalesce.ts`), each as a scripted interleaving: an
