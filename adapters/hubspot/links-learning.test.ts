@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { headers, KEY, LINK_TOKEN, type Step, testAppFromConfig, testConfig, waitFor } from '../../src/kit/testing.ts'
+import { breakerState, headers, KEY, LINK_TOKEN, type Step, testAppFromConfig, testConfig, waitFor } from '../../src/kit/testing.ts'
 import { error } from './fake/answers.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 
@@ -109,7 +109,7 @@ describe('hubspot links learn the portal outside any request', () => {
     await tenant
     expect(hammered.statuses).toEqual([404])
     expect(otherCalls() - tenantBefore, "the only calls are the tenant's own 20 reads").toBeLessThanOrEqual(20)
-    expect(app.gateway.current.runtime.connections.get('hubspot')!.upstream[0]!.breaker.state).toBe('closed')
+    expect(breakerState(app, 'hubspot')).toBe('closed')
     console.log(
       `GET /tasks/:id: ${spread(quiet)} without links; ${spread(loud)} while 4 keyless clients asked for ${hammered.sent} links (0 CRM calls); account-info calls so far: ${accountInfoCalls().length}`,
     )

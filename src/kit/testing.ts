@@ -35,8 +35,18 @@ export { type Handler, HttpFake, type SeenRequest, type Step } from '../../test/
 export { LOSING_TIMEOUTS, failFirstCreate, loseFirstCreate } from '../../test/conformance/fakes/lost-answers.ts'
 /** A gateway in front of an adapter, for its own tests. */
 export { KEY, LINK_TOKEN, type TestAppOptions, answer200, capturedLogger, headers, testApp } from '../../test/helpers/app.ts'
-/** A whole config, a gateway built from one, one adapter opened alone, and a mirror swept now. */
-export { MIRROR_TABLES, openTestAdapter, silentLogger, sweepMirror, testAppFromConfig, testConfig } from '../../test/conformance/adapter-harness.ts'
+/** A whole config, a gateway built from one, one adapter opened alone, a gateway's adapter and
+ * breaker, and a mirror swept now. */
+export {
+  MIRROR_TABLES,
+  adapterOf,
+  breakerState,
+  openTestAdapter,
+  silentLogger,
+  sweepMirror,
+  testAppFromConfig,
+  testConfig,
+} from '../../test/conformance/adapter-harness.ts'
 /** Waits for state a timer or another process changes. */
 export { waitFor } from '../../test/helpers/wait.ts'
 /** A Redis server of the test's own, for an adapter whose state is shared through `coordination`. */

@@ -46,6 +46,18 @@ export async function openTestAdapter(connection: Record<string, unknown>, optio
   return openConnection(config.connections.get('tested')!, { logger: silentLogger(), dispatcher: options.dispatcher }).adapter
 }
 
+/** The adapter the gateway `app` serves connection `name` with now (a reload may replace it). */
+export function adapterOf(app: FastifyInstance, name: string): AdapterV2 {
+  const connection = app.gateway.current.runtime.connections.get(name)
+  if (!connection) throw new Error(`the gateway has no connection "${name}"`)
+  return connection.adapter
+}
+
+/** The state of the circuit breaker of connection `name`, as `/readyz` reports it. */
+export function breakerState(app: FastifyInstance, name: string): 'closed' | 'open' | 'half-open' | undefined {
+  return app.gateway.current.runtime.connections.get(name)?.upstream[0]?.breaker.state
+}
+
 /** Runs one sweep of the mirror of connection `name` now, as its replica would on its timer. */
 export async function sweepMirror(app: FastifyInstance, name: string): Promise<void> {
   const mirror = app.gateway.current.runtime.connections.get(name)?.mirror as Mirror | undefined

@@ -8,7 +8,7 @@ import { resolveConfig } from '../../src/config/load.ts'
  * Every config example in the documentation is a config the gateway accepts: a YAML block with
  * a top-level `connections` key is validated as it stands, every `${VARIABLE}` set.
  */
-const DOCUMENTS = ['README.md', 'adapters/README.md', ...readdirSync('docs').map((file) => `docs/${file}`)]
+const DOCUMENTS = ['README.md', 'adapters/README.md', ...readdirSync('docs').filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)]
 
 const anyVariable = new Proxy({}, { get: (_target, name) => (typeof name === 'string' ? `value-of-${name.toLowerCase()}` : undefined) }) as NodeJS.ProcessEnv
 

@@ -145,8 +145,10 @@ const UTILS = [
 ]
 
 const TESTING = [
+  'adapterOf',
   'type AdapterWarning',
   'answer200',
+  'breakerState',
   'capturedLogger',
   'type CheckGroup',
   'type ConformanceTarget',

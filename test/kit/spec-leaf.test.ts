@@ -72,6 +72,13 @@ describe('the spec is a leaf', () => {
     expect(valuesOf(file)).toEqual(expected)
   })
 
+  it('hands adapters a client without the connection\'s breaker or limiter', () => {
+    const file = 'src/kit/spec/upstream.ts'
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
+    const client = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === 'UpstreamClient')
+    expect([...new Set(client?.members.map((member) => member.name?.getText(source)))]).toEqual(['send', 'json', 'scrub'])
+  })
+
   it('the checks see what they must refuse, in a module of the core', () => {
     // The core's result builders import the errors and are values: as a spec file, both checks fail.
     expect(outside('src/adapter/results.ts')).toEqual([{ from: '../errors.ts', typeOnly: true }])
