@@ -74,9 +74,9 @@ export function attioTasks(client: UpstreamClient, objects: ObjectIds): TaskPort
 /** A change of the content Attio keeps fixed, refused before anything is written. */
 function refuseContentChange(held: NativeTask, change: NativeTaskPatch): void {
   for (const field of ['subject', 'description'] as const) {
+    // An empty description is no description, as the content keeps it.
     const want = change[field]
     if (want === undefined || want === (held[field] ?? '')) continue
-    if (field === 'description' && want === '' && held.description === undefined) continue
     throw new UpstreamRejectedError(`body/${field}: Attio keeps a task's subject and description as they were created; only dueDate, completed, ownerId, contactId and companyId can change`)
   }
 }
