@@ -342,6 +342,6 @@ describe('attio requests: activities, users, the check', () => {
       /fieldMap\.contacts: externalId → "enginy_id": the attribute is not unique.*fieldMap\.companies: industry → "industry_text": Attio's companies have no attribute with that slug/,
     )
     expectCall('GET', '/v2/self', 200, { active: false })
-    await expect(adapter.doCheck!(options())).rejects.toThrow(/not active/)
+    await expect(adapter.doCheck!(options())).rejects.toMatchObject({ code: 'UPSTREAM_AUTH', failure: expect.stringContaining('not active') })
   })
 })

@@ -17,6 +17,7 @@ export {
   GatewayError,
   LookupCutShortError,
   RecordNotFoundError,
+  UpstreamAuthError,
   UpstreamBadResponseError,
   UpstreamRateLimitedError,
   UpstreamRejectedError,
