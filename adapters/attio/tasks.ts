@@ -7,7 +7,7 @@ import { type AttioTask, OneTask } from './schemas.ts'
 import { taskContent } from './task-content.ts'
 import { assignees, deadline, fromTask, linkedRecords } from './task-mapping.ts'
 
-export const TASK = '/v2/tasks/{id}'
+const TASK = '/v2/tasks/{id}'
 
 /**
  * Attio tasks (https://docs.attio.com/rest-api/endpoint-reference/tasks): one call per task,
