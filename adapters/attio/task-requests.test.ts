@@ -46,8 +46,11 @@ describe('attio requests: tasks', () => {
     expect(await mock.adapter.tasks!.doGetMany([TASK], options())).toHaveLength(1)
   })
 
-  it('moves a task to another contact keeping its company, with one PATCH after one read', async () => {
-    mock.expect('GET', `/v2/tasks/${TASK}`, 200, { data: task() })
+  it('moves a task to another contact keeping its company and its other links, with one PATCH after one read', async () => {
+    const deals = 'dddddddd-dddd-4ddd-8ddd-dddddddddddd'
+    const deal = 'eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee'
+    const linked = task().linked_records
+    mock.expect('GET', `/v2/tasks/${TASK}`, 200, { data: task({ linked_records: [...linked, { target_object_id: deals, target_record_id: deal }] }) })
     mock.expect('GET', '/v2/objects', 200, objects)
     mock.expect('PATCH', `/v2/tasks/${TASK}`, 200, { data: task() })
     const other = '88888888-8888-4888-8888-888888888888'
@@ -58,6 +61,7 @@ describe('attio requests: tasks', () => {
         linked_records: [
           { target_object: 'people', target_record_id: other },
           { target_object: 'companies', target_record_id: COMPANY },
+          { target_object: deals, target_record_id: deal },
         ],
       },
     })

@@ -20,9 +20,11 @@ const TASK = '/v2/tasks/{id}'
  */
 export function attioTasks(client: UpstreamClient, objects: ObjectIds): TaskPort {
   const read = async (task: AttioTask, options: CallOptions): Promise<NativeTask> => fromTask(task, await objects.slugs(options))
+  const getRaw = async (id: string, options: CallOptions) =>
+    (await client.json({ method: 'GET', route: TASK, params: { id }, limitGroup: READS, options }, OneTask, 'null'))?.data ?? null
   const get = async (id: string, options: CallOptions) => {
-    const answer = await client.json({ method: 'GET', route: TASK, params: { id }, limitGroup: READS, options }, OneTask, 'null')
-    return answer && read(answer.data, options)
+    const raw = await getRaw(id, options)
+    return raw && read(raw, options)
   }
   const patch = async (id: string, data: Record<string, unknown>, options: CallOptions) => {
     const answer = await client.json({ method: 'PATCH', route: TASK, params: { id }, body: { data }, limitGroup: WRITES, options }, OneTask, 'null')
@@ -48,17 +50,23 @@ export function attioTasks(client: UpstreamClient, objects: ObjectIds): TaskPort
       return task ? [task] : []
     },
     async doUpdate(id, change, options) {
-      const needsHeld = change.subject !== undefined || change.description !== undefined || (change.contactId === undefined) !== (change.companyId === undefined)
-      const held = needsHeld ? await get(id, options) : undefined
-      if (held === null) return null
+      const relinks = change.contactId !== undefined || change.companyId !== undefined
+      const raw = change.subject !== undefined || change.description !== undefined || relinks ? await getRaw(id, options) : undefined
+      if (raw === null) return null
+      const held = raw && (await read(raw, options))
       if (held) refuseContentChange(held, change)
       const data = {
         ...(change.dueDate !== undefined && { deadline_at: deadline(change.dueDate) }),
         ...(change.completed !== undefined && { is_completed: change.completed }),
-        // The whole list is replaced: a change of the contact keeps the company, and back.
-        ...((change.contactId !== undefined || change.companyId !== undefined) && {
-          linked_records: linkedRecords({ contactId: change.contactId ?? held?.contactId, companyId: change.companyId ?? held?.companyId }),
-        }),
+        // The whole list is replaced: a change of the contact keeps the company, and back, and the
+        // task's links to other objects (a deal) stay.
+        ...(relinks &&
+          raw && {
+            linked_records: [
+              ...linkedRecords({ contactId: change.contactId ?? held?.contactId, companyId: change.companyId ?? held?.companyId }),
+              ...(await otherLinks(raw, objects, options)),
+            ],
+          }),
         ...(change.ownerId !== undefined && { assignees: assignees(change.ownerId) }),
       }
       if (Object.keys(data).length === 0) return held ?? get(id, options)
@@ -69,6 +77,14 @@ export function attioTasks(client: UpstreamClient, objects: ObjectIds): TaskPort
       return task ? [task] : []
     },
   }
+}
+
+/** A task's links to records of objects other than people and companies, as a write names them. */
+async function otherLinks(task: AttioTask, objects: ObjectIds, options: CallOptions) {
+  const slugs = await objects.slugs(options)
+  return task.linked_records
+    .filter((link) => !['people', 'companies'].includes(slugs.get(link.target_object_id) ?? ''))
+    .map((link) => ({ target_object: link.target_object_id, target_record_id: link.target_record_id }))
 }
 
 /** A change of the content Attio keeps fixed, refused before anything is written. */
