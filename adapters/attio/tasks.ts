@@ -3,6 +3,7 @@ import { UpstreamRejectedError } from '../../src/kit/utils.ts'
 import { isAttioId } from './ids.ts'
 import type { ObjectIds } from './objects.ts'
 import { READS, WRITES } from './record-calls.ts'
+import { writeNaming } from './refusals.ts'
 import { type AttioTask, OneTask } from './schemas.ts'
 import { taskContent } from './task-content.ts'
 import { assignees, deadline, fromTask, linkedRecords } from './task-mapping.ts'
@@ -26,9 +27,12 @@ export function attioTasks(client: UpstreamClient, objects: ObjectIds): TaskPort
     const raw = await getRaw(id, options)
     return raw && read(raw, options)
   }
+  // A 404 is the task missing, or a record or member the write names: which, a read tells.
   const patch = async (id: string, data: Record<string, unknown>, options: CallOptions) => {
-    const answer = await client.json({ method: 'PATCH', route: TASK, params: { id }, body: { data }, limitGroup: WRITES, options }, OneTask, 'null')
-    return answer && read(answer.data, options)
+    const answer = await writeNaming(client, { method: 'PATCH', route: TASK, params: { id }, body: { data }, limitGroup: WRITES, options }, OneTask)
+    if ('data' in answer) return read(answer.data.data, options)
+    if ((await getRaw(id, options)) === null) return null
+    throw new UpstreamRejectedError(`Attio refused the task: ${answer.refused}`)
   }
   return {
     capabilities: { maxBatchRead: 1, maxBatchUpdate: 1, unsupportedFields: ['type'], fixedFields: ['subject', 'description'] },
@@ -42,8 +46,9 @@ export function attioTasks(client: UpstreamClient, objects: ObjectIds): TaskPort
         linked_records: linkedRecords(input),
         assignees: assignees(input.ownerId),
       }
-      const answer = await client.json({ method: 'POST', route: '/v2/tasks', body: { data }, limitGroup: WRITES, options }, OneTask)
-      return read(answer.data, options)
+      const answer = await writeNaming(client, { method: 'POST', route: '/v2/tasks', body: { data }, limitGroup: WRITES, options }, OneTask)
+      if ('refused' in answer) throw new UpstreamRejectedError(`Attio refused the task: ${answer.refused}`)
+      return read(answer.data.data, options)
     },
     async doGetMany([id], options) {
       const task = await get(id!, options)
