@@ -1,5 +1,5 @@
 import pkg from '../package.json' with { type: 'json' }
-import type { CallOptions } from './adapter/common.ts'
+import type { CallOptions } from './kit/spec.ts'
 import { DEFAULT_CONFIG_PATH, type GatewayConfig, loadConfigFile } from './config/load.ts'
 import { reloadProblems } from './config/reload-refusals.ts'
 import { Coordination } from './coordination/redis.ts'

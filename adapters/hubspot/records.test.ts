@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/kit/spec.ts'
-import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
+import { answer200, type Handler, headers, testApp } from '../../src/kit/testing.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { answer200, headers, testApp } from '../../test/helpers/app.ts'
 
 const fieldMap = {
   contacts: { externalId: 'enginy_external_id', campaignSequenceStatus: 'enginy_sequence_status' },

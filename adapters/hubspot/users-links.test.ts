@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { LINK_TOKEN, headers, testApp } from '../../test/helpers/app.ts'
-import { waitFor } from '../../test/helpers/wait.ts'
+import { headers, LINK_TOKEN, testApp, waitFor } from '../../src/kit/testing.ts'
 
 /** Owners as Enginy's users, and record links into HubSpot's UI. */
 describe('hubspot users and links', () => {

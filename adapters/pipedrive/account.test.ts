@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/kit/spec.ts'
 import { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from './fake/pipedrive.ts'
 import { PIPEDRIVE_FIELD_MAP, type PipedriveGateway, pipedriveGateway } from './fake/gateway.ts'
-import { LINK_TOKEN, testApp } from '../../test/helpers/app.ts'
-import { waitFor } from '../../test/helpers/wait.ts'
+import { LINK_TOKEN, testApp, waitFor } from '../../src/kit/testing.ts'
 
 const ME = '/api/v1/users/me'
 

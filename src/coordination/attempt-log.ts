@@ -1,5 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { WriteLog } from '../adapter/write-log.ts'
+import type { CallOptions, WriteLog } from '../kit/spec.ts'
 
 /** The writes of one create attempt: in doubt while one of them may have taken effect. */
 export class AttemptLog implements WriteLog {

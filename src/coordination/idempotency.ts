@@ -1,4 +1,4 @@
-import type { WriteLog } from '../adapter/write-log.ts'
+import type { WriteLog } from '../kit/spec.ts'
 import {
   IdempotencyKeyInDoubtError,
   IdempotencyKeyInFlightError,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { WriteLog } from '../adapter/write-log.ts'
+import type { WriteLog } from '../kit/spec.ts'
 import { AttemptLog } from './attempt-log.ts'
 
 /**

@@ -5,30 +5,12 @@ import type { Dispatcher } from 'undici'
 import { SharedTokens } from '../coordination/shared-tokens.ts'
 import type { Coordination } from '../coordination/redis.ts'
 import { ConfigError } from '../errors.ts'
-import type { Credentials } from '../upstream/credentials.ts'
+import type { OAuthFactory, OAuthGrant } from '../kit/spec.ts'
 import { RefreshingToken } from './refreshing-token.ts'
 import { refreshGrant } from './token-endpoint.ts'
 import { TokenFile } from './token-file.ts'
 import { chainOf } from './token-set.ts'
 import type { TokenStore } from './token-store.ts'
-
-/** An OAuth app's grant, as an adapter reads it from its connection's options. */
-export interface OAuthGrant {
-  /** The token endpoint (`https://oauth.pipedrive.com/oauth/token`). */
-  readonly tokenUrl: string
-  readonly clientId: string
-  readonly clientSecret: string
-  /** The refresh token the app was authorized with: the start of the chain of rotated ones. */
-  readonly refreshToken: string
-  /** An access token obtained with it, used until it is refused; without it, the first call
-   * refreshes. */
-  readonly accessToken?: string
-  /** Where the rotated tokens are kept without Redis; with Redis, read once if Redis holds none. */
-  readonly tokenFile?: string
-}
-
-/** Makes a connection's refreshing credential (`AdapterContext.oauth`). */
-export type OAuthFactory = (grant: OAuthGrant) => Credentials
 
 export interface OAuthSetting {
   readonly connection: string

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { AdapterV2 } from '../adapter/v2.ts'
+import type { AdapterV2 } from '../kit/spec.ts'
 import type { ConnectionCore } from '../config/schema.ts'
 import { ConfigError } from '../errors.ts'
 import type { FairLimit } from '../service/fair-limit.ts'

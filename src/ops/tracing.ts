@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Logger } from 'pino'
-import type { CallTrace } from '../upstream/call-trace.ts'
+import type { CallTrace } from '../kit/spec/call-options.ts'
 import type { TraceSettings } from './trace-settings.ts'
 
 /** How a request to the gateway ended, for its span. */

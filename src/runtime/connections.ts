@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
-import type { AdapterV2 } from '../adapter/v2.ts'
+import type { AdapterV2 } from '../kit/spec.ts'
 import type { ResolvedConnection } from '../config/load.ts'
 import type { Coordination } from '../coordination/redis.ts'
 import { oauthFactory } from '../credentials/oauth.ts'
@@ -11,7 +11,7 @@ import { FairLimit } from '../service/fair-limit.ts'
 import { KeyedLock } from '../service/keyed-lock.ts'
 import { TaskStore } from '../service/task-store.ts'
 import { TypeMap } from '../service/type-map.ts'
-import { type AttemptObserver, type UpstreamClient, createUpstreamClient } from '../upstream/client.ts'
+import { type AttemptObserver, type ConnectionClient, createUpstreamClient } from '../upstream/client.ts'
 import { type LimiterFactory, UpstreamState } from '../upstream/connection-state.ts'
 import { LinkLearning } from './link-learning.ts'
 import { KeptState } from './kept-state.ts'
@@ -33,7 +33,7 @@ export interface Connection {
   /** The connection's config: its `fieldMap` and the rest. */
   readonly core: ResolvedConnection['core']
   /** The upstream clients the adapter made, for health and metrics. */
-  readonly upstream: readonly UpstreamClient[]
+  readonly upstream: readonly ConnectionClient[]
   /** The resolved config this connection was opened from, to tell whether a reload changed it. */
   readonly source: ResolvedConnection
   /** Learns what its record links need from the CRM, outside any request, once started. */
@@ -57,7 +57,7 @@ export interface OpenOptions {
 export function openConnection(resolved: ResolvedConnection, options: OpenOptions, kept = new KeptState(undefined, new Map())): Connection {
   const { name, core, definition } = resolved
   const logger = options.logger.child({ connection: name })
-  const upstream: UpstreamClient[] = []
+  const upstream: ConnectionClient[] = []
   const state = new UpstreamState(name, core, options.limiter, options.dispatcher)
   const made = definition.create(resolved.options, {
     connection: name,

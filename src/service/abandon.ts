@@ -1,4 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
+import type { CallOptions } from '../kit/spec.ts'
 
 /** What a wait needs of a request: its deadline, and its signal, read only if it must wait. */
 export type Waiter = Pick<CallOptions, 'signal' | 'deadline'>

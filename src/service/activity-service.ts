@@ -1,5 +1,4 @@
-import type { NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
-import type { CallOptions } from '../adapter/common.ts'
+import type { CallOptions, NativeActivity, NativeActivityInput } from '../kit/spec.ts'
 import { withWrites } from '../coordination/attempt-log.ts'
 import type { Found } from '../coordination/lost-creates.ts'
 import type { Remembered } from '../coordination/remembered.ts'

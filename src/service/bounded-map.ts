@@ -18,6 +18,7 @@ export class BoundedMap<K, V> {
     this.ttlMs = settings.ttlMs ?? Number.POSITIVE_INFINITY
   }
 
+  /** The value of `key`, or `undefined` once it has expired or was pushed out. */
   get(key: K): V | undefined {
     const entry = this.entries.get(key)
     if (!entry) return undefined
@@ -26,12 +27,14 @@ export class BoundedMap<K, V> {
     return undefined
   }
 
+  /** Keeps `value` for the map's time to live, pushing out the oldest entry past `max`. */
   set(key: K, value: V): void {
     this.entries.delete(key)
     this.entries.set(key, { value, until: this.now() + this.ttlMs })
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K)
   }
 
+  /** Forgets `key`. */
   delete(key: K): void {
     this.entries.delete(key)
   }

@@ -1,5 +1,5 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { CallTrace } from '../upstream/call-trace.ts'
+import type { CallOptions } from '../kit/spec.ts'
+import type { CallTrace } from '../kit/spec/call-options.ts'
 import { chunks } from './chunks.ts'
 import { SharedCallOptions, SharedSignal } from './shared-signal.ts'
 

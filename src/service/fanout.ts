@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events'
-import type { CallOptions } from '../adapter/common.ts'
-import type { NativeTask } from '../adapter/tasks.ts'
+import type { CallOptions, NativeTask } from '../kit/spec.ts'
 import type { Connection } from '../runtime/connections.ts'
 import { InternalError } from '../errors.ts'
 import { chunks } from './chunks.ts'

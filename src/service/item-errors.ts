@@ -1,4 +1,4 @@
-import type { ItemResult } from '../adapter/results.ts'
+import type { ItemResult } from '../kit/spec.ts'
 import { GatewayError, InternalError } from '../errors.ts'
 
 /** How one failed item of a batch is reported: the reason, and its stable code. */

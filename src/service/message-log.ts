@@ -1,4 +1,4 @@
-import type { WriteLog } from '../adapter/write-log.ts'
+import type { WriteLog } from '../kit/spec.ts'
 import { type Found, type InDoubt, type Running, type Undecided, doubtOf, judge, running, send } from '../coordination/lost-creates.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { ActivityInDoubtError } from '../errors.ts'

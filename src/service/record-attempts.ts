@@ -1,5 +1,5 @@
-import type { NativeRecord } from '../adapter/records.ts'
-import { type ItemResult, done, failed } from '../adapter/results.ts'
+import type { ItemResult, NativeRecord } from '../kit/spec.ts'
+import { done, failed } from '../adapter/results.ts'
 import { type Found, type InDoubt, type Running, type Undecided, doubtOf, judge, running } from '../coordination/lost-creates.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { RecordInDoubtError } from '../errors.ts'

@@ -1,6 +1,5 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { Lookup, NativeRecord, RecordInput, RecordPort } from '../adapter/records.ts'
-import { type ItemResult, done, failed, missing } from '../adapter/results.ts'
+import type { CallOptions, ItemResult, Lookup, NativeRecord, RecordInput, RecordPort } from '../kit/spec.ts'
+import { done, failed, missing } from '../adapter/results.ts'
 import { AttemptLog, withWrites } from '../coordination/attempt-log.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { BatchTooLargeError, GatewayError, InternalError, LookupCutShortError, NotSupportedError, RecordNotFoundError, UpstreamRateLimitedError } from '../errors.ts'

@@ -1,4 +1,4 @@
-import type { RecordPort } from '../adapter/records.ts'
+import type { RecordPort } from '../kit/spec.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { NotSupportedError } from '../errors.ts'

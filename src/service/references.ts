@@ -1,5 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { ReferencedIds } from '../adapter/references.ts'
+import type { CallOptions, ReferencedIds } from '../kit/spec.ts'
 import { ReferenceElsewhereError, ReferenceNotFoundError, UpstreamRejectedError } from '../errors.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'

@@ -1,4 +1,4 @@
-import type { CompanyFields, ContactFields } from '../adapter/records.ts'
+import type { CompanyFields, ContactFields } from '../kit/spec.ts'
 import type { GatewayConfig } from '../config/load.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { ActivityService } from './activity-service.ts'

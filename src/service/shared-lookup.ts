@@ -1,4 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
+import type { CallOptions } from '../kit/spec.ts'
 import { UpstreamTimeoutError } from '../errors.ts'
 import { BoundedMap } from './bounded-map.ts'
 import { SharedCallOptions, SharedSignal } from './shared-signal.ts'

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events'
-import type { AdapterWarning, CallOptions } from '../adapter/common.ts'
-import type { CallTrace } from '../upstream/call-trace.ts'
+import type { AdapterWarning, CallOptions } from '../kit/spec.ts'
+import type { CallTrace } from '../kit/spec/call-options.ts'
 import { UpstreamTimeoutError } from '../errors.ts'
 import { type Waiter, whenAbandoned } from './abandon.ts'
 

@@ -1,5 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { NativeTask } from '../adapter/tasks.ts'
+import type { CallOptions, NativeTask } from '../kit/spec.ts'
 import type { Connection } from '../runtime/connections.ts'
 import { formatUtc } from './dates.ts'
 import { UpstreamBadResponseError } from '../errors.ts'

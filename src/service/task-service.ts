@@ -1,5 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
+import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../kit/spec.ts'
 import type { Found } from '../coordination/lost-creates.ts'
 import { BadRequestError, BatchTooLargeError, NotSupportedError, TaskNotFoundError, UpstreamRateLimitedError } from '../errors.ts'
 import type { Task, TaskCreate, TaskPatch } from '../http/schemas/tasks.ts'

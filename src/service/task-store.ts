@@ -1,6 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { CreateAttempt } from '../adapter/created-lookup.ts'
-import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
+import type { CallOptions, CreateAttempt, NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../kit/spec.ts'
 import type { ConnectionCore } from '../config/schema.ts'
 import type { Mirror } from '../mirror/mirror.ts'
 import { Coalescer } from './coalesce.ts'

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { NativeActivityInput } from '../../src/adapter/activities.ts'
+import type { NativeActivityInput } from '../../src/kit/spec.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
 import { CONNECTION, type Harness, foundWithin, needs, sleep } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
@@ -16,6 +16,13 @@ export function describeActivityChecks(h: Harness) {
     return { ...body, contactId: encodeId(CONNECTION, contactId) ?? contactId }
   }
   const log = async (body: Record<string, unknown>) => h.send('POST', '/activities', await onRecord(body))
+  const constraints = () => h.target.constraints ?? {}
+  /** Puts the contact on the company, where the CRM links an activity to a contact on the company it names only. */
+  const onCompany = async (contactCRMId: string | undefined, companyCRMId: string | undefined) => {
+    if (!constraints().contactOnCompany || !contactCRMId || !companyCRMId) return
+    const res = await h.send('POST', '/associations', { associations: [{ contactCRMId, companyCRMId }] })
+    expect(res.statusCode, `the contact is put on the company first: ${res.body}`).toBe(200)
+  }
   const message = (metadata?: Record<string, unknown>) => ({
     type: 'EMAIL',
     direction: 'OUTBOUND',
@@ -65,6 +72,8 @@ export function describeActivityChecks(h: Harness) {
     expect(res.statusCode, `an activity naming no record answers 422 (rule: activities, needs a record): ${res.body}`).toBe(422)
     expect(res.json().message, 'the 422 names contactId (rule: activities, needs a record)').toMatch(/contactId/)
     if (seen !== undefined) expect(h.target.seen!().slice(seen), 'an activity naming no record makes no CRM call (rule: activities, needs a record)').toEqual([])
+    const logged = await log(message({ messageId: h.unique('message') }))
+    expect(logged.statusCode, `the same kind of message naming a contact is logged: ${logged.body}`).toBe(201)
   })
 
   h.check("activities: a contact's and a company's crmId work as contactId and companyId and come back", async (ctx) => {
@@ -73,6 +82,7 @@ export function describeActivityChecks(h: Harness) {
     const companies = recordPort(h, ctx, 'companies')
     const [contactId] = await exportRecords(h, 'contacts', [sampleRecord(contacts, 'contacts', h.unique('activity'))])
     const [companyId] = await exportRecords(h, 'companies', [sampleRecord(companies, 'companies', h.unique('activity'))])
+    await onCompany(contactId, companyId)
     const res = await log({ ...message({ messageId: h.unique('message') }), contactId, companyId })
     expect(res.statusCode, `an activity with contactId and companyId answers 201: ${res.body}`).toBe(201)
     expect(res.json().contactId, "the activity gives the contact's crmId back (rule: activities, contactId)").toBe(contactId)
@@ -90,6 +100,7 @@ export function describeActivityChecks(h: Harness) {
     const companies = recordPort(h, ctx, 'companies')
     const [contactId, otherContactId] = await exportRecords(h, 'contacts', [0, 1].map(() => sampleRecord(contacts, 'contacts', h.unique('linked-activity'))))
     const [companyId] = await exportRecords(h, 'companies', [sampleRecord(companies, 'companies', h.unique('linked-activity'))])
+    await onCompany(contactId, companyId)
     const native = (crmId: string) => decodeId(crmId)!.nativeId
     const messageId = h.unique('message')
     const body = { ...message({ messageId }), subject: h.unique('[1/1] linked'), occurredAt: '2025-06-07T08:09:10Z', contactId, companyId }
@@ -135,6 +146,7 @@ export function describeActivityChecks(h: Harness) {
       const records = h.adapter[kind]
       if (records) [refs[field]] = await exportRecords(h, kind, [sampleRecord(records, kind, h.unique('lost-activity'))])
     }
+    await onCompany(refs.contactId, refs.companyId)
     const subject = h.unique('[1/2] lost')
     const body = { ...message(), subject, occurredAt: '2025-05-06T07:08:09Z', ...refs }
     const logged = async (sent: Record<string, unknown>) => {

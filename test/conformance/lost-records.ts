@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { expect } from 'vitest'
-import type { Lookup } from '../../src/adapter/records.ts'
+import type { Lookup } from '../../src/kit/spec.ts'
 import { decodeId } from '../../src/service/ids.ts'
 import { keyOf } from '../../src/service/matching.ts'
 import { type Harness, foundWithin, needs, sleep } from './harness.ts'

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify'
-import type { AdapterV2 } from '../../src/adapter/v2.ts'
+import type { AdapterV2 } from '../../src/kit/spec.ts'
 import { encodeId } from '../../src/service/ids.ts'
 import type { ConformanceTarget } from './target.ts'
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { ReferencePort } from '../../src/adapter/references.ts'
+import type { ReferencePort } from '../../src/kit/spec.ts'
 import { decodeId, encodeId } from '../../src/service/ids.ts'
 import { CONNECTION, type Harness, needs } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'

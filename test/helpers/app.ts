@@ -13,6 +13,7 @@ export const KEY = 'test-key-0123456789'
 /** A link token for `auth: { linkTokens: LINK_TOKEN }`: without one, a tenant's links are off. */
 export const LINK_TOKEN = 'test-link-token-0123456789abcdefghijklmnop'
 
+/** What `testApp` builds a gateway from; every part has a default. */
 export interface TestAppOptions {
   connections?: Record<string, Record<string, unknown>>
   active?: string
@@ -26,6 +27,7 @@ export interface TestAppOptions {
   tenants?: Record<string, unknown>
   metrics?: Record<string, unknown>
   coordination?: Record<string, unknown>
+  /** The adapters the config may name; by default the built-in ones of `adapters/index.ts`. */
   registry?: AdapterRegistry
   dispatcher?: Dispatcher
   logger?: Logger

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
+import type { CallOptions } from '../../src/kit/spec.ts'
 import { Coalescer } from '../../src/service/coalesce.ts'
 import { UpstreamUnavailableError } from '../../src/errors.ts'
 

@@ -1,7 +1,6 @@
 import { FairLimit } from '../../src/service/fair-limit.ts'
 import { describe, expect, it } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
-import type { NativeTask } from '../../src/adapter/tasks.ts'
+import type { CallOptions, NativeTask } from '../../src/kit/spec.ts'
 import type { Connection } from '../../src/runtime/connections.ts'
 import { UpstreamUnavailableError } from '../../src/errors.ts'
 import { fanOut, resultKey } from '../../src/service/fanout.ts'

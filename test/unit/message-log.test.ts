@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { WriteLog } from '../../src/adapter/write-log.ts'
+import type { WriteLog } from '../../src/kit/spec.ts'
 import type { Found } from '../../src/coordination/lost-creates.ts'
 import { Remembered } from '../../src/coordination/remembered.ts'
 import { ActivityInDoubtError } from '../../src/errors.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
+import type { CallOptions } from '../../src/kit/spec.ts'
 import { UpstreamTimeoutError } from '../../src/errors.ts'
 import { SharedLookup } from '../../src/service/shared-lookup.ts'
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { CallOptions } from '../../adapter/common.ts'
+import type { CallOptions } from '../../kit/spec.ts'
 import { withWrites } from '../../coordination/attempt-log.ts'
 import type { KeyedCreate } from '../../coordination/idempotency.ts'
 import type { TaskCreate } from '../schemas/tasks.ts'

@@ -1,4 +1,4 @@
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 
 /** Native ids of the records a write names besides its own, by kind. */
 export interface ReferencedIds {

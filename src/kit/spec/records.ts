@@ -1,5 +1,5 @@
 import type { ChangeFeed } from './changes.ts'
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 import type { CreatedLookup } from './created-lookup.ts'
 import type { ItemResult } from './results.ts'
 
@@ -11,6 +11,7 @@ import type { ItemResult } from './results.ts'
 /** The keys records are matched by (`src/service/matching.ts` normalizes them). */
 export type Lookup = 'externalId' | 'email' | 'linkedinUrl' | 'domain' | 'name'
 
+/** A contact's standard fields, in the gateway's names; other fields travel in `RecordInput.extra`. */
 export interface ContactFields {
   /** Enginy's id of the record. An adapter that can keep it declares the `externalId` lookup. */
   externalId?: string
@@ -26,6 +27,7 @@ export interface ContactFields {
   ownerId?: string
 }
 
+/** A company's standard fields, in the gateway's names; other fields travel in `RecordInput.extra`. */
 export interface CompanyFields {
   externalId?: string
   name?: string
@@ -40,11 +42,13 @@ export interface CompanyFields {
 export type RecordInput<F> = F & {
   /**
    * Every other field, keyed by the CRM's field name where the connection's `fieldMap` names one,
-   * else by Enginy's (only for an adapter that `keepsExtraFields`).
+   * else by Enginy's (only for an adapter that `keepsExtraFields`). Read back, `extra` is keyed
+   * the same way: the core turns the CRM's names back into Enginy's through the `fieldMap`.
    */
   extra?: Record<string, unknown>
 }
 
+/** A record as the CRM holds it: its fields, its native id and what the CRM says of its times. */
 export type NativeRecord<F> = RecordInput<F> & {
   id: string
   /** When the CRM created it, epoch milliseconds, if known: of several matches, the oldest wins. */
@@ -54,25 +58,43 @@ export type NativeRecord<F> = RecordInput<F> & {
   modifiedAt?: number
 }
 
+/** An update of one record. */
 export interface RecordPatch<F> {
   readonly id: string
   /** The fields to change; a field left out stays as it is. */
   readonly fields: RecordInput<Partial<F>>
 }
 
+/**
+ * What a record port declares of its CRM.
+ *
+ * How `unsupportedFields` and the connection's `fieldMap` meet, for each field of a request:
+ *
+ * 1. a field in `unsupportedFields` is dropped, with a warning, whatever `fieldMap` says;
+ * 2. a standard field (`ContactFields`, `CompanyFields`) reaches the adapter as itself: the core
+ *    does not map it. An adapter that can keep a standard field only in a customer's own field
+ *    (Pipedrive's LinkedIn URL) reads `AdapterContext.fieldMap` when it is made, and lists the
+ *    field in `unsupportedFields` only when the map names no field for it;
+ * 3. any other field goes into `extra` under the CRM's name when `fieldMap` names one, under
+ *    Enginy's name when the adapter `keepsExtraFields`, and is dropped with a warning otherwise.
+ */
 export interface RecordCapabilities<F> {
+  /** The most inputs one `doCreateMany` call may take. */
   readonly maxBatchCreate: number
+  /** The most patches one `doUpdateMany` call may take. */
   readonly maxBatchUpdate: number
   /** The most keys one `doFind` call may take. */
   readonly maxBatchFind: number
   /** The keys `doFind` can look records up by; sync skips the others. */
   readonly lookups: readonly Lookup[]
-  /** Fields the CRM cannot hold: the core drops them from writes, with a warning. */
+  /** Standard fields the CRM cannot hold: the core drops them from writes, with a warning, even
+   * where `fieldMap` names them. */
   readonly unsupportedFields?: readonly (keyof F & string)[]
   /** Whether fields without a `fieldMap` entry are kept (memory, sql) or dropped with a warning. */
   readonly keepsExtraFields: boolean
 }
 
+/** Contacts or companies: `F` is `ContactFields` or `CompanyFields`. */
 export interface RecordPort<F> {
   readonly capabilities: RecordCapabilities<F>
   /** The form of this CRM's record ids; as for tasks, any other id is "not found". */
@@ -80,7 +102,8 @@ export interface RecordPort<F> {
   /**
    * Creates each input, and answers one result per input in the same order. The core has already
    * looked for records with the same e-mail (contacts) or domain (companies); where the CRM itself
-   * refuses a duplicate, answer the existing record as `ok` rather than a failure.
+   * refuses a duplicate, answer the existing record with `done` (`{ ok: record }`) rather than a
+   * failure.
    */
   doCreateMany(inputs: readonly RecordInput<F>[], options: CallOptions): Promise<ItemResult<NativeRecord<F>>[]>
   /** Changes each record, one result per patch in the same order: `missing` for an unknown id. */
@@ -115,7 +138,11 @@ export interface RecordPort<F> {
   readonly createdLookup?: CreatedLookup<RecordInput<F>, NativeRecord<F>>
 }
 
+/** The port of contacts. */
 export type ContactPort = RecordPort<ContactFields>
+/** The port of companies. */
 export type CompanyPort = RecordPort<CompanyFields>
+/** A contact as the CRM holds it. */
 export type NativeContact = NativeRecord<ContactFields>
+/** A company as the CRM holds it. */
 export type NativeCompany = NativeRecord<CompanyFields>

@@ -1,11 +1,13 @@
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 import type { ItemResult } from './results.ts'
 
+/** One contact to link to one company, by their native ids. The core sends each pair once per call. */
 export interface AssociationPair {
   readonly contactId: string
   readonly companyId: string
 }
 
+/** Links between contacts and companies (`POST /associations`). */
 export interface AssociationPort {
   readonly capabilities: {
     /** The most pairs one `doAssociate` call may take. */

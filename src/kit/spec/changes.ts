@@ -1,4 +1,4 @@
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 
 /**
  * What a CRM's change feed says of one record: it is now `record`, or it is gone (`deleted`, and

@@ -1,5 +1,5 @@
 import type { Change } from './changes.ts'
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 
 /** Where the CRM sends its events, and the HTTP Basic credentials they must carry: both the
  * gateway's (its route `/webhooks/<connection>`, credentials it derives and checks). */

@@ -1,6 +1,6 @@
 import type { ChangeFeed } from './changes.ts'
-import type { CallOptions } from './common.ts'
-import type { CreatedTaskLookup } from './created-tasks.ts'
+import type { CallOptions } from './call-options.ts'
+import type { CreatedLookup } from './created-lookup.ts'
 
 /**
  * A task as the CRM holds it, in the gateway's field names. `type` is the CRM's own type
@@ -24,13 +24,16 @@ export interface NativeTask {
   modifiedAt?: number
 }
 
+/** What a create writes: a task without what the CRM decides (its id, completion, times). */
 export type NativeTaskInput = Omit<NativeTask, 'id' | 'completed' | 'completedAt' | 'modifiedAt'>
 
+/** What an update changes: the fields given, and the completion. */
 export type NativeTaskPatch = Partial<NativeTaskInput> & { completed?: boolean }
 
 /** The task fields a CRM may not have: declared, they are dropped with a warning. */
 export type OptionalTaskField = 'description' | 'type' | 'ownerId' | 'contactId' | 'companyId' | 'dueDate'
 
+/** What a task port declares of its CRM. */
 export interface TaskCapabilities {
   /** The most ids one `doGetMany` call may take: the CRM's native batch read size, or 1. Where
    * a read takes several calls of different limits (HubSpot: tasks 100 at a time, associations
@@ -42,12 +45,19 @@ export interface TaskCapabilities {
   /** Fields the CRM cannot hold. The core drops them from writes, with a warning. */
   readonly unsupportedFields?: readonly OptionalTaskField[]
   /**
-   * Fields the CRM keeps as they were created (Attio's task content): an edit that changes one is
-   * refused by the adapter with a 422 naming it, before anything is written; an edit that sends
-   * the value the task holds is served.
+   * Fields the CRM keeps as they were created (Attio's task content; Close's lead, hence its
+   * contact and company): an edit that changes one is refused by the adapter with a 422 naming it,
+   * before anything is written; an edit that sends the value the task holds is served.
    */
-  readonly fixedFields?: readonly ('subject' | 'description')[]
+  readonly fixedFields?: readonly ('subject' | 'description' | 'contactId' | 'companyId')[]
 }
+
+/**
+ * How the gateway finds the task of a keyed create whose answer was lost, so that a retry with the
+ * same `Idempotency-Key` answers that task instead of making a second one (`CreatedLookup`):
+ * `isCreatedFrom` in `src/kit/utils.ts` compares the tasks it finds with what the create wrote.
+ */
+export type CreatedTaskLookup = CreatedLookup<NativeTaskInput, NativeTask>
 
 /**
  * A CRM's built-in task types. The connection's `typeMap` and `defaultType` come first; this is

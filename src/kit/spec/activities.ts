@@ -1,9 +1,10 @@
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 import type { CreatedLookup } from './created-lookup.ts'
 
 /** Enginy's kinds of activity; another kind is passed as it came. */
 export type ActivityKind = 'EMAIL' | 'LINKEDIN' | 'LINKEDIN_CONNECTION' | 'LINKEDIN_INMAIL'
 
+/** An activity to log (an e-mail, a LinkedIn message), in the gateway's field names and the CRM's ids. */
 export interface NativeActivityInput {
   type: string
   direction?: 'INBOUND' | 'OUTBOUND'
@@ -20,6 +21,7 @@ export interface NativeActivityInput {
   metadata?: Record<string, unknown>
 }
 
+/** An activity as the CRM holds it, with its native id. */
 export type NativeActivity = NativeActivityInput & { id: string }
 
 /**
@@ -30,7 +32,9 @@ export type NativeActivity = NativeActivityInput & { id: string }
  */
 export type CreatedActivityLookup = CreatedLookup<NativeActivityInput, NativeActivity>
 
+/** Activities: messages logged on contacts and companies (`POST /activities`). */
 export interface ActivityPort {
+  /** Whether `id` has the form of this CRM's activity ids; as for tasks, any other id is "not found". */
   isNativeId(id: string): boolean
   /**
    * The CRM keeps an activity only on a record (a note needs a parent): the core answers an

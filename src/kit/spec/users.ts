@@ -1,5 +1,6 @@
-import type { CallOptions } from './common.ts'
+import type { CallOptions } from './call-options.ts'
 
+/** A person of the CRM's account records can be assigned to (an owner). */
 export interface NativeUser {
   id: string
   name: string
@@ -8,5 +9,6 @@ export interface NativeUser {
 
 /** The people records can be assigned to: Enginy offers owner selection only where this exists. */
 export interface UserPort {
+  /** Every user of the account, for `GET /users`. */
   doList(options: CallOptions): Promise<NativeUser[]>
 }
