@@ -17,6 +17,9 @@ export interface OAuthSetting {
   readonly logger: Logger
   readonly coordination?: Coordination
   readonly dispatcher?: Dispatcher
+  /** The connection's timeouts and answer bound, which its token calls keep too. */
+  readonly timeouts: { readonly headersMs: number; readonly bodyMs: number }
+  readonly maxResponseBytes: number
 }
 
 /**
@@ -41,7 +44,7 @@ export function oauthFactory(setting: OAuthSetting): OAuthFactory {
         renewAt: null,
         generation: 0,
       },
-      spend: (refreshToken) => refreshGrant(endpoint, refreshToken, { connection, logger, dispatcher: setting.dispatcher }),
+      spend: (refreshToken) => refreshGrant(endpoint, refreshToken, setting),
       secrets: [grant.clientSecret],
     })
   }
@@ -62,8 +65,8 @@ function writable(file: TokenFile, connection: string): TokenFile {
   const folder = dirname(file.where)
   try {
     accessSync(folder, constants.W_OK)
-  } catch {
-    throw new ConfigError(`connections.${connection}.tokenFile`, `the gateway cannot write in ${folder}`)
+  } catch (error) {
+    throw new ConfigError(`connections.${connection}.tokenFile`, `the gateway cannot write in ${folder}`, { cause: error })
   }
   return file
 }

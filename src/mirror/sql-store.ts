@@ -1,5 +1,5 @@
 import type { Change, Lookup } from '../kit/spec.ts'
-import { chunks } from '../service/chunks.ts'
+import { chunks } from '../tools/chunks.ts'
 import { runMigrations } from '../storage/migrate.ts'
 import type { Query, Row, SqlDriver } from '../storage/sql-driver.ts'
 import { indexKeys } from './keys.ts'

@@ -2,13 +2,13 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
 import type { AdapterV2 } from '../kit/spec.ts'
-import type { ResolvedConnection } from '../config/load.ts'
+import type { ResolvedConnection } from '../config/types.ts'
 import type { Coordination } from '../coordination/redis.ts'
 import { oauthFactory } from '../credentials/oauth.ts'
 import type { Mirror } from '../mirror/mirror.ts'
 import { openMirror } from '../mirror/open.ts'
-import { FairLimit } from '../service/fair-limit.ts'
-import { KeyedLock } from '../service/keyed-lock.ts'
+import { FairLimit } from '../tools/fair-limit.ts'
+import { KeyedLock } from '../tools/keyed-lock.ts'
 import { TaskStore } from '../service/task-store.ts'
 import { TypeMap } from '../service/type-map.ts'
 import { type AttemptObserver, type ConnectionClient, createUpstreamClient } from '../upstream/client.ts'
@@ -28,7 +28,7 @@ export interface Connection {
   /** The mirror of the CRM its `mirror:` config asks for (`src/mirror/`). */
   readonly mirror: Mirror | undefined
   readonly types: TypeMap
-  /** Turns for writes of the same record (`src/service/keyed-lock.ts`). */
+  /** Turns for writes of the same record (`src/tools/keyed-lock.ts`). */
   readonly locks: KeyedLock
   /** The connection's config: its `fieldMap` and the rest. */
   readonly core: ResolvedConnection['core']
@@ -64,7 +64,14 @@ export function openConnection(resolved: ResolvedConnection, options: OpenOption
     logger,
     defaultType: core.defaultType,
     fieldMap: core.fieldMap,
-    oauth: oauthFactory({ connection: name, logger, coordination: options.coordination, dispatcher: options.dispatcher }),
+    oauth: oauthFactory({
+      connection: name,
+      logger,
+      coordination: options.coordination,
+      dispatcher: options.dispatcher,
+      timeouts: core.timeouts,
+      maxResponseBytes: core.maxResponseBytes,
+    }),
     concurrency: core.concurrency,
     timeouts: core.timeouts,
     keep: (make) => kept.keep(name, core.adapter, make),

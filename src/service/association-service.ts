@@ -72,7 +72,7 @@ export class AssociationService {
         link.outcome =
           'value' in outcome
             ? (outcome.value[i] ?? failed(new InternalError()))
-            : failed(error instanceof GatewayError ? error : new InternalError(String(error)))
+            : failed(error instanceof GatewayError ? error : new InternalError(String(error), { cause: error }))
       })
     }
     for (const link of links) if (link.sameAs) link.outcome = repeated(link.sameAs.outcome!)

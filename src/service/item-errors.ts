@@ -8,7 +8,7 @@ export interface ItemError {
 }
 
 export function itemError(error: unknown): ItemError {
-  const typed = error instanceof GatewayError ? error : new InternalError()
+  const typed = error instanceof GatewayError ? error : new InternalError(undefined, { cause: error })
   return { error: typed.message, code: typed.code }
 }
 

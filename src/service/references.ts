@@ -2,7 +2,7 @@ import type { CallOptions, ReferencedIds } from '../kit/spec.ts'
 import { ReferenceElsewhereError, ReferenceNotFoundError, UpstreamRejectedError } from '../errors.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
-import { decodeId, encodeId } from './ids.ts'
+import { decodeId, encodeId } from '../contract/ids.ts'
 
 export type ReferenceField = 'ownerId' | 'contactId' | 'companyId'
 

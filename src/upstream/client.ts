@@ -107,7 +107,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   function translate(error: unknown, request: UpstreamRequest): GatewayError {
     if (error instanceof GatewayError) return error
     if (error instanceof TransportError && (error.kind === 'timeout' || error.kind === 'aborted')) {
-      return new UpstreamTimeoutError(connection, error.kind === 'timeout' ? error.failure : undefined)
+      return new UpstreamTimeoutError(connection, error.kind === 'timeout' ? error.failure : undefined, { cause: error })
     }
     const code = error instanceof TransportError ? error.causeCode : 'UNKNOWN'
     const failure = error instanceof TransportError ? error.failure : undefined
@@ -115,6 +115,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
     return new UpstreamUnavailableError(
       `the CRM of connection "${connection}" is unreachable: ${request.method} ${request.route} failed (${code})`,
       failure,
+      { cause: error },
     )
   }
 

@@ -81,8 +81,8 @@ export function retryLayer(options: RetryLayerOptions): Layer {
       }
       try {
         await sleep(delay, undefined, { signal: first.options.signal })
-      } catch {
-        throw new TransportError('aborted', 'ABORTED')
+      } catch (error) {
+        throw new TransportError('aborted', 'ABORTED', 'ABORTED', { cause: error })
       }
     }
   }

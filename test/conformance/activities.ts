@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
 import type { NativeActivityInput } from '../../src/kit/spec.ts'
-import { decodeId, encodeId } from '../../src/service/ids.ts'
+import { decodeId, encodeId } from '../../src/contract/ids.ts'
 import { CONNECTION, type Harness, foundWithin, needs, sleep } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
 import { acceptedReferences } from './references.ts'

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { expect } from 'vitest'
 import type { Lookup } from '../../src/kit/spec.ts'
-import { decodeId } from '../../src/service/ids.ts'
+import { decodeId } from '../../src/contract/ids.ts'
 import { keyOf } from '../../src/service/matching.ts'
 import { type Harness, foundWithin, needs, sleep } from './harness.ts'
 import { type AnyRecordPort, type CreateAnswer, exportRecords, recordPort, sampleRecord, usableLookups } from './records.ts'

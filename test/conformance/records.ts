@@ -1,6 +1,6 @@
 import { type TestContext, expect } from 'vitest'
 import type { CallOptions, CreatedLookup, Lookup, NativeRecord, RecordCapabilities } from '../../src/kit/spec.ts'
-import { decodeId, encodeId } from '../../src/service/ids.ts'
+import { decodeId, encodeId } from '../../src/contract/ids.ts'
 import { normalize } from '../../src/service/matching.ts'
 import { LINK_TOKEN } from '../helpers/app.ts'
 import { CONNECTION, type Harness, needs } from './harness.ts'

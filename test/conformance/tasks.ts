@@ -1,6 +1,6 @@
 import { type TestContext, expect } from 'vitest'
 import type { OptionalTaskField, TaskPort } from '../../src/kit/spec.ts'
-import { encodeId } from '../../src/service/ids.ts'
+import { encodeId } from '../../src/contract/ids.ts'
 import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
 import { CONNECTION, type Harness, MAX_BATCH_IDS, foundWithin, idsLike, needs, sleep } from './harness.ts'
 import { acceptedReferences } from './references.ts'

@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import { readFileSync, readdirSync } from 'node:fs'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
@@ -34,6 +35,6 @@ describe('config examples in the documentation', () => {
   })
 
   it.each(all.map((example) => [`${example.file}:${example.line}`, example] as const))('%s is a valid config', async (_where, example) => {
-    await expect(resolveConfig(parse(example.text), anyVariable)).resolves.toBeDefined()
+    await expect(resolveConfig(parse(example.text), anyVariable, builtinAdapters)).resolves.toBeDefined()
   })
 })

@@ -6,7 +6,7 @@ import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
 import { buildApp } from '../../src/app.ts'
 import { resolveConfig } from '../../src/config/load.ts'
 import { createLogger } from '../../src/logger.ts'
-import type { Tracing } from '../../src/ops/tracing.ts'
+import type { Tracing } from '../../src/ops/tracing-types.ts'
 
 /** The API key of every gateway `testApp` builds, unless told otherwise. */
 export const KEY = 'test-key-0123456789'

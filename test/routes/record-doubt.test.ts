@@ -30,7 +30,7 @@ function pipedriveSettlingAfter(settleMs: number): AdapterRegistry {
 /**
  * Contacts and companies whose create the CRM applied while its answer was lost, on CRMs whose
  * search lags behind their writes (HubSpot, and Pipedrive with what lookups learned kept for no
- * time): the export sent again never makes a second record (`src/service/record-attempts.ts`).
+ * time): the export sent again never makes a second record (`src/idempotency/record-attempts.ts`).
  */
 describe('an export whose create answer was lost never makes a second record', () => {
   const closing: { close(): Promise<unknown> }[] = []

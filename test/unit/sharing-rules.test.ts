@@ -1,4 +1,4 @@
-import { FairLimit } from '../../src/service/fair-limit.ts'
+import { FairLimit } from '../../src/tools/fair-limit.ts'
 import { describe, expect, it } from 'vitest'
 import type { CallOptions, NativeTask, TaskPort } from '../../src/kit/spec.ts'
 import { TaskStore } from '../../src/service/task-store.ts'

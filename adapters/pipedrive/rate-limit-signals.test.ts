@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PipedriveFake } from './fake/pipedrive.ts'
 import { pipedriveGateway } from './fake/gateway.ts'
-import { pipedriveRateLimits } from './errors.ts'
+import { pipedriveRateLimits } from './rate-limit-signals.ts'
 
 const answer = (status: number, headers: Record<string, string>) => ({ status, headers, text: '' })
 

@@ -6,15 +6,15 @@ import {
   IdempotencyStoreFullError,
   IdempotencyStoreUnavailableError,
 } from '../errors.ts'
-import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
-import { type Done, type InDoubt, type Running, bodyHash, doneEntry, storedTask } from './idempotency-entry.ts'
-import { LocalKeys } from './idempotency-local.ts'
-import { RedisKeys, RedisUnavailable } from './idempotency-redis.ts'
-import type { KeyStore } from './idempotency-store.ts'
+import type { Task, TaskCreate } from '../contract/tasks.ts'
+import { type Done, type InDoubt, type Running, bodyHash, doneEntry, storedTask } from './entry.ts'
+import { LocalKeys } from './local-store.ts'
+import { RedisKeys, RedisUnavailable } from './redis-store.ts'
+import type { KeyStore } from './store.ts'
 import { type FindCreated, type Sent, type Undecided, doubtOf, judge, running, send } from './lost-creates.ts'
-import { type Coordination, RECONNECT_MAX_MS } from './redis.ts'
+import { type Coordination, RECONNECT_MAX_MS } from '../coordination/redis.ts'
 
-export { KEEP_MS } from './idempotency-entry.ts'
+export { KEEP_MS } from './entry.ts'
 
 /** A tenant's share of the store, by default: some 5,000 done keys (800 bytes each, measured on
  * HubSpot tasks with every field), or 2,000 creates under way (each is charged the most it may take). */
@@ -96,7 +96,7 @@ export class Idempotency {
     try {
       held = await this.store.claim(tenant, key, pending)
     } catch (error) {
-      if (error instanceof RedisUnavailable) throw new IdempotencyStoreUnavailableError(UNREACHABLE_RETRY_S)
+      if (error instanceof RedisUnavailable) throw new IdempotencyStoreUnavailableError(UNREACHABLE_RETRY_S, { cause: error })
       throw error
     }
     return this.unreachableIsDoubt(() => this.settle(k, pending, held))
@@ -182,7 +182,7 @@ export class Idempotency {
     try {
       return await work()
     } catch (error) {
-      if (error instanceof RedisUnavailable) throw new IdempotencyKeyInDoubtError('the store the replicas share is unreachable: retry later', 1)
+      if (error instanceof RedisUnavailable) throw new IdempotencyKeyInDoubtError('the store the replicas share is unreachable: retry later', 1, { cause: error })
       throw error
     }
   }

@@ -1,12 +1,5 @@
-import type { ErrorMessagePicker, RateLimitSignals, UpstreamResponse } from '../../src/kit/spec.ts'
+import type { RateLimitSignals, UpstreamResponse } from '../../src/kit/spec.ts'
 import { countHeader, header } from '../../src/kit/utils.ts'
-
-/** Pipedrive's error envelope: `{success: false, error, error_info}`. */
-export const pipedriveErrorMessage: ErrorMessagePicker = (body) => {
-  const { error, error_info: info } = body as { error?: unknown; error_info?: unknown }
-  if (typeof error !== 'string') return undefined
-  return typeof info === 'string' && info !== error ? `${error} (${info})` : error
-}
 
 /**
  * The company's daily token budget left, in tokens. Pipedrive's rate-limiting page

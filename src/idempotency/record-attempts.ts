@@ -1,6 +1,6 @@
 import type { ItemResult, NativeRecord } from '../kit/spec.ts'
 import { done, failed } from '../adapter/results.ts'
-import { type Found, type InDoubt, type Running, type Undecided, doubtOf, judge, running } from '../coordination/lost-creates.ts'
+import { type Found, type InDoubt, type Running, type Undecided, doubtOf, judge, running } from './lost-creates.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { RecordInDoubtError } from '../errors.ts'
 
@@ -32,7 +32,7 @@ export interface Held {
 export type Ending = 'made' | 'nothing' | 'doubt'
 
 /**
- * The lost-create rule (`src/coordination/lost-creates.ts`) for contacts and companies, where the
+ * The lost-create rule (`src/idempotency/lost-creates.ts`) for contacts and companies, where the
  * record port declares a `createdLookup` (its `doFind` may not show a record just made). Each
  * create is recorded under every unique key of its record (`Remembered`: Redis when replicas share
  * it), as running before it is sent; then forgotten once it made its record or surely made

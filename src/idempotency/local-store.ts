@@ -1,5 +1,5 @@
-import { type Entry, KEEP_MS, charge } from './idempotency-entry.ts'
-import type { KeyStore } from './idempotency-store.ts'
+import { type Entry, KEEP_MS, charge } from './entry.ts'
+import type { KeyStore } from './store.ts'
 
 /** An entry as its JSON, as Redis keeps it: an object tree of it would take three times the bytes
  * it is charged. */

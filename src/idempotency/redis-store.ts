@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { type Entry, KEEP_MS, charge } from './idempotency-entry.ts'
-import type { KeyStore } from './idempotency-store.ts'
-import type { Coordination } from './redis.ts'
+import { type Entry, KEEP_MS, charge } from './entry.ts'
+import type { KeyStore } from './store.ts'
+import type { Coordination } from '../coordination/redis.ts'
 
 /**
  * One script for every change, so that each is atomic across replicas. Per tenant: `h` the entries
@@ -99,8 +99,8 @@ export class RedisKeys implements KeyStore {
     const cost = entry ? charge(field, entry, json) : 0
     try {
       return await this.redis.idempotency(...keys, op, this.now(), field, attempt, json, cost, entry?.state === 'done' ? 1 : 0, this.maxBytesPerTenant, KEEP_MS)
-    } catch {
-      throw new RedisUnavailable()
+    } catch (error) {
+      throw new RedisUnavailable('Redis did not answer the idempotency script', { cause: error })
     }
   }
 }

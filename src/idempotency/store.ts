@@ -1,4 +1,4 @@
-import type { Entry } from './idempotency-entry.ts'
+import type { Entry } from './entry.ts'
 
 /**
  * Where the entries of `Idempotency-Key`s live: this process (`LocalKeys`) or Redis (`RedisKeys`).

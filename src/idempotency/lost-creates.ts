@@ -4,7 +4,7 @@ import { AttemptLog } from './attempt-log.ts'
 
 /**
  * Creates whose answer may be lost, for every kind that must never be made twice: a keyed
- * `POST /tasks` (`idempotency.ts`), a resent campaign message (`src/service/message-log.ts`), and
+ * `POST /tasks` (`idempotency.ts`), a resent campaign message (`src/idempotency/message-log.ts`), and
  * whatever comes next. The caller keeps each attempt where its retries look (`Running`, then
  * `InDoubt` or its outcome); this module is the one rule of what an attempt in doubt comes to:
  *

@@ -1,9 +1,9 @@
 import type { WriteLog } from '../kit/spec.ts'
-import { type Found, type InDoubt, type Running, type Undecided, doubtOf, judge, running, send } from '../coordination/lost-creates.ts'
+import { type Found, type InDoubt, type Running, type Undecided, doubtOf, judge, running, send } from './lost-creates.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { ActivityInDoubtError } from '../errors.ts'
-import type { ActivityOut } from '../http/schemas/activities.ts'
-import { formatUtc } from './dates.ts'
+import type { ActivityOut } from '../contract/activities.ts'
+import { formatUtc } from '../contract/dates.ts'
 
 const POLL_MS = 50
 /** `Retry-After` where waiting changes nothing by itself (several activities match, or the CRM

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Task, TaskCreate } from '../http/schemas/tasks.ts'
+import type { Task, TaskCreate } from '../contract/tasks.ts'
 import type { InDoubt as Doubt, Running as Attempting } from './lost-creates.ts'
 
 /** How long the outcome of a create is kept for its `Idempotency-Key`. */

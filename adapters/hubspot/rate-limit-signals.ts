@@ -1,12 +1,5 @@
-import type { ErrorMessagePicker, RateLimitSignals, UpstreamResponse } from '../../src/kit/spec.ts'
+import type { RateLimitSignals, UpstreamResponse } from '../../src/kit/spec.ts'
 import { countHeader, header } from '../../src/kit/utils.ts'
-
-/** HubSpot's error body: `{status: "error", message, correlationId, category}`. */
-export const hubspotErrorMessage: ErrorMessagePicker = (body) => {
-  const { message, category } = body as { message?: unknown; category?: unknown }
-  if (typeof message !== 'string') return undefined
-  return typeof category === 'string' ? `${message} (${category})` : message
-}
 
 /**
  * HubSpot's limits: `X-HubSpot-RateLimit-Remaining` in the current window (its length in

@@ -1,4 +1,4 @@
-import { isDueDate } from '../../service/dates.ts'
+import { isDueDate } from './dates.ts'
 import { freeFormProblem } from './free-form.ts'
 
 /**
