@@ -2,6 +2,7 @@ import type { ActivityPort, CallOptions, CreatedActivityLookup, NativeActivityIn
 import { UpstreamRejectedError, UpstreamUnavailableError, htmlToText } from '../../src/kit/utils.ts'
 import { isAttioId } from './ids.ts'
 import { READS, WRITES } from './record-calls.ts'
+import { writeNaming } from './refusals.ts'
 import { type AttioNote, NoteList, OneNote } from './schemas.ts'
 import { parseAttioTime } from './times.ts'
 
@@ -49,8 +50,9 @@ export function attioActivities(client: UpstreamClient): ActivityPort {
     async doCreate(input, options) {
       if (input.ownerId !== undefined) options.warn({ type: 'unsupported', field: 'ownerId', message: 'an Attio note has no owner; ownerId is not stored' })
       const data = { ...parentOf(input), ...noteOf(input), format: 'plaintext' }
-      const answer = await client.json({ method: 'POST', route: '/v2/notes', body: { data }, limitGroup: WRITES, options }, OneNote)
-      return { ...input, id: answer.data.id.note_id }
+      const answer = await writeNaming(client, { method: 'POST', route: '/v2/notes', body: { data }, limitGroup: WRITES, options }, OneNote)
+      if ('refused' in answer) throw new UpstreamRejectedError(`Attio refused the note: ${answer.refused}`)
+      return { ...input, id: answer.data.data.id.note_id }
     },
     createdLookup: createdNotes(client),
   }

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox'
  * is version 4, but nothing promises a version, so none is checked. Canonical form only: an id in
  * capitals would name the same record as its lower-case form.
  */
-export const ATTIO_ID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+const ATTIO_ID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 const ID = new RegExp(ATTIO_ID)
 
 export const isAttioId = (id: string): boolean => ID.test(id)

@@ -11,7 +11,7 @@ export const READS = 'reads'
 export const WRITES = 'writes'
 
 /** `records/query`'s default page; the file states no largest. */
-export const PAGE = 500
+const PAGE = 500
 /** Pages a lookup follows before it gives up rather than miss a record and make a duplicate. */
 const MOST_PAGES = 10
 

@@ -109,7 +109,7 @@ export function fromCompany(record: AttioRecord, plan: FieldPlan['companies']): 
   })
 }
 
-/** The person a record reference of `company` points at, if any. */
+/** The company a person's `company` reference points at, if any. */
 export function companyOf(record: AttioRecord): string | undefined {
   return text(record, 'company', 'target_record_id')
 }

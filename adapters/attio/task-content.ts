@@ -3,7 +3,7 @@ import { UpstreamRejectedError } from '../../src/kit/utils.ts'
 /** A task's `content`: plain text of at most 2,000 characters (`PostV2TasksData` in Attio's
  * OpenAPI file), and nothing else holds text: the subject, then a blank line, then the
  * description. */
-export const MAX_CONTENT = 2000
+const MAX_CONTENT = 2000
 const SEPARATOR = '\n\n'
 
 export function taskContent(subject: string, description: string | undefined): string {

@@ -1,5 +1,5 @@
 import type { CallOptions, UpstreamClient, UserPort } from '../../src/kit/spec.ts'
-import { UpstreamUnavailableError } from '../../src/kit/utils.ts'
+import { UpstreamAuthError } from '../../src/kit/utils.ts'
 import { READS } from './record-calls.ts'
 import { Members, Self } from './schemas.ts'
 
@@ -25,7 +25,12 @@ export class Workspace {
 
   async identify(options: CallOptions): Promise<void> {
     const self = await this.client.json({ method: 'GET', route: '/v2/self', limitGroup: READS, options }, Self)
-    if (!self.active) throw new UpstreamUnavailableError(`Attio says the access token of connection "${this.connection}" is not active (GET /v2/self): make a new one`)
+    if (!self.active) {
+      // Attio answers a revoked token 200 `{active: false}` here, where other calls answer 401.
+      const refused = new UpstreamAuthError(this.connection)
+      refused.failure = 'Attio says the access token is not active (GET /v2/self): make a new one'
+      throw refused
+    }
     this.slug = self.workspace_slug
   }
 

@@ -27,6 +27,9 @@ export { UpstreamRateLimitedError } from '../errors.ts'
 export { LookupCutShortError } from '../errors.ts'
 /** The CRM failed or cannot be reached: a 502 `UPSTREAM_UNAVAILABLE`. */
 export { UpstreamUnavailableError } from '../errors.ts'
+/** The CRM refused the gateway's own credentials, where its answer says so without a 401 (Attio's
+ * `GET /v2/self` answers a revoked token `{active: false}`): a 502 `UPSTREAM_AUTH`. */
+export { UpstreamAuthError } from '../errors.ts'
 /** The CRM answered something the adapter cannot read (a body that fails its schema, an id of the
  * wrong form): a 502 `UPSTREAM_BAD_RESPONSE`. */
 export { UpstreamBadResponseError } from '../errors.ts'

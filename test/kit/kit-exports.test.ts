@@ -135,6 +135,7 @@ const UTILS = [
   'type SqlDriver',
   'sqliteDriver',
   'textToHtml',
+  'UpstreamAuthError',
   'UpstreamBadResponseError',
   'UpstreamRateLimitedError',
   'UpstreamRejectedError',
