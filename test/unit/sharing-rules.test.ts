@@ -2,7 +2,7 @@ import { FairLimit } from '../../src/tools/fair-limit.ts'
 import { describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/adapter/common.ts'
 import type { NativeTask, TaskPort } from '../../src/adapter/tasks.ts'
-import { TaskStore } from '../../src/service/task-store.ts'
+import { TaskStore } from '../../src/runtime/task-store.ts'
 import type { CallSpan, CallTrace } from '../../src/upstream/call-span.ts'
 
 /**
