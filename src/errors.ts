@@ -457,14 +457,14 @@ export class InternalError extends GatewayError {
  * Fastify's own errors that a client can cause, mapped to ours (as Fastify maps avvio's codes
  * to its own in lib/errors.js). Validation errors are handled by their `validation` field.
  */
-export const FASTIFY_ERRORS: Readonly<Record<string, (message: string) => GatewayError>> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: (m) => new UnsupportedMediaTypeError(m),
-  FST_ERR_CTP_BODY_TOO_LARGE: (m) => new BodyTooLargeError(m),
-  FST_ERR_CTP_EMPTY_JSON_BODY: (m) => new BadRequestError(m),
-  FST_ERR_CTP_INVALID_JSON_BODY: (m) => new BadRequestError(m),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: (m) => new BadRequestError(m),
-  FST_ERR_BAD_URL: (m) => new BadRequestError(m),
-  FST_ERR_ASYNC_CONSTRAINT: (m) => new BadRequestError(m),
+export const FASTIFY_ERRORS: Readonly<Record<string, (error: Error) => GatewayError>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (e) => new UnsupportedMediaTypeError(e.message, { cause: e }),
+  FST_ERR_CTP_BODY_TOO_LARGE: (e) => new BodyTooLargeError(e.message, { cause: e }),
+  FST_ERR_CTP_EMPTY_JSON_BODY: (e) => new BadRequestError(e.message, { cause: e }),
+  FST_ERR_CTP_INVALID_JSON_BODY: (e) => new BadRequestError(e.message, { cause: e }),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: (e) => new BadRequestError(e.message, { cause: e }),
+  FST_ERR_BAD_URL: (e) => new BadRequestError(e.message, { cause: e }),
+  FST_ERR_ASYNC_CONSTRAINT: (e) => new BadRequestError(e.message, { cause: e }),
 }
 
 /** One thing wrong with a config: where (a dotted key; empty for the whole file) and what. */

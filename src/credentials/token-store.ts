@@ -20,7 +20,7 @@ export interface TokenLock {
 
 /**
  * Where the tokens of a grant are kept for every replica and the next start: Redis
- * (`src/coordination/shared-tokens.ts`) or a file (`token-file.ts`). Every method throws
+ * (`shared-tokens.ts`) or a file (`token-file.ts`). Every method throws
  * `StoreUnreachable` when the store cannot be reached.
  */
 export interface TokenStore {

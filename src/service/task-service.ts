@@ -4,7 +4,7 @@ import { BadRequestError, BatchTooLargeError, NotSupportedError, TaskNotFoundErr
 import type { Task, TaskCreate, TaskPatch } from '../contract/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
-import type { TaskStore } from './task-store.ts'
+import type { TaskStore } from '../runtime/task-store.ts'
 import { parseDueDate } from '../contract/dates.ts'
 import { type FanOutItem, byConnection, fanOut, resultKey } from './fanout.ts'
 import { decodeId } from '../contract/ids.ts'

@@ -71,4 +71,18 @@ describe('the causes of an error', () => {
     expect(err.message).toBe('the mapping broke: row 7 of the store has no subject')
     expect(err.stack).toContain('caused by: Error: row 7 of the store has no subject')
   })
+
+  it("of a request Fastify refuses are in the 4xx's log line, and the answer is only the message", async () => {
+    const log = capturedLogger('info')
+    app = await testApp({ logger: log.logger })
+    const answer = await app.inject({ method: 'POST', url: '/tasks', headers, payload: '{"subject": ' })
+    expect(answer.statusCode).toBe(400)
+    expect(Object.keys(answer.json())).toEqual(['statusCode', 'error', 'message', 'code'])
+
+    const line = failureLine(log.lines, 'request rejected') as { code: string; causes: string[] }
+    expect(line.code).toBe('BAD_REQUEST')
+    expect(line.causes).toHaveLength(1)
+    expect(line.causes[0]).toMatch(/^\w*Error: /)
+    expect(answer.body).not.toContain(line.causes[0]!.split(':')[0])
+  })
 })

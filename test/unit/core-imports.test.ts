@@ -7,9 +7,11 @@ import { describe, expect, it } from 'vitest'
  * Rules of the core's layout that the compiler does not see, held by reading every import of
  * `src/` (static, re-exports and dynamic `import()`).
  */
-const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', 'src'], { encoding: 'utf8' })
-  .split('\n')
-  .filter((file) => file.endsWith('.ts') && existsSync(file))
+const listed = (folder: string) =>
+  execFileSync('git', ['ls-files', '-co', '--exclude-standard', folder], { encoding: 'utf8' })
+    .split('\n')
+    .filter((file) => file.endsWith('.ts') && existsSync(file))
+const files = listed('src')
 
 /** The repository paths `file` imports. */
 function importsOf(file: string): string[] {
@@ -47,4 +49,64 @@ describe('what the core imports', () => {
       .flatMap(([file, targets]) => targets.filter((target) => !target.startsWith('src/contract/') && target !== 'src/errors.ts').map((target) => `${file} -> ${target}`))
     expect(outside).toEqual([])
   })
+
+  it('has no two folders of src/ that import each other', () => {
+    // The spec is a leaf every layer imports; the kit's other modules are facades over the core.
+    const folder = (file: string) =>
+      /^src\/kit\/spec(\.ts|\/)/.test(file) ? 'kit/spec' : file.split('/').length > 2 ? file.split('/')[1]! : undefined
+    const edges = new Set<string>()
+    for (const [file, targets] of graph) {
+      for (const target of targets) {
+        const [from, to] = [folder(file), target.startsWith('src/') ? folder(target) : undefined]
+        if (from && to && from !== to) edges.add(`${from} -> ${to}`)
+      }
+    }
+    const mutual = [...edges].filter((edge) => {
+      const [from, to] = edge.split(' -> ')
+      return from! < to! && edges.has(`${to} -> ${from}`)
+    })
+    expect(mutual).toEqual([])
+  })
+
+  it('forms no import cycle in src/ and adapters/, type imports included', () => {
+    const all = new Map([...graph, ...listed('adapters').map((file): [string, string[]] => [file, importsOf(file)])])
+    const cycles = stronglyConnected(all).filter((group) => group.length > 1)
+    expect(cycles).toEqual([])
+  })
 })
+
+/** Tarjan's strongly connected components: every group of modules that import each other, directly or not. */
+function stronglyConnected(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: string[] = []
+  const onStack = new Set<string>()
+  const groups: string[][] = []
+  const visit = (file: string) => {
+    index.set(file, index.size)
+    low.set(file, index.get(file)!)
+    stack.push(file)
+    onStack.add(file)
+    for (const target of graph.get(file) ?? []) {
+      if (!graph.has(target)) continue
+      if (!index.has(target)) {
+        visit(target)
+        low.set(file, Math.min(low.get(file)!, low.get(target)!))
+      } else if (onStack.has(target)) {
+        low.set(file, Math.min(low.get(file)!, index.get(target)!))
+      }
+    }
+    if (low.get(file) === index.get(file)) {
+      const group: string[] = []
+      let member: string
+      do {
+        member = stack.pop()!
+        onStack.delete(member)
+        group.push(member)
+      } while (member !== file)
+      groups.push(group.sort())
+    }
+  }
+  for (const file of graph.keys()) if (!index.has(file)) visit(file)
+  return groups
+}

@@ -1,8 +1,8 @@
 import { FairLimit } from '../../src/tools/fair-limit.ts'
 import { describe, expect, it } from 'vitest'
 import type { CallOptions, NativeTask, TaskPort } from '../../src/kit/spec.ts'
-import { TaskStore } from '../../src/service/task-store.ts'
 import type { CallSpan, CallTrace } from '../../src/kit/spec/call-options.ts'
+import { TaskStore } from '../../src/runtime/task-store.ts'
 
 /**
  * The rules of shared work (`task-store.ts`, `coalesce.ts`), each as a scripted interleaving: an

@@ -4,7 +4,7 @@ import type { Connection } from '../../src/runtime/connections.ts'
 import { UpstreamBadResponseError } from '../../src/errors.ts'
 import { isDigitsId } from '../../src/adapter/native-ids.ts'
 import { fromNative } from '../../src/service/task-answer.ts'
-import { TypeMap } from '../../src/service/type-map.ts'
+import { TypeMap } from '../../src/runtime/type-map.ts'
 
 const connection = { name: 'crm', adapter: { tasks: { isNativeId: isDigitsId } }, types: new TypeMap({}, undefined) } as unknown as Connection
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AdapterWarning } from '../../src/kit/spec.ts'
-import { TypeMap } from '../../src/service/type-map.ts'
+import { TypeMap } from '../../src/runtime/type-map.ts'
 import { hubspotTaskTypes } from '../../adapters/hubspot/task-types.ts'
 
 const write = (map: TypeMap, type: string) => {

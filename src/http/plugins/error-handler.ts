@@ -17,12 +17,12 @@ export function toGatewayError(error: FastifyError | Error): GatewayError {
     // limits the services check (`limits.maxBatchRecords`, `maxBatchIds`): one rule, one code.
     const [first] = fastifyError.validation
     if (first?.keyword === 'maxItems') return new BatchTooLargeError(Number(first.params.limit), first.instancePath.slice(1))
-    return new BadRequestError(error.message)
+    return new BadRequestError(error.message, { cause: error })
   }
   const mapped = fastifyError.code ? FASTIFY_ERRORS[fastifyError.code] : undefined
-  if (mapped) return mapped(error.message)
+  if (mapped) return mapped(error)
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    return new BadRequestError(error.message)
+    return new BadRequestError(error.message, { cause: error })
   }
   return new InternalError(undefined, { cause: error })
 }

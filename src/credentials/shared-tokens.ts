@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { parseTokenSet, type TokenSet } from '../credentials/token-set.ts'
-import { LOCK_MS, StoreUnreachable, type TokenLock, type TokenStore } from '../credentials/token-store.ts'
-import type { Coordination } from './redis.ts'
+import { parseTokenSet, type TokenSet } from './token-set.ts'
+import { LOCK_MS, StoreUnreachable, type TokenLock, type TokenStore } from './token-store.ts'
+import type { Coordination } from '../coordination/redis.ts'
 
 /** Kept past a refresh token's own life unused (Pipedrive's: 60 days); each refresh renews it. */
 const KEEP_MS = 90 * 24 * 60 * 60 * 1000
