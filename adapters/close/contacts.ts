@@ -65,7 +65,7 @@ export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFie
     doCreateMany: (inputs, options) => Promise.all(inputs.map((input) => create(input, options))),
     doUpdateMany: (patches, options) => Promise.all(patches.map(({ id, fields: input }) => update(id, input, options))),
     async doFind(by: Lookup, keys, options): Promise<NativeContact[]> {
-      const { records } = await searchAll(client, 'contact', lookupQuery('contact', by, keys, plan.custom.externalId), fields, Contact, options)
+      const { records } = await searchAll(client, 'contact', lookupQuery('contact', by, keys, plan.custom), fields, Contact, options)
       return records.map(map)
     },
     createdLookup: createdRecords(client, 'contact', Contact, map, plan.lookups),

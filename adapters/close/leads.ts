@@ -47,7 +47,7 @@ export function createLeads(client: UpstreamClient, plan: KindPlan<CompanyFields
       Promise.all(inputs.map((input) => write(() => client.json({ method: 'POST', route: LEADS, query: { _fields }, body: toLead(input, plan), options }, Lead)))),
     doUpdateMany: (patches, options) => Promise.all(patches.map(({ id, fields: input }) => update(id, input, options))),
     async doFind(by: Lookup, keys, options): Promise<NativeCompany[]> {
-      const { records } = await searchAll(client, 'lead', lookupQuery('lead', by, keys, plan.custom.externalId), fields, Lead, options)
+      const { records } = await searchAll(client, 'lead', lookupQuery('lead', by, keys, plan.custom), fields, Lead, options)
       return records.map(map)
     },
     createdLookup: createdRecords(client, 'lead', Lead, map, plan.lookups),
