@@ -1,5 +1,5 @@
 import type { CallOptions, ContactFields, ContactPort, Lookup, NativeContact, RecordInput, UpstreamClient } from '../../src/kit/spec.ts'
-import { type GatewayError, done, failed, missing } from '../../src/kit/utils.ts'
+import { BoundedMap, type GatewayError, done, failed, missing } from '../../src/kit/utils.ts'
 import { type CloseContact, contactFields, fromContact, needsCurrent, toContact } from './contact-mapping.ts'
 import { createdRecords } from './created-records.ts'
 import type { KindPlan } from './field-plan.ts'
@@ -17,13 +17,24 @@ export const MAX_KEYS = 100
 export interface ContactCalls {
   get(id: string, options: CallOptions): Promise<CloseContact | null>
   put(id: string, body: Record<string, unknown>, options: CallOptions): Promise<CloseContact | null>
+  /** Notes where an answer showed a contact: its lead, as of then. */
+  seen(contact: CloseContact): void
+  /** The lead a contact was last seen on in the last ten minutes, if it was. */
+  lastLead(id: string): string | undefined
 }
 
 export function contactCalls(client: UpstreamClient, fields: readonly string[]): ContactCalls {
   const _fields = fields.join(',')
+  const leads = new BoundedMap<string, string>({ max: 20_000, ttlMs: 600_000 })
+  const seen = (contact: CloseContact | null) => {
+    if (contact) leads.set(contact.id, contact.lead_id)
+    return contact
+  }
   return {
-    get: (id, options) => client.json({ method: 'GET', route: CONTACT, params: { id }, query: { _fields }, options }, Contact, 'null'),
-    put: (id, body, options) => client.json({ method: 'PUT', route: CONTACT, params: { id }, query: { _fields }, body, options }, Contact, 'null'),
+    get: async (id, options) => seen(await client.json({ method: 'GET', route: CONTACT, params: { id }, query: { _fields }, options }, Contact, 'null')),
+    put: async (id, body, options) => seen(await client.json({ method: 'PUT', route: CONTACT, params: { id }, query: { _fields }, body, options }, Contact, 'null')),
+    seen,
+    lastLead: (id) => leads.get(id),
   }
 }
 
@@ -41,7 +52,9 @@ export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFie
 
   const create = async (input: RecordInput<ContactFields>, options: CallOptions) => {
     try {
-      return done(map(await client.json({ method: 'POST', route: CONTACTS, query: { _fields: fields.join(',') }, body: toContact(input, plan), options }, Contact)))
+      const contact = await client.json({ method: 'POST', route: CONTACTS, query: { _fields: fields.join(',') }, body: toContact(input, plan), options }, Contact)
+      calls.seen(contact)
+      return done(map(contact))
     } catch (error) {
       return failed(error as GatewayError)
     }
@@ -66,6 +79,7 @@ export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFie
     doUpdateMany: (patches, options) => Promise.all(patches.map(({ id, fields: input }) => update(id, input, options))),
     async doFind(by: Lookup, keys, options): Promise<NativeContact[]> {
       const { records } = await searchAll(client, 'contact', lookupQuery('contact', by, keys, plan.custom), fields, Contact, options)
+      for (const contact of records) calls.seen(contact)
       return records.map(map)
     },
     createdLookup: createdRecords(client, 'contact', Contact, map, plan.lookups),
