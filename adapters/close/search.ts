@@ -41,8 +41,6 @@ export function lookupQuery(kind: Kind, by: Lookup, keys: readonly string[], cus
       return or(keys.map((key) => text('lead', 'url', 'phrase', key)))
     case 'name':
       return or(keys.map((key) => text(kind, 'name', 'exact_value', key)))
-    default:
-      throw new Error(`Close has no ${by} lookup`)
   }
 }
 
