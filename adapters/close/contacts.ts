@@ -4,6 +4,7 @@ import { type CloseContact, contactFields, fromContact, needsCurrent, toContact 
 import { createdRecords } from './created-records.ts'
 import type { KindPlan } from './field-plan.ts'
 import { closeIds } from './ids.ts'
+import { Recent } from './recent.ts'
 import { Contact } from './schemas.ts'
 import { recordFeed } from './record-feed.ts'
 import { lookupQuery, searchAll } from './search.ts'
@@ -48,13 +49,18 @@ export function contactCalls(client: UpstreamClient, fields: readonly string[]):
  */
 export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFields>, calls: ContactCalls): ContactPort {
   const fields = contactFields(plan)
+  const recent = new Recent<NativeContact>(plan.lookups)
   const map = (contact: CloseContact) => fromContact(contact, plan)
+  const wrote = (contact: CloseContact) => {
+    calls.seen(contact)
+    const mapped = map(contact)
+    recent.wrote(mapped)
+    return mapped
+  }
 
   const create = async (input: RecordInput<ContactFields>, options: CallOptions) => {
     try {
-      const contact = await client.json({ method: 'POST', route: CONTACTS, query: { _fields: fields.join(',') }, body: toContact(input, plan), options }, Contact)
-      calls.seen(contact)
-      return done(map(contact))
+      return done(wrote(await client.json({ method: 'POST', route: CONTACTS, query: { _fields: fields.join(',') }, body: toContact(input, plan), options }, Contact)))
     } catch (error) {
       return failed(error as GatewayError)
     }
@@ -66,7 +72,7 @@ export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFie
       if (current === null) return missing
       const body = toContact(input, plan, current)
       const contact = Object.keys(body).length === 0 ? (current ?? (await calls.get(id, options))) : await calls.put(id, body, options)
-      return contact ? done(map(contact)) : missing
+      return contact ? done(wrote(contact)) : missing
     } catch (error) {
       return failed(error as GatewayError)
     }
@@ -80,9 +86,9 @@ export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFie
     async doFind(by: Lookup, keys, options): Promise<NativeContact[]> {
       const { records } = await searchAll(client, 'contact', lookupQuery('contact', by, keys, plan.custom), fields, Contact, options)
       for (const contact of records) calls.seen(contact)
-      return records.map(map)
+      return recent.complete(by, keys, records.map(map))
     },
-    createdLookup: createdRecords(client, 'contact', Contact, map, plan.lookups),
+    createdLookup: createdRecords(client, 'contact', Contact, map, plan.lookups, (record) => recent.wrote(record)),
     changes: recordFeed(client, 'contact', fields, Contact, map),
   }
 }
