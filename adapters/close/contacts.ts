@@ -1,5 +1,5 @@
 import type { CallOptions, ContactFields, ContactPort, Lookup, NativeContact, RecordInput, UpstreamClient } from '../../src/kit/spec.ts'
-import { BoundedMap, type GatewayError, done, failed, missing } from '../../src/kit/utils.ts'
+import { BoundedMap, type GatewayError, done, failed, missing, normalize } from '../../src/kit/utils.ts'
 import { type CloseContact, contactFields, fromContact, needsCurrent, toContact } from './contact-mapping.ts'
 import { createdRecords } from './created-records.ts'
 import type { KindPlan } from './field-plan.ts'
@@ -58,6 +58,14 @@ export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFie
     return mapped
   }
 
+  /** A contact found by one of its addresses, answered with that one as its e-mail, so the core's
+   * check of the match holds for a contact whose first address is another. */
+  const byAddress = (contact: CloseContact, keys: readonly string[]) => {
+    const mapped = map(contact)
+    const matched = contact.emails?.find((entry) => keys.includes(normalize.email(entry.email) ?? ''))
+    return matched ? { ...mapped, email: matched.email } : mapped
+  }
+
   const create = async (input: RecordInput<ContactFields>, options: CallOptions) => {
     try {
       return done(wrote(await client.json({ method: 'POST', route: CONTACTS, query: { _fields: fields.join(',') }, body: toContact(input, plan), options }, Contact)))
@@ -86,7 +94,7 @@ export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFie
     async doFind(by: Lookup, keys, options): Promise<NativeContact[]> {
       const { records } = await searchAll(client, 'contact', lookupQuery('contact', by, keys, plan.custom), fields, Contact, options)
       for (const contact of records) calls.seen(contact)
-      return recent.complete(by, keys, records.map(map))
+      return recent.complete(by, keys, records.map((contact) => (by === 'email' ? byAddress(contact, keys) : map(contact))))
     },
     createdLookup: createdRecords(client, 'contact', Contact, map, plan.lookups, (record) => recent.wrote(record)),
     changes: recordFeed(client, 'contact', fields, Contact, map),
