@@ -12,5 +12,6 @@ export const builtinAdapters: AdapterRegistry = Object.freeze({
   hubspot: async () => (await import('./hubspot/index.ts')).default,
   pipedrive: async () => (await import('./pipedrive/index.ts')).default,
   sql: async () => (await import('./sql/index.ts')).default,
+  attio: async () => (await import('./attio/index.ts')).default,
   close: async () => (await import('./close/index.ts')).default,
 })

@@ -1,6 +1,8 @@
+import { builtinAdapters } from '../adapters/index.ts'
 import pkg from '../package.json' with { type: 'json' }
-import type { CallOptions } from './adapter/common.ts'
-import { DEFAULT_CONFIG_PATH, type GatewayConfig, loadConfigFile } from './config/load.ts'
+import type { CallOptions } from './kit/spec.ts'
+import { DEFAULT_CONFIG_PATH, loadConfigFile } from './config/load.ts'
+import type { GatewayConfig } from './config/types.ts'
 import { reloadProblems } from './config/reload-refusals.ts'
 import { Coordination } from './coordination/redis.ts'
 import { ConfigError, GatewayError } from './errors.ts'
@@ -66,7 +68,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 /** The config in `file`, or `undefined` after printing why it is invalid. */
 async function load(file: string): Promise<GatewayConfig | undefined> {
   try {
-    return await loadConfigFile(file)
+    return await loadConfigFile(file, process.env, builtinAdapters)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     // One line per problem: a file with several is fixed in one pass.
@@ -106,7 +108,7 @@ async function configCheck(file: string, against: string | undefined): Promise<n
 async function compare(file: string, next: GatewayConfig, currentPath: string): Promise<number> {
   let current: GatewayConfig
   try {
-    current = await loadConfigFile(currentPath)
+    current = await loadConfigFile(currentPath, process.env, builtinAdapters)
   } catch {
     return 0
   }

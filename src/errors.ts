@@ -4,44 +4,153 @@
  * them into responses. Adapters and the upstream client throw these, never raw undici errors.
  */
 
-export const ERROR_CODES = [
-  'BAD_REQUEST',
-  'BATCH_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'BODY_TOO_LARGE',
-  'ROUTE_NOT_FOUND',
-  'UNAUTHORIZED',
-  'AUTH_THROTTLED',
-  'TASK_NOT_FOUND',
-  'RECORD_NOT_FOUND',
-  'LINK_NOT_FOUND',
-  'USERS_NOT_SUPPORTED',
-  'NOT_SUPPORTED',
-  'REFERENCE_ELSEWHERE',
-  'REFERENCE_NOT_FOUND',
-  'UPSTREAM_REJECTED',
-  'UPSTREAM_AUTH',
-  'UPSTREAM_RATE_LIMITED',
-  'UPSTREAM_CIRCUIT_OPEN',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_BAD_RESPONSE',
-  'UPSTREAM_UNEXPECTED_STATUS',
-  'UPSTREAM_TIMEOUT',
-  'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENCY_KEY_IN_FLIGHT',
-  'IDEMPOTENCY_KEY_IN_DOUBT',
-  'IDEMPOTENCY_STORE_FULL',
-  'IDEMPOTENCY_STORE_UNAVAILABLE',
-  'ACTIVITY_IN_DOUBT',
-  'RECORD_IN_DOUBT',
-  'INTERNAL',
-] as const
+/** What the catalogue says of one code: its status, and what the OpenAPI document tells a caller. */
+export interface ErrorDoc {
+  readonly status: number
+  /** When the code comes, in the words of the error table of docs/contract.md (a test holds the two together). */
+  readonly when: string
+  /** A message the code may come with, as the document's example. */
+  readonly message: string
+  /** A header the answer may carry. */
+  readonly header?: 'retry-after' | 'www-authenticate'
+}
 
-export type ErrorCode = (typeof ERROR_CODES)[number]
+/**
+ * Every code, once: its status and its documentation. The classes below take their status from
+ * here and `errorAnswers` (`error-answers.ts`) the OpenAPI document's answers, so neither can drift from the other.
+ */
+const CATALOGUE = {
+  BAD_REQUEST: { status: 400, when: 'invalid body, path or JSON', message: 'body/dueDate must be an ISO 8601 date or date-time' },
+  BATCH_TOO_LARGE: {
+    status: 400,
+    when: "more ids than `limits.maxBatchIds`, records or pairs than `limits.maxBatchRecords`, or contacts than an export's 100; the message states the limit",
+    message: 'body/ids must NOT have more than 1000 items',
+  },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, when: 'a body that is not `application/json`', message: 'Unsupported Media Type' },
+  BODY_TOO_LARGE: { status: 413, when: 'a body over `limits.bodyLimitBytes`', message: 'Request body is too large' },
+  ROUTE_NOT_FOUND: { status: 404, when: 'no such route', message: 'Route GET /task not found' },
+  UNAUTHORIZED: { status: 401, when: 'missing or unknown API key', message: 'missing or unknown X-API-Key', header: 'www-authenticate' },
+  AUTH_THROTTLED: {
+    status: 429,
+    when: 'the client address failed to authenticate more often than `auth.failures` allows; answered before the key is checked, `Retry-After` says when it may try again',
+    message: 'too many failed authentications from this address; retry after 1 s',
+    header: 'retry-after',
+  },
+  TASK_NOT_FOUND: { status: 404, when: 'no such task (or a malformed id)', message: 'task not found' },
+  RECORD_NOT_FOUND: { status: 404, when: "in a batch's `errors`: no such contact or company", message: 'contact not found' },
+  LINK_NOT_FOUND: {
+    status: 404,
+    when: "no link: an unknown link token, an id not of the token's tenant or not of the CRM's form, or a link the gateway cannot build yet",
+    message: 'no link',
+  },
+  USERS_NOT_SUPPORTED: {
+    status: 404,
+    when: '`GET /users` on a connection that cannot list users: owner selection off',
+    message: 'this CRM connection does not list users',
+  },
+  NOT_SUPPORTED: {
+    status: 501,
+    when: "the connection's CRM adapter does not serve this kind of record",
+    message: 'the CRM of connection "hubspot" does not serve activities',
+  },
+  REFERENCE_ELSEWHERE: {
+    status: 422,
+    when: 'a `contactId`, `companyId` or `ownerId` of another connection than the one written to',
+    message: 'body/contactId names a record of connection "old", but this is written to connection "new"',
+  },
+  REFERENCE_NOT_FOUND: {
+    status: 422,
+    when: "a `contactId`, `companyId` or `ownerId` that names no record of the connection written to: an id of a connection the tenant does not have, one not of the CRM's id form, or (memory, sql) a record that does not exist",
+    message: 'body/contactId names no contact of connection "acme-sql"',
+  },
+  UPSTREAM_REJECTED: {
+    status: 422,
+    when: "the CRM rejected the data, with the CRM's reason",
+    message: 'the CRM of connection "hubspot" rejected the request: Property values were not valid',
+  },
+  UPSTREAM_AUTH: {
+    status: 502,
+    when: "the CRM rejected the gateway's own credentials",
+    message: 'the CRM of connection "hubspot" rejected the gateway\'s credentials',
+  },
+  UPSTREAM_RATE_LIMITED: {
+    status: 503,
+    when: 'the CRM is rate-limiting and the wait would pass the deadline; `Retry-After` says how long',
+    message: 'the CRM of connection "hubspot" is rate-limiting; retry after 10 s',
+    header: 'retry-after',
+  },
+  UPSTREAM_CIRCUIT_OPEN: {
+    status: 503,
+    when: 'the CRM failed repeatedly; calls are paused, `Retry-After` says how long',
+    message: 'the CRM of connection "hubspot" failed repeatedly; calls are paused for 30 s',
+    header: 'retry-after',
+  },
+  UPSTREAM_UNAVAILABLE: {
+    status: 502,
+    when: 'the CRM failed or was unreachable after retries',
+    message: 'the CRM of connection "hubspot" failed: GET /crm/v3/objects/tasks/{id} answered 500',
+  },
+  UPSTREAM_BAD_RESPONSE: {
+    status: 502,
+    when: 'the CRM answered something the gateway cannot read: a malformed body, an id that is not one of its ids, an answer larger than `maxResponseBytes`',
+    message: 'the CRM of connection "hubspot" returned a task id that is not one of its ids',
+  },
+  UPSTREAM_UNEXPECTED_STATUS: {
+    status: 502,
+    when: "the CRM answered a status that says nothing about the caller's data (a 404 on a path that names no record, a 3xx, 405, 413, 414…): a wrong `baseUrl` or a change in the CRM's API",
+    message: 'the CRM of connection "hubspot" answered 405 to GET /crm/v3/owners, which that call never expects',
+  },
+  UPSTREAM_TIMEOUT: { status: 504, when: 'the CRM did not answer before the deadline', message: 'the CRM of connection "hubspot" did not answer in time' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    when: 'an `Idempotency-Key` sent again with another body',
+    message: 'headers/idempotency-key was already used with another body',
+  },
+  IDEMPOTENCY_KEY_IN_FLIGHT: {
+    status: 409,
+    when: 'the first request with that `Idempotency-Key` is still running',
+    message: 'headers/idempotency-key: the first request with this key is still running; retry later',
+  },
+  IDEMPOTENCY_KEY_IN_DOUBT: {
+    status: 409,
+    when: 'the first request with that `Idempotency-Key` may have created the task (its answer from the CRM was lost) and the gateway cannot tell yet; `Retry-After` says when it can, where it can',
+    message: 'headers/idempotency-key: the first request with this key may have created the task, and the CRM has not said yet',
+    header: 'retry-after',
+  },
+  IDEMPOTENCY_STORE_FULL: {
+    status: 503,
+    when: "the tenant's idempotency keys are all held by creates not yet finished; `Retry-After` says how long to wait",
+    message: "headers/idempotency-key: this tenant's idempotency keys are all held by unfinished creates; retry after 60 s",
+    header: 'retry-after',
+  },
+  IDEMPOTENCY_STORE_UNAVAILABLE: {
+    status: 503,
+    when: 'an `Idempotency-Key` while the store the replicas share for keys (Redis) is unreachable: the create is not sent, since it could be made twice; `Retry-After` says when to try again',
+    message: 'headers/idempotency-key: the store the replicas share for keys is unreachable, and without it the create could be made twice; retry after 2 s',
+    header: 'retry-after',
+  },
+  ACTIVITY_IN_DOUBT: {
+    status: 503,
+    when: 'the first request with that `metadata.messageId` may have logged it (its answer from the CRM was lost) and the gateway cannot tell yet; `Retry-After` says when to send it again',
+    message: 'body/metadata/messageId: the first request with this message id may have logged it, and the CRM of connection "hubspot" does not show it yet, though it may still: retry after 97 s',
+    header: 'retry-after',
+  },
+  RECORD_IN_DOUBT: {
+    status: 503,
+    when: 'an earlier export of a contact or company may have created it (its answer from the CRM was lost) and the CRM does not show it yet; in `errors`, or the answer when no record could be done; `Retry-After` says when to send it again',
+    message: 'an earlier export of this record may have created it, and the CRM of connection "hubspot" does not show it yet, though it may still: retry after 97 s',
+    header: 'retry-after',
+  },
+  INTERNAL: { status: 500, when: 'a bug; the details are in the log, not in the answer', message: 'internal error' },
+} satisfies Readonly<Record<string, ErrorDoc>>
+
+export type ErrorCode = keyof typeof CATALOGUE
+export const ERROR_DOCS: Readonly<Record<ErrorCode, ErrorDoc>> = CATALOGUE
+export const ERROR_CODES = Object.keys(CATALOGUE) as readonly ErrorCode[]
 
 export abstract class GatewayError extends Error {
-  abstract readonly code: ErrorCode
-  abstract readonly statusCode: number
+  /** The code's status in the catalogue: never written in a class. */
+  readonly statusCode: number
   /** Seconds a client should wait before trying again, sent as `Retry-After`. */
   retryAfterSeconds?: number
   /** How to authenticate, sent as `WWW-Authenticate`: HTTP requires it on every 401. */
@@ -51,42 +160,52 @@ export abstract class GatewayError extends Error {
    * names hosts, so the command line prints it and it is never sent to a client.
    */
   failure?: string
+
+  /** `options.cause`: the error this one stands for, kept for the log; a client never sees it. */
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+    this.statusCode = CATALOGUE[code].status
+  }
 }
 
 export class BadRequestError extends GatewayError {
-  readonly code = 'BAD_REQUEST'
-  readonly statusCode = 400
+  constructor(message: string, options?: ErrorOptions) {
+    super('BAD_REQUEST', message, options)
+  }
 }
 
 export class BatchTooLargeError extends GatewayError {
-  readonly code = 'BATCH_TOO_LARGE'
-  readonly statusCode = 400
   constructor(limit: number, field = 'ids') {
-    super(`body/${field} must NOT have more than ${limit} items`)
+    super('BATCH_TOO_LARGE', `body/${field} must NOT have more than ${limit} items`)
   }
 }
 
 export class UnsupportedMediaTypeError extends GatewayError {
-  readonly code = 'UNSUPPORTED_MEDIA_TYPE'
-  readonly statusCode = 415
+  constructor(message: string, options?: ErrorOptions) {
+    super('UNSUPPORTED_MEDIA_TYPE', message, options)
+  }
 }
 
 export class BodyTooLargeError extends GatewayError {
-  readonly code = 'BODY_TOO_LARGE'
-  readonly statusCode = 413
+  constructor(message: string, options?: ErrorOptions) {
+    super('BODY_TOO_LARGE', message, options)
+  }
 }
 
 export class RouteNotFoundError extends GatewayError {
-  readonly code = 'ROUTE_NOT_FOUND'
-  readonly statusCode = 404
+  constructor(message: string, options?: ErrorOptions) {
+    super('ROUTE_NOT_FOUND', message, options)
+  }
 }
 
 export class UnauthorizedError extends GatewayError {
-  readonly code = 'UNAUTHORIZED'
-  readonly statusCode = 401
   /** `challenge`: the scheme the route wants, when it is not an API key in `header`. */
   constructor(header = 'X-API-Key', challenge = `ApiKey header="${header}"`) {
-    super(`missing or unknown ${header}`)
+    super('UNAUTHORIZED', `missing or unknown ${header}`)
     this.challenge = challenge
   }
 }
@@ -96,55 +215,43 @@ export class UnauthorizedError extends GatewayError {
  * is looked at, so that a guess tells nothing until the address may try again.
  */
 export class AuthThrottledError extends GatewayError {
-  readonly code = 'AUTH_THROTTLED'
-  readonly statusCode = 429
   constructor(retryAfterSeconds: number) {
-    super(`too many failed authentications from this address; retry after ${retryAfterSeconds} s`)
+    super('AUTH_THROTTLED', `too many failed authentications from this address; retry after ${retryAfterSeconds} s`)
     this.retryAfterSeconds = retryAfterSeconds
   }
 }
 
 export class TaskNotFoundError extends GatewayError {
-  readonly code = 'TASK_NOT_FOUND'
-  readonly statusCode = 404
   constructor() {
-    super('task not found')
+    super('TASK_NOT_FOUND', 'task not found')
   }
 }
 
 /** A contact, company or activity the CRM does not hold (an item of a batch answer). */
 export class RecordNotFoundError extends GatewayError {
-  readonly code = 'RECORD_NOT_FOUND'
-  readonly statusCode = 404
   constructor(what = 'record') {
-    super(`${what} not found`)
+    super('RECORD_NOT_FOUND', `${what} not found`)
   }
 }
 
 /** No link for this token and id, whatever the reason: the answer says nothing more, as the route has no API key. */
 export class LinkNotFoundError extends GatewayError {
-  readonly code = 'LINK_NOT_FOUND'
-  readonly statusCode = 404
   constructor() {
-    super('no link')
+    super('LINK_NOT_FOUND', 'no link')
   }
 }
 
 /** The connection cannot list users: Enginy reads the 404 as "owner selection off". */
 export class UsersNotSupportedError extends GatewayError {
-  readonly code = 'USERS_NOT_SUPPORTED'
-  readonly statusCode = 404
   constructor() {
-    super('this CRM connection does not list users')
+    super('USERS_NOT_SUPPORTED', 'this CRM connection does not list users')
   }
 }
 
 /** The connection's adapter does not serve this kind of record. */
 export class NotSupportedError extends GatewayError {
-  readonly code = 'NOT_SUPPORTED'
-  readonly statusCode = 501
   constructor(kind: string, connection: string) {
-    super(`the CRM of connection "${connection}" does not serve ${kind}`)
+    super('NOT_SUPPORTED', `the CRM of connection "${connection}" does not serve ${kind}`)
   }
 }
 
@@ -153,10 +260,8 @@ export class NotSupportedError extends GatewayError {
  * one the record is written to: linking it there would link a stranger, so it is refused.
  */
 export class ReferenceElsewhereError extends GatewayError {
-  readonly code = 'REFERENCE_ELSEWHERE'
-  readonly statusCode = 422
   constructor(field: string, connection: string, target: string) {
-    super(`body/${field} names a record of connection "${connection}", but this is written to connection "${target}"`)
+    super('REFERENCE_ELSEWHERE', `body/${field} names a record of connection "${connection}", but this is written to connection "${target}"`)
   }
 }
 
@@ -167,35 +272,34 @@ export class ReferenceElsewhereError extends GatewayError {
  * id form, or one the adapter shows does not exist. It never reaches the CRM.
  */
 export class ReferenceNotFoundError extends GatewayError {
-  readonly code = 'REFERENCE_NOT_FOUND'
-  readonly statusCode = 422
   /** `what`: the kind of record the field names (`contact`, `company`, `user`). */
   constructor(field: string, what: string, connection: string) {
-    super(`body/${field} names no ${what} of connection "${connection}"`)
+    super('REFERENCE_NOT_FOUND', `body/${field} names no ${what} of connection "${connection}"`)
   }
 }
 
 /** The CRM refused the data itself (an unknown owner, a field it cannot hold): the caller can fix it. */
 export class UpstreamRejectedError extends GatewayError {
-  readonly code = 'UPSTREAM_REJECTED'
-  readonly statusCode = 422
+  constructor(message: string, options?: ErrorOptions) {
+    super('UPSTREAM_REJECTED', message, options)
+  }
 }
 
 /** The CRM refused the gateway's own credentials: the operator must fix the connection. */
 export class UpstreamAuthError extends GatewayError {
-  readonly code = 'UPSTREAM_AUTH'
-  readonly statusCode = 502
   constructor(connection: string) {
-    super(`the CRM of connection "${connection}" rejected the gateway's credentials`)
+    super('UPSTREAM_AUTH', `the CRM of connection "${connection}" rejected the gateway's credentials`)
   }
 }
 
 export class UpstreamRateLimitedError extends GatewayError {
-  readonly code = 'UPSTREAM_RATE_LIMITED'
-  readonly statusCode = 503
   /** `daily`: the CRM's daily cap is spent, not a short window. */
-  constructor(connection: string, retryAfterSeconds: number, daily = false) {
-    super(`the CRM of connection "${connection}" ${daily ? 'has spent its daily limit' : 'is rate-limiting'}; retry after ${retryAfterSeconds} s`)
+  constructor(connection: string, retryAfterSeconds: number, daily = false, options?: ErrorOptions) {
+    super(
+      'UPSTREAM_RATE_LIMITED',
+      `the CRM of connection "${connection}" ${daily ? 'has spent its daily limit' : 'is rate-limiting'}; retry after ${retryAfterSeconds} s`,
+      options,
+    )
     this.retryAfterSeconds = retryAfterSeconds
   }
 }
@@ -211,34 +315,31 @@ export class LookupCutShortError extends UpstreamRateLimitedError {
     readonly found: readonly object[],
     readonly unsettled: readonly string[],
   ) {
-    super('', cause.retryAfterSeconds ?? 1)
+    super('', cause.retryAfterSeconds ?? 1, false, { cause })
     this.message = cause.message
   }
 }
 
 export class UpstreamCircuitOpenError extends GatewayError {
-  readonly code = 'UPSTREAM_CIRCUIT_OPEN'
-  readonly statusCode = 503
   /** `failure`: what the last call before the circuit opened ran into. */
   constructor(connection: string, retryAfterSeconds: number, failure?: string) {
-    super(`the CRM of connection "${connection}" failed repeatedly; calls are paused for ${retryAfterSeconds} s`)
+    super('UPSTREAM_CIRCUIT_OPEN', `the CRM of connection "${connection}" failed repeatedly; calls are paused for ${retryAfterSeconds} s`)
     this.retryAfterSeconds = retryAfterSeconds
     this.failure = failure
   }
 }
 
 export class UpstreamUnavailableError extends GatewayError {
-  readonly code = 'UPSTREAM_UNAVAILABLE'
-  readonly statusCode = 502
-  constructor(message: string, failure?: string) {
-    super(message)
+  constructor(message: string, failure?: string, options?: ErrorOptions) {
+    super('UPSTREAM_UNAVAILABLE', message, options)
     this.failure = failure
   }
 }
 
 export class UpstreamBadResponseError extends GatewayError {
-  readonly code = 'UPSTREAM_BAD_RESPONSE'
-  readonly statusCode = 502
+  constructor(message: string, options?: ErrorOptions) {
+    super('UPSTREAM_BAD_RESPONSE', message, options)
+  }
 }
 
 /**
@@ -247,34 +348,29 @@ export class UpstreamBadResponseError extends GatewayError {
  * the way, or a change in the CRM's API: the operator's to fix, so a 502 and not a 4xx.
  */
 export class UpstreamUnexpectedStatusError extends GatewayError {
-  readonly code = 'UPSTREAM_UNEXPECTED_STATUS'
-  readonly statusCode = 502
+  constructor(message: string, options?: ErrorOptions) {
+    super('UPSTREAM_UNEXPECTED_STATUS', message, options)
+  }
 }
 
 export class UpstreamTimeoutError extends GatewayError {
-  readonly code = 'UPSTREAM_TIMEOUT'
-  readonly statusCode = 504
-  constructor(connection: string, failure?: string) {
-    super(`the CRM of connection "${connection}" did not answer in time`)
+  constructor(connection: string, failure?: string, options?: ErrorOptions) {
+    super('UPSTREAM_TIMEOUT', `the CRM of connection "${connection}" did not answer in time`, options)
     this.failure = failure
   }
 }
 
 /** The same `Idempotency-Key` came with another body: it names another task. */
 export class IdempotencyKeyReusedError extends GatewayError {
-  readonly code = 'IDEMPOTENCY_KEY_REUSED'
-  readonly statusCode = 422
   constructor() {
-    super('headers/idempotency-key was already used with another body')
+    super('IDEMPOTENCY_KEY_REUSED', 'headers/idempotency-key was already used with another body')
   }
 }
 
 /** The first request with this `Idempotency-Key` is still running past this one's deadline. */
 export class IdempotencyKeyInFlightError extends GatewayError {
-  readonly code = 'IDEMPOTENCY_KEY_IN_FLIGHT'
-  readonly statusCode = 409
   constructor() {
-    super('headers/idempotency-key: the first request with this key is still running; retry later')
+    super('IDEMPOTENCY_KEY_IN_FLIGHT', 'headers/idempotency-key: the first request with this key is still running; retry later')
   }
 }
 
@@ -284,10 +380,8 @@ export class IdempotencyKeyInFlightError extends GatewayError {
  * create again could make a second task. `why` says what keeps it from telling.
  */
 export class IdempotencyKeyInDoubtError extends GatewayError {
-  readonly code = 'IDEMPOTENCY_KEY_IN_DOUBT'
-  readonly statusCode = 409
-  constructor(why: string, retryAfterSeconds?: number) {
-    super(`headers/idempotency-key: the first request with this key may have created the task, and ${why}`)
+  constructor(why: string, retryAfterSeconds?: number, options?: ErrorOptions) {
+    super('IDEMPOTENCY_KEY_IN_DOUBT', `headers/idempotency-key: the first request with this key may have created the task, and ${why}`, options)
     if (retryAfterSeconds !== undefined) this.retryAfterSeconds = retryAfterSeconds
   }
 }
@@ -297,10 +391,8 @@ export class IdempotencyKeyInDoubtError extends GatewayError {
  * (running, or in doubt): none can make room without risking a second task, so a new key waits.
  */
 export class IdempotencyStoreFullError extends GatewayError {
-  readonly code = 'IDEMPOTENCY_STORE_FULL'
-  readonly statusCode = 503
   constructor(retryAfterSeconds = 60) {
-    super(`headers/idempotency-key: this tenant's idempotency keys are all held by unfinished creates; retry after ${retryAfterSeconds} s`)
+    super('IDEMPOTENCY_STORE_FULL', `headers/idempotency-key: this tenant's idempotency keys are all held by unfinished creates; retry after ${retryAfterSeconds} s`)
     this.retryAfterSeconds = retryAfterSeconds
   }
 }
@@ -311,10 +403,12 @@ export class IdempotencyStoreFullError extends GatewayError {
  * waits for Redis; creates without a key go on.
  */
 export class IdempotencyStoreUnavailableError extends GatewayError {
-  readonly code = 'IDEMPOTENCY_STORE_UNAVAILABLE'
-  readonly statusCode = 503
-  constructor(retryAfterSeconds: number) {
-    super(`headers/idempotency-key: the store the replicas share for keys is unreachable, and without it the create could be made twice; retry after ${retryAfterSeconds} s`)
+  constructor(retryAfterSeconds: number, options?: ErrorOptions) {
+    super(
+      'IDEMPOTENCY_STORE_UNAVAILABLE',
+      `headers/idempotency-key: the store the replicas share for keys is unreachable, and without it the create could be made twice; retry after ${retryAfterSeconds} s`,
+      options,
+    )
     this.retryAfterSeconds = retryAfterSeconds
   }
 }
@@ -331,10 +425,8 @@ export class IdempotencyStoreUnavailableError extends GatewayError {
  * gateway from telling.
  */
 export class ActivityInDoubtError extends GatewayError {
-  readonly code = 'ACTIVITY_IN_DOUBT'
-  readonly statusCode = 503
   constructor(why: string, retryAfterSeconds: number) {
-    super(`body/metadata/messageId: the first request with this message id may have logged it, and ${why}`)
+    super('ACTIVITY_IN_DOUBT', `body/metadata/messageId: the first request with this message id may have logged it, and ${why}`)
     this.retryAfterSeconds = retryAfterSeconds
   }
 }
@@ -345,20 +437,19 @@ export class ActivityInDoubtError extends GatewayError {
  * `errors`; the whole answer when no record could be done, so that Enginy sends the batch again.
  */
 export class RecordInDoubtError extends GatewayError {
-  readonly code = 'RECORD_IN_DOUBT'
-  readonly statusCode = 503
   constructor(why: string, retryAfterSeconds: number) {
-    super(`an earlier export of this record may have created it, and ${why}`)
+    super('RECORD_IN_DOUBT', `an earlier export of this record may have created it, and ${why}`)
     this.retryAfterSeconds = retryAfterSeconds
   }
 }
 
-/** Anything unexpected. What went wrong (`detail`) is logged, never sent: it may hold internals. */
+/** Anything unexpected. What went wrong (`detail`, `cause`) is logged, never sent: it may hold internals. */
 export class InternalError extends GatewayError {
-  readonly code = 'INTERNAL'
-  readonly statusCode = 500
-  constructor(readonly detail?: string) {
-    super('internal error')
+  constructor(
+    readonly detail?: string,
+    options?: ErrorOptions,
+  ) {
+    super('INTERNAL', 'internal error', options)
   }
 }
 
@@ -389,12 +480,12 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   readonly problems: readonly ConfigProblem[]
 
-  constructor(key: string, problem: string)
+  constructor(key: string, problem: string, options?: ErrorOptions)
   constructor(problems: readonly ConfigProblem[])
-  constructor(keyOrProblems: string | readonly ConfigProblem[], problem = '') {
+  constructor(keyOrProblems: string | readonly ConfigProblem[], problem = '', options?: ErrorOptions) {
     const problems = typeof keyOrProblems === 'string' ? [{ key: keyOrProblems, problem }] : keyOrProblems
     const lines = problems.map(({ key, problem }) => (key ? `${key}: ${problem}` : problem))
-    super(lines.length === 1 ? `config: ${lines[0]}` : `config: ${lines.length} problems: ${lines.join('; ')}`)
+    super(lines.length === 1 ? `config: ${lines[0]}` : `config: ${lines.length} problems: ${lines.join('; ')}`, options)
     this.problems = problems
   }
 }

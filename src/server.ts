@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../adapters/index.ts'
 import { buildApp } from './app.ts'
 import { ensureApiKeys } from './config/api-keys.ts'
 import { ensureLinkTokens } from './config/link-tokens.ts'
@@ -7,7 +8,8 @@ import { readEnvironment } from './environment.ts'
 import { ConfigError, EnvError } from './errors.ts'
 import { checkCanListen, listenProblem } from './listen-check.ts'
 import { createLogger } from './logger.ts'
-import { type Tracing, startTracing } from './ops/tracing.ts'
+import { startTracing } from './ops/tracing.ts'
+import type { Tracing } from './ops/tracing-types.ts'
 
 /** Starts the gateway: reads the environment, loads the config, listens, and stops cleanly. */
 async function main(): Promise<number> {
@@ -20,9 +22,9 @@ async function main(): Promise<number> {
   let app: Awaited<ReturnType<typeof buildApp>>
   let tracing: Tracing | undefined
   try {
-    const config = ensureLinkTokens(ensureApiKeys(await loadConfigFile(path, env), logger), logger, env)
+    const config = ensureLinkTokens(ensureApiKeys(await loadConfigFile(path, env, builtinAdapters), logger), logger, env)
     tracing = settings.traces && (await startTracing(settings.traces, logger))
-    app = await buildApp({ config, logger, reload: { path, env, onSignal: true }, tracing })
+    app = await buildApp({ config, logger, reload: { path, env, registry: builtinAdapters, onSignal: true }, tracing })
   } catch (error) {
     if (error instanceof ConfigError) {
       const { message, problems } = forLog(error)

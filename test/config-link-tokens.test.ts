@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../adapters/index.ts'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,33 +26,33 @@ const problems = (error: unknown) => (error as ConfigError).problems.filter((p) 
 describe('link tokens in the config', () => {
   it('refuses, in production, a token shorter than 32 characters, naming its place and never the token; outside production takes it', async () => {
     const short = single(`${LONG}, short-token-0123456789`)
-    const refused = await resolveConfig({ ...short, metrics: { public: true } }, production).catch((error: unknown) => error)
+    const refused = await resolveConfig({ ...short, metrics: { public: true } }, production, builtinAdapters).catch((error: unknown) => error)
     expect(refused).toBeInstanceOf(ConfigError)
     expect(problems(refused)).toEqual([{ key: 'auth.linkTokens[1]', problem: expect.stringContaining('is shorter than 32 characters, which production refuses') }])
     expect((refused as Error).message).not.toContain('short-token-0123456789')
-    await expect(resolveConfig({ ...tenants('tiny', LONG), metrics: { public: true } }, production)).rejects.toThrow('tenants.acme.linkTokens[0]: is shorter than 32 characters')
-    expect((await resolveConfig(short, {})).tenants[0]!.linkTokens, 'outside production').toEqual([LONG, 'short-token-0123456789'])
+    await expect(resolveConfig({ ...tenants('tiny', LONG), metrics: { public: true } }, production, builtinAdapters)).rejects.toThrow('tenants.acme.linkTokens[0]: is shorter than 32 characters')
+    expect((await resolveConfig(short, {}, builtinAdapters)).tenants[0]!.linkTokens, 'outside production').toEqual([LONG, 'short-token-0123456789'])
   })
 
   it('refuses a token a URL would have to escape, or longer than 256 characters', async () => {
-    const refused = await resolveConfig(single([`${LONG}/x`, 'a+b=', 'x'.repeat(257)]), {}).catch((error: unknown) => error)
+    const refused = await resolveConfig(single([`${LONG}/x`, 'a+b=', 'x'.repeat(257)]), {}, builtinAdapters).catch((error: unknown) => error)
     expect(problems(refused).map((p) => p.key)).toEqual(['auth.linkTokens[0]', 'auth.linkTokens[1]', 'auth.linkTokens[2]'])
     expect(problems(refused)[0]!.problem).toContain('A-Z a-z 0-9 - . _ ~')
   })
 
   it('refuses a token two tenants share, and one that is also an API key, of its tenant or another', async () => {
-    await expect(resolveConfig(tenants(LONG, [LONG]), {})).rejects.toThrow('tenants.globex.linkTokens: a link token is also a link token of tenant "acme"; tokens must be unique')
-    await expect(resolveConfig(tenants('globex-key-0123456789', LONG), {})).rejects.toThrow('tenants.acme.linkTokens: a link token is also an API key')
-    await expect(resolveConfig(single(KEY), {})).rejects.toThrow('auth.linkTokens: a link token is also an API key')
-    const config = await resolveConfig(tenants([LONG, `${LONG}-next`], `${LONG}-globex`), {})
+    await expect(resolveConfig(tenants(LONG, [LONG]), {}, builtinAdapters)).rejects.toThrow('tenants.globex.linkTokens: a link token is also a link token of tenant "acme"; tokens must be unique')
+    await expect(resolveConfig(tenants('globex-key-0123456789', LONG), {}, builtinAdapters)).rejects.toThrow('tenants.acme.linkTokens: a link token is also an API key')
+    await expect(resolveConfig(single(KEY), {}, builtinAdapters)).rejects.toThrow('auth.linkTokens: a link token is also an API key')
+    const config = await resolveConfig(tenants([LONG, `${LONG}-next`], `${LONG}-globex`), {}, builtinAdapters)
     expect(config.tenants.map((tenant) => tenant.linkTokens), 'several at once, for rotation').toEqual([[LONG, `${LONG}-next`], [`${LONG}-globex`]])
   })
 
   it('in production, turns the links of a tenant without a token off, with one warning that says how to turn them on', async () => {
     const { logger, lines } = capturedLogger('info')
-    const config = await resolveConfig({ ...single([]), metrics: { public: true } }, production)
+    const config = await resolveConfig({ ...single([]), metrics: { public: true } }, production, builtinAdapters)
     expect(ensureLinkTokens(config, logger, production).tenants[0]!.linkTokens).toEqual([])
-    const again = await resolveConfig({ ...single([]), metrics: { public: true } }, production)
+    const again = await resolveConfig({ ...single([]), metrics: { public: true } }, production, builtinAdapters)
     ensureLinkTokens(again, logger, production, config)
     expect(lines).toHaveLength(1)
     expect(JSON.parse(lines[0]!).msg).toContain('record links are off for tenant default: no link token is configured, so every link answers 404; to turn them on, set linkTokens')
@@ -59,7 +60,7 @@ describe('link tokens in the config', () => {
 
   it('outside production, makes up no token for several tenants: it names those without one', async () => {
     const { logger, lines } = capturedLogger('info')
-    const config = ensureLinkTokens(await resolveConfig(tenants([], LONG), {}), logger, {})
+    const config = ensureLinkTokens(await resolveConfig(tenants([], LONG), {}, builtinAdapters), logger, {})
     expect(config.tenants.map((tenant) => tenant.linkTokens)).toEqual([[], [LONG]])
     expect(JSON.parse(lines[0]!).msg).toContain('record links are off for tenant acme')
   })
@@ -75,7 +76,7 @@ describe('a link token generated outside production', () => {
       `auth:\n  apiKeys: ${KEY}\n  linkTokens: ${linkTokens}\nhealth:\n  intervalMs: 0\nconnections:\n  local:\n    adapter: memory\n    links:\n      contacts: https://crm.example/people/{id}\nactive: local\n`
     await writeFile(path, yaml('[]'))
     const { logger, lines } = capturedLogger('info')
-    app = await buildApp({ config: ensureLinkTokens(await loadConfigFile(path, {}), logger, {}), logger, reload: { path, env: {} } })
+    app = await buildApp({ config: ensureLinkTokens(await loadConfigFile(path, {}, builtinAdapters), logger, {}), logger, reload: { path, env: {}, registry: builtinAdapters } })
     const generated = () => lines.map((line) => JSON.parse(line)).filter((line) => line.generatedLinkToken)
     expect(generated()).toHaveLength(1)
     const token = generated()[0].generatedLinkToken as string

@@ -18,7 +18,8 @@ const MAX_PAGES = 20
 /**
  * Enginy's messages as Close activities (`activity-mapping.ts`). A note or an e-mail is kept on a
  * lead: the company named, else the contact's lead, read with the contact (one call, which also
- * gives a reply's sender). One naming neither cannot be kept: a 422 naming `contactId`. Close holds
+ * gives a reply's sender). One naming neither cannot be kept: `needsRecord`, and the core answers
+ * it a 422 naming `contactId` before any call. Close holds
  * no unique message id, so the core's message log keeps each message from being logged twice, and
  * a message whose create ended in doubt is found by a list of the lead's activities made since
  * the attempt.
@@ -34,6 +35,7 @@ export function createActivities(client: UpstreamClient, contacts: ContactCalls)
     const contact = needsContact ? await contacts.get(input.contactId!, options) : undefined
     if (contact === null) throw new UpstreamRejectedError(`body/contactId: Close holds no contact ${input.contactId}`)
     const lead = input.companyId ?? contact?.lead_id
+    // Unreachable through the core (needsRecord), and kept so a lead is always named.
     if (lead === undefined) throw new UpstreamRejectedError('body/contactId: Close keeps every activity on a lead: name a contact or a company')
     return toActivity(input, lead, contact?.emails?.[0]?.email ?? undefined)
   }
@@ -47,6 +49,7 @@ export function createActivities(client: UpstreamClient, contacts: ContactCalls)
 
   return {
     isNativeId: closeIds('activity'),
+    needsRecord: true,
     async doCreate(input, options) {
       return fromActivity(await create(input, options, true), input)
     },

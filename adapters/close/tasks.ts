@@ -62,7 +62,7 @@ export function createTasks(client: UpstreamClient, leads: TaskLeads): TaskPort 
   const getOne = (id: string, options: CallOptions) => client.json({ method: 'GET', route: TASK, params: { id }, options }, Task, 'null')
 
   const port: TaskPort = {
-    capabilities: { maxBatchRead: MAX_IDS, maxBatchUpdate: MAX_IDS, unsupportedFields: ['description', 'type'] },
+    capabilities: { maxBatchRead: MAX_IDS, maxBatchUpdate: MAX_IDS, unsupportedFields: ['description', 'type'], fixedFields: ['contactId', 'companyId'] },
     isNativeId: closeIds('task'),
 
     async doCreate(input, options) {

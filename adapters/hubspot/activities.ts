@@ -2,7 +2,7 @@ import type { ActivityPort, CallOptions, NativeActivity, NativeActivityInput, Up
 import { UpstreamRejectedError, isDigitsId } from '../../src/kit/utils.ts'
 import { CrmObject, ErrorBody, parseAnswer } from './answers.ts'
 import { createdHubSpotActivities } from './created-activities.ts'
-import { hubspotErrorMessage } from './errors.ts'
+import { hubspotErrorMessage } from './error-message.ts'
 import { engagementProperties, fromEngagement, type Engagement } from './engagements.ts'
 import { ObjectReads, failOnErrors } from './objects.ts'
 import type { OwnerResolver } from './owners.ts'
@@ -30,7 +30,7 @@ const TO: Record<Engagement, { contacts: number; companies: number }> = {
  * and HubSpot itself refuses a second engagement with the same id (409), which is then answered
  * as the first, with the contact and company it is associated with (two association reads, made
  * only when a message is found again). Without it, `doFindByMessageId` is not offered: the core keeps the message ids
- * (`src/service/message-log.ts`), and finds the engagement of a create whose answer was lost by
+ * (`src/idempotency/message-log.ts`), and finds the engagement of a create whose answer was lost by
  * search (`created-activities.ts`).
  */
 export function createHubSpotActivities(client: UpstreamClient, route: Routes, owners: OwnerResolver, messageIdProperty: string | undefined): ActivityPort {

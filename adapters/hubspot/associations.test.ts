@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
+import { type Handler, headers, testApp } from '../../src/kit/testing.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
 
 interface Answer {
   success: boolean

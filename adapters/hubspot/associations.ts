@@ -1,7 +1,7 @@
 import type { AssociationPair, AssociationPort, CallOptions, ItemResult, UpstreamClient } from '../../src/kit/spec.ts'
 import { UpstreamRejectedError, done, failed, missing } from '../../src/kit/utils.ts'
 import { ContactCompanies, DefaultAssociations, ErrorBody, parseAnswer } from './answers.ts'
-import { hubspotErrorMessage } from './errors.ts'
+import { hubspotErrorMessage } from './error-message.ts'
 import { MAX_ASSOCIATION_INPUTS } from './limits.ts'
 import { type ObjectReads, unasked } from './objects.ts'
 import type { Routes } from './routes.ts'

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
+import { capturedLogger, type Handler, headers, testApp } from '../../src/kit/testing.ts'
 import { HUBSPOT_TASK_PATHS, HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { capturedLogger, headers, testApp } from '../../test/helpers/app.ts'
 
 /**
  * What a HubSpot answer may not do: steer a later call, add records to a batch, break a batch

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, testApp } from '../../src/kit/testing.ts'
 
 /**
  * What an export of 1,000 contacts and 300 companies costs in HubSpot calls, each export after a

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, testApp } from '../../src/kit/testing.ts'
 
 /**
  * HubSpot's limits as the fake enforces them (so that the other tests prove something), and the

@@ -1,6 +1,4 @@
-import type { UpstreamClientOptions } from '../../src/kit/spec.ts'
-
-type RateLimitConfig = NonNullable<UpstreamClientOptions['limits']>[string]
+import type { RateLimitConfig } from '../../src/kit/spec.ts'
 
 /**
  * HubSpot's limits the adapter packs its calls to, in one place, each with where it comes from.

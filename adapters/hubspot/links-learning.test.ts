@@ -1,13 +1,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildApp } from '../../src/app.ts'
-import { resolveConfig } from '../../src/config/load.ts'
-import { createLogger } from '../../src/logger.ts'
-import type { Step } from '../../test/conformance/fakes/http-fake.ts'
+import { breakerState, headers, KEY, LINK_TOKEN, type Step, testAppFromConfig, testConfig, waitFor } from '../../src/kit/testing.ts'
 import { error } from './fake/answers.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { KEY, LINK_TOKEN, headers } from '../../test/helpers/app.ts'
-import { waitFor } from '../../test/helpers/wait.ts'
 
 const ACCOUNT_INFO = '/account-info/2026-09/details'
 const TASK = '90000000777'
@@ -51,7 +46,7 @@ describe('hubspot links learn the portal outside any request', () => {
     fake.seed(1, Number(TASK))
     const healthy = fake.http.handler
     fake.http.handler = (request) => (request.path === ACCOUNT_INFO && accountInfo ? accountInfo : healthy(request))
-    app = await buildApp({ config: await resolveConfig(config(LINK_TOKEN), {}), logger: createLogger('silent') })
+    app = await testAppFromConfig(config(LINK_TOKEN))
   })
   afterAll(async () => {
     await app.close()
@@ -114,7 +109,7 @@ describe('hubspot links learn the portal outside any request', () => {
     await tenant
     expect(hammered.statuses).toEqual([404])
     expect(otherCalls() - tenantBefore, "the only calls are the tenant's own 20 reads").toBeLessThanOrEqual(20)
-    expect(app.gateway.current.runtime.connections.get('hubspot')!.upstream[0]!.breaker.state).toBe('closed')
+    expect(breakerState(app, 'hubspot')).toBe('closed')
     console.log(
       `GET /tasks/:id: ${spread(quiet)} without links; ${spread(loud)} while 4 keyless clients asked for ${hammered.sent} links (0 CRM calls); account-info calls so far: ${accountInfoCalls().length}`,
     )
@@ -142,7 +137,7 @@ describe('hubspot links learn the portal outside any request', () => {
   it('keeps the learned portal through a reload that rotates the token: the new token redirects at once, with no call', async () => {
     const next = `${LINK_TOKEN}-next`
     const before = fake.http.requests.length
-    await app.gateway.apply(await resolveConfig(config(next), {}))
+    await app.gateway.apply(await testConfig(config(next)))
     const res = await app.inject({ method: 'GET', url: `/links/${next}/contacts/hubspot.502` })
     expect(res.headers.location).toBe(`https://app.hubspot.com/contacts/${fake.portalId}/record/0-1/502`)
     expect((await app.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/contacts/hubspot.502` })).statusCode, 'the token taken out').toBe(404)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter/tasks.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/kit/spec.ts'
 import { fromHubSpot, parseTime, toProperties } from './mapping.ts'
 
 const due = Date.UTC(2024, 0, 15, 10)

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import type { Mirror } from '../../src/mirror/mirror.ts'
-import { TABLES } from '../../src/mirror/sql-schema.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { MIRROR_TABLES, headers, sweepMirror, testApp } from '../../src/kit/testing.ts'
 import { POSTGRES_URL, pgQuery } from '../sql/testing.ts'
 
 /**
@@ -22,7 +20,7 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()))
 })
 afterAll(async () => {
-  for (const table of [TABLES.records, TABLES.keys, TABLES.state, TABLES.leases]) await pgQuery(`DELETE FROM ${table} WHERE connection = ANY($1)`, [names])
+  for (const table of MIRROR_TABLES) await pgQuery(`DELETE FROM ${table} WHERE connection = ANY($1)`, [names])
 })
 
 async function start(options: Parameters<typeof HubSpotFake.start>[0] = {}) {
@@ -36,14 +34,14 @@ async function gateway(fake: HubSpotFake, mirror: Record<string, unknown> | unde
     connections: { [name]: { adapter: 'hubspot', accessToken: HUBSPOT_TOKEN, baseUrl: fake.url, ...(mirror && { mirror }) } },
   })
   apps.push(app)
-  const mirrorOf = () => app.gateway.current.runtime.connections.get(name)!.mirror as Mirror
-  if (mirror) await mirrorOf().sweeper.sweep()
+  const sweep = () => sweepMirror(app, name)
+  if (mirror) await sweep()
   const poll = async (ids: readonly string[]) => {
     const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids: ids.map((id) => `${name}.${id}`) } })
     expect(res.statusCode, res.body).toBe(200)
     return res.json() as { id: string; completed: boolean; contactId?: string }[]
   }
-  return { app, poll, mirror: mirrorOf }
+  return { app, poll, sweep }
 }
 
 describe('HubSpot tasks from the mirror', () => {
@@ -55,7 +53,7 @@ describe('HubSpot tasks from the mirror', () => {
     expect(fake.http.count('POST', SEARCH)).toBe(5)
     fake.http.reset()
     for (let poll = 0; poll < 10; poll++) {
-      await built.mirror().sweeper.sweep()
+      await built.sweep()
       const answer = await built.poll(ids)
       expect(answer).toHaveLength(1000)
       expect(answer[0]).toMatchObject({ contactId: 'hubspot.501', completed: false })
@@ -74,15 +72,15 @@ describe('HubSpot tasks from the mirror', () => {
   it('reads a task completed in HubSpot itself as completed after the next sweep, past the search lag', async () => {
     const fake = await start({ searchLagMs: 300 })
     const [id] = fake.seed(1, 70_000_000_000, HOUR_AGO)
-    const { poll, mirror } = await gateway(fake, { pollMs: 3_600_000, maxStalenessMs: 7_200_000 })
+    const { poll, sweep } = await gateway(fake, { pollMs: 3_600_000, maxStalenessMs: 7_200_000 })
     const task = fake.tasks.get(id!)!
     Object.assign(task.properties, { hs_task_status: 'COMPLETED', hs_task_completion_date: new Date().toISOString() })
     task.updatedAt = new Date().toISOString()
-    await mirror().sweeper.sweep()
+    await sweep()
     // Not in search yet: the mirror still says open.
     expect((await poll([id!]))[0]!.completed).toBe(false)
     await new Promise((resolve) => setTimeout(resolve, 350))
-    await mirror().sweeper.sweep()
+    await sweep()
     expect((await poll([id!]))[0]!.completed).toBe(true)
     // Answered from the mirror both times: no task read.
     expect(fake.http.count('GET', /\/tasks\/\d+$/) + fake.http.count('POST', /\/objects\/2026-09\/tasks\/batch\/read$/)).toBe(0)

@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs'
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AdapterV2, AdapterWarning, CallOptions } from '../../src/kit/spec.ts'
-import { resolveConfig } from '../../src/config/load.ts'
-import { openConnection } from '../../src/runtime/connections.ts'
-import { createLogger } from '../../src/logger.ts'
+import { openTestAdapter } from '../../src/kit/testing.ts'
 
 /**
  * The exact requests of the contacts, companies, associations, activities, users, links and
@@ -21,13 +19,8 @@ describe('hubspot record, association, activity and portal requests', () => {
   let agent: MockAgent
   let warnings: AdapterWarning[]
   const options = (): CallOptions => ({ signal: AbortSignal.timeout(5000), deadline: Date.now() + 5000, warn: (w) => warnings.push(w) })
-  const open = async (extra: Record<string, unknown> = {}): Promise<AdapterV2> => {
-    const config = await resolveConfig(
-      { auth: { apiKeys: 'k' }, connections: { hs: { adapter: 'hubspot', accessToken: 'pat-test-token', ...extra } }, active: 'hs' },
-      {},
-    )
-    return openConnection(config.connections.get('hs')!, { logger: createLogger('silent'), dispatcher: agent }).adapter
-  }
+  const open = (extra: Record<string, unknown> = {}): Promise<AdapterV2> =>
+    openTestAdapter({ adapter: 'hubspot', accessToken: 'pat-test-token', ...extra }, { dispatcher: agent })
   /** Expects one request to `path`; records its query and body; answers `status` with a fixture. */
   const expectCall = (method: string, path: string, status: number, answer: string, seen: unknown[]) => {
     agent

@@ -1,7 +1,7 @@
 import type { CallOptions, ItemResult, NativeRecord, RecordInput, UpstreamClient } from '../../src/kit/spec.ts'
 import { GatewayError, UpstreamBadResponseError, UpstreamRejectedError, UpstreamTimeoutError, UpstreamUnavailableError, done, failed, isDigitsId } from '../../src/kit/utils.ts'
 import { BatchAnswer, type BatchError, parseAnswer } from './answers.ts'
-import { hubspotErrorMessage } from './errors.ts'
+import { hubspotErrorMessage } from './error-message.ts'
 import { type ObjectReads, unasked } from './objects.ts'
 import type { RecentlyCreated } from './recent.ts'
 import type { RecordKind, RecordMapping } from './record-mapping.ts'
@@ -186,5 +186,5 @@ export function unwrittenError(w: RecordWrites, why: Unwritten): GatewayError {
 }
 
 export function asGatewayError(error: unknown): GatewayError {
-  return error instanceof GatewayError ? error : new UpstreamUnavailableError(error instanceof Error ? error.message : String(error))
+  return error instanceof GatewayError ? error : new UpstreamUnavailableError(error instanceof Error ? error.message : String(error), undefined, { cause: error })
 }

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/kit/spec.ts'
-import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
+import { adapterOf, answer200, type Handler, headers, testApp } from '../../src/kit/testing.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { answer200, headers, testApp } from '../../test/helpers/app.ts'
 
 const fieldMap = {
   contacts: { externalId: 'enginy_external_id', campaignSequenceStatus: 'enginy_sequence_status' },
@@ -200,7 +199,7 @@ describe('hubspot contacts and companies', () => {
   })
 
   it('checks at connections test, not in readiness probes, that HubSpot has every property the connection writes, naming each one it lacks', async () => {
-    const adapter = (app: FastifyInstance) => app.gateway.current.runtime.connections.get('hubspot')!.adapter
+    const adapter = (app: FastifyInstance) => adapterOf(app, 'hubspot')
     const wrong = await testApp({
       connections: {
         hubspot: {

@@ -1,6 +1,6 @@
 import type { UpstreamResponse } from '../../src/kit/spec.ts'
 import { parseBody } from './answers.ts'
-import { hubspotErrorMessage } from './errors.ts'
+import { hubspotErrorMessage } from './error-message.ts'
 
 /**
  * Codes of a property refused whoever writes it, not for one input's value (`Property values were

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AdapterV2, CallOptions } from '../../src/kit/spec.ts'
-import type { Handler } from '../../test/conformance/fakes/http-fake.ts'
+import { adapterOf, answer200, type Handler, testApp } from '../../src/kit/testing.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
 import type { ObjectStore } from './fake/objects.ts'
-import { answer200, testApp } from '../../test/helpers/app.ts'
 
 const fieldMap = { contacts: { externalId: 'enginy_external_id' }, companies: { externalId: 'enginy_external_id' } }
 const CREATE = { contacts: '/crm/objects/2026-09/contacts/batch/create', companies: '/crm/objects/2026-09/companies/batch/create' }
@@ -163,7 +162,7 @@ describe('hubspot batches refused for some of their records', () => {
   })
 
   describe('while splitting', () => {
-    const adapter = (): AdapterV2 => app.gateway.current.runtime.connections.get('hubspot')!.adapter
+    const adapter = (): AdapterV2 => adapterOf(app, 'hubspot')
     const options = (): { -readonly [K in keyof CallOptions]: CallOptions[K] } => ({ signal: new AbortController().signal, deadline: Date.now() + 60_000, warn: () => {} })
     const inputs = [0, 1, 2].map((i) => ({ externalId: `s-${i}`, email: `s.${i}@acme.example`, ownerId: i === 1 ? NO_OWNER : '111' }))
 

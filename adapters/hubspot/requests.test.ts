@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { MockAgent } from 'undici'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
-import type { TaskPort } from '../../src/adapter/tasks.ts'
-import { resolveConfig } from '../../src/config/load.ts'
-import { openConnection } from '../../src/runtime/connections.ts'
-import { createLogger } from '../../src/logger.ts'
+import type { CallOptions, TaskPort } from '../../src/kit/spec.ts'
+import { openTestAdapter } from '../../src/kit/testing.ts'
 
 /**
  * The exact requests the adapter sends, against recorded answers: undici's MockAgent with the
@@ -21,11 +18,7 @@ describe('hubspot requests', () => {
   beforeEach(async () => {
     agent = new MockAgent()
     agent.disableNetConnect()
-    const config = await resolveConfig(
-      { auth: { apiKeys: 'k' }, connections: { hs: { adapter: 'hubspot', accessToken: 'pat-test-token' } }, active: 'hs' },
-      {},
-    )
-    adapter = openConnection(config.connections.get('hs')!, { logger: createLogger('silent'), dispatcher: agent }).adapter.tasks!
+    adapter = (await openTestAdapter({ adapter: 'hubspot', accessToken: 'pat-test-token' }, { dispatcher: agent })).tasks!
   })
   afterEach(async () => {
     agent.assertNoPendingInterceptors()

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { HUBSPOT_TOKEN, HubSpotFake } from './fake/hubspot.ts'
-import { LINK_TOKEN, headers, testApp } from '../../test/helpers/app.ts'
-import { waitFor } from '../../test/helpers/wait.ts'
+import { adapterOf, headers, LINK_TOKEN, testApp, waitFor } from '../../src/kit/testing.ts'
 
 /** Owners as Enginy's users, and record links into HubSpot's UI. */
 describe('hubspot users and links', () => {
@@ -74,7 +73,7 @@ describe('hubspot users and links', () => {
         `https://app-eu1.hubspot.com/contacts/${fake.portalId}/record/0-1/501`,
       )
       fake.http.reset()
-      expect(configured.gateway.current.runtime.connections.get('hubspot')!.adapter.doLearnLinks, 'nothing to learn').toBeUndefined()
+      expect(adapterOf(configured, 'hubspot').doLearnLinks, 'nothing to learn').toBeUndefined()
       const first = await configured.inject({ method: 'GET', url: link('contacts/hubspot.501') })
       expect(first.headers.location, 'from the first link on').toBe('https://app.hubspot.com/contacts/4242/record/0-1/501')
       expect(fake.http.requests).toHaveLength(0)

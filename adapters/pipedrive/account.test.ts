@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CallOptions } from '../../src/kit/spec.ts'
 import { PIPEDRIVE_COMPANY_DOMAIN, PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from './fake/pipedrive.ts'
 import { PIPEDRIVE_FIELD_MAP, type PipedriveGateway, pipedriveGateway } from './fake/gateway.ts'
-import { LINK_TOKEN, testApp } from '../../test/helpers/app.ts'
-import { waitFor } from '../../test/helpers/wait.ts'
+import { adapterOf, LINK_TOKEN, testApp, waitFor } from '../../src/kit/testing.ts'
 
 const ME = '/api/v1/users/me'
 
@@ -21,7 +20,7 @@ describe('pipedrive account: users, links, the fieldMap check', () => {
     await gw.close()
     await fake.close()
   })
-  const adapter = (gateway = gw) => gateway.app.gateway.current.runtime.connections.get('pipedrive')!.adapter
+  const adapter = (gateway = gw) => adapterOf(gateway.app, 'pipedrive')
 
   it('lists the active users only, from v1 /users', async () => {
     const res = await gw.send('GET', '/users')
@@ -62,7 +61,7 @@ describe('pipedrive account: users, links, the fieldMap check', () => {
 
       // A readiness check reads /users/me too; one that fails keeps the domain links use.
       failing = true
-      const adapter = linked.gateway.current.runtime.connections.get('pipedrive')!.adapter
+      const adapter = adapterOf(linked, 'pipedrive')
       await expect(adapter.doCheck!(options(true))).rejects.toThrow()
       expect((await linked.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/companies/pipedrive.41` })).statusCode).toBe(302)
     } finally {
@@ -78,7 +77,7 @@ describe('pipedrive account: users, links, the fieldMap check', () => {
     })
     try {
       fake.resetCounts()
-      expect(configured.gateway.current.runtime.connections.get('pipedrive')!.adapter.doLearnLinks, 'nothing to learn').toBeUndefined()
+      expect(adapterOf(configured, 'pipedrive').doLearnLinks, 'nothing to learn').toBeUndefined()
       const res = await configured.inject({ method: 'GET', url: `/links/${LINK_TOKEN}/companies/pipedrive.41` })
       expect(res.headers.location).toBe('https://acme-eu.pipedrive.com/organization/41')
       expect(fake.http.requests).toHaveLength(0)

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PipedriveFake } from './fake/pipedrive.ts'
 import { type PipedriveGateway, pipedriveGateway } from './fake/gateway.ts'
+import { adapterOf } from '../../src/kit/testing.ts'
 
 describe("pipedrive associations: a person's organization", () => {
   let fake: PipedriveFake
@@ -31,7 +32,7 @@ describe("pipedrive associations: a person's organization", () => {
   const native = (crmId: string) => Number(crmId.split('.')[1])
 
   it('declares one company per contact', () => {
-    expect(gw.app.gateway.current.runtime.connections.get('pipedrive')!.adapter.associations!.capabilities).toEqual({ maxBatch: 100, oneCompanyPerContact: true })
+    expect(adapterOf(gw.app, 'pipedrive').associations!.capabilities).toEqual({ maxBatch: 100, oneCompanyPerContact: true })
   })
 
   it("sets the person's org_id; linking again is harmless and writes nothing", async () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PipedriveFake } from './fake/pipedrive.ts'
 import { limitedConnection } from './fake/gateway.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, testApp } from '../../src/kit/testing.ts'
 
 /**
  * An export that cannot finish before its deadline, without a mirror: Pipedrive's search limit (10

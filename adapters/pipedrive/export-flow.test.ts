@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
 import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from './fake/pipedrive.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, testApp } from '../../src/kit/testing.ts'
 
 /**
  * Enginy's export of a campaign: a sync first (which of these does Pipedrive hold?), then the

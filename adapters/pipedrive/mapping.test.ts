@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { NativeTask, NativeTaskPatch } from '../../src/adapter/tasks.ts'
+import type { NativeTask, NativeTaskPatch } from '../../src/kit/spec.ts'
 import { type ActivityBody, fromActivity, toActivity } from './mapping.ts'
 import type { Activity } from './schemas.ts'
 

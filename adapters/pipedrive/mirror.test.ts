@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Mirror } from '../../src/mirror/mirror.ts'
 import { PIPEDRIVE_FIELDS, PipedriveFake } from './fake/pipedrive.ts'
 import { limitedConnection } from './fake/gateway.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, sweepMirror, testApp } from '../../src/kit/testing.ts'
 
 /**
  * Enginy's export and sync on a Pipedrive account that already holds 5,000 persons and 1,000
@@ -28,7 +27,7 @@ beforeAll(async () => {
   fake.resetCounts()
   const started = Date.now()
   app = await testApp({ connections: { pipedrive: limitedConnection(fake, WINDOW_MS, MARGIN_MS, { mirror: { pollMs: 3_600_000, maxStalenessMs: 7_200_000 } }) } })
-  await (app.gateway.current.runtime.connections.get('pipedrive')!.mirror as Mirror).sweeper.sweep()
+  await sweepMirror(app, 'pipedrive')
   build = { calls: fake.http.requests.length, tokens: fake.tokens, ms: Date.now() - started }
   fake.resetCounts()
 })

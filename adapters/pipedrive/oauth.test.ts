@@ -5,9 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { PipedriveFake } from './fake/pipedrive.ts'
 import { PIPEDRIVE_CLIENT, PipedriveOAuthFake } from './fake/oauth.ts'
-import { capturedLogger, headers, testApp } from '../../test/helpers/app.ts'
-import { TestRedis } from '../../test/helpers/redis.ts'
-import { waitFor } from '../../test/helpers/wait.ts'
+import { TestRedis, capturedLogger, headers, testApp, waitFor } from '../../src/kit/testing.ts'
 
 /**
  * Pipedrive's OAuth access tokens expire after an hour and each refresh rotates the refresh

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { PIPEDRIVE_FIELDS, PipedriveFake } from './fake/pipedrive.ts'
 import { type PipedriveGateway, pipedriveGateway } from './fake/gateway.ts'
+import { adapterOf } from '../../src/kit/testing.ts'
 
 type Answer = { results: { externalId: string; crmId: string; properties?: Record<string, unknown> }[]; errors: unknown[] }
 
@@ -124,10 +125,10 @@ describe('pipedrive contacts as persons', () => {
   it('declares only the lookups its fieldMap allows', async () => {
     const plain = await pipedriveGateway(fake, { fieldMap: {} })
     try {
-      const adapter = plain.app.gateway.current.runtime.connections.get('pipedrive')!.adapter
+      const adapter = adapterOf(plain.app, 'pipedrive')
       expect(adapter.contacts!.capabilities).toMatchObject({ lookups: ['email'], unsupportedFields: ['linkedinUrl', 'company'] })
       expect(adapter.companies!.capabilities).toMatchObject({ lookups: ['name'], unsupportedFields: [] })
-      const mapped = gw.app.gateway.current.runtime.connections.get('pipedrive')!.adapter
+      const mapped = adapterOf(gw.app, 'pipedrive')
       expect(mapped.contacts!.capabilities.lookups).toEqual(['email', 'linkedinUrl'])
       expect(mapped.companies!.capabilities.lookups).toEqual(['domain', 'name'])
     } finally {

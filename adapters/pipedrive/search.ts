@@ -1,4 +1,4 @@
-import type { CallOptions, UpstreamClient, UpstreamClientOptions } from '../../src/kit/spec.ts'
+import type { CallOptions, RateLimitConfig, UpstreamClient } from '../../src/kit/spec.ts'
 import { SearchPage } from './record-schemas.ts'
 
 /**
@@ -12,7 +12,7 @@ import { SearchPage } from './record-schemas.ts'
  * keys nothing else can settle (`finder.ts`), and these calls wait in a limiter of their own
  * (`limitGroup: 'search'`) besides the connection's.
  */
-export const SEARCH_LIMIT: NonNullable<UpstreamClientOptions['limits']>[string] = { requests: 10, intervalMs: 2000 }
+export const SEARCH_LIMIT: RateLimitConfig = { requests: 10, intervalMs: 2000 }
 export const SEARCH_GROUP = 'search'
 
 /** v2's largest page; a search costs 20 tokens whatever its length. */

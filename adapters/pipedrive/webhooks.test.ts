@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Mirror } from '../../src/mirror/mirror.ts'
 import { PIPEDRIVE_FIELDS, PIPEDRIVE_TOKEN, PipedriveFake } from './fake/pipedrive.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
-import { refusedPort } from '../../test/helpers/ports.ts'
-import { waitFor } from '../../test/helpers/wait.ts'
+import { headers, refusedPort, sweepMirror, testApp, waitFor } from '../../src/kit/testing.ts'
 
 /**
  * Pipedrive's webhooks v2 feeding a connection's mirror, over real sockets: the fake delivers each
@@ -37,13 +34,13 @@ async function setUp(fake?: PipedriveFake, at?: number) {
   })
   await app.listen({ port, host: '127.0.0.1' })
   opened.push({ app, fake: crm })
-  const mirror = () => app.gateway.current.runtime.connections.get('pipedrive')!.mirror as Mirror
-  await mirror().sweeper.sweep()
+  const sweep = () => sweepMirror(app, 'pipedrive')
+  await sweep()
   const sync = async (email: string) => {
     const res = await app.inject({ method: 'POST', url: '/contacts/sync', headers, payload: { contacts: [{ externalId: 'E-1', email }] } })
     return (res.json() as { results: { crmId: string; properties: Record<string, unknown> }[] }).results
   }
-  return { fake: crm, app, mirror, sync, port }
+  return { fake: crm, app, sweep, sync, port }
 }
 
 describe("Pipedrive's webhooks and the mirror", () => {
@@ -95,12 +92,12 @@ describe("Pipedrive's webhooks and the mirror", () => {
   })
 
   it('repairs what an outage of deliveries lost at the next sweep', async () => {
-    const { fake, mirror, sync } = await setUp()
+    const { fake, sweep, sync } = await setUp()
     fake.webhooks.down = true
     fake.persons.insert({ name: 'Di', emails: [{ value: 'di@acme.example', primary: true }] })
     expect(await sync('di@acme.example')).toEqual([])
     fake.webhooks.down = false
-    await mirror().sweeper.sweep()
+    await sweep()
     expect(await sync('di@acme.example')).toHaveLength(1)
   })
 })

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, testApp } from '../../src/kit/testing.ts'
 import { dropTables, pgQuery, postgresConnection, tempFile, uniquePrefix } from './testing.ts'
 
 const prefix = uniquePrefix('twice')

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, testApp } from '../../src/kit/testing.ts'
 import { postgresDriver, sqliteDriver } from '../../src/kit/utils.ts'
 import { LATEST, migrate, tablesFor } from './migrations.ts'
 import { POSTGRES_URL, V1_TASKS_DDL, dropTables, flakyProxy, PROXY_PASSWORD, pgQuery, poolLimits, postgresConnection, tempFile, uniquePrefix } from './testing.ts'

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, describe, expect, it } from 'vitest'
-import { LINK_TOKEN, headers, testApp } from '../../test/helpers/app.ts'
+import { headers, LINK_TOKEN, testApp } from '../../src/kit/testing.ts'
 import { dropTables, postgresConnection, tempFile, uniquePrefix } from './testing.ts'
 
 const prefix = uniquePrefix('restart')

@@ -1,9 +1,8 @@
 import { type Server, type Socket, createServer } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { createLogger } from '../../src/logger.ts'
 import type { AdapterContext, AdapterV2, CallOptions } from '../../src/kit/spec.ts'
-import { headers, testApp } from '../../test/helpers/app.ts'
+import { headers, silentLogger, testApp } from '../../src/kit/testing.ts'
 import definition from './index.ts'
 import { PROXY_PASSWORD, dropTables, flakyProxy, postgresConnection, uniquePrefix } from './testing.ts'
 
@@ -81,7 +80,7 @@ describe('the PostgreSQL pool', () => {
     const proxy = await flakyProxy({ up: true })
     const ctx = {
       connection: 'own',
-      logger: createLogger('silent'),
+      logger: silentLogger(),
       fieldMap: { contacts: {}, companies: {} },
       concurrency: 2,
       timeouts: { connectMs: 5000, headersMs: 10_000, bodyMs: 10_000 },

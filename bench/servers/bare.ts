@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
-import { gatewayKeywords } from '../../src/http/schemas/keywords.ts'
+import { gatewayKeywords } from '../../src/contract/keywords.ts'
 import { createLogger } from '../../src/logger.ts'
-import { ErrorBody } from '../../src/http/schemas/common.ts'
-import { Task, TaskCreate } from '../../src/http/schemas/tasks.ts'
+import { ErrorBody } from '../../src/contract/common.ts'
+import { Task, TaskCreate } from '../../src/contract/tasks.ts'
 
 /**
  * The baseline: a bare Fastify server doing the same JSON work with the same schemas, and none

@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import pino from 'pino'
 import { buildApp } from '../../src/app.ts'
 import { loadConfigFile, resolveConfig } from '../../src/config/load.ts'
@@ -14,11 +15,11 @@ import { startTracing } from '../../src/ops/tracing.ts'
  */
 const started = performance.now()
 const file = process.env.BENCH_CONFIG_FILE
-const config = file ? await loadConfigFile(file, process.env) : await resolveConfig(JSON.parse(process.env.BENCH_CONFIG ?? '{}'), process.env)
+const config = file ? await loadConfigFile(file, process.env, builtinAdapters) : await resolveConfig(JSON.parse(process.env.BENCH_CONFIG ?? '{}'), process.env, builtinAdapters)
 const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent', pino.destination({ dest: '/dev/null', sync: false }))
 const { traces } = readEnvironment(process.env)
 const tracing = traces && (await startTracing(traces, logger))
-const app = await buildApp({ config, logger, tracing, ...(file && { reload: { path: file, env: process.env, onSignal: true } }) })
+const app = await buildApp({ config, logger, tracing, ...(file && { reload: { path: file, env: process.env, registry: builtinAdapters, onSignal: true } }) })
 const url = await app.listen({ port: 0, host: '127.0.0.1' })
 process.stdout.write(`${JSON.stringify({ url, startMs: performance.now() - started, processMs: performance.now() })}\n`)
 process.once('SIGINT', () => process.exit(0))

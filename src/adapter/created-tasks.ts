@@ -1,12 +1,4 @@
-import type { CreatedLookup } from './created-lookup.ts'
-import type { NativeTask, NativeTaskInput } from './tasks.ts'
-
-/**
- * How the gateway finds the task of a keyed create whose answer was lost, so that a retry with the
- * same `Idempotency-Key` answers that task instead of making a second one (`CreatedLookup`):
- * `isCreatedFrom` compares the tasks it finds with what the create wrote.
- */
-export type CreatedTaskLookup = CreatedLookup<NativeTaskInput, NativeTask>
+import type { NativeTask, NativeTaskInput } from '../kit/spec.ts'
 
 type Field = keyof NativeTaskInput
 

@@ -1,5 +1,4 @@
-import type { TaskAdapterV1 } from './v1.ts'
-import type { AdapterV2 } from './v2.ts'
+import type { AdapterV2, TaskAdapterV1 } from '../kit/spec.ts'
 
 /** A version 1 task adapter as a version 2 adapter that serves tasks only. */
 export function fromTaskAdapterV1(v1: TaskAdapterV1): AdapterV2 {

@@ -13,6 +13,7 @@ import { decodeHTML } from 'entities'
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
+/** Enginy's plain text as HTML a CRM shows as that text: escaped, its line breaks `<br>`. */
 export function textToHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!).replace(/\r?\n/g, '<br>')
 }
@@ -21,6 +22,7 @@ const LINE_BREAK = /^br\s*\/?$/i
 const BLOCK_END = /^\/(p|div|li|h[1-6])\s*$/i
 const WHITESPACE = /\s/
 
+/** A CRM's HTML as plain text: tags dropped, `<br>` and block ends as line breaks, entities decoded. */
 export function htmlToText(html: string): string {
   const out: string[] = []
   let at = 0

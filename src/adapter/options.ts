@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox'
 /** A page per record in some UI of the customer's, with `{id}` where the record's id goes. */
 export const LinkTemplate = Type.String({ pattern: '^https?://[^\\s]*\\{id\\}', description: 'an http(s) URL with {id} where the id goes' })
 
+/** The `links` option: a link template per kind of record, for `linkTo`. */
 export const LinkOptions = Type.Object(
   { contacts: Type.Optional(LinkTemplate), companies: Type.Optional(LinkTemplate) },
   { additionalProperties: false, default: {} },

@@ -1,12 +1,9 @@
 import type { GatewayError } from '../errors.ts'
+import type { ItemResult } from '../kit/spec.ts'
 
-/**
- * One item of a batch answer: done (with what it gave), missing (the CRM says the record does not
- * exist), or failed with a typed error. One bad record no longer fails the whole batch: the core
- * reports each item, and answers a 5xx only when nothing could be done.
- */
-export type ItemResult<T> = { readonly ok: T } | { readonly missing: true } | { readonly failed: GatewayError }
-
+/** The item was done, and gave `value`. */
 export const done = <T>(value: T): ItemResult<T> => ({ ok: value })
+/** The CRM says the item's record does not exist. */
 export const missing: ItemResult<never> = { missing: true }
+/** The item failed with `error`; the others of its batch go on. */
 export const failed = (error: GatewayError): ItemResult<never> => ({ failed: error })

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
-import type { GatewayConfig } from './load.ts'
+import type { GatewayConfig } from './types.ts'
 import type { Problems } from './problems.ts'
 
 /** The shortest key production takes: a key a person can type from memory can be guessed. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Logger } from 'pino'
-import type { GatewayConfig, TenantConfig } from './load.ts'
+import type { GatewayConfig, TenantConfig } from './types.ts'
 import type { Problems } from './problems.ts'
 
 /**

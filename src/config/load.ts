@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises'
 import { type Static, type TSchema, Type } from '@sinclair/typebox'
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler'
 import { Value } from '@sinclair/typebox/value'
-import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
-import type { AdapterDefinition } from '../adapter/common.ts'
+import type { AdapterDefinition } from '../kit/spec.ts'
 import { ConfigError } from '../errors.ts'
-import { CONNECTION_NAME } from '../service/ids.ts'
+import { CONNECTION_NAME } from '../contract/ids.ts'
 import { interpolate } from './interpolate.ts'
 import { checkMetricsAccess } from './metrics-access.ts'
 import { checkTrustProxy } from './trust-proxy.ts'
@@ -15,54 +14,16 @@ import { Pacer } from './pacer.ts'
 import { parseYaml } from './parse-yaml.ts'
 import { Problems } from './problems.ts'
 import { CORE_CONNECTION_KEYS, ConnectionCore, GatewayConfigFile, TenantFile } from './schema.ts'
+import { type AdapterLoaders, DEFAULT_TENANT, type GatewayConfig, type ResolvedConnection, type TenantConfig } from './types.ts'
 
 export const DEFAULT_CONFIG_PATH = 'config/default.yaml'
 
-export interface ResolvedConnection {
-  readonly name: string
-  readonly core: ConnectionCore
-  /** The adapter's own options, validated by its schema. */
-  readonly options: unknown
-  readonly definition: AdapterDefinition
-}
-
-export interface TenantConfig {
-  readonly name: string
-  readonly apiKeys: readonly string[]
-  /** The capabilities its record links carry (`src/config/link-tokens.ts`); none: links off. */
-  readonly linkTokens: readonly string[]
-  readonly active: string
-  /** Every connection the tenant may use, the active one included. */
-  readonly connections: readonly string[]
-  /** Its one key was made up for this run: none was configured, outside production. */
-  readonly keyGenerated?: boolean
-  /** Its one link token was made up for this run, as `keyGenerated`. */
-  readonly linkTokenGenerated?: boolean
-}
-
-export interface GatewayConfig {
-  readonly limits: GatewayConfigFile['limits']
-  /** The header that carries the API key, as configured and lower-cased (as Node has it). */
-  readonly keyHeader: { readonly name: string; readonly lower: string }
-  /** How many failed authentications one client address may make (`auth.failures`). */
-  readonly authFailures: GatewayConfigFile['auth']['failures']
-  /** The proxies whose `X-Forwarded-For` names the client: restart-only, Fastify reads it once. */
-  readonly trustProxy: readonly string[]
-  readonly connections: ReadonlyMap<string, ResolvedConnection>
-  /** Without `tenants:` in the file, one tenant named `default` with every connection. */
-  readonly tenants: readonly TenantConfig[]
-  readonly health: GatewayConfigFile['health']
-  readonly metrics: GatewayConfigFile['metrics']
-  readonly coordination: GatewayConfigFile['coordination']
-}
-
-export const DEFAULT_TENANT = 'default'
 
 /** Reads, interpolates and validates a config file; throws `ConfigError` naming every bad key. */
 export async function loadConfigFile(
   path: string,
-  env: NodeJS.ProcessEnv = process.env,
-  registry: AdapterRegistry = builtinAdapters,
+  env: NodeJS.ProcessEnv,
+  registry: AdapterLoaders,
 ): Promise<GatewayConfig> {
   return loadConfigText(await readConfigFile(path), path, env, registry)
 }
@@ -72,7 +33,7 @@ export async function readConfigFile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8')
   } catch (err) {
-    throw new ConfigError('', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    throw new ConfigError('', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err })
   }
 }
 
@@ -80,8 +41,8 @@ export async function readConfigFile(path: string): Promise<string> {
 export async function loadConfigText(
   text: string,
   path: string,
-  env: NodeJS.ProcessEnv = process.env,
-  registry: AdapterRegistry = builtinAdapters,
+  env: NodeJS.ProcessEnv,
+  registry: AdapterLoaders,
 ): Promise<GatewayConfig> {
   const parsed = await parseYaml(text)
   if ('error' in parsed) throw new ConfigError('', `${path} is not valid YAML: ${parsed.error}`)
@@ -95,8 +56,8 @@ export async function loadConfigText(
  */
 export async function resolveConfig(
   raw: unknown,
-  env: NodeJS.ProcessEnv = process.env,
-  registry: AdapterRegistry = builtinAdapters,
+  env: NodeJS.ProcessEnv,
+  registry: AdapterLoaders,
   pacer = new Pacer(),
 ): Promise<GatewayConfig> {
   const problems = new Problems()
@@ -222,7 +183,7 @@ function checkConnection(key: string, name: string, known: Known, problems: Prob
 async function resolveConnection(
   name: string,
   entry: object,
-  registry: AdapterRegistry,
+  registry: AdapterLoaders,
   definitions: Map<string, Promise<AdapterDefinition>>,
 ): Promise<ResolvedConnection> {
   const path = `connections.${name}`

@@ -1,5 +1,5 @@
 import { ConfigError, type ConfigProblem } from '../errors.ts'
-import type { GatewayConfig } from './load.ts'
+import type { GatewayConfig } from './types.ts'
 import { restartOnlyChanges } from './restart-only.ts'
 
 /**

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { ConfigProblem } from '../errors.ts'
-import type { GatewayConfig } from './load.ts'
+import type { GatewayConfig } from './types.ts'
 
 /**
  * Settings read once, when the gateway starts, and what a reload would leave in force if they

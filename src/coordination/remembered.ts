@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { BoundedMap } from '../service/bounded-map.ts'
+import { BoundedMap } from '../tools/bounded-map.ts'
 import type { Coordination, Script } from './redis.ts'
 
 /** How long a message id is remembered: longer than any campaign's retries. */
@@ -29,7 +29,7 @@ interface Unshared {
 
 /**
  * Small values kept long, by scope and key: what happened to each message id an activity was
- * logged for (`src/service/message-log.ts`). In Redis when replicas share it (so a resend that
+ * logged for (`src/idempotency/message-log.ts`). In Redis when replicas share it (so a resend that
  * lands on another replica is recognized), else in this process, bounded by count. Keys are
  * stored as digests. Every change is a compare and set, so that two replicas never both take one
  * key, and one never overwrites what another wrote.

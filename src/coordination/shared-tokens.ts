@@ -76,7 +76,7 @@ export class SharedTokens implements TokenStore {
     try {
       return await command(this.coordination.redis)
     } catch (error) {
-      throw new StoreUnreachable((error as Error).message)
+      throw new StoreUnreachable((error as Error).message, { cause: error })
     }
   }
 

@@ -5,36 +5,21 @@ import type { Dispatcher } from 'undici'
 import { SharedTokens } from '../coordination/shared-tokens.ts'
 import type { Coordination } from '../coordination/redis.ts'
 import { ConfigError } from '../errors.ts'
-import type { Credentials } from '../upstream/credentials.ts'
+import type { OAuthFactory, OAuthGrant } from '../kit/spec.ts'
 import { RefreshingToken } from './refreshing-token.ts'
 import { refreshGrant } from './token-endpoint.ts'
 import { TokenFile } from './token-file.ts'
 import { chainOf } from './token-set.ts'
 import type { TokenStore } from './token-store.ts'
 
-/** An OAuth app's grant, as an adapter reads it from its connection's options. */
-export interface OAuthGrant {
-  /** The token endpoint (`https://oauth.pipedrive.com/oauth/token`). */
-  readonly tokenUrl: string
-  readonly clientId: string
-  readonly clientSecret: string
-  /** The refresh token the app was authorized with: the start of the chain of rotated ones. */
-  readonly refreshToken: string
-  /** An access token obtained with it, used until it is refused; without it, the first call
-   * refreshes. */
-  readonly accessToken?: string
-  /** Where the rotated tokens are kept without Redis; with Redis, read once if Redis holds none. */
-  readonly tokenFile?: string
-}
-
-/** Makes a connection's refreshing credential (`AdapterContext.oauth`). */
-export type OAuthFactory = (grant: OAuthGrant) => Credentials
-
 export interface OAuthSetting {
   readonly connection: string
   readonly logger: Logger
   readonly coordination?: Coordination
   readonly dispatcher?: Dispatcher
+  /** The connection's timeouts and answer bound, which its token calls keep too. */
+  readonly timeouts: { readonly headersMs: number; readonly bodyMs: number }
+  readonly maxResponseBytes: number
 }
 
 /**
@@ -59,7 +44,7 @@ export function oauthFactory(setting: OAuthSetting): OAuthFactory {
         renewAt: null,
         generation: 0,
       },
-      spend: (refreshToken) => refreshGrant(endpoint, refreshToken, { connection, logger, dispatcher: setting.dispatcher }),
+      spend: (refreshToken) => refreshGrant(endpoint, refreshToken, setting),
       secrets: [grant.clientSecret],
     })
   }
@@ -80,8 +65,8 @@ function writable(file: TokenFile, connection: string): TokenFile {
   const folder = dirname(file.where)
   try {
     accessSync(folder, constants.W_OK)
-  } catch {
-    throw new ConfigError(`connections.${connection}.tokenFile`, `the gateway cannot write in ${folder}`)
+  } catch (error) {
+    throw new ConfigError(`connections.${connection}.tokenFile`, `the gateway cannot write in ${folder}`, { cause: error })
   }
   return file
 }

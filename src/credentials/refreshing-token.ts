@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from 'pino'
-import type { CallOptions } from '../adapter/common.ts'
+import type { CallOptions, CredentialHeaders, Credentials } from '../kit/spec.ts'
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts'
 import { Scrubber } from '../secrets.ts'
-import type { CredentialHeaders, Credentials } from '../upstream/credentials.ts'
 import type { TokenAnswer } from './token-endpoint.ts'
 import { type TokenSet, lifeOf } from './token-set.ts'
 import { LOCK_MS, StoreUnreachable, type TokenStore } from './token-store.ts'
@@ -121,7 +120,7 @@ export class RefreshingToken implements Credentials {
           return set
         },
         (error: unknown) => {
-          this.failure = { error, until: Date.now() + PAUSE_MS }
+          this.failure = { error, until: performance.now() + PAUSE_MS }
           if (!forced) this.options.logger.warn({ error: (error as Error).message }, 'OAuth token renewal ahead of expiry failed; calls go on with the token in force')
           throw error
         },
@@ -134,7 +133,9 @@ export class RefreshingToken implements Credentials {
 
   private async exchange(stale: TokenSet, forced: boolean): Promise<TokenSet> {
     const { store } = this.options
-    const giveUp = Date.now() + LOCK_MS
+    // The monotonic clock: a wall clock stepped forward (NTP, or a test's) while this replica
+    // waits would end the wait at once, and fail the calls sharing this refresh.
+    const giveUp = performance.now() + LOCK_MS
     try {
       for (;;) {
         const kept = await store.read()
@@ -152,7 +153,7 @@ export class RefreshingToken implements Credentials {
             await lock.release()
           }
         }
-        if (Date.now() >= giveUp) {
+        if (performance.now() >= giveUp) {
           throw new UpstreamUnavailableError(`the CRM of connection "${this.options.connection}": another replica's OAuth token refresh has not finished`)
         }
         await sleep(POLL_MS)
@@ -168,7 +169,7 @@ export class RefreshingToken implements Credentials {
   }
 
   private async spend(base: TokenSet): Promise<TokenSet> {
-    if (this.failure && Date.now() < this.failure.until) throw this.failure.error
+    if (this.failure && performance.now() < this.failure.until) throw this.failure.error
     const obtainedAt = Date.now()
     const answer = await this.options.spend(base.refreshToken)
     const next: TokenSet = {
@@ -208,7 +209,7 @@ export class RefreshingToken implements Credentials {
   }
 
   private paused(): boolean {
-    return this.failure !== undefined && Date.now() < this.failure.until
+    return this.failure !== undefined && performance.now() < this.failure.until
   }
 
   private adopt(set: TokenSet): void {

@@ -1,8 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
-import { type Dispatcher, getGlobalDispatcher, request } from 'undici'
+import { type Dispatcher, getGlobalDispatcher } from 'undici'
 import { UpstreamAuthError, UpstreamBadResponseError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts'
+import { TransportError, createTransport } from '../upstream/transport.ts'
+import type { UpstreamResponse } from '../kit/spec.ts'
+import type { Attempt } from '../upstream/types.ts'
 
 /** Where and as whom the gateway asks for tokens: an OAuth app's token endpoint and its client. */
 export interface TokenEndpoint {
@@ -23,46 +26,61 @@ export interface EndpointContext {
   readonly connection: string
   readonly logger: Logger
   readonly dispatcher?: Dispatcher
+  /** The connection's timeouts: a token call may wait as long as a CRM call, no longer. */
+  readonly timeouts: { readonly headersMs: number; readonly bodyMs: number }
+  readonly maxResponseBytes: number
 }
 
-const TIMEOUT_MS = 10_000
+/** A token answer is a few hundred bytes: the connection's `maxResponseBytes` is for CRM pages. */
 const MAX_ANSWER_BYTES = 64 * 1024
 /** An OAuth error code (`invalid_grant`): a registered word, safe to log, unlike the rest of the body. */
 const ERROR_CODE = /^[a-z_]{1,64}$/
+/** Never aborted: once sent, the refresh token may be spent, and its answer must be read. */
+const UNCANCELLED: Attempt['options'] = { signal: new AbortController().signal, deadline: Number.POSITIVE_INFINITY, warn: () => {} }
 
 /**
  * The refresh grant (RFC 6749 §6), the client authenticated with HTTP Basic (§2.3.1, which every
- * server must accept, and Pipedrive's form). Neither the answer's body nor what was sent goes
- * into an error or a log line: both hold tokens. The request is not tied to any caller's
- * cancellation: once sent, the refresh token may be spent, and its answer must be read.
+ * server must accept, and Pipedrive's form). Sent by the upstream transport, as CRM calls are: the
+ * connection's timeouts, an answer read only up to its bound, failures named by host and port
+ * only. Not through the client's other layers: a refresh is never retried (its refresh token may
+ * be spent) nor held by the CRM's rate limit or breaker. Neither the answer's body nor what was
+ * sent goes into an error or a log line: both hold tokens. The request is not tied to any caller's
+ * cancellation.
  */
 export async function refreshGrant(endpoint: TokenEndpoint, refreshToken: string, context: EndpointContext): Promise<TokenAnswer> {
   const { connection } = context
   const client = `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`
-  let status: number
-  let text: string
+  const transport = createTransport({
+    connection,
+    baseUrl: endpoint.url,
+    dispatcher: context.dispatcher ?? getGlobalDispatcher(),
+    headers: { authorization: `Basic ${Buffer.from(client).toString('base64')}` },
+    headersTimeoutMs: context.timeouts.headersMs,
+    bodyTimeoutMs: context.timeouts.bodyMs,
+    maxResponseBytes: Math.min(context.maxResponseBytes, MAX_ANSWER_BYTES),
+  })
+  let answer: UpstreamResponse
   try {
-    const answer = await request(endpoint.url, {
+    answer = await transport({
       method: 'POST',
-      dispatcher: context.dispatcher ?? getGlobalDispatcher(),
-      headers: {
-        accept: 'application/json',
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(client).toString('base64')}`,
-      },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
-      headersTimeout: TIMEOUT_MS,
-      bodyTimeout: TIMEOUT_MS,
+      route: '',
+      path: '',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+      number: 0,
+      waitedMs: 0,
+      options: UNCANCELLED,
     })
-    status = answer.statusCode
-    text = await capped(answer.body, connection)
   } catch (error) {
-    if (error instanceof UpstreamBadResponseError) throw error
-    const code = (error as { code?: unknown }).code
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') throw new UpstreamTimeoutError(connection)
-    throw new UpstreamUnavailableError(`the OAuth token endpoint of connection "${connection}" is unreachable (${typeof code === 'string' ? code : 'UNKNOWN'})`)
+    if (!(error instanceof TransportError)) throw error
+    if (error.kind === 'timeout') throw new UpstreamTimeoutError(connection, error.failure, { cause: error })
+    throw new UpstreamUnavailableError(
+      `the OAuth token endpoint of connection "${connection}" is unreachable (${error.causeCode})`,
+      error.failure,
+      { cause: error },
+    )
   }
-  const body = parse(text)
+  const { status } = answer
+  const body = parse(answer.text)
   if (status === 200) {
     if (Value.Check(TokenAnswer, body)) return body
     throw new UpstreamBadResponseError(`the OAuth token endpoint of connection "${connection}" answered 200 without an access token`)
@@ -76,20 +94,6 @@ export async function refreshGrant(endpoint: TokenEndpoint, refreshToken: string
     throw new UpstreamAuthError(connection)
   }
   throw new UpstreamUnavailableError(`the OAuth token endpoint of connection "${connection}" answered ${status}`)
-}
-
-async function capped(body: AsyncIterable<unknown> & { destroy(): void }, connection: string): Promise<string> {
-  const parts: Buffer[] = []
-  let size = 0
-  for await (const part of body) {
-    size += (part as Buffer).length
-    if (size > MAX_ANSWER_BYTES) {
-      body.destroy()
-      throw new UpstreamBadResponseError(`the OAuth token endpoint of connection "${connection}" sent an answer larger than ${MAX_ANSWER_BYTES} bytes`)
-    }
-    parts.push(part as Buffer)
-  }
-  return Buffer.concat(parts, size).toString('utf8')
 }
 
 function parse(text: string): unknown {

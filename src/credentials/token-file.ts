@@ -100,5 +100,5 @@ export class TokenFile implements TokenStore {
 }
 
 function unreachable(error: unknown): StoreUnreachable {
-  return new StoreUnreachable((error as NodeJS.ErrnoException).code ?? String(error))
+  return new StoreUnreachable((error as NodeJS.ErrnoException).code ?? String(error), { cause: error })
 }

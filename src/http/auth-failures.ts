@@ -1,6 +1,6 @@
 import { isIPv4 } from 'node:net'
 import { AuthThrottledError, type GatewayError } from '../errors.ts'
-import { BoundedMap } from '../service/bounded-map.ts'
+import { BoundedMap } from '../tools/bounded-map.ts'
 
 /** `auth.failures`: how many failed authentications one address may make at once, and then a minute. */
 export interface FailureBudget {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events'
 import type { ServerResponse } from 'node:http'
-import type { AdapterWarning, CallOptions } from '../adapter/common.ts'
-import type { CallTrace } from '../upstream/call-trace.ts'
+import type { AdapterWarning, CallOptions } from '../kit/spec.ts'
+import type { CallTrace } from '../kit/spec/call-options.ts'
 
 /**
  * The `CallOptions` of one gateway request. Its signal aborts at the request's deadline, or when

@@ -1,5 +1,5 @@
-import type { GatewayConfig } from '../config/load.ts'
-import type { LimitKey } from './schemas/keywords.ts'
+import type { GatewayConfig } from '../config/types.ts'
+import type { LimitKey } from '../contract/keywords.ts'
 
 type Node = Record<string, unknown>
 

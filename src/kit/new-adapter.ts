@@ -98,7 +98,7 @@ export function create${Pascal}Tasks(client: UpstreamClient): TaskPort {
 /**
  * A version 2 adapter: one port per kind of record it serves. This one serves tasks; add
  * \`contacts\`, \`companies\`, \`associations\`, \`activities\` or \`users\` ports (see
- * src/adapter/v2.ts) and the conformance suite checks them too. The gateway answers 501 (404 for
+ * docs/kit/) and the conformance suite checks them too. The gateway answers 501 (404 for
  * users) for the kinds without a port.
  */
 export function create${Pascal}Adapter(client: UpstreamClient): AdapterV2 {

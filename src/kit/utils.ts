@@ -12,22 +12,31 @@ export { DIGITS_ID, DigitsId, SafeIntegerId, isDigitsId, isRandomId, isSafeInteg
 export { done, failed, missing } from '../adapter/results.ts'
 export { withCreatedLookup } from '../adapter/created-lookup.ts'
 export { isCreatedFrom } from '../adapter/created-tasks.ts'
-export {
-  ConfigError,
-  GatewayError,
-  LookupCutShortError,
-  RecordNotFoundError,
-  UpstreamBadResponseError,
-  UpstreamRateLimitedError,
-  UpstreamRejectedError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-} from '../errors.ts'
-export { chunks } from '../service/chunks.ts'
+/** The error every error an adapter throws or reports derives from: a stable code and an HTTP status. */
+export { GatewayError } from '../errors.ts'
+/** A connection option the adapter cannot work with: thrown by a factory, it stops the config from loading. */
+export { ConfigError } from '../errors.ts'
+/** A record the request names does not exist (404 `RECORD_NOT_FOUND`). */
+export { RecordNotFoundError } from '../errors.ts'
+/** The CRM refused the data (its 400, 409 or 422): a 422 `UPSTREAM_REJECTED` with the CRM's reason. */
+export { UpstreamRejectedError } from '../errors.ts'
+/** The CRM is rate-limiting or its daily cap is spent: a 503 `UPSTREAM_RATE_LIMITED` with `Retry-After`. */
+export { UpstreamRateLimitedError } from '../errors.ts'
+/** A lookup the rate limit cut short: the records it found and the keys it could not ask, so the
+ * core answers what it settled. */
+export { LookupCutShortError } from '../errors.ts'
+/** The CRM failed or cannot be reached: a 502 `UPSTREAM_UNAVAILABLE`. */
+export { UpstreamUnavailableError } from '../errors.ts'
+/** The CRM answered something the adapter cannot read (a body that fails its schema, an id of the
+ * wrong form): a 502 `UPSTREAM_BAD_RESPONSE`. */
+export { UpstreamBadResponseError } from '../errors.ts'
+/** The CRM did not answer before the deadline: a 504 `UPSTREAM_TIMEOUT`. */
+export { UpstreamTimeoutError } from '../errors.ts'
+export { chunks } from '../tools/chunks.ts'
 export { type PoolLimits, type Query, type Row, type SqlDriver, postgresDriver, sqliteDriver } from '../storage/sql-driver.ts'
 export { type MigrationStep, runMigrations } from '../storage/migrate.ts'
 export { parseObject } from '../storage/json-object.ts'
-export { BoundedMap } from '../service/bounded-map.ts'
-export { SharedLookup } from '../service/shared-lookup.ts'
+export { BoundedMap } from '../tools/bounded-map.ts'
+export { SharedLookup } from '../tools/shared-lookup.ts'
 export { normalize } from '../service/matching.ts'
 export { countHeader, header } from '../upstream/types.ts'

@@ -1,4 +1,4 @@
-import type { Lookup } from '../adapter/records.ts'
+import type { Lookup } from '../kit/spec.ts'
 import { COMPANY_LOOKUPS, CONTACT_LOOKUPS, keyOf } from '../service/matching.ts'
 import type { Mirrored, MirrorKind } from './store.ts'
 

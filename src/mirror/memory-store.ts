@@ -1,5 +1,4 @@
-import type { Change } from '../adapter/changes.ts'
-import type { Lookup } from '../adapter/records.ts'
+import type { Change, Lookup } from '../kit/spec.ts'
 import { indexKeys } from './keys.ts'
 import type { Held, Mirrored, MirrorKind, MirrorStore, SweepState } from './store.ts'
 

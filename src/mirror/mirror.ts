@@ -1,11 +1,8 @@
 import type { Logger } from 'pino'
-import type { Change } from '../adapter/changes.ts'
-import type { CallOptions } from '../adapter/common.ts'
-import type { WebhookPort, WebhookTarget } from '../adapter/webhooks.ts'
+import type { CallOptions, Change, Lookup, WebhookPort, WebhookTarget } from '../kit/spec.ts'
 import { BadRequestError, GatewayError, UnauthorizedError } from '../errors.ts'
-import type { Lookup } from '../adapter/records.ts'
 import type { MirrorConfig } from '../config/schema.ts'
-import type { FairLimit } from '../service/fair-limit.ts'
+import type { FairLimit } from '../tools/fair-limit.ts'
 import type { Held, Mirrored, MirrorKind, MirrorStore, SweepState } from './store.ts'
 import { type Feeds, Sweeper } from './sweeper.ts'
 import { carries } from './webhook-credentials.ts'
@@ -122,7 +119,7 @@ export class Mirror {
     try {
       changes = await this.webhooks.port.doParse(body, options)
     } catch (error) {
-      throw new BadRequestError(`body: not an event this connection reads (${error instanceof GatewayError ? error.message : 'malformed'})`)
+      throw new BadRequestError(`body: not an event this connection reads (${error instanceof GatewayError ? error.message : 'malformed'})`, { cause: error })
     }
     for (const kind of new Set(changes.map((c) => c.kind))) {
       await this.heard(kind, changes.filter((c) => c.kind === kind).map((c) => c.change))

@@ -1,6 +1,5 @@
-import type { Change } from '../adapter/changes.ts'
-import type { Lookup } from '../adapter/records.ts'
-import { chunks } from '../service/chunks.ts'
+import type { Change, Lookup } from '../kit/spec.ts'
+import { chunks } from '../tools/chunks.ts'
 import { runMigrations } from '../storage/migrate.ts'
 import type { Query, Row, SqlDriver } from '../storage/sql-driver.ts'
 import { indexKeys } from './keys.ts'

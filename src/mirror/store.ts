@@ -1,5 +1,4 @@
-import type { Change } from '../adapter/changes.ts'
-import type { Lookup } from '../adapter/records.ts'
+import type { Change, Lookup } from '../kit/spec.ts'
 
 /** The kinds of record a mirror holds. */
 export type MirrorKind = 'tasks' | 'contacts' | 'companies'

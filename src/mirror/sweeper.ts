@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
-import type { ChangeFeed } from '../adapter/changes.ts'
-import type { CallOptions } from '../adapter/common.ts'
+import type { CallOptions, ChangeFeed } from '../kit/spec.ts'
 import type { MirrorConfig } from '../config/schema.ts'
-import type { FairLimit } from '../service/fair-limit.ts'
+import type { FairLimit } from '../tools/fair-limit.ts'
 import type { Mirrored, MirrorKind, MirrorStore, SweepState } from './store.ts'
 
 /** The longest one page of a listing may take, rate-limit waits included. */

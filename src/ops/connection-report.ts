@@ -1,8 +1,8 @@
 import { GatewayError } from '../errors.ts'
-import type { ConnectionHealth } from '../http/schemas/ops.ts'
+import type { ConnectionHealth } from '../contract/ops.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Runtime } from '../runtime/runtime.ts'
-import { formatUtc } from '../service/dates.ts'
+import { formatUtc } from '../contract/dates.ts'
 import type { CheckResult, HealthMonitor } from './health.ts'
 
 /** Each tenant's active connection with its tenants, breaker and last check: the `/readyz` detail. */

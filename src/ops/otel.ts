@@ -19,9 +19,9 @@ import {
 import type { Logger } from 'pino'
 import pkg from '../../package.json' with { type: 'json' }
 import { Scrubber } from '../secrets.ts'
-import type { AttemptReport, CallDescription, CallSpan, CallTrace } from '../upstream/call-trace.ts'
+import type { AttemptReport, CallDescription, CallSpan, CallTrace } from '../kit/spec/call-options.ts'
 import type { TraceSettings } from './trace-settings.ts'
-import type { RequestOutcome, RequestTrace, Tracing } from './tracing.ts'
+import type { RequestOutcome, RequestTrace, Tracing } from './tracing-types.ts'
 
 /** Still experimental in the conventions, so written out rather than imported from their incubating entry. */
 const ATTR_URL_TEMPLATE = 'url.template'

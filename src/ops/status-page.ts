@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { formatUtc } from '../service/dates.ts'
+import { formatUtc } from '../contract/dates.ts'
 import { Markup, html } from './html.ts'
 import { budgetChart, callsChart } from './status-charts.ts'
 import type { ConnectionStatus, StatusReport, TenantStatus } from './status-report.ts'

@@ -1,5 +1,5 @@
 import type { CoordinationState } from '../coordination/redis.ts'
-import type { ConnectionHealth } from '../http/schemas/ops.ts'
+import type { ConnectionHealth } from '../contract/ops.ts'
 import type { Runtime } from '../runtime/runtime.ts'
 import type { BreakerState } from '../upstream/circuit-breaker.ts'
 import { type Bucket, CallHistory, type HourSums } from './call-history.ts'

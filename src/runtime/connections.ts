@@ -1,17 +1,17 @@
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { fromTaskAdapterV1 } from '../adapter/from-v1.ts'
-import type { AdapterV2 } from '../adapter/v2.ts'
-import type { ResolvedConnection } from '../config/load.ts'
+import type { AdapterV2 } from '../kit/spec.ts'
+import type { ResolvedConnection } from '../config/types.ts'
 import type { Coordination } from '../coordination/redis.ts'
 import { oauthFactory } from '../credentials/oauth.ts'
 import type { Mirror } from '../mirror/mirror.ts'
 import { openMirror } from '../mirror/open.ts'
-import { FairLimit } from '../service/fair-limit.ts'
-import { KeyedLock } from '../service/keyed-lock.ts'
+import { FairLimit } from '../tools/fair-limit.ts'
+import { KeyedLock } from '../tools/keyed-lock.ts'
 import { TaskStore } from '../service/task-store.ts'
 import { TypeMap } from '../service/type-map.ts'
-import { type AttemptObserver, type UpstreamClient, createUpstreamClient } from '../upstream/client.ts'
+import { type AttemptObserver, type ConnectionClient, createUpstreamClient } from '../upstream/client.ts'
 import { type LimiterFactory, UpstreamState } from '../upstream/connection-state.ts'
 import { LinkLearning } from './link-learning.ts'
 import { KeptState } from './kept-state.ts'
@@ -28,12 +28,12 @@ export interface Connection {
   /** The mirror of the CRM its `mirror:` config asks for (`src/mirror/`). */
   readonly mirror: Mirror | undefined
   readonly types: TypeMap
-  /** Turns for writes of the same record (`src/service/keyed-lock.ts`). */
+  /** Turns for writes of the same record (`src/tools/keyed-lock.ts`). */
   readonly locks: KeyedLock
   /** The connection's config: its `fieldMap` and the rest. */
   readonly core: ResolvedConnection['core']
   /** The upstream clients the adapter made, for health and metrics. */
-  readonly upstream: readonly UpstreamClient[]
+  readonly upstream: readonly ConnectionClient[]
   /** The resolved config this connection was opened from, to tell whether a reload changed it. */
   readonly source: ResolvedConnection
   /** Learns what its record links need from the CRM, outside any request, once started. */
@@ -57,14 +57,21 @@ export interface OpenOptions {
 export function openConnection(resolved: ResolvedConnection, options: OpenOptions, kept = new KeptState(undefined, new Map())): Connection {
   const { name, core, definition } = resolved
   const logger = options.logger.child({ connection: name })
-  const upstream: UpstreamClient[] = []
+  const upstream: ConnectionClient[] = []
   const state = new UpstreamState(name, core, options.limiter, options.dispatcher)
   const made = definition.create(resolved.options, {
     connection: name,
     logger,
     defaultType: core.defaultType,
     fieldMap: core.fieldMap,
-    oauth: oauthFactory({ connection: name, logger, coordination: options.coordination, dispatcher: options.dispatcher }),
+    oauth: oauthFactory({
+      connection: name,
+      logger,
+      coordination: options.coordination,
+      dispatcher: options.dispatcher,
+      timeouts: core.timeouts,
+      maxResponseBytes: core.maxResponseBytes,
+    }),
     concurrency: core.concurrency,
     timeouts: core.timeouts,
     keep: (make) => kept.keep(name, core.adapter, make),

@@ -1,4 +1,4 @@
-import type { ResolvedConnection } from '../config/load.ts'
+import type { ResolvedConnection } from '../config/types.ts'
 
 /**
  * What adapters keep across rebuilds of a connection (`AdapterContext.keep`). A reload that

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { CallOptions } from '../adapter/common.ts'
+import type { CallOptions } from '../kit/spec.ts'
 
 /** The wait after the first failed try; it doubles after each failure, up to `MAX_WAIT_MS`. */
 export const FIRST_WAIT_MS = 1000

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import type { GatewayConfig, ResolvedConnection } from '../config/load.ts'
+import type { GatewayConfig, ResolvedConnection } from '../config/types.ts'
 import { type Connection, closeConnections, openConnection } from './connections.ts'
 import { KeptState } from './kept-state.ts'
 import { KeyRing } from './keys.ts'

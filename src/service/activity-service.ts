@@ -1,15 +1,14 @@
-import type { NativeActivity, NativeActivityInput } from '../adapter/activities.ts'
-import type { CallOptions } from '../adapter/common.ts'
-import { withWrites } from '../coordination/attempt-log.ts'
-import type { Found } from '../coordination/lost-creates.ts'
+import type { CallOptions, NativeActivity, NativeActivityInput } from '../kit/spec.ts'
 import type { Remembered } from '../coordination/remembered.ts'
-import { BadRequestError, NotSupportedError, UpstreamBadResponseError } from '../errors.ts'
-import type { ActivityCreate, ActivityOut } from '../http/schemas/activities.ts'
+import { withWrites } from '../idempotency/attempt-log.ts'
+import type { Found } from '../idempotency/lost-creates.ts'
+import { BadRequestError, NotSupportedError, UpstreamBadResponseError, UpstreamRejectedError } from '../errors.ts'
+import type { ActivityCreate, ActivityOut } from '../contract/activities.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
-import { formatUtc, parseDueDate } from './dates.ts'
-import { encodeId } from './ids.ts'
-import { MessageLog } from './message-log.ts'
+import { formatUtc, parseDueDate } from '../contract/dates.ts'
+import { encodeId } from '../contract/ids.ts'
+import { MessageLog } from '../idempotency/message-log.ts'
 import { gatewayReference, namingReferences, nativeReference, refuseMissing } from './references.ts'
 
 const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const
@@ -34,6 +33,9 @@ export class ActivityService {
     const port = connection.adapter.activities
     if (!port) throw new NotSupportedError('activities', connection.name)
     const input = toNativeActivity(tenant, connection, body)
+    if (port.needsRecord && input.contactId === undefined && input.companyId === undefined) {
+      throw new UpstreamRejectedError(`body/contactId: the CRM of connection "${connection.name}" keeps an activity only on a contact or a company; name one`)
+    }
     await refuseMissing(connection, input, options)
     const run = <T>(work: () => Promise<T>) => connection.limit.run(options, work)
     const create = async (callOptions: CallOptions) =>

@@ -1,9 +1,8 @@
 import { setMaxListeners } from 'node:events'
-import type { CallOptions } from '../adapter/common.ts'
-import type { NativeTask } from '../adapter/tasks.ts'
+import type { CallOptions, NativeTask } from '../kit/spec.ts'
 import type { Connection } from '../runtime/connections.ts'
 import { InternalError } from '../errors.ts'
-import { chunks } from './chunks.ts'
+import { chunks } from '../tools/chunks.ts'
 
 /** What one chunk gave: the adapter's answer, or what it threw. */
 export type ChunkOutcome<I, R> = {

@@ -1,4 +1,4 @@
-import type { ItemResult } from '../adapter/results.ts'
+import type { ItemResult } from '../kit/spec.ts'
 import { GatewayError, InternalError } from '../errors.ts'
 
 /** How one failed item of a batch is reported: the reason, and its stable code. */
@@ -8,7 +8,7 @@ export interface ItemError {
 }
 
 export function itemError(error: unknown): ItemError {
-  const typed = error instanceof GatewayError ? error : new InternalError()
+  const typed = error instanceof GatewayError ? error : new InternalError(undefined, { cause: error })
   return { error: typed.message, code: typed.code }
 }
 

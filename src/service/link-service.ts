@@ -1,6 +1,6 @@
 import { LinkNotFoundError } from '../errors.ts'
 import type { Runtime } from '../runtime/runtime.ts'
-import { decodeId } from './ids.ts'
+import { decodeId } from '../contract/ids.ts'
 import type { RecordKind } from './records-locate.ts'
 
 /**

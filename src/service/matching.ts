@@ -1,4 +1,4 @@
-import type { Lookup, NativeRecord } from '../adapter/records.ts'
+import type { Lookup, NativeRecord } from '../kit/spec.ts'
 
 /**
  * How the gateway decides that a record Enginy sends is one the CRM already holds. Enginy sends

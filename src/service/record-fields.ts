@@ -1,5 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { CompanyFields, ContactFields, Lookup, NativeRecord, RecordInput, RecordPort } from '../adapter/records.ts'
+import type { CallOptions, CompanyFields, ContactFields, Lookup, NativeRecord, RecordInput, RecordPort } from '../kit/spec.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { COMPANY_LOOKUPS, COMPANY_UNIQUE, CONTACT_LOOKUPS, CONTACT_UNIQUE } from './matching.ts'

@@ -1,16 +1,15 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { Lookup, NativeRecord, RecordInput, RecordPort } from '../adapter/records.ts'
-import { type ItemResult, done, failed, missing } from '../adapter/results.ts'
-import { AttemptLog, withWrites } from '../coordination/attempt-log.ts'
+import type { CallOptions, ItemResult, Lookup, NativeRecord, RecordInput, RecordPort } from '../kit/spec.ts'
+import { done, failed, missing } from '../adapter/results.ts'
+import { AttemptLog, withWrites } from '../idempotency/attempt-log.ts'
 import type { Remembered } from '../coordination/remembered.ts'
 import { BatchTooLargeError, GatewayError, InternalError, LookupCutShortError, NotSupportedError, RecordNotFoundError, UpstreamRateLimitedError } from '../errors.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { byConnection, runChunks } from './fanout.ts'
-import { encodeId } from './ids.ts'
+import { encodeId } from '../contract/ids.ts'
 import { type ItemError, itemError, throwIfNothingDone } from './item-errors.ts'
 import { chooseMatch, keyOf } from './matching.ts'
-import { type Held, RecordAttempts } from './record-attempts.ts'
+import { type Held, RecordAttempts } from '../idempotency/record-attempts.ts'
 import { type RecordSpec, toProperties, toRecordInput, warnDropped } from './record-fields.ts'
 import { locateRecord, servedByTenant } from './records-locate.ts'
 import { type Reference, missingReferences } from './references.ts'
@@ -399,5 +398,5 @@ function lookupOptions(options: CallOptions): CallOptions {
 }
 
 function asGatewayError(error: unknown): GatewayError {
-  return error instanceof GatewayError ? error : new InternalError(error instanceof Error ? error.message : String(error))
+  return error instanceof GatewayError ? error : new InternalError(error instanceof Error ? error.message : String(error), { cause: error })
 }

@@ -1,8 +1,8 @@
-import type { RecordPort } from '../adapter/records.ts'
+import type { RecordPort } from '../kit/spec.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { NotSupportedError } from '../errors.ts'
-import { decodeId } from './ids.ts'
+import { decodeId } from '../contract/ids.ts'
 
 export type RecordKind = 'contacts' | 'companies'
 

@@ -1,9 +1,8 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { ReferencedIds } from '../adapter/references.ts'
+import type { CallOptions, ReferencedIds } from '../kit/spec.ts'
 import { ReferenceElsewhereError, ReferenceNotFoundError, UpstreamRejectedError } from '../errors.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
-import { decodeId, encodeId } from './ids.ts'
+import { decodeId, encodeId } from '../contract/ids.ts'
 
 export type ReferenceField = 'ownerId' | 'contactId' | 'companyId'
 

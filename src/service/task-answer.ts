@@ -1,11 +1,10 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { NativeTask } from '../adapter/tasks.ts'
+import type { CallOptions, NativeTask } from '../kit/spec.ts'
 import type { Connection } from '../runtime/connections.ts'
-import { formatUtc } from './dates.ts'
+import { formatUtc } from '../contract/dates.ts'
 import { UpstreamBadResponseError } from '../errors.ts'
-import { encodeId } from './ids.ts'
+import { encodeId } from '../contract/ids.ts'
 import { gatewayReference } from './references.ts'
-import { type Task, WritableFields } from '../http/schemas/tasks.ts'
+import { type Task, WritableFields } from '../contract/tasks.ts'
 
 /**
  * A task as a CRM sent it, made into the contract's task. What a CRM sends is held to the

@@ -1,16 +1,16 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
-import type { Found } from '../coordination/lost-creates.ts'
-import { BadRequestError, BatchTooLargeError, NotSupportedError, TaskNotFoundError, UpstreamRateLimitedError } from '../errors.ts'
-import type { Task, TaskCreate, TaskPatch } from '../http/schemas/tasks.ts'
+import type { CallOptions, NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../kit/spec.ts'
+import type { Found } from '../idempotency/lost-creates.ts'
+import { BadRequestError, BatchTooLargeError, NotSupportedError, TaskNotFoundError, type UpstreamRateLimitedError } from '../errors.ts'
+import type { Task, TaskCreate, TaskPatch } from '../contract/tasks.ts'
 import type { Connection } from '../runtime/connections.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import type { TaskStore } from './task-store.ts'
-import { parseDueDate } from './dates.ts'
+import { parseDueDate } from '../contract/dates.ts'
 import { type FanOutItem, byConnection, fanOut, resultKey } from './fanout.ts'
-import { decodeId } from './ids.ts'
+import { decodeId } from '../contract/ids.ts'
 import { namingReferences, nativeReference, refuseMissing } from './references.ts'
 import { fromNative } from './task-answer.ts'
+import { callsWithinBudget } from '../upstream/budget.ts'
 
 const WRITABLE = ['subject', 'description', 'type', 'ownerId', 'contactId', 'companyId', 'dueDate'] as const
 const REFERENCES = ['ownerId', 'contactId', 'companyId'] as const
@@ -143,26 +143,17 @@ export class TaskService {
   }
 }
 
-/** What is left of a request's time for calls to start: the last ones must still answer. */
-const ANSWER_MS = 1000
-/** The share of a connection's rate-limit window a batch leaves to the connection's other requests. */
-const OTHERS_SHARE = 0.25
-
 /**
- * The writes that can start before the deadline under each connection's rate limit, and the
- * error for those that cannot (a 503 saying how long the rest needs), if any.
+ * The writes that can start before the deadline under each connection's rate limit (the rule is
+ * the limiter's: `src/upstream/budget.ts`), and the error for those that cannot, if any.
  */
 function withinBudget<T extends FanOutItem>(items: readonly T[], options: CallOptions): { fits: T[]; short?: UpstreamRateLimitedError } {
   const fits: T[] = []
   let short: UpstreamRateLimitedError | undefined
   for (const [connection, group] of byConnection(items, (item) => item)) {
-    const limiter = connection.upstream[0]?.limiter
-    const capacity = limiter ? Math.floor(limiter.capacity(options.deadline - ANSWER_MS) * (1 - OTHERS_SHARE)) : Number.POSITIVE_INFINITY
-    fits.push(...group.slice(0, Math.max(0, capacity)))
-    const rest = group.length - Math.max(0, capacity)
-    if (rest > 0 && limiter && !short) {
-      short = new UpstreamRateLimitedError(connection.name, Math.max(1, Math.ceil(limiter.timeFor(rest / (1 - OTHERS_SHARE)) / 1000)))
-    }
+    const budget = callsWithinBudget(connection.name, connection.upstream[0]?.limiter, group.length, options.deadline)
+    fits.push(...group.slice(0, budget.fits))
+    short ??= budget.short
   }
   return short ? { fits, short } : { fits }
 }

@@ -1,12 +1,10 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { CreateAttempt } from '../adapter/created-lookup.ts'
-import type { NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../adapter/tasks.ts'
+import type { CallOptions, CreateAttempt, NativeTask, NativeTaskInput, NativeTaskPatch, TaskPort } from '../kit/spec.ts'
 import type { ConnectionCore } from '../config/schema.ts'
 import type { Mirror } from '../mirror/mirror.ts'
-import { Coalescer } from './coalesce.ts'
-import { BoundedMap } from './bounded-map.ts'
-import { KeyedLock } from './keyed-lock.ts'
-import type { FairLimit } from './fair-limit.ts'
+import { Coalescer } from '../tools/coalesce.ts'
+import { BoundedMap } from '../tools/bounded-map.ts'
+import { KeyedLock } from '../tools/keyed-lock.ts'
+import type { FairLimit } from '../tools/fair-limit.ts'
 
 /** How many task ids the store remembers the last writes of: far more than are written at once. */
 const WRITES_KEPT = 100_000

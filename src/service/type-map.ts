@@ -1,5 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
-import type { TaskTypes } from '../adapter/tasks.ts'
+import type { CallOptions, TaskTypes } from '../kit/spec.ts'
 
 /**
  * Enginy's task types to a CRM's types and back. In order: the connection's `typeMap`; the

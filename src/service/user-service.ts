@@ -1,4 +1,4 @@
-import type { CallOptions } from '../adapter/common.ts'
+import type { CallOptions } from '../kit/spec.ts'
 import { UsersNotSupportedError } from '../errors.ts'
 import type { Tenant } from '../runtime/runtime.ts'
 import { gatewayReference } from './references.ts'

@@ -7,6 +7,7 @@ import { parseObject } from './json-object.ts'
 /** A row as the database returns it; SQLite gives 0/1 for booleans, PostgreSQL strings for BIGINT. */
 export type Row = Record<string, unknown>
 
+/** Runs one statement with `?` placeholders and answers its rows. */
 export type Query = (sql: string, params?: readonly unknown[]) => Promise<Row[]>
 
 /**
@@ -24,12 +25,14 @@ export interface SqlDriver {
    * it: a shallow merge, done by the UPDATE itself, so two updates at once cannot lose a key.
    */
   mergeObject(column: string): string
+  /** Closes the database or the pool; the driver is not used after. */
   close(): Promise<void>
 }
 
 /** How long a SQLite statement waits for another connection's write to finish. */
 const SQLITE_BUSY_WAIT_MS = 5000
 
+/** A driver over one SQLite file (`:memory:` for one in memory), through better-sqlite3. */
 export function sqliteDriver(file: string): SqlDriver {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const db = new Database(file, { timeout: SQLITE_BUSY_WAIT_MS })
@@ -104,6 +107,7 @@ export interface PoolLimits {
   readonly queryMs: number
 }
 
+/** A driver over a PostgreSQL pool at `url`, bounded by `limits`. */
 export function postgresDriver(url: string, limits: PoolLimits): SqlDriver {
   // Both timers are the client's own: a database that accepts connections but never answers (a
   // stalled host, a full backlog) would otherwise hold a call forever. `statement_timeout` would

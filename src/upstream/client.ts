@@ -1,66 +1,34 @@
-import type { Static, TSchema } from '@sinclair/typebox'
+import type { TSchema } from '@sinclair/typebox'
 import type { Logger } from 'pino'
-import type { ConnectionCore, RateLimitConfig } from '../config/schema.ts'
+import type { ConnectionCore } from '../config/schema.ts'
 import { GatewayError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts'
 import { Scrubber } from '../secrets.ts'
 import { failureCode, traceLayer } from './call-trace.ts'
 import { type CircuitBreaker, circuitBreakerLayer } from './circuit-breaker.ts'
 import { concurrencyLayer } from './concurrency.ts'
-import { type Credentials, credentialsLayer } from './credentials.ts'
+import { credentialsLayer } from './credentials.ts'
+import type { DailyBudget, NotFound, RateLimitSignals, UpstreamClient, UpstreamClientOptions, UpstreamRequest, UpstreamResponse } from '../kit/spec.ts'
 import { parseJson } from './json.ts'
 import { fillRoute } from './path.ts'
 import type { UpstreamState } from './connection-state.ts'
 import { type RateLimiter, rateLimitLayer } from './rate-limit.ts'
 import { retryLayer } from './retry.ts'
-import { type ErrorMessagePicker, judgeStatus } from './status.ts'
+import { judgeStatus } from './status.ts'
 import { TransportError, createTransport } from './transport.ts'
-import type { Attempt, Call, DailyBudget, Layer, RateLimitSignals, UpstreamRequest, UpstreamResponse } from './types.ts'
+import type { Attempt, Call, Layer } from './types.ts'
 import { boundedWaits } from './waits.ts'
 import { writeLogLayer } from './write-log.ts'
 
-export type { ErrorMessagePicker } from './status.ts'
-
-/** What an adapter says about its CRM when it asks for a client. */
-export interface UpstreamClientOptions {
-  readonly baseUrl: string
-  /** Credentials and fixed headers; redacted from every log line and from relayed CRM text. */
-  readonly headers: Readonly<Record<string, string>>
-  /** A credential that changes while the connection lives (an OAuth access token), sent on each
-   * attempt over `headers`; a 401 renews it and sends the call once more (`credentials.ts`). */
-  readonly credentials?: Credentials
-  readonly signals?: RateLimitSignals
-  /** Picks the CRM's human message out of an error body, for 422 answers. */
-  readonly errorMessage?: ErrorMessagePicker
-  /**
-   * Limits of route groups the CRM counts apart from its general limit (HubSpot's and Pipedrive's
-   * search), by group name; a request names its group in `limitGroup`. A connection's
-   * `rateLimits` overrides them.
-   */
-  readonly limits?: Readonly<Record<string, RateLimitConfig>>
-}
-
-/** `'null'`: the call's path names one record, and a 404 means that record does not exist. */
-export type NotFound = 'null'
-
-export interface UpstreamClient {
-  /**
-   * Sends a request through every layer and judges its status by the one rule of `status.ts`:
-   * the response when the status is one the call expects, `null` for a 404 when `notFound` says
-   * the path names a record, a typed error for anything else.
-   */
-  send(request: UpstreamRequest): Promise<UpstreamResponse>
-  send(request: UpstreamRequest, notFound: NotFound): Promise<UpstreamResponse | null>
-  /** `send`, then the body checked against `schema`. */
-  json<S extends TSchema>(request: UpstreamRequest, schema: S): Promise<Static<S>>
-  json<S extends TSchema>(request: UpstreamRequest, schema: S, notFound: NotFound): Promise<Static<S> | null>
-  /** Removes this connection's credentials from text a CRM sent, before it is relayed or logged. */
-  scrub(text: string): string
+/**
+ * A connection's client as the core holds it: the adapters' `UpstreamClient`, and the connection's
+ * breaker and limiter, which the status page, metrics and the budget check read. Adapters are
+ * handed the narrow `UpstreamClient` and cannot reach either.
+ */
+export interface ConnectionClient extends UpstreamClient {
   /** The connection's breaker and limiter, shared by all its clients. */
   readonly breaker: CircuitBreaker
   readonly limiter: RateLimiter
 }
-
-export type UpstreamClientFactory = (options: UpstreamClientOptions) => UpstreamClient
 
 /** One attempt of one upstream call, as logs and metrics see it. */
 export interface AttemptRecord {
@@ -88,7 +56,7 @@ export interface ConnectionUpstreamSetup {
   readonly state: UpstreamState
 }
 
-export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: UpstreamClientOptions): UpstreamClient {
+export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: UpstreamClientOptions): ConnectionClient {
   const { core, logger, state } = setup
   const { connection, breaker, limiter } = state
   const waits = boundedWaits(options.signals ?? {}, core.pauseCap)
@@ -139,7 +107,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
   function translate(error: unknown, request: UpstreamRequest): GatewayError {
     if (error instanceof GatewayError) return error
     if (error instanceof TransportError && (error.kind === 'timeout' || error.kind === 'aborted')) {
-      return new UpstreamTimeoutError(connection, error.kind === 'timeout' ? error.failure : undefined)
+      return new UpstreamTimeoutError(connection, error.kind === 'timeout' ? error.failure : undefined, { cause: error })
     }
     const code = error instanceof TransportError ? error.causeCode : 'UNKNOWN'
     const failure = error instanceof TransportError ? error.failure : undefined
@@ -147,6 +115,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
     return new UpstreamUnavailableError(
       `the CRM of connection "${connection}" is unreachable: ${request.method} ${request.route} failed (${code})`,
       failure,
+      { cause: error },
     )
   }
 
@@ -159,7 +128,7 @@ export function createUpstreamClient(setup: ConnectionUpstreamSetup, options: Up
     scrub: (text: string) => scrubber.scrub(text),
     breaker,
     limiter,
-  } as UpstreamClient
+  } as ConnectionClient
 }
 
 /** Logs each attempt (method, route template, status, attempt, wait) and reports it with its

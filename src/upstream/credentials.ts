@@ -1,26 +1,5 @@
-import type { CallOptions } from '../adapter/common.ts'
+import type { Credentials } from '../kit/spec.ts'
 import type { Layer } from './types.ts'
-
-export type CredentialHeaders = Readonly<Record<string, string>>
-
-/**
- * A credential that changes while the connection lives (an OAuth access token), where fixed
- * `headers` will not do. The client asks it for headers before every attempt, so a refreshed
- * token is used from the next attempt on.
- */
-export interface Credentials {
-  /** The headers that carry the credential; may wait for a refresh when the credential has expired. */
-  headers(options: CallOptions): Promise<CredentialHeaders>
-  /**
-   * The CRM answered 401 to `sent`: the headers to send the call once more with (a refreshed
-   * credential, or one another call refreshed meanwhile), or `undefined` when there is nothing new.
-   */
-  refused(sent: CredentialHeaders, options: CallOptions): Promise<CredentialHeaders | undefined>
-  /** The CRM answered `sent` with anything but a 401: it took the credential. */
-  accepted(sent: CredentialHeaders): void
-  /** Removes every secret the credential has held from a text. */
-  scrub(text: string): string
-}
 
 /**
  * Puts the credential's headers on each attempt. A 401 is sent again once, with what `refused`

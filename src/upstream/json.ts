@@ -2,7 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { UpstreamBadResponseError } from '../errors.ts'
 import { parseBody } from './status.ts'
-import type { UpstreamRequest, UpstreamResponse } from './types.ts'
+import type { UpstreamRequest, UpstreamResponse } from '../kit/spec.ts'
 
 const checks = new WeakMap<TSchema, TypeCheck<TSchema>>()
 

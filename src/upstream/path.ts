@@ -15,8 +15,8 @@ const LITERAL = /^[A-Za-z0-9_~:@!$&'()*+,;=-]+(\.[A-Za-z0-9_~:@!$&'()*+,;=-]+)*$
 const CONTROL = /\p{Cc}/u
 const MAX_PARAM = 1024
 
-function unsafe(route: string, problem: string): InternalError {
-  return new InternalError(`upstream path refused before sending: ${route}: ${problem}`)
+function unsafe(route: string, problem: string, options?: ErrorOptions): InternalError {
+  return new InternalError(`upstream path refused before sending: ${route}: ${problem}`, options)
 }
 
 /** Routes are a fixed set per adapter; the bound keeps a route built with an id in it from
@@ -57,8 +57,8 @@ export function fillRoute(route: string, params: Readonly<Record<string, string>
     used.add(segment.name)
     try {
       return encodeURIComponent(value)
-    } catch {
-      throw unsafe(route, `{${segment.name}} is not well-formed Unicode`)
+    } catch (error) {
+      throw unsafe(route, `{${segment.name}} is not well-formed Unicode`, { cause: error })
     }
   })
   for (const name of Object.keys(params)) {

@@ -247,8 +247,8 @@ async function passage(limiters: readonly RateLimiter[], attempt: Attempt): Prom
   const rest = async (ms: number) => {
     try {
       await sleep(ms, undefined, { signal })
-    } catch {
-      throw new TransportError('aborted', 'ABORTED')
+    } catch (error) {
+      throw new TransportError('aborted', 'ABORTED', 'ABORTED', { cause: error })
     }
     waited += ms
   }

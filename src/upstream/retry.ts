@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { RetryConfig } from '../config/schema.ts'
 import { GatewayError, UpstreamRateLimitedError } from '../errors.ts'
 import { TransportError } from './transport.ts'
-import type { Attempt, Layer, UpstreamRequest, UpstreamResponse } from './types.ts'
+import type { Attempt, Layer } from './types.ts'
+import type { UpstreamRequest, UpstreamResponse } from '../kit/spec.ts'
 import type { Waits } from './waits.ts'
 
 /**
@@ -80,8 +81,8 @@ export function retryLayer(options: RetryLayerOptions): Layer {
       }
       try {
         await sleep(delay, undefined, { signal: first.options.signal })
-      } catch {
-        throw new TransportError('aborted', 'ABORTED')
+      } catch (error) {
+        throw new TransportError('aborted', 'ABORTED', 'ABORTED', { cause: error })
       }
     }
   }

@@ -5,12 +5,10 @@ import {
   UpstreamUnavailableError,
   UpstreamUnexpectedStatusError,
 } from '../errors.ts'
+import type { ErrorMessagePicker } from '../kit/spec.ts'
 import { type Scrubber, relayable } from '../secrets.ts'
-import type { UpstreamRequest, UpstreamResponse } from './types.ts'
+import type { UpstreamRequest, UpstreamResponse } from '../kit/spec.ts'
 import type { Waits } from './waits.ts'
-
-/** Picks the CRM's own human message out of a parsed error body, or `undefined`. */
-export type ErrorMessagePicker = (body: unknown) => string | undefined
 
 export interface StatusContext {
   readonly connection: string

@@ -13,8 +13,10 @@ export class TransportError extends Error {
     readonly causeCode: string,
     /** The same in an operator's words, with the CRM's host and port. */
     readonly failure = causeCode,
+    /** `cause`: undici's own error, kept for the log. */
+    options?: ErrorOptions,
   ) {
-    super(`upstream transport ${kind} (${causeCode})`)
+    super(`upstream transport ${kind} (${causeCode})`, options)
   }
   get notSent(): boolean {
     return this.kind === 'not-sent'
@@ -50,17 +52,19 @@ export function createTransport(options: TransportOptions): Call {
     const url = new URL(base + attempt.path)
     for (const [key, value] of Object.entries(attempt.query ?? {})) url.searchParams.set(key, value)
     const hasBody = attempt.body !== undefined
+    // A form is what an OAuth token endpoint takes (RFC 6749 §4.1.3); every CRM call sends JSON.
+    const form = attempt.body instanceof URLSearchParams
     try {
       const res = await request(url, {
         method: attempt.method,
         dispatcher: options.dispatcher,
         headers: {
           accept: 'application/json',
-          ...(hasBody ? { 'content-type': 'application/json' } : {}),
+          ...(hasBody ? { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' } : {}),
           ...options.headers,
           ...attempt.headers,
         },
-        body: hasBody ? JSON.stringify(attempt.body) : undefined,
+        body: hasBody ? (form ? String(attempt.body) : JSON.stringify(attempt.body)) : undefined,
         signal: attempt.options.signal,
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs,
@@ -83,12 +87,13 @@ export function createTransport(options: TransportOptions): Call {
       return { status: res.statusCode, headers: res.headers, text: Buffer.concat(parts, size).toString('utf8') }
     } catch (err) {
       if (err instanceof UpstreamBadResponseError) throw err
-      if (attempt.options.signal.aborted) throw new TransportError('aborted', 'ABORTED')
+      const cause = { cause: err }
+      if (attempt.options.signal.aborted) throw new TransportError('aborted', 'ABORTED', 'ABORTED', cause)
       const code = errorCode(err)
       const failure = describeFailure(code, url)
-      if (NOT_SENT.has(code)) throw new TransportError('not-sent', code, failure)
-      if (TIMEOUT.has(code)) throw new TransportError('timeout', code, failure)
-      throw new TransportError('broken', code, failure)
+      if (NOT_SENT.has(code)) throw new TransportError('not-sent', code, failure, cause)
+      if (TIMEOUT.has(code)) throw new TransportError('timeout', code, failure, cause)
+      throw new TransportError('broken', code, failure, cause)
     }
   }
 }

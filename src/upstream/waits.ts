@@ -1,5 +1,6 @@
 import type { PauseCapConfig } from '../config/schema.ts'
-import { type RateLimitSignals, type UpstreamResponse, header } from './types.ts'
+import { header } from './types.ts'
+import type { RateLimitSignals, UpstreamResponse } from '../kit/spec.ts'
 
 /**
  * What a CRM asks the gateway to wait, read once and bounded here for every layer that acts on

@@ -1,20 +1,22 @@
-import { type TestContext, expect } from 'vitest'
-import type { NativeActivityInput } from '../../src/adapter/activities.ts'
-import { decodeId, encodeId } from '../../src/service/ids.ts'
+import { expect } from 'vitest'
+import type { NativeActivityInput } from '../../src/kit/spec.ts'
+import { decodeId, encodeId } from '../../src/contract/ids.ts'
 import { CONNECTION, type Harness, foundWithin, needs, sleep } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
+import { acceptedReferences } from './references.ts'
 import { ONE_DATE_FORM } from './tasks.ts'
 
 /** Campaign messages logged as CRM activities. */
 export function describeActivityChecks(h: Harness) {
-  const log = (body: Record<string, unknown>) => h.send('POST', '/activities', body)
-  const constraints = () => h.target.constraints ?? {}
-  /** A contact to name where the CRM keeps no activity without a record, else nothing. */
-  const record = async (ctx: TestContext): Promise<{ contactId?: string }> => {
-    if (!constraints().activityNeedsRecord) return {}
-    const [contactId] = await exportRecords(h, 'contacts', [sampleRecord(recordPort(h, ctx, 'contacts'), 'contacts', h.unique('activity-record'))])
-    return { contactId }
+  /** Where the CRM keeps activities only on records (`needsRecord`), one that names none is
+   * logged on the reference contact: the checks below are of other rules. */
+  const onRecord = async (body: Record<string, unknown>) => {
+    if (!h.adapter.activities?.needsRecord || body.contactId !== undefined || body.companyId !== undefined) return body
+    const { contactId } = await acceptedReferences(h)
+    return { ...body, contactId: encodeId(CONNECTION, contactId) ?? contactId }
   }
+  const log = async (body: Record<string, unknown>) => h.send('POST', '/activities', await onRecord(body))
+  const constraints = () => h.target.constraints ?? {}
   /** Puts the contact on the company, where the CRM links an activity to a contact on the company it names only. */
   const onCompany = async (contactCRMId: string | undefined, companyCRMId: string | undefined) => {
     if (!constraints().contactOnCompany || !contactCRMId || !companyCRMId) return
@@ -32,8 +34,6 @@ export function describeActivityChecks(h: Harness) {
 
   h.check('activities: 201 with an id; the same metadata.messageId again is 200 with the same id; without one, two creates are two', async (ctx) => {
     needs(ctx, h.adapter.activities, 'the adapter has no activities port')
-    const on = await record(ctx)
-    const log = (body: Record<string, unknown>) => h.send('POST', '/activities', { ...body, ...on })
     const messageId = h.unique('message')
     const first = await log(message({ messageId, sequenceIndex: 1, sequenceMessageCount: 3 }))
     expect(first.statusCode, `a new activity answers 201 (rule: activities, created): ${first.body}`).toBe(201)
@@ -64,15 +64,16 @@ export function describeActivityChecks(h: Harness) {
     expect(plain[0]!.json().id, 'without a messageId, two creates are two activities (rule: activities, no messageId)').not.toBe(plain[1]!.json().id)
   })
 
-  h.check('activities: one naming neither a contact nor a company is a 422 naming contactId, where the CRM keeps activities on a record', async (ctx) => {
-    needs(ctx, h.adapter.activities, 'the adapter has no activities port')
-    needs(ctx, constraints().activityNeedsRecord, 'the target keeps an activity that names no record')
-    const messageId = h.unique('message')
-    const refused = await log(message({ messageId }))
-    expect(refused.statusCode, `an activity naming no record answers 422 (rule: activities, contactId): ${refused.body}`).toBe(422)
-    expect(refused.json().message, 'the refusal names contactId (rule: activities, contactId)').toContain('contactId')
-    const logged = await log({ ...message({ messageId }), ...(await record(ctx)) })
-    expect(logged.statusCode, `the same message naming a contact is logged after the refusal: ${logged.body}`).toBe(201)
+  h.check('activities: where the CRM keeps activities only on records, one naming neither a contact nor a company is a 422 naming contactId', async (ctx) => {
+    const port = needs(ctx, h.adapter.activities, 'the adapter has no activities port')
+    needs(ctx, port.needsRecord, 'the activity port keeps activities without a record')
+    const seen = h.target.seen?.().length
+    const res = await h.send('POST', '/activities', message({ messageId: h.unique('message') }))
+    expect(res.statusCode, `an activity naming no record answers 422 (rule: activities, needs a record): ${res.body}`).toBe(422)
+    expect(res.json().message, 'the 422 names contactId (rule: activities, needs a record)').toMatch(/contactId/)
+    if (seen !== undefined) expect(h.target.seen!().slice(seen), 'an activity naming no record makes no CRM call (rule: activities, needs a record)').toEqual([])
+    const logged = await log(message({ messageId: h.unique('message') }))
+    expect(logged.statusCode, `the same kind of message naming a contact is logged: ${logged.body}`).toBe(201)
   })
 
   h.check("activities: a contact's and a company's crmId work as contactId and companyId and come back", async (ctx) => {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { encodeId } from '../../src/service/ids.ts'
+import { encodeId } from '../../src/contract/ids.ts'
 import { CONNECTION, type Harness, needs } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
 

@@ -1,6 +1,5 @@
 import type { AdapterRegistry } from '../../adapters/index.ts'
-import type { AdapterDefinition } from '../../src/adapter/common.ts'
-import type { AdapterV2 } from '../../src/adapter/v2.ts'
+import type { AdapterDefinition, AdapterV2 } from '../../src/kit/spec.ts'
 import { UpstreamAuthError, UpstreamRateLimitedError, UpstreamUnavailableError } from '../../src/errors.ts'
 import type { ConformanceTarget, RecordKind, UpstreamFailure } from './target.ts'
 

@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify'
-import type { AdapterV2 } from '../../src/adapter/v2.ts'
-import { encodeId } from '../../src/service/ids.ts'
+import type { AdapterV2 } from '../../src/kit/spec.ts'
+import { encodeId } from '../../src/contract/ids.ts'
 import type { ConformanceTarget } from './target.ts'
 
 /** The kinds the suite names a missing record of. */

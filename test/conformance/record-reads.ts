@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import { chunks } from '../../src/service/chunks.ts'
+import { chunks } from '../../src/tools/chunks.ts'
 import type { Harness } from './harness.ts'
 import { type SyncAnswer, comparable, exportRecords, recordPort, sampleRecord, usableLookups } from './records.ts'
 import type { RecordKind } from './target.ts'

@@ -1,8 +1,6 @@
 import { type TestContext, expect } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
-import type { CreatedLookup } from '../../src/adapter/created-lookup.ts'
-import type { Lookup, NativeRecord, RecordCapabilities } from '../../src/adapter/records.ts'
-import { decodeId, encodeId } from '../../src/service/ids.ts'
+import type { CallOptions, CreatedLookup, Lookup, NativeRecord, RecordCapabilities } from '../../src/kit/spec.ts'
+import { decodeId, encodeId } from '../../src/contract/ids.ts'
 import { normalize } from '../../src/service/matching.ts'
 import { LINK_TOKEN } from '../helpers/app.ts'
 import { CONNECTION, type Harness, needs } from './harness.ts'
@@ -425,7 +423,7 @@ export function describeRecordChecks(h: Harness, kind: RecordKind) {
     expect(task[field], `a task made with ${field} ${first} gives it back (rule: references, ${field})`).toBe(first)
     expect((await send('GET', `/tasks/${task.id}`)).json()[field], `get gives the task's ${field} back (rule: references, ${field})`).toBe(first)
     const moved = await send('PATCH', `/tasks/${task.id}`, { [field]: second })
-    if (h.target.constraints?.taskReferencesFixed) {
+    if (tasks.capabilities.fixedFields?.includes(field)) {
       expect(moved.statusCode, `an edit of ${field} is refused where the CRM keeps a task where it was made: ${moved.body}`).toBe(422)
       expect(moved.json().message, `the refusal names ${field} (rule: references, ${field})`).toContain(field)
       expect((await send('GET', `/tasks/${task.id}`)).json()[field], `the refused edit leaves the task's ${field} as it was`).toBe(first)

@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
-import type { ReferencePort } from '../../src/adapter/references.ts'
-import { decodeId, encodeId } from '../../src/service/ids.ts'
+import type { ReferencePort } from '../../src/kit/spec.ts'
+import { decodeId, encodeId } from '../../src/contract/ids.ts'
 import { CONNECTION, type Harness, needs } from './harness.ts'
 import { exportRecords, recordPort, sampleRecord } from './records.ts'
 

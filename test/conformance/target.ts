@@ -46,17 +46,13 @@ export interface ConformanceTarget {
   /** Enginy types the connection maps and reads back unchanged (through its typeMap). */
   readonly roundTripTypes?: readonly string[]
   /**
-   * What the CRM cannot hold that the contract allows, each answered 422 naming the field (Close:
-   * activities and tasks live on a lead, a contact on one lead): the suite checks that answer, and
-   * writes what the CRM can hold everywhere else. Declare only what the CRM truly lacks.
+   * What the CRM cannot hold that the contract allows and the adapter's port cannot declare
+   * (Close: a contact on one lead), answered 422 naming the field: the suite writes what the CRM
+   * can hold everywhere else. Declare only what the CRM truly lacks.
    */
   readonly constraints?: {
-    /** An activity naming neither a contact nor a company cannot be kept: 422 naming `contactId`. */
-    readonly activityNeedsRecord?: boolean
     /** An activity's contact must be on the company it names: the suite associates them first. */
     readonly contactOnCompany?: boolean
-    /** A task stays with the contact and company it was made with: an edit moving it is a 422 naming the field. */
-    readonly taskReferencesFixed?: boolean
   }
   /** Values the CRM accepts for ownerId / contactId / companyId (CRMs check these). */
   readonly refs?: { ownerId?: string; contactId?: string; companyId?: string }
@@ -68,7 +64,8 @@ export interface ConformanceTarget {
   readonly pageSize?: number
   /** Makes the CRM answer every following call with one kind of failure, until `heal()`. A
    * failure the target cannot cause is left out, and the checks of it skip, saying so. */
-  readonly breakUpstream?: { readonly [F in UpstreamFailure]?: () => void }
+  readonly breakUpstream?: Readonly<Partial<Record<UpstreamFailure, () => void>>>
+  /** Makes the CRM answer as it did before `breakUpstream`. */
   readonly heal?: () => void
   /**
    * Makes the CRM apply the next create of `kind` it is sent and lose its answer: the connection
@@ -83,6 +80,7 @@ export interface ConformanceTarget {
   /** What every request of the task operations looks like (`METHOD /path`): with `seen`, the
    * suite checks that ids a caller crafts never make the gateway call anything else. */
   readonly taskPaths?: RegExp
+  /** Stops the gateway and the CRM the target started. */
   close(): Promise<void>
 }
 

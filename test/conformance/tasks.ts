@@ -1,6 +1,6 @@
 import { type TestContext, expect } from 'vitest'
-import type { OptionalTaskField, TaskPort } from '../../src/adapter/tasks.ts'
-import { encodeId } from '../../src/service/ids.ts'
+import type { OptionalTaskField, TaskPort } from '../../src/kit/spec.ts'
+import { encodeId } from '../../src/contract/ids.ts'
 import { CRAFTED_NATIVE_IDS } from './crafted-ids.ts'
 import { CONNECTION, type Harness, MAX_BATCH_IDS, foundWithin, idsLike, needs, sleep } from './harness.ts'
 import { acceptedReferences } from './references.ts'
@@ -25,6 +25,8 @@ function spread(real: readonly string[], fill: readonly string[]): string[] {
 export function describeTaskChecks(h: Harness) {
   const port = (ctx: TestContext): TaskPort => needs(ctx, h.adapter.tasks, NO_TASKS)
   const supports = (field: OptionalTaskField) => !(h.adapter.tasks?.capabilities.unsupportedFields ?? []).includes(field)
+  /** Whether the CRM keeps a field as it was created (`fixedFields`): an edit then leaves it out. */
+  const fixed = (field: 'subject' | 'description') => (h.adapter.tasks?.capabilities.fixedFields ?? []).includes(field)
   const send = h.send.bind(h)
   const create = async (body: Record<string, unknown>) => {
     const res = await send('POST', '/tasks', body)
@@ -190,7 +192,7 @@ export function describeTaskChecks(h: Harness) {
   h.check('update: writable fields change, completion is idempotent, an edit keeps completedAt, reopening clears it', async (ctx) => {
     port(ctx)
     const task = await create({ subject: 'to update', ...(supports('dueDate') && { dueDate: '2024-01-15' }) })
-    const change = { subject: 'updated', ...(supports('dueDate') && { dueDate: '2024-02-01T09:00:00Z' }) }
+    const change = { ...(!fixed('subject') && { subject: 'updated' }), ...(supports('dueDate') && { dueDate: '2024-02-01T09:00:00Z' }) }
     const changed = await send('PATCH', `/tasks/${task.id}`, change)
     expect(changed.statusCode).toBe(200)
     expect(changed.json()).toMatchObject({ id: task.id, ...change })
@@ -203,7 +205,11 @@ export function describeTaskChecks(h: Harness) {
     const again = (await send('PUT', `/tasks/${task.id}`, { completed: true })).json()
     expect(again.completedAt, 'completing again keeps the first completedAt').toBe(done.completedAt)
 
-    const edit = { subject: 'edited after completion', ...(supports('description') && { description: 'notes after the call' }) }
+    const edit = {
+      ...(!fixed('subject') && { subject: 'edited after completion' }),
+      ...(supports('description') && !fixed('description') && { description: 'notes after the call' }),
+      ...(supports('dueDate') && { dueDate: '2024-03-01T09:00:00Z' }),
+    }
     const edited = await send('PATCH', `/tasks/${task.id}`, edit)
     expect(edited.statusCode, `an edit of a completed task answers 200: ${edited.body}`).toBe(200)
     expect(edited.json(), 'an edit after completion changes the fields').toMatchObject(edit)
@@ -211,13 +217,32 @@ export function describeTaskChecks(h: Harness) {
     expect(edited.json().completedAt, 'an edit after completion keeps completedAt (rule: completion, completedAt)').toBe(done.completedAt)
     const read = (await send('GET', `/tasks/${task.id}`)).json()
     expect(read.completedAt, 'get after an edit of a completed task keeps completedAt (rule: completion, completedAt)').toBe(done.completedAt)
-    const editedDone = (await send('PATCH', `/tasks/${task.id}`, { subject: 'edited and completed again', completed: true })).json()
+    const editedDone = (await send('PATCH', `/tasks/${task.id}`, { subject: fixed('subject') ? 'to update' : 'edited and completed again', completed: true })).json()
     expect(editedDone.completedAt, 'an edit with completed: true keeps the first completedAt (rule: completion, completedAt)').toBe(
       done.completedAt,
     )
 
     const reopened = (await send('PATCH', `/tasks/${task.id}`, { completed: false })).json()
     expect(reopened).toMatchObject({ completed: false, completedAt: null })
+  })
+
+  h.check('fixed fields: a change of a field the CRM keeps as created is a 422 naming it and changes nothing; the same value is served', async (ctx) => {
+    const tasks = port(ctx)
+    // Fixed references are checked with the references (records.ts), where the records exist.
+    const texts = (tasks.capabilities.fixedFields ?? []).filter((field) => field === 'subject' || field === 'description')
+    const fields = needs(ctx, texts.length ? texts : undefined, 'the task port declares no fixed subject or description')
+    const original = { subject: 'as created', ...(supports('description') && { description: 'first notes' }) }
+    const task = await create(original)
+    for (const field of fields.filter((f) => f === 'subject' || supports(f))) {
+      const refused = await send('PATCH', `/tasks/${task.id}`, { [field]: `changed ${field}`, completed: true })
+      expect(refused.statusCode, `a change of the fixed ${field} answers 422 (rule: fixed task fields, ${field}): ${refused.body}`).toBe(422)
+      expect(refused.json().message, `the 422 names ${field} (rule: fixed task fields, ${field})`).toContain(field)
+      const read = (await send('GET', `/tasks/${task.id}`)).json()
+      expect(read, `a refused edit changes nothing, its other fields included (rule: fixed task fields, ${field})`).toMatchObject({ ...original, completed: false })
+    }
+    const same = await send('PATCH', `/tasks/${task.id}`, { ...original, completed: true })
+    expect(same.statusCode, `an edit sending the fixed fields unchanged answers 200: ${same.body}`).toBe(200)
+    expect(same.json(), 'an edit sending the fixed fields unchanged applies the rest').toMatchObject({ ...original, completed: true })
   })
 
   h.check('batch get: 2.5 times the declared batch size, order of first appearance, missing left out', async (ctx) => {
@@ -287,9 +312,10 @@ export function describeTaskChecks(h: Harness) {
     expect(created.value.statusCode, `create with fields the CRM cannot hold answers 201 (rule: unsupported task fields): ${created.value.body}`).toBe(201)
     const task = created.value.json()
     const read = (await send('GET', `/tasks/${task.id}`)).json()
-    const edited = await h.warnings(() => send('PATCH', `/tasks/${task.id}`, { subject: 'edited without some fields', ...sent }))
+    const subject = fixed('subject') ? 'without some fields' : 'edited without some fields'
+    const edited = await h.warnings(() => send('PATCH', `/tasks/${task.id}`, { subject, ...sent }))
     expect(edited.value.statusCode, `an edit with fields the CRM cannot hold answers 200 (rule: unsupported task fields): ${edited.value.body}`).toBe(200)
-    expect(edited.value.json().subject, 'the edit changes the other fields').toBe('edited without some fields')
+    expect(edited.value.json().subject, 'the edit changes the other fields').toBe(subject)
     for (const field of fields) {
       expect(task, `create leaves ${field} out of the task (rule: unsupported task fields, ${field})`).not.toHaveProperty(field)
       expect(read, `get leaves ${field} out of the task (rule: unsupported task fields, ${field})`).not.toHaveProperty(field)

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { Kind } from '../../src/adapter/v2.ts'
+import type { Kind } from '../../src/kit/spec.ts'
 import type { Harness, Method } from './harness.ts'
 
 interface UserOut {

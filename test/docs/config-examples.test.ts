@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import { readFileSync, readdirSync } from 'node:fs'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
@@ -7,7 +8,7 @@ import { resolveConfig } from '../../src/config/load.ts'
  * Every config example in the documentation is a config the gateway accepts: a YAML block with
  * a top-level `connections` key is validated as it stands, every `${VARIABLE}` set.
  */
-const DOCUMENTS = ['README.md', 'adapters/README.md', ...readdirSync('docs').map((file) => `docs/${file}`)]
+const DOCUMENTS = ['README.md', 'adapters/README.md', ...readdirSync('docs').filter((file) => file.endsWith('.md')).map((file) => `docs/${file}`)]
 
 const anyVariable = new Proxy({}, { get: (_target, name) => (typeof name === 'string' ? `value-of-${name.toLowerCase()}` : undefined) }) as NodeJS.ProcessEnv
 
@@ -34,6 +35,6 @@ describe('config examples in the documentation', () => {
   })
 
   it.each(all.map((example) => [`${example.file}:${example.line}`, example] as const))('%s is a valid config', async (_where, example) => {
-    await expect(resolveConfig(parse(example.text), anyVariable)).resolves.toBeDefined()
+    await expect(resolveConfig(parse(example.text), anyVariable, builtinAdapters)).resolves.toBeDefined()
   })
 })

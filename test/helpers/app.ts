@@ -6,13 +6,14 @@ import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
 import { buildApp } from '../../src/app.ts'
 import { resolveConfig } from '../../src/config/load.ts'
 import { createLogger } from '../../src/logger.ts'
-import type { Tracing } from '../../src/ops/tracing.ts'
+import type { Tracing } from '../../src/ops/tracing-types.ts'
 
 /** The API key of every gateway `testApp` builds, unless told otherwise. */
 export const KEY = 'test-key-0123456789'
 /** A link token for `auth: { linkTokens: LINK_TOKEN }`: without one, a tenant's links are off. */
 export const LINK_TOKEN = 'test-link-token-0123456789abcdefghijklmnop'
 
+/** What `testApp` builds a gateway from; every part has a default. */
 export interface TestAppOptions {
   connections?: Record<string, Record<string, unknown>>
   active?: string
@@ -26,6 +27,7 @@ export interface TestAppOptions {
   tenants?: Record<string, unknown>
   metrics?: Record<string, unknown>
   coordination?: Record<string, unknown>
+  /** The adapters the config may name; by default the built-in ones of `adapters/index.ts`. */
   registry?: AdapterRegistry
   dispatcher?: Dispatcher
   logger?: Logger

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import type { AdapterRegistry } from '../../adapters/index.ts'
 import { createMemoryAdapter } from '../../adapters/memory/index.ts'
-import type { AdapterV2 } from '../../src/adapter/v2.ts'
+import type { AdapterV2 } from '../../src/kit/spec.ts'
 
 /** `inner` with `onWrite` called before each of its writes of every kind, to prove a rejected request wrote nothing. */
 export function countedWrites(inner: AdapterV2, onWrite: () => void): AdapterV2 {

@@ -10,6 +10,7 @@ export class TestRedis {
 
   private constructor(readonly port: number) {}
 
+  /** Starts a server on a free loopback port. */
   static async start(): Promise<TestRedis> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const redis = new TestRedis(20_000 + Math.floor(Math.random() * 20_000))
@@ -22,6 +23,7 @@ export class TestRedis {
     return `redis://127.0.0.1:${this.port}`
   }
 
+  /** Starts the server on its port (again, after `down`): `false` when another process holds the port. */
   async up(): Promise<boolean> {
     if (await reachable(this.port)) return this.child !== undefined
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
@@ -46,10 +48,12 @@ export class TestRedis {
     this.child?.kill('SIGSTOP')
   }
 
+  /** Lets a paused server answer again. */
   resume(): void {
     this.child?.kill('SIGCONT')
   }
 
+  /** Kills the server, as a crash would: its data is gone. */
   async down(): Promise<void> {
     const child = this.child
     if (!child || child.exitCode !== null) return

@@ -1,10 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import type { AdapterRegistry } from '../../adapters/index.ts'
-import type { Change, ChangePage } from '../../src/adapter/changes.ts'
-import type { NativeTask, TaskPort } from '../../src/adapter/tasks.ts'
+import type { Change, ChangePage, NativeTask, TaskPort, WebhookPort, WebhookTarget } from '../../src/kit/spec.ts'
 import { isSafeIntegerId } from '../../src/adapter/native-ids.ts'
 import { UpstreamBadResponseError, UpstreamUnavailableError } from '../../src/errors.ts'
-import type { WebhookPort, WebhookTarget } from '../../src/adapter/webhooks.ts'
 import { Value } from '@sinclair/typebox/value'
 
 interface Held {

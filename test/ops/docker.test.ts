@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import { execFile, execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
@@ -43,7 +44,7 @@ describe('the container files', () => {
       DATABASE_URL: 'postgres://enginy:enginy@postgres:5432/crm',
       REDIS_URL: 'redis://redis:6379',
     }
-    const config = await loadConfigFile('config/compose.yaml', env)
+    const config = await loadConfigFile('config/compose.yaml', env, builtinAdapters)
     expect(config.coordination?.redis).toMatchObject({ url: 'redis://redis:6379', replicas: 2 })
     expect(config.connections.get('own')?.core.adapter).toBe('sql')
     const compose = parse(readFileSync('compose.yaml', 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string> }> }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type KeyedCreate, Idempotency, TENANT_BYTES } from '../../src/coordination/idempotency.ts'
+import { type KeyedCreate, Idempotency, TENANT_BYTES } from '../../src/idempotency/idempotency.ts'
 import { Coordination } from '../../src/coordination/redis.ts'
-import type { Task, TaskCreate } from '../../src/http/schemas/tasks.ts'
+import type { Task, TaskCreate } from '../../src/contract/tasks.ts'
 import { createLogger } from '../../src/logger.ts'
 import { TestRedis } from '../helpers/redis.ts'
 

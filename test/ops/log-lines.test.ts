@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -71,7 +72,7 @@ describe('log lines', () => {
 
     await writeFile(path, good)
     const log = capturedLogger('info')
-    app = await buildApp({ config: await loadConfigFile(path, {}), logger: log.logger, reload: { path, env: {} } })
+    app = await buildApp({ config: await loadConfigFile(path, {}, builtinAdapters), logger: log.logger, reload: { path, env: {}, registry: builtinAdapters } })
     await writeFile(path, bad)
     expect(await app.reloadConfig('test')).toBe(false)
     const rejected = log.lines.map((line) => JSON.parse(line)).find((line) => String(line.msg).startsWith('config reload rejected'))

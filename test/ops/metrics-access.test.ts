@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import { runToExit } from '../helpers/server-process.ts'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -24,11 +25,11 @@ describe('who may read /metrics in production', () => {
   })
 
   it('refuses a config without metrics.token, naming the key, unless metrics.public says so', async () => {
-    await expect(resolveConfig(config(), production)).rejects.toThrow('config: metrics.token: is not set: in production /metrics')
-    await expect(resolveConfig(config({ token: '' }), production)).rejects.toThrow('metrics.token')
-    expect((await resolveConfig(config({ token: 'scrape-token-7d1e4a' }), production)).metrics.token).toBe('scrape-token-7d1e4a')
-    expect((await resolveConfig(config({ public: true }), production)).metrics.public).toBe(true)
-    expect((await resolveConfig(config(), {})).metrics).toEqual({ public: false })
+    await expect(resolveConfig(config(), production, builtinAdapters)).rejects.toThrow('config: metrics.token: is not set: in production /metrics')
+    await expect(resolveConfig(config({ token: '' }), production, builtinAdapters)).rejects.toThrow('metrics.token')
+    expect((await resolveConfig(config({ token: 'scrape-token-7d1e4a' }), production, builtinAdapters)).metrics.token).toBe('scrape-token-7d1e4a')
+    expect((await resolveConfig(config({ public: true }), production, builtinAdapters)).metrics.public).toBe(true)
+    expect((await resolveConfig(config(), {}, builtinAdapters)).metrics).toEqual({ public: false })
   })
 
   it('refuses a reload that drops the token, and /metrics stays guarded', async () => {
@@ -36,7 +37,7 @@ describe('who may read /metrics in production', () => {
     const yaml = (metrics: string) => `auth:\n  apiKeys: ${KEY}\nconnections:\n  local:\n    adapter: memory\nactive: local\n${metrics}`
     await writeFile(path, yaml('metrics:\n  token: scrape-token-7d1e4a\n'))
     const log = capturedLogger('info')
-    app = await buildApp({ config: await loadConfigFile(path, production), logger: log.logger, reload: { path, env: production } })
+    app = await buildApp({ config: await loadConfigFile(path, production, builtinAdapters), logger: log.logger, reload: { path, env: production, registry: builtinAdapters } })
     await writeFile(path, yaml(''))
     expect(await app.reloadConfig('token dropped')).toBe(false)
     expect(log.lines.join('\n')).toContain('metrics.token')

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { builtinAdapters } from '../../adapters/index.ts'
 import { resolveConfig } from '../../src/config/load.ts'
-import { ERROR_DOCS } from '../../src/http/schemas/error-answers.ts'
+import { ERROR_DOCS } from '../../src/errors.ts'
 import { KEY, testApp } from '../helpers/app.ts'
 
 type Schema = {

@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -33,7 +34,7 @@ describe('what a reload keeps of the records', () => {
   const start = async (text: string) => {
     path = join(await mkdtemp(join(tmpdir(), 'gateway-reload-data-')), 'gateway.yaml')
     await writeFile(path, text)
-    app = await buildApp({ config: await loadConfigFile(path, {}), logger: log.logger, reload: { path, env: {} } })
+    app = await buildApp({ config: await loadConfigFile(path, {}, builtinAdapters), logger: log.logger, reload: { path, env: {}, registry: builtinAdapters } })
   }
   const reloadWith = async (text: string) => {
     await writeFile(path, text)

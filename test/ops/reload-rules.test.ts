@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import { appendFile, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -36,8 +37,8 @@ describe('what a reload applies, and what it refuses', () => {
     log = capturedLogger('info')
     path = join(await mkdtemp(join(tmpdir(), 'gateway-reload-rules-')), 'gateway.yaml')
     await writeFile(path, text)
-    const loaded = ensureApiKeys(await loadConfigFile(path, env), log.logger)
-    app = await buildApp({ config: loaded, logger: log.logger, reload: { path, env } })
+    const loaded = ensureApiKeys(await loadConfigFile(path, env, builtinAdapters), log.logger)
+    app = await buildApp({ config: loaded, logger: log.logger, reload: { path, env, registry: builtinAdapters } })
   }
   const lines = () => log.lines.map((line) => JSON.parse(line))
   const rejection = () => lines().findLast((line) => line.msg.startsWith('config reload rejected'))

@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,7 +32,7 @@ describe('live config reload', () => {
   const start = async (text: string) => {
     path = join(await mkdtemp(join(tmpdir(), 'gateway-reload-')), 'gateway.yaml')
     await writeFile(path, text)
-    app = await buildApp({ config: await loadConfigFile(path, {}), logger: log.logger, reload: { path, env: {} } })
+    app = await buildApp({ config: await loadConfigFile(path, {}, builtinAdapters), logger: log.logger, reload: { path, env: {}, registry: builtinAdapters } })
   }
   afterEach(() => app?.close())
 

@@ -1,3 +1,4 @@
+import { builtinAdapters } from '../../adapters/index.ts'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../src/config/load.ts'
@@ -135,7 +136,7 @@ describe('failed authentications, per client address', () => {
   })
 
   it('refuses a trustProxy entry that is not an address or a CIDR range, naming it', async () => {
-    const config = (trustProxy: string[]) => resolveConfig({ auth: { apiKeys: [KEY] }, connections: { local: { adapter: 'memory' } }, active: 'local', trustProxy })
+    const config = (trustProxy: string[]) => resolveConfig({ auth: { apiKeys: [KEY] }, connections: { local: { adapter: 'memory' } }, active: 'local', trustProxy }, process.env, builtinAdapters)
     await expect(config(['10.0.0.0/8', 'fd00::/8', '192.0.2.1'])).resolves.toMatchObject({ trustProxy: ['10.0.0.0/8', 'fd00::/8', '192.0.2.1'] })
     await expect(config(['10.0.0.0/33'])).rejects.toThrow('trustProxy[0]: "10.0.0.0/33" is not an IP address or a CIDR range')
     await expect(config(['10.0.0.1', 'load-balancer'])).rejects.toThrow('trustProxy[1]: "load-balancer" is not an IP address or a CIDR range')

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dropTables, postgresConnection, tempFile, uniquePrefix } from '../../adapters/sql/testing.ts'
-import { FREE_FORM } from '../../src/http/schemas/free-form.ts'
+import { FREE_FORM } from '../../src/contract/free-form.ts'
 import { headers, testApp } from '../helpers/app.ts'
 import { countingMemory } from '../helpers/counting-memory.ts'
 
@@ -15,7 +15,7 @@ const DEEP = 100_000
 
 /**
  * Free-form fields (a record's fields beyond its known ones, an activity's metadata) are held to
- * bounds at the schema (`src/http/schemas/free-form.ts`): a 400 naming the field, nothing written,
+ * bounds at the schema (`src/contract/free-form.ts`): a 400 naming the field, nothing written,
  * and nothing stored can make a later answer fail. A value nested 100,000 levels (600 KB, under
  * the body limit) overflowed `JSON.stringify`: a 500 from the sql adapter, and from every later
  * sync of the contact the memory adapter had kept.

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { type AdapterRegistry, builtinAdapters } from '../../adapters/index.ts'
 import { HUBSPOT_TOKEN, HubSpotFake } from '../../adapters/hubspot/fake/hubspot.ts'
 import { PIPEDRIVE_TOKEN, PipedriveFake } from '../../adapters/pipedrive/fake/pipedrive.ts'
-import type { AdapterV2 } from '../../src/adapter/v2.ts'
+import type { AdapterV2 } from '../../src/kit/spec.ts'
 import type { SeenRequest } from '../conformance/fakes/http-fake.ts'
 import { failFirstCreate, loseFirstCreate } from '../conformance/fakes/lost-answers.ts'
 import { sleep } from '../conformance/harness.ts'
@@ -30,7 +30,7 @@ function pipedriveSettlingAfter(settleMs: number): AdapterRegistry {
 /**
  * Contacts and companies whose create the CRM applied while its answer was lost, on CRMs whose
  * search lags behind their writes (HubSpot, and Pipedrive with what lookups learned kept for no
- * time): the export sent again never makes a second record (`src/service/record-attempts.ts`).
+ * time): the export sent again never makes a second record (`src/idempotency/record-attempts.ts`).
  */
 describe('an export whose create answer was lost never makes a second record', () => {
   const closing: { close(): Promise<unknown> }[] = []

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { whenAbandoned } from '../../src/service/abandon.ts'
-import { FairLimit } from '../../src/service/fair-limit.ts'
-import { KeyedLock } from '../../src/service/keyed-lock.ts'
-import { SharedSignal } from '../../src/service/shared-signal.ts'
+import { whenAbandoned } from '../../src/tools/abandon.ts'
+import { FairLimit } from '../../src/tools/fair-limit.ts'
+import { KeyedLock } from '../../src/tools/keyed-lock.ts'
+import { SharedSignal } from '../../src/tools/shared-signal.ts'
 
 /** A waiter that counts how often its signal is read: each read of a request's signal makes a
  * timer and a hang-up listener (`RequestCallOptions`). */

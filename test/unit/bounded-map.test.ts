@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BoundedMap } from '../../src/service/bounded-map.ts'
+import { BoundedMap } from '../../src/tools/bounded-map.ts'
 
 describe('BoundedMap', () => {
   it('keeps at most max entries, pushing out the one written longest ago', () => {

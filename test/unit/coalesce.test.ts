@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
-import { Coalescer } from '../../src/service/coalesce.ts'
+import type { CallOptions } from '../../src/kit/spec.ts'
+import { Coalescer } from '../../src/tools/coalesce.ts'
 import { UpstreamUnavailableError } from '../../src/errors.ts'
 
 const options = (): CallOptions => ({ signal: AbortSignal.timeout(5000), deadline: Date.now() + 5000, warn: () => {} })

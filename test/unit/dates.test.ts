@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatUtc, parseDueDate } from '../../src/service/dates.ts'
+import { formatUtc, parseDueDate } from '../../src/contract/dates.ts'
 
 describe('dates', () => {
   it.each([

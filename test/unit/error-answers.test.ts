@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as errors from '../../src/errors.ts'
-import { ERROR_DOCS, errorAnswers } from '../../src/http/schemas/error-answers.ts'
+import { ERROR_DOCS } from '../../src/errors.ts'
+import { errorAnswers } from '../../src/contract/error-answers.ts'
 
 describe("the error codes the OpenAPI document lists", () => {
   it("have the statuses of their classes in src/errors.ts", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FairLimit } from '../../src/service/fair-limit.ts'
+import { FairLimit } from '../../src/tools/fair-limit.ts'
 
 const never = { signal: new AbortController().signal, deadline: Number.POSITIVE_INFINITY }
 const gate = () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { decodeId, encodeId } from '../../src/service/ids.ts'
+import { decodeId, encodeId } from '../../src/contract/ids.ts'
 
 describe('task ids', () => {
   it('keeps safe native ids readable and encodes the rest', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ResolvedConnection } from '../../src/config/load.ts'
+import type { ResolvedConnection } from '../../src/config/types.ts'
 import { KeptState } from '../../src/runtime/kept-state.ts'
 
 /** The connections of a config, by name, as far as `KeptState` reads them: their adapter. */

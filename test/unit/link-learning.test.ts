@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
+import type { CallOptions } from '../../src/kit/spec.ts'
 import { LinkLearning, MAX_WAIT_MS } from '../../src/runtime/link-learning.ts'
 import { capturedLogger } from '../helpers/app.ts'
 

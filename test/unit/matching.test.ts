@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Lookup } from '../../src/adapter/records.ts'
+import type { Lookup } from '../../src/kit/spec.ts'
 import { chooseMatch, normalize } from '../../src/service/matching.ts'
 
 describe('matching records', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { WriteLog } from '../../src/adapter/write-log.ts'
-import type { Found } from '../../src/coordination/lost-creates.ts'
+import type { WriteLog } from '../../src/kit/spec.ts'
+import type { Found } from '../../src/idempotency/lost-creates.ts'
 import { Remembered } from '../../src/coordination/remembered.ts'
 import { ActivityInDoubtError } from '../../src/errors.ts'
-import type { ActivityOut } from '../../src/http/schemas/activities.ts'
-import { type Message, MessageLog } from '../../src/service/message-log.ts'
+import type { ActivityOut } from '../../src/contract/activities.ts'
+import { type Message, MessageLog } from '../../src/idempotency/message-log.ts'
 
 const activity = (id: string): ActivityOut => ({ id: `crm.${id}`, type: 'EMAIL', occurredAt: '2025-03-02T09:15:00Z' })
 const OCCURRED_AT = Date.parse('2025-03-02T09:15:00Z')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { NativeRecord } from '../../src/adapter/records.ts'
+import type { NativeRecord } from '../../src/kit/spec.ts'
 import { Remembered } from '../../src/coordination/remembered.ts'
-import { RecordAttempts } from '../../src/service/record-attempts.ts'
+import { RecordAttempts } from '../../src/idempotency/record-attempts.ts'
 
 type Found = { records: NativeRecord<object>[]; settleMs: number }
 

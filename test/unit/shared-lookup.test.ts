@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
+import type { CallOptions } from '../../src/kit/spec.ts'
 import { UpstreamTimeoutError } from '../../src/errors.ts'
-import { SharedLookup } from '../../src/service/shared-lookup.ts'
+import { SharedLookup } from '../../src/tools/shared-lookup.ts'
 
 /** The rules of `SharedLookup`, each as a scripted interleaving: every lookup waits for the test. */
 

@@ -1,9 +1,8 @@
-import { FairLimit } from '../../src/service/fair-limit.ts'
+import { FairLimit } from '../../src/tools/fair-limit.ts'
 import { describe, expect, it } from 'vitest'
-import type { CallOptions } from '../../src/adapter/common.ts'
-import type { NativeTask, TaskPort } from '../../src/adapter/tasks.ts'
+import type { CallOptions, NativeTask, TaskPort } from '../../src/kit/spec.ts'
 import { TaskStore } from '../../src/service/task-store.ts'
-import type { CallSpan, CallTrace } from '../../src/upstream/call-trace.ts'
+import type { CallSpan, CallTrace } from '../../src/kit/spec/call-options.ts'
 
 /**
  * The rules of shared work (`task-store.ts`, `coalesce.ts`), each as a scripted interleaving: an

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterWarning } from '../../src/adapter/common.ts'
-import type { NativeTask } from '../../src/adapter/tasks.ts'
+import type { AdapterWarning, NativeTask } from '../../src/kit/spec.ts'
 import type { Connection } from '../../src/runtime/connections.ts'
 import { UpstreamBadResponseError } from '../../src/errors.ts'
 import { isDigitsId } from '../../src/adapter/native-ids.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AdapterWarning } from '../../src/adapter/common.ts'
+import type { AdapterWarning } from '../../src/kit/spec.ts'
 import { TypeMap } from '../../src/service/type-map.ts'
 import { hubspotTaskTypes } from '../../adapters/hubspot/task-types.ts'
 

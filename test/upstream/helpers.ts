@@ -1,8 +1,8 @@
 import { Value } from '@sinclair/typebox/value'
 import type { Logger } from 'pino'
-import type { CallOptions } from '../../src/adapter/common.ts'
+import type { CallOptions, UpstreamClientOptions } from '../../src/kit/spec.ts'
 import { ConnectionCore } from '../../src/config/schema.ts'
-import { type UpstreamClientOptions, createUpstreamClient } from '../../src/upstream/client.ts'
+import { createUpstreamClient } from '../../src/upstream/client.ts'
 import { createLogger } from '../../src/logger.ts'
 import { UpstreamState } from '../../src/upstream/connection-state.ts'
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { UpstreamRateLimitedError } from '../../src/errors.ts'
 import { SlidingWindowLimiter, rateLimitLayer } from '../../src/upstream/rate-limit.ts'
-import type { Attempt, UpstreamResponse } from '../../src/upstream/types.ts'
+import type { Attempt } from '../../src/upstream/types.ts'
+import type { UpstreamResponse } from '../../src/kit/spec.ts'
 import { boundedWaits } from '../../src/upstream/waits.ts'
 
 describe('SlidingWindowLimiter', () => {

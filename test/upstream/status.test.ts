@@ -9,7 +9,7 @@ import {
   UpstreamUnavailableError,
   UpstreamUnexpectedStatusError,
 } from '../../src/errors.ts'
-import type { UpstreamRequest } from '../../src/upstream/types.ts'
+import type { UpstreamRequest } from '../../src/kit/spec.ts'
 import { HttpFake, type Step } from '../conformance/fakes/http-fake.ts'
 import { client, within } from './helpers.ts'
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { applySocketLimits } from '../sockets.ts'
-import type { AdapterRegistry } from '../../../adapters/index.ts'
+import type { AdapterLoaders } from '../../config/types.ts'
 import { ensureApiKeys } from '../../config/api-keys.ts'
 import { ensureLinkTokens } from '../../config/link-tokens.ts'
 import { loadConfigText, readConfigFile } from '../../config/load.ts'
@@ -13,7 +13,8 @@ import { ConfigError } from '../../errors.ts'
 export interface ConfigReloadOptions {
   readonly path: string
   readonly env: NodeJS.ProcessEnv
-  readonly registry?: AdapterRegistry
+  /** The adapters a reloaded config may name: the registry the composition root gave the first load. */
+  readonly registry: AdapterLoaders
   /** Reload on SIGHUP too (the server does; tests call `reloadConfig` themselves). */
   readonly onSignal?: boolean
 }

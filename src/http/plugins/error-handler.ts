@@ -24,7 +24,25 @@ export function toGatewayError(error: FastifyError | Error): GatewayError {
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new BadRequestError(error.message)
   }
-  return new InternalError()
+  return new InternalError(undefined, { cause: error })
+}
+
+/** How deep a chain of causes is followed: a cycle (`a.cause = a`) must not hang the handler. */
+const MAX_CAUSES = 8
+
+/**
+ * What an error stands for, outermost first, one line each (`TransportError: upstream transport
+ * broken (ECONNRESET)`), scrubbed: for the log only. The answer says nothing of it, since a cause
+ * names hosts, stores and the gateway's insides.
+ */
+export function causeChain(error: Error, scrub: (text: string) => string = (text) => text): string[] {
+  const chain: string[] = []
+  for (let cause = error.cause; cause !== undefined && chain.length < MAX_CAUSES; cause = (cause as { cause?: unknown }).cause) {
+    const line = cause instanceof Error ? `${cause.constructor.name}: ${cause.message}` : String(cause)
+    chain.push(scrub(line))
+    if (!(cause instanceof Error)) break
+  }
+  return chain
 }
 
 /**
@@ -44,11 +62,13 @@ async function errorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const mapped = toGatewayError(error)
     const message = scrubbed(request, mapped.message)
+    const chain = causeChain(mapped, (text) => scrubbed(request, text))
+    const causes = chain.length > 0 ? { causes: chain } : {}
     if (mapped.statusCode >= 500) {
       const detail = mapped instanceof InternalError && mapped.detail ? { detail: scrubbed(request, mapped.detail) } : {}
-      request.log.error({ err: mapped === error ? { code: mapped.code, message, ...detail } : error }, 'request failed')
+      request.log.error({ err: mapped === error ? { code: mapped.code, message, ...detail, ...causes } : error }, 'request failed')
     } else {
-      request.log.info({ code: mapped.code, message }, 'request rejected')
+      request.log.info({ code: mapped.code, message, ...causes }, 'request rejected')
     }
     if (mapped.retryAfterSeconds !== undefined) reply.header('retry-after', String(mapped.retryAfterSeconds))
     if (bodyStillComing(request.raw)) {

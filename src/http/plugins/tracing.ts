@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { RequestTrace, Tracing } from '../../ops/tracing.ts'
+import type { RequestTrace, Tracing } from '../../ops/tracing-types.ts'
 import type { Tenant } from '../../runtime/runtime.ts'
 import { toGatewayError } from './error-handler.ts'
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { ActivityCreate, ActivityOut } from '../schemas/activities.ts'
-import { answer } from '../schemas/common.ts'
-import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
+import { ActivityCreate, ActivityOut } from '../../contract/activities.ts'
+import { answer } from '../../contract/common.ts'
+import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../../contract/error-answers.ts'
 import { callOptions, security } from './request-context.ts'
 
 /** One campaign message as a CRM activity: 201 when logged, 200 when it had been logged before. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { AssociateAnswer, Associate } from '../schemas/associations.ts'
-import { answer } from '../schemas/common.ts'
-import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
+import { AssociateAnswer, Associate } from '../../contract/associations.ts'
+import { answer } from '../../contract/common.ts'
+import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../../contract/error-answers.ts'
 import { callOptions, security } from './request-context.ts'
 
 /** Links contacts to companies; a pair linked before is harmless. */

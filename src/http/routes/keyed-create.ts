@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify'
-import type { CallOptions } from '../../adapter/common.ts'
-import { withWrites } from '../../coordination/attempt-log.ts'
-import type { KeyedCreate } from '../../coordination/idempotency.ts'
-import type { TaskCreate } from '../schemas/tasks.ts'
+import type { CallOptions } from '../../kit/spec.ts'
+import { withWrites } from '../../idempotency/attempt-log.ts'
+import type { KeyedCreate } from '../../idempotency/idempotency.ts'
+import type { TaskCreate } from '../../contract/tasks.ts'
 
 /** What `Idempotency` may do for one `POST /tasks` with a key: create, look up, read, for the
  * request's tenant and body, under its deadline. */

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { recordLink } from '../../service/link-service.ts'
-import { errorAnswers } from '../schemas/error-answers.ts'
+import { errorAnswers } from '../../contract/error-answers.ts'
 
 // No length or pattern here: a malformed token or id must get the same 404 as any other, not a 400.
 const Params = Type.Object({

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { connectionReport } from '../../ops/connection-report.ts'
 import { requireMetricsToken } from '../metrics-token.ts'
-import { LiveAnswer, ReadyAnswer } from '../schemas/ops.ts'
+import { LiveAnswer, ReadyAnswer } from '../../contract/ops.ts'
 
 /**
  * Liveness, readiness and metrics: no API key. The metrics token (`metrics.token`) guards

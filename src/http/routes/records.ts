@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { answer } from '../schemas/common.ts'
-import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
+import { answer } from '../../contract/common.ts'
+import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../../contract/error-answers.ts'
 import {
   CreateAnswer,
   CreateCompanies,
@@ -11,7 +11,7 @@ import {
   UpdateAnswer,
   UpdateCompanies,
   UpdateContacts,
-} from '../schemas/records.ts'
+} from '../../contract/records.ts'
 import { callOptions, security } from './request-context.ts'
 
 /**

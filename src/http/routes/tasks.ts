@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { answer } from '../schemas/common.ts'
-import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
-import { BatchCompleteBody, BatchGetBody, CreateHeaders, Task, TaskCreate, TaskIdParams, TaskList, TaskPatch } from '../schemas/tasks.ts'
+import { answer } from '../../contract/common.ts'
+import { BODY, CRM_FAILED, KEYED, errorAnswers } from '../../contract/error-answers.ts'
+import { BatchCompleteBody, BatchGetBody, CreateHeaders, Task, TaskCreate, TaskIdParams, TaskList, TaskPatch } from '../../contract/tasks.ts'
 import { keyedCreate } from './keyed-create.ts'
 import { callOptions, security } from './request-context.ts'
 

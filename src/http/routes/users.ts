@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { listUsers } from '../../service/user-service.ts'
-import { answer } from '../schemas/common.ts'
-import { CRM_FAILED, KEYED, errorAnswers } from '../schemas/error-answers.ts'
-import { HealthAnswer, UserList } from '../schemas/users.ts'
+import { answer } from '../../contract/common.ts'
+import { CRM_FAILED, KEYED, errorAnswers } from '../../contract/error-answers.ts'
+import { HealthAnswer, UserList } from '../../contract/users.ts'
 import { callOptions, security } from './request-context.ts'
 
 /** What Enginy calls when it connects: `/health` to check the key and the CRM, `/users` for owner selection. */

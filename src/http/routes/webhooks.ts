@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { RouteNotFoundError } from '../../errors.ts'
 import { RequestCallOptions } from '../call-options.ts'
-import { answer } from '../schemas/common.ts'
-import { errorAnswers } from '../schemas/error-answers.ts'
+import { answer } from '../../contract/common.ts'
+import { errorAnswers } from '../../contract/error-answers.ts'
 
 /** The largest event body taken: a CRM's event is one record, a few KiB. */
 const EVENT_BYTES = 256 * 1024

@@ -45,6 +45,7 @@ export class HttpFake {
   rateLimit?: {
     requests: number
     windowMs: number
+    /** The answer to a request past the limit (the CRM's 429). */
     onLimited: (request: SeenRequest) => Step
     /** Requests that neither count nor are limited (a benchmark's control routes). */
     exempt?: (request: SeenRequest) => boolean
@@ -62,6 +63,7 @@ export class HttpFake {
     public handler: Handler,
   ) {}
 
+  /** Starts a fake on a free port of 127.0.0.1, answering with `handler` once `queue` is empty. */
   static async start(handler: Handler): Promise<HttpFake> {
     const server = createServer()
     const fake = new HttpFake(server, handler)
@@ -86,6 +88,7 @@ export class HttpFake {
     ).length
   }
 
+  /** Forgets the requests seen, the queued steps and the counts, between tests. */
   reset(): void {
     this.requests.length = 0
     this.queue.length = 0
@@ -94,6 +97,7 @@ export class HttpFake {
     this.peakByRoute.clear()
   }
 
+  /** Stops listening and drops every open connection. */
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy()
     await new Promise<void>((resolve) => this.server.close(() => resolve()))

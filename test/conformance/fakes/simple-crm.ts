@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import type { AdapterDefinition } from '../../../src/adapter/common.ts'
-import type { NativeTask } from '../../../src/adapter/tasks.ts'
-import { type UpstreamRequest, header } from '../../../src/upstream/types.ts'
+import type { AdapterDefinition, NativeTask, UpstreamRequest } from '../../../src/kit/spec.ts'
+import { header } from '../../../src/upstream/types.ts'
 import { HttpFake, type SeenRequest, type Step } from './http-fake.ts'
 
 /**
