@@ -17,12 +17,12 @@ const MAX_PAGES = 20
 
 /**
  * Enginy's messages as Close activities (`activity-mapping.ts`). A note or an e-mail is kept on a
- * lead: the company named, else the contact's lead, read with the contact (one call, which also
- * gives a reply's sender). One naming neither cannot be kept: `needsRecord`, and the core answers
- * it a 422 naming `contactId` before any call. Close holds
- * no unique message id, so the core's message log keeps each message from being logged twice, and
- * a message whose create ended in doubt is found by a list of the lead's activities made since
- * the attempt.
+ * lead: the company named, else the contact's lead, as an answer of the last minutes showed it, or
+ * read with the contact (one call, which also gives a reply's sender). One naming neither cannot
+ * be kept: `needsRecord`, and the core answers it a 422 naming `contactId` before any call. Close
+ * holds no unique message id, so the core's message log keeps each message from being logged
+ * twice, and a message whose create ended in doubt is found by a list of the lead's activities
+ * made since the attempt.
  */
 export function createActivities(client: UpstreamClient, contacts: ContactCalls): ActivityPort {
   /** What a create of `input` writes; with `recent`, to the lead an answer of the last minutes
