@@ -23,6 +23,10 @@ export const REDACTED_PATHS = [
   'apiToken',
   '*.apiToken',
   '*.*.apiToken',
+  // Close's connection option: an organization's API key.
+  'apiKey',
+  '*.apiKey',
+  '*.*.apiKey',
   'password',
   '*.password',
   'refreshToken',

@@ -1,3 +1,4 @@
+import type { Static } from '@sinclair/typebox'
 import type { ActivityPort, CallOptions, NativeActivityInput, UpstreamClient } from '../../src/kit/spec.ts'
 import { UpstreamRejectedError, UpstreamUnavailableError } from '../../src/kit/utils.ts'
 import { type ActivityWrite, fromActivity, holds, toActivity } from './activity-mapping.ts'
@@ -16,16 +17,21 @@ const MAX_PAGES = 20
 
 /**
  * Enginy's messages as Close activities (`activity-mapping.ts`). A note or an e-mail is kept on a
- * lead: the company named, else the contact's lead, read with the contact (one call, which also
- * gives a reply's sender). One naming neither cannot be kept: `needsRecord`, and the core answers
- * it a 422 naming `contactId` before any call. Close holds
- * no unique message id, so the core's message log keeps each message from being logged twice, and
- * a message whose create ended in doubt is found by a list of the lead's activities made since
- * the attempt.
+ * lead: the company named, else the contact's lead, as an answer of the last minutes showed it, or
+ * read with the contact (one call, which also gives a reply's sender). One naming neither cannot
+ * be kept: `needsRecord`, and the core answers it a 422 naming `contactId` before any call. Close
+ * holds no unique message id, so the core's message log keeps each message from being logged
+ * twice, and a message whose create ended in doubt is found by a list of the lead's activities
+ * made since the attempt.
  */
 export function createActivities(client: UpstreamClient, contacts: ContactCalls): ActivityPort {
-  const plan = async (input: NativeActivityInput, options: CallOptions): Promise<ActivityWrite> => {
-    const needsContact = input.contactId !== undefined && (input.companyId === undefined || (input.type === 'EMAIL' && input.direction === 'INBOUND'))
+  /** What a create of `input` writes; with `recent`, to the lead an answer of the last minutes
+   * showed its contact on (`recalled`), where nothing else needs the contact read. */
+  const plan = async (input: NativeActivityInput, options: CallOptions, recent = false): Promise<ActivityWrite & { recalled?: boolean }> => {
+    const reply = input.type === 'EMAIL' && input.direction === 'INBOUND'
+    const last = recent && !reply && input.companyId === undefined && input.contactId !== undefined ? contacts.lastLead(input.contactId) : undefined
+    if (last !== undefined) return { ...toActivity(input, last, undefined), recalled: true }
+    const needsContact = input.contactId !== undefined && (input.companyId === undefined || reply)
     const contact = needsContact ? await contacts.get(input.contactId!, options) : undefined
     if (contact === null) throw new UpstreamRejectedError(`body/contactId: Close holds no contact ${input.contactId}`)
     const lead = input.companyId ?? contact?.lead_id
@@ -33,14 +39,19 @@ export function createActivities(client: UpstreamClient, contacts: ContactCalls)
     if (lead === undefined) throw new UpstreamRejectedError('body/contactId: Close keeps every activity on a lead: name a contact or a company')
     return toActivity(input, lead, contact?.emails?.[0]?.email ?? undefined)
   }
+  const create = async (input: NativeActivityInput, options: CallOptions, recent: boolean): Promise<Static<typeof Note> | Static<typeof Email>> => {
+    const write = await plan(input, options, recent)
+    return contactOnLead(
+      () => client.json({ method: 'POST', route: ROUTES[write.path], body: write.body, options }, SCHEMAS[write.path]),
+      write.recalled ? () => create(input, options, false) : undefined,
+    )
+  }
 
   return {
     isNativeId: closeIds('activity'),
     needsRecord: true,
     async doCreate(input, options) {
-      const write = await plan(input, options)
-      const logged = await contactOnLead(() => client.json({ method: 'POST', route: ROUTES[write.path], body: write.body, options }, SCHEMAS[write.path]))
-      return fromActivity(logged, input)
+      return fromActivity(await create(input, options, true), input)
     },
     createdLookup: {
       settleMs: SETTLE_MS,

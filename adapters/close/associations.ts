@@ -8,7 +8,9 @@ const MAX_PAIRS = 100
 /**
  * A contact's company is its lead: a contact belongs to exactly one (FACTS.md, "Contacts").
  * Associating a contact with a company moves it there (`PUT /contact/{id}/ {lead_id}`), after one
- * read that says whether it is there already (`existed`, no write). The lead it leaves stays,
+ * read that says whether it is there already (`existed`, no write), unless an answer of the last
+ * ten minutes showed it on another lead (an export made it: the association right after costs
+ * the move alone). The lead it leaves stays,
  * possibly empty: the one Close made for a contact exported without a company, named after it. A
  * contact or lead Close does not hold is `missing`. Close's reference does not say a contact can
  * move; the fake lets it (not checked against a live account).
@@ -16,9 +18,14 @@ const MAX_PAIRS = 100
 export function createAssociations(contacts: ContactCalls): AssociationPort {
   const associate = async (contactId: string, companyId: string, options: CallOptions) => {
     try {
-      const contact = await contacts.get(contactId, options)
-      if (!contact) return missing
-      if (contact.lead_id === companyId) return done('existed' as const)
+      // A contact just seen on another lead (exported, found, moved) is moved without a read:
+      // the move is the same whatever happened since. One that may be there already is read.
+      const last = contacts.lastLead(contactId)
+      if (last === undefined || last === companyId) {
+        const contact = await contacts.get(contactId, options)
+        if (!contact) return missing
+        if (contact.lead_id === companyId) return done('existed' as const)
+      }
       return (await contacts.put(contactId, { lead_id: companyId }, options)) ? done('created' as const) : missing
     } catch (error) {
       // Close's 400 for a lead it does not hold: `{"field-errors": {"lead": "Object does not exist."}}`.

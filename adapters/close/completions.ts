@@ -1,4 +1,5 @@
 import type { CallOptions, UpstreamClient } from '../../src/kit/spec.ts'
+import { chunks } from '../../src/kit/utils.ts'
 import { isCloseId } from './ids.ts'
 import { TaskCompleted, list } from './schemas.ts'
 import type { CloseTask } from './task-mapping.ts'
@@ -6,6 +7,8 @@ import { parseCloseTime } from './times.ts'
 
 const COMPLETIONS = '/api/v1/activity/task_completed/'
 const Completions = list(TaskCompleted)
+/** Ids of one read: the request line's bound, as for tasks. */
+const MAX_IDS = 100
 
 /**
  * When each completed task was completed. A lead task holds no completion time: completing it
@@ -18,8 +21,9 @@ export async function completionTimes(client: UpstreamClient, tasks: readonly Cl
   const times = new Map<string, number | null>()
   const activityIds = tasks.flatMap((task) => (task.is_complete && task.object_id && isCloseId('activity', task.object_id) ? [task.object_id] : []))
   const found = new Map<string, number>()
-  if (activityIds.length > 0) {
-    const query = { id__in: activityIds.join(','), _limit: String(activityIds.length), _fields: 'id,task_id,date_created' }
+  // A batch's tasks are at most 100; a lookup's or a feed's may be more, each read still 100 at most.
+  for (const part of chunks(activityIds, MAX_IDS)) {
+    const query = { id__in: part.join(','), _limit: String(part.length), _fields: 'id,task_id,date_created' }
     const answer = await client.json({ method: 'GET', route: COMPLETIONS, query, options }, Completions)
     for (const activity of answer.data) {
       const at = parseCloseTime(activity.date_created)

@@ -1,9 +1,10 @@
 import type { CallOptions, ContactFields, ContactPort, Lookup, NativeContact, RecordInput, UpstreamClient } from '../../src/kit/spec.ts'
-import { type GatewayError, done, failed, missing } from '../../src/kit/utils.ts'
+import { BoundedMap, type GatewayError, done, failed, missing, normalize } from '../../src/kit/utils.ts'
 import { type CloseContact, contactFields, fromContact, needsCurrent, toContact } from './contact-mapping.ts'
 import { createdRecords } from './created-records.ts'
 import type { KindPlan } from './field-plan.ts'
 import { closeIds } from './ids.ts'
+import { Recent } from './recent.ts'
 import { Contact } from './schemas.ts'
 import { recordFeed } from './record-feed.ts'
 import { lookupQuery, searchAll } from './search.ts'
@@ -17,13 +18,24 @@ export const MAX_KEYS = 100
 export interface ContactCalls {
   get(id: string, options: CallOptions): Promise<CloseContact | null>
   put(id: string, body: Record<string, unknown>, options: CallOptions): Promise<CloseContact | null>
+  /** Notes where an answer showed a contact: its lead, as of then. */
+  seen(contact: CloseContact): void
+  /** The lead a contact was last seen on in the last ten minutes, if it was. */
+  lastLead(id: string): string | undefined
 }
 
 export function contactCalls(client: UpstreamClient, fields: readonly string[]): ContactCalls {
   const _fields = fields.join(',')
+  const leads = new BoundedMap<string, string>({ max: 20_000, ttlMs: 600_000 })
+  const seen = (contact: CloseContact | null) => {
+    if (contact) leads.set(contact.id, contact.lead_id)
+    return contact
+  }
   return {
-    get: (id, options) => client.json({ method: 'GET', route: CONTACT, params: { id }, query: { _fields }, options }, Contact, 'null'),
-    put: (id, body, options) => client.json({ method: 'PUT', route: CONTACT, params: { id }, query: { _fields }, body, options }, Contact, 'null'),
+    get: async (id, options) => seen(await client.json({ method: 'GET', route: CONTACT, params: { id }, query: { _fields }, options }, Contact, 'null')),
+    put: async (id, body, options) => seen(await client.json({ method: 'PUT', route: CONTACT, params: { id }, query: { _fields }, body, options }, Contact, 'null')),
+    seen,
+    lastLead: (id) => leads.get(id),
   }
 }
 
@@ -37,11 +49,26 @@ export function contactCalls(client: UpstreamClient, fields: readonly string[]):
  */
 export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFields>, calls: ContactCalls): ContactPort {
   const fields = contactFields(plan)
+  const recent = new Recent<NativeContact>(plan.lookups)
   const map = (contact: CloseContact) => fromContact(contact, plan)
+  const wrote = (contact: CloseContact) => {
+    calls.seen(contact)
+    const mapped = map(contact)
+    recent.wrote(mapped)
+    return mapped
+  }
+
+  /** A contact found by one of its addresses, answered with that one as its e-mail, so the core's
+   * check of the match holds for a contact whose first address is another. */
+  const byAddress = (contact: CloseContact, keys: readonly string[]) => {
+    const mapped = map(contact)
+    const matched = contact.emails?.find((entry) => keys.includes(normalize.email(entry.email) ?? ''))
+    return matched ? { ...mapped, email: matched.email } : mapped
+  }
 
   const create = async (input: RecordInput<ContactFields>, options: CallOptions) => {
     try {
-      return done(map(await client.json({ method: 'POST', route: CONTACTS, query: { _fields: fields.join(',') }, body: toContact(input, plan), options }, Contact)))
+      return done(wrote(await client.json({ method: 'POST', route: CONTACTS, query: { _fields: fields.join(',') }, body: toContact(input, plan), options }, Contact)))
     } catch (error) {
       return failed(error as GatewayError)
     }
@@ -53,7 +80,7 @@ export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFie
       if (current === null) return missing
       const body = toContact(input, plan, current)
       const contact = Object.keys(body).length === 0 ? (current ?? (await calls.get(id, options))) : await calls.put(id, body, options)
-      return contact ? done(map(contact)) : missing
+      return contact ? done(wrote(contact)) : missing
     } catch (error) {
       return failed(error as GatewayError)
     }
@@ -65,10 +92,11 @@ export function createContacts(client: UpstreamClient, plan: KindPlan<ContactFie
     doCreateMany: (inputs, options) => Promise.all(inputs.map((input) => create(input, options))),
     doUpdateMany: (patches, options) => Promise.all(patches.map(({ id, fields: input }) => update(id, input, options))),
     async doFind(by: Lookup, keys, options): Promise<NativeContact[]> {
-      const { records } = await searchAll(client, 'contact', lookupQuery('contact', by, keys, plan.custom.externalId), fields, Contact, options)
-      return records.map(map)
+      const { records } = await searchAll(client, 'contact', lookupQuery('contact', by, keys, plan.custom), fields, Contact, options)
+      for (const contact of records) calls.seen(contact)
+      return recent.complete(by, keys, records.map((contact) => (by === 'email' ? byAddress(contact, keys) : map(contact))))
     },
-    createdLookup: createdRecords(client, 'contact', Contact, map, plan.lookups),
+    createdLookup: createdRecords(client, 'contact', Contact, map, plan.lookups, (record) => recent.wrote(record)),
     changes: recordFeed(client, 'contact', fields, Contact, map),
   }
 }

@@ -25,6 +25,8 @@ export function createdRecords<S extends TSchema, R extends NativeRecord<object>
   schema: S,
   map: (raw: Static<S>) => R,
   lookups: readonly Lookup[],
+  /** Told of each record found, so later lookups find it while search has not caught up. */
+  remember: (record: R) => void,
 ): CreatedLookup<RecordInput<object>, R> {
   return {
     settleMs: SETTLE_MS,
@@ -38,7 +40,7 @@ export function createdRecords<S extends TSchema, R extends NativeRecord<object>
         return key === undefined ? [] : [[by, key] as const]
       })
       const made = events.flatMap((event) => (Value.Check(schema, event.data) ? [map(event.data as Static<S>)] : []))
-      return made.filter(
+      const found = made.filter(
         (record) =>
           (record.createdAt ?? 0) >= since &&
           written.every(([by, key]) => {
@@ -46,6 +48,8 @@ export function createdRecords<S extends TSchema, R extends NativeRecord<object>
             return typeof value === 'string' && normalize[by](value) === key
           }),
       )
+      for (const record of found) remember(record)
+      return found
     },
   }
 }

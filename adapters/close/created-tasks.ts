@@ -21,7 +21,8 @@ export function createdTasks(client: UpstreamClient, leads: TaskLeads): CreatedT
   return {
     settleMs: SETTLE_MS,
     async doFind({ input, createdAfter }, options) {
-      const lead = await leads.of(input, options)
+      // The contact's lead as Close has it now, not as remembered: a wrong lead would find nothing.
+      const { lead } = await leads.of(input, options)
       const expected: NativeTaskInput = { ...input, ...(lead !== leads.holding && { companyId: lead }) }
       const since = closeMoment(Math.floor(createdAfter / 1000) * 1000)
       const found = []

@@ -31,6 +31,9 @@ describe('close: the API key is kept out of logs and answers', () => {
     expect(res.statusCode).toBe(422)
     expect(res.body).toContain('may not write here')
     expect(lines.some((line) => line.includes('/api/v1/me/')), 'readiness checks ran, and were logged').toBe(true)
+    // A connection's options, were they ever logged, show no key.
+    logger.info({ apiKey: API_KEY, connection: { apiKey: API_KEY }, connections: { close: { apiKey: API_KEY } } }, 'options')
+    expect(lines.at(-1)).toContain('[redacted]')
     for (const text of [res.body, ...lines]) {
       expect(text).not.toContain(API_KEY)
       expect(text).not.toContain(ENCODED)

@@ -8,8 +8,9 @@ import { ConfigError } from '../../src/kit/utils.ts'
  * and names their ids in `fieldMap` (`fieldMap.companies.industry: cf_…`). Each such standard field
  * is written to and read from its custom field here; one left unmapped is declared unsupported, and
  * the core drops it with a warning. Every other `fieldMap` entry is an extra field, which the core
- * hands over under its custom field id. A custom field can be searched, so a mapped `externalId`
- * is a lookup.
+ * hands over under its custom field id. A custom field can be searched, so a mapped `externalId`,
+ * and a lead's mapped `linkedinUrl`, are lookups. A contact's LinkedIn URL is one of its `urls`,
+ * which no search was seen to reach: not a lookup.
  */
 export interface KindPlan<F> {
   /** Standard fields kept in custom fields: Enginy's name to the custom field id. */
@@ -46,7 +47,7 @@ export function fieldPlan(fieldMap: FieldMap, connection: string): FieldPlan {
     return {
       custom: custom as KindPlan<F>['custom'],
       extra: [...new Set(extra)],
-      lookups: [...(custom.externalId ? (['externalId'] as const) : []), ...builtIn],
+      lookups: [...(custom.externalId ? (['externalId'] as const) : []), ...builtIn, ...(kind === 'companies' && custom.linkedinUrl ? (['linkedinUrl'] as const) : [])],
       unsupported: [...always, ...customizable.filter((name) => custom[name] === undefined)] as (keyof F & string)[],
     }
   }

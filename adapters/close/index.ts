@@ -8,6 +8,7 @@ import { contactCalls, createContacts } from './contacts.ts'
 import { createdTasks } from './created-tasks.ts'
 import { apiKeyCredentials } from './credentials.ts'
 import { closeErrorMessage } from './error-message.ts'
+import { checkCustomFields } from './field-check.ts'
 import { fieldPlan } from './field-plan.ts'
 import { ID } from './ids.ts'
 import { createLeads } from './leads.ts'
@@ -49,6 +50,7 @@ const definition: AdapterDefinition<typeof CloseOptions> = {
     const plan = fieldPlan(ctx.fieldMap, ctx.connection)
     const contacts = contactCalls(client, contactFields(plan.contacts))
     const leads = taskLeads(contacts, options.taskLeadId)
+    let fieldsChecked = false
     return {
       specificationVersion: 'v2',
       adapter: 'close',
@@ -58,9 +60,13 @@ const definition: AdapterDefinition<typeof CloseOptions> = {
       associations: createAssociations(contacts),
       activities: createActivities(client, contacts),
       users: createUsers(client),
-      // The cheapest authenticated read: the key's own user.
+      // The cheapest authenticated read, the key's own user; the fieldMap's custom fields are
+      // checked on `connections test` and the first readiness check after a start, not on every one.
       async doCheck(options) {
         await client.json({ method: 'GET', route: '/api/v1/me/', query: { _fields: 'id' }, options }, Me)
+        if (fieldsChecked && options.probe) return
+        await checkCustomFields(client, plan, ctx.connection, options)
+        fieldsChecked = true
       },
     }
   },

@@ -5,6 +5,7 @@ import { createdRecords } from './created-records.ts'
 import type { KindPlan } from './field-plan.ts'
 import { closeIds } from './ids.ts'
 import { type CloseLead, fromLead, leadFields, toLead } from './lead-mapping.ts'
+import { Recent } from './recent.ts'
 import { Lead } from './schemas.ts'
 import { recordFeed } from './record-feed.ts'
 import { lookupQuery, searchAll } from './search.ts'
@@ -21,11 +22,15 @@ export function createLeads(client: UpstreamClient, plan: KindPlan<CompanyFields
   const fields = leadFields(plan)
   const _fields = fields.join(',')
   const map = (lead: CloseLead) => fromLead(lead, plan)
+  const recent = new Recent<NativeCompany>(plan.lookups)
 
   const write = async (call: () => Promise<CloseLead | null>) => {
     try {
       const lead = await call()
-      return lead ? done(map(lead)) : missing
+      if (!lead) return missing
+      const company = map(lead)
+      recent.wrote(company)
+      return done(company)
     } catch (error) {
       return failed(error as GatewayError)
     }
@@ -47,10 +52,10 @@ export function createLeads(client: UpstreamClient, plan: KindPlan<CompanyFields
       Promise.all(inputs.map((input) => write(() => client.json({ method: 'POST', route: LEADS, query: { _fields }, body: toLead(input, plan), options }, Lead)))),
     doUpdateMany: (patches, options) => Promise.all(patches.map(({ id, fields: input }) => update(id, input, options))),
     async doFind(by: Lookup, keys, options): Promise<NativeCompany[]> {
-      const { records } = await searchAll(client, 'lead', lookupQuery('lead', by, keys, plan.custom.externalId), fields, Lead, options)
-      return records.map(map)
+      const { records } = await searchAll(client, 'lead', lookupQuery('lead', by, keys, plan.custom), fields, Lead, options)
+      return recent.complete(by, keys, records.map(map))
     },
-    createdLookup: createdRecords(client, 'lead', Lead, map, plan.lookups),
+    createdLookup: createdRecords(client, 'lead', Lead, map, plan.lookups, (record) => recent.wrote(record)),
     changes: recordFeed(client, 'lead', fields, Lead, map),
     linkTo,
   }

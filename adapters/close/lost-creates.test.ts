@@ -69,3 +69,22 @@ describe('close: lost answers on every create', () => {
     expect(again.body.id).toBe(`close.${logged[0]!.id}`)
   })
 })
+
+describe('close: an export sent again while search has not caught up', () => {
+  it('answers the contacts the first made, from the gateway’s log of creates, and makes none twice', async () => {
+    const fake = await CloseFake.start({ searchLagMs: 60_000 })
+    const gateway = await closeGateway(fake)
+    try {
+      const contacts = Array.from({ length: 10 }, (_, i) => ({ externalId: `lag-${i}`, email: `lag${i}@acme.example`, firstName: 'Lag' }))
+      const first = await gateway.send('POST', '/contacts', { contacts })
+      const again = await gateway.send('POST', '/contacts', { contacts })
+      expect(again.status, JSON.stringify(again.body)).toBe(200)
+      expect(again.body.results).toEqual(first.body.results)
+      expect(fake.calls()['POST /api/v1/contact/'], 'each made once').toBe(10)
+      expect(fake.violations).toEqual([])
+    } finally {
+      await gateway.close()
+      await fake.close()
+    }
+  })
+})

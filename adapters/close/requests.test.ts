@@ -184,7 +184,7 @@ describe('close requests', () => {
       { method: 'POST', path: '/api/v1/activity/email/', body: { ...email, status: 'sent', direction: 'outgoing' } },
       { method: 'GET', path: `/api/v1/contact/${CONTACT}/?_fields=${fields}` },
       { method: 'POST', path: '/api/v1/activity/email/', body: { ...email, status: 'inbox', direction: 'incoming', sender: 'ana@acme.example' } },
-      { method: 'GET', path: `/api/v1/contact/${CONTACT}/?_fields=${fields}` },
+      // The reply's read showed the contact's lead: the note goes there with no read of its own.
       { method: 'POST', path: '/api/v1/activity/note/', body: { lead_id: LEAD, contact_id: CONTACT, activity_at: '2026-01-05T10:00:00.000Z', note: 'LinkedIn message, sent\n\nHi\n\nNice to meet you' } },
     ])
   })

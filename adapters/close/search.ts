@@ -25,20 +25,22 @@ const or = (queries: Query[]): Query => (queries.length === 1 ? queries[0]! : { 
  * (FACTS.md, "Lookups"): e-mails through the contact's `contact_email` related objects (exact,
  * ignoring case); a domain as a phrase inside the lead's `url` (`acme.com` in
  * `https://www.acme.com/`, and more: the core checks every match again); a name exactly; an
- * `externalId` as one `term` condition on its custom field holding every key.
+ * `externalId` as one `term` condition on its custom field holding every key; a lead's LinkedIn
+ * URL as a phrase inside its custom field (`linkedin.com/company/acme` in the URL as typed).
  */
-export function lookupQuery(kind: Kind, by: Lookup, keys: readonly string[], externalIdField: string | undefined): Query {
+export function lookupQuery(kind: Kind, by: Lookup, keys: readonly string[], customFields: Partial<Record<Lookup, string>>): Query {
+  const custom = (condition: object) => ({ type: 'field_condition', field: { type: 'custom_field', custom_field_id: customFields[by] }, condition })
   switch (by) {
     case 'externalId':
-      return { type: 'field_condition', field: { type: 'custom_field', custom_field_id: externalIdField }, condition: { type: 'term', values: [...keys] } }
+      return custom({ type: 'term', values: [...keys] })
+    case 'linkedinUrl':
+      return or(keys.map((key) => custom({ type: 'text', mode: 'phrase', value: key })))
     case 'email':
       return { type: 'has_related', this_object_type: 'contact', related_object_type: 'contact_email', related_query: or(keys.map((key) => text('contact_email', 'email', 'exact_value', key))) }
     case 'domain':
       return or(keys.map((key) => text('lead', 'url', 'phrase', key)))
     case 'name':
       return or(keys.map((key) => text(kind, 'name', 'exact_value', key)))
-    default:
-      throw new Error(`Close has no ${by} lookup`)
   }
 }
 

@@ -21,21 +21,27 @@ export const TaskList = list(Task)
 export interface TaskLeads {
   /** The lead holding tasks that name neither a contact nor a company, if the operator made one. */
   readonly holding?: string
-  /** The lead of a task naming `input`'s records: its company, else its contact's lead. */
-  of(input: Pick<NativeTaskInput, 'contactId' | 'companyId'>, options: CallOptions): Promise<string>
+  /**
+   * The lead of a task naming `input`'s records: its company, else its contact's lead, read, or
+   * with `recent` the one an answer of the last minutes showed it on (`recalled`), saving the read.
+   */
+  of(input: Pick<NativeTaskInput, 'contactId' | 'companyId'>, options: CallOptions, recent?: boolean): Promise<{ lead: string; recalled: boolean }>
 }
 
 export function taskLeads(contacts: ContactCalls, holding: string | undefined): TaskLeads {
+  const lead = (id: string, recalled = false) => ({ lead: id, recalled })
   return {
     holding,
-    async of({ contactId, companyId }, options) {
-      if (companyId !== undefined) return companyId
+    async of({ contactId, companyId }, options, recent = false) {
+      if (companyId !== undefined) return lead(companyId)
       if (contactId !== undefined) {
+        const last = recent ? contacts.lastLead(contactId) : undefined
+        if (last !== undefined) return lead(last, true)
         const contact = await contacts.get(contactId, options)
         if (!contact) throw new UpstreamRejectedError(`body/contactId: Close holds no contact ${contactId}`)
-        return contact.lead_id
+        return lead(contact.lead_id)
       }
-      if (holding !== undefined) return holding
+      if (holding !== undefined) return lead(holding)
       throw new UpstreamRejectedError('body/contactId: Close keeps every task on a lead: name a contact or a company (or set the connection\'s taskLeadId)')
     },
   }
@@ -60,10 +66,12 @@ export function createTasks(client: UpstreamClient, leads: TaskLeads): TaskPort 
     isNativeId: closeIds('task'),
 
     async doCreate(input, options) {
-      const lead = await leads.of(input, options)
-      const body = { lead_id: lead, ...(input.contactId !== undefined && { contact_id: input.contactId }), ...toTaskChanges(input) }
-      const task = await contactOnLead(() => client.json({ method: 'POST', route: TASKS, body, options }, Task))
-      return fromTask(task, null, leads.holding)
+      const create = async (recent: boolean): Promise<CloseTask> => {
+        const { lead, recalled } = await leads.of(input, options, recent)
+        const body = { lead_id: lead, ...(input.contactId !== undefined && { contact_id: input.contactId }), ...toTaskChanges(input) }
+        return contactOnLead(() => client.json({ method: 'POST', route: TASKS, body, options }, Task), recalled ? () => create(false) : undefined)
+      }
+      return fromTask(await create(true), null, leads.holding)
     },
 
     async doGetMany(ids, options) {

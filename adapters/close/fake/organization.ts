@@ -2,7 +2,7 @@ import type { CloseFake } from './server.ts'
 
 /**
  * What a customer sets up in Close for Enginy, on a fake organization: custom fields for Enginy's
- * `externalId` on leads and contacts, for the company fields Close lacks (industry, headcount),
+ * `externalId` on leads and contacts, for the company fields Close lacks (industry, headcount, LinkedIn page),
  * and for an engagement field (`campaignSequenceStatus`); a lead holding the tasks that name no
  * record; and a lead with a contact on it, as references tasks can name. Answers the
  * connection's `fieldMap` and `taskLeadId`, and the references.
@@ -15,6 +15,7 @@ export function setUpOrganization(fake: CloseFake) {
       externalId: account.addCustomField('lead', 'Enginy id'),
       industry: account.addCustomField('lead', 'Industry'),
       numberOfEmployees: account.addCustomField('lead', 'Employees', 'number'),
+      linkedinUrl: account.addCustomField('lead', 'LinkedIn page'),
       campaignSequenceStatus: account.addCustomField('lead', 'Sequence status'),
     },
   }
