@@ -1,4 +1,5 @@
 import type { CompanyFields, ContactFields, FieldMap, Lookup } from '../../src/kit/spec.ts'
+import { extraFieldKeys } from '../../src/kit/utils.ts'
 
 /**
  * Where Enginy's fields live in this Attio workspace. The standard attributes of people and
@@ -28,19 +29,14 @@ export interface FieldPlan {
   }
 }
 
-const CONTACT_STANDARD = ['externalId', 'email', 'firstName', 'lastName', 'phone', 'company', 'title', 'linkedinUrl', 'ownerId']
-const COMPANY_STANDARD = ['externalId', 'name', 'domain', 'industry', 'numberOfEmployees', 'employeeCount', 'linkedinUrl', 'ownerId']
-
 export function fieldPlan(fieldMap: FieldMap): FieldPlan {
   const { contacts, companies } = fieldMap
-  const extra = (map: Readonly<Record<string, string>>, standard: readonly string[]) =>
-    [...new Set(Object.entries(map).flatMap(([name, slug]) => (standard.includes(name) ? [] : [slug])))]
   const numberOfEmployees = companies.numberOfEmployees ?? companies.employeeCount
   return {
     contacts: {
       externalId: contacts.externalId,
       company: contacts.company,
-      extra: extra(contacts, CONTACT_STANDARD),
+      extra: extraFieldKeys(fieldMap, 'contacts'),
       lookups: [...(contacts.externalId ? (['externalId'] as const) : []), 'email', 'linkedinUrl'],
       // People have no owner: only a custom actor-reference attribute could hold one.
       unsupported: ['ownerId', ...(contacts.company ? [] : (['company'] as const))],
@@ -49,7 +45,7 @@ export function fieldPlan(fieldMap: FieldMap): FieldPlan {
       externalId: companies.externalId,
       industry: companies.industry,
       numberOfEmployees,
-      extra: extra(companies, COMPANY_STANDARD),
+      extra: extraFieldKeys(fieldMap, 'companies'),
       lookups: [...(companies.externalId ? (['externalId'] as const) : []), 'domain', 'linkedinUrl', 'name'],
       unsupported: ['ownerId', ...(companies.industry ? [] : (['industry'] as const)), ...(numberOfEmployees ? [] : (['numberOfEmployees'] as const))],
     },

@@ -1,5 +1,5 @@
 import type { CompanyFields, ContactFields, FieldMap, Lookup } from '../../src/kit/spec.ts'
-import { ConfigError } from '../../src/kit/utils.ts'
+import { ConfigError, isStandardField } from '../../src/kit/utils.ts'
 
 /**
  * Where Enginy's fields live in this Close organization. Close has no field for Enginy's
@@ -29,21 +29,18 @@ export interface FieldPlan {
 /** Standard fields Close cannot hold but in a custom field. */
 const CONTACT_CUSTOM = ['externalId', 'ownerId'] as const
 const COMPANY_CUSTOM = ['externalId', 'industry', 'numberOfEmployees', 'linkedinUrl', 'ownerId'] as const
-/** Standard fields the core hands over as such (`src/service/record-fields.ts`), never as extras. */
-const CONTACT_STANDARD = ['externalId', 'email', 'firstName', 'lastName', 'phone', 'company', 'title', 'linkedinUrl', 'ownerId']
-const COMPANY_STANDARD = ['externalId', 'name', 'domain', 'industry', 'numberOfEmployees', 'employeeCount', 'linkedinUrl', 'ownerId']
 
 const CUSTOM_FIELD = /^(?:custom\.)?(cf_[A-Za-z0-9]{1,64})$/
 
 export function fieldPlan(fieldMap: FieldMap, connection: string): FieldPlan {
-  const plan = <F>(map: Readonly<Record<string, string>>, kind: 'contacts' | 'companies', customizable: readonly string[], standard: readonly string[], builtIn: Lookup[], always: string[]): KindPlan<F> => {
+  const plan = <F>(map: Readonly<Record<string, string>>, kind: 'contacts' | 'companies', customizable: readonly string[], builtIn: Lookup[], always: string[]): KindPlan<F> => {
     const idOf = (name: string, value: string) => {
       const match = CUSTOM_FIELD.exec(value)
       if (!match) throw new ConfigError(`connections.${connection}.fieldMap.${kind}.${name}`, `"${value}" is not a Close custom field id (cf_…)`)
       return match[1]!
     }
     const custom = Object.fromEntries(customizable.filter((name) => map[name] !== undefined).map((name) => [name, idOf(name, map[name]!)]))
-    const extra = Object.entries(map).flatMap(([name, value]) => (standard.includes(name) ? [] : [idOf(name, value)]))
+    const extra = Object.entries(map).flatMap(([name, value]) => (isStandardField(kind, name) ? [] : [idOf(name, value)]))
     return {
       custom: custom as KindPlan<F>['custom'],
       extra: [...new Set(extra)],
@@ -53,8 +50,8 @@ export function fieldPlan(fieldMap: FieldMap, connection: string): FieldPlan {
   }
   return {
     // A contact's lead is its company, linked by association; `company` (a name) has no place.
-    contacts: plan<ContactFields>(fieldMap.contacts, 'contacts', CONTACT_CUSTOM, CONTACT_STANDARD, ['email'], ['company']),
-    companies: plan<CompanyFields>(fieldMap.companies, 'companies', COMPANY_CUSTOM, COMPANY_STANDARD, ['domain', 'name'], []),
+    contacts: plan<ContactFields>(fieldMap.contacts, 'contacts', CONTACT_CUSTOM, ['email'], ['company']),
+    companies: plan<CompanyFields>(fieldMap.companies, 'companies', COMPANY_CUSTOM, ['domain', 'name'], []),
   }
 }
 

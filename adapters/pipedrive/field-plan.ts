@@ -1,4 +1,5 @@
 import type { CompanyFields, ContactFields, FieldMap, Lookup } from '../../src/kit/spec.ts'
+import { extraFieldKeys } from '../../src/kit/utils.ts'
 
 /**
  * Where each of Enginy's standard fields lives in this Pipedrive account, from the connection's
@@ -31,19 +32,14 @@ export interface FieldPlan {
   }
 }
 
-const CONTACT_STANDARD = ['externalId', 'email', 'firstName', 'lastName', 'phone', 'company', 'title', 'linkedinUrl', 'ownerId']
-const COMPANY_STANDARD = ['externalId', 'name', 'domain', 'industry', 'numberOfEmployees', 'employeeCount', 'linkedinUrl', 'ownerId']
-
 export function fieldPlan(fieldMap: FieldMap): FieldPlan {
   const contacts = fieldMap.contacts
   const companies = fieldMap.companies
-  const extra = (map: Readonly<Record<string, string>>, standard: readonly string[]) =>
-    [...new Set(Object.entries(map).flatMap(([name, key]) => (standard.includes(name) ? [] : [key])))]
   return {
     contacts: {
       linkedinUrl: contacts.linkedinUrl,
       company: contacts.company,
-      extra: extra(contacts, CONTACT_STANDARD),
+      extra: extraFieldKeys(fieldMap, 'contacts'),
       // E-mail search is built in; Pipedrive has no field for Enginy's externalId to look up.
       lookups: ['email', ...(contacts.linkedinUrl ? (['linkedinUrl'] as const) : [])],
       unsupported: [...(contacts.linkedinUrl ? [] : (['linkedinUrl'] as const)), ...(contacts.company ? [] : (['company'] as const))],
@@ -52,7 +48,7 @@ export function fieldPlan(fieldMap: FieldMap): FieldPlan {
       domain: companies.domain,
       linkedinUrl: companies.linkedinUrl,
       industry: companies.industry,
-      extra: extra(companies, COMPANY_STANDARD),
+      extra: extraFieldKeys(fieldMap, 'companies'),
       lookups: [...(companies.domain ? (['domain'] as const) : []), ...(companies.linkedinUrl ? (['linkedinUrl'] as const) : []), 'name'],
       unsupported: [],
     },

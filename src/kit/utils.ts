@@ -42,4 +42,8 @@ export { parseObject } from '../storage/json-object.ts'
 export { BoundedMap } from '../tools/bounded-map.ts'
 export { SharedLookup } from '../tools/shared-lookup.ts'
 export { normalize } from '../service/matching.ts'
+/** Whether a `fieldMap` name is one of the standard fields the core hands over as such, never as an extra field. */
+export { isStandardField } from '../service/standard-fields.ts'
+/** The CRM keys `fieldMap` gives Enginy's extra fields of a kind, each once. */
+export { extraFieldKeys } from '../service/standard-fields.ts'
 export { countHeader, header } from '../upstream/types.ts'
