@@ -23,7 +23,10 @@ async function gateway(crm: FeedCrm, mirror: Record<string, unknown> = {}) {
   const app = await testApp({ connections: { crm: { adapter: 'feedy', mirror: { pollMs: HOUR, maxStalenessMs: 2 * HOUR, ...mirror } } }, registry: feedRegistry(crm) })
   apps.push(app)
   const mirrorOf = () => app.gateway.current.runtime.connections.get('crm')!.mirror as Mirror
-  // The sweep the gateway starts with, before the test's own.
+  // The sweep the gateway starts with (its timer's first, at once) is waited for until it has
+  // begun, and then to its end: a sweep the test made before it would have let the timer's run
+  // later, one listing more than the test counts.
+  await waitFor(() => mirrorOf().sweeper.progress.size > 0)
   await mirrorOf().sweeper.sweep()
   const batch = async (ids: readonly string[]) => {
     const res = await app.inject({ method: 'POST', url: '/tasks/batch', headers, payload: { ids: ids.map((id) => `crm.${id}`) } })
