@@ -48,6 +48,11 @@ export class LinkLearning {
     this.later(this.learn, Math.round(this.random() * FIRST_WAIT_MS))
   }
 
+  /** Whether links know what they need: learned, or the adapter needs nothing learned. */
+  get learned(): boolean {
+    return this.state === 'learned' || !this.learn
+  }
+
   stop(): void {
     this.state = 'stopped'
     clearTimeout(this.timer)

@@ -5,6 +5,7 @@ import { type TestContext, it } from 'vitest'
 import type { AdapterV2, AdapterWarning } from '../../src/kit/spec.ts'
 import type { Connection } from '../../src/runtime/connections.ts'
 import { LINK_TOKEN, capturedLogger, headers, testApp } from '../helpers/app.ts'
+import { waitFor } from '../helpers/wait.ts'
 import { type MissingIds, type MissingKind, missingIds } from './missing-ids.ts'
 import type { ConformanceTarget } from './target.ts'
 
@@ -35,6 +36,10 @@ export class Harness {
     // Kept before the gateway starts, so that `stop` closes the target even if it does not.
     this.started = { target, logger, lines }
     this.started.app = await this.gateway()
+    // What links need is read from the CRM in the background within a second of the start: the
+    // checks that count the CRM's calls begin once that read is done. One that never succeeds
+    // fails the links checks, which say why.
+    await waitFor(() => this.connection.links.learned, 10_000).catch(() => {})
     this.started.missing = await missingIds(target, this.adapter, CONNECTION, (method, url, payload) => this.send(method, url, payload))
   }
 
